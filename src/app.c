@@ -1,0 +1,500 @@
+/*
+ * The app: runs a session's tasks on the runtime and reports to a front end.
+ *
+ * Each task couples the pure state machine of model/task.c with the runtime
+ * objects of one run: the process, a kill timer for the stop grace period and a
+ * restart timer for the backoff. Every runtime event goes through the state
+ * machine first, and the app carries out the action it returns (act()).
+ */
+#include "config.h"
+
+#include "app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt/proc.h"
+#include "util/signame.h"
+#include "util/xalloc.h"
+
+struct app_task {
+    struct fs_task t;
+    struct fs_app *app;
+    struct fs_proc *proc;
+    struct fs_timer *kill_timer;    /* SIGKILL after the stop grace period */
+    struct fs_timer *restart_timer; /* backoff */
+    /* Buffer mode: output held until the run ends. */
+    struct {
+        char *data;
+        size_t len;
+        enum fs_stream *streams; /* stream of each chunk */
+        size_t *ends;            /* end offset of each chunk */
+        size_t nchunks;
+        unsigned long long cut;  /* bytes that arrived past the cap */
+    } held;
+    char *end_reason;            /* why forkscope ended this run, or NULL */
+};
+
+struct fs_app {
+    struct fs_rt *rt;
+    const struct fs_fe_ops *ops;
+    void *fe;
+    struct app_task *tasks;
+    size_t ntasks;
+    bool exit_when_settled;
+    int quitting; /* 0, 1 after the first quit, 2 after a forced one */
+    bool shut;
+};
+
+static void act(struct app_task *at, enum fs_task_action a);
+
+double
+fs_app_now(const struct fs_app *app)
+{
+    return fs_rt_now(app->rt);
+}
+
+static double
+now(struct app_task *at)
+{
+    return fs_rt_now(at->app->rt);
+}
+
+/* ---- ending the session ------------------------------------------------------- */
+
+static bool
+all_settled(const struct fs_app *app)
+{
+    for (size_t i = 0; i < app->ntasks; i++) {
+        const struct app_task *at = &app->tasks[i];
+        if (!fs_task_is_settled(&at->t) || at->proc != NULL)
+            return false;
+    }
+    return true;
+}
+
+static bool
+none_live(const struct fs_app *app)
+{
+    for (size_t i = 0; i < app->ntasks; i++)
+        if (fs_task_is_live(&app->tasks[i].t) || app->tasks[i].proc != NULL)
+            return false;
+    return true;
+}
+
+/* Ends the loop once nothing is left to wait for. */
+static void
+check_done(struct fs_app *app)
+{
+    if (app->shut)
+        return;
+    if ((app->quitting && none_live(app)) || (app->exit_when_settled && all_settled(app))) {
+        app->shut = true;
+        for (size_t i = 0; i < app->ntasks; i++)
+            fs_timer_stop(app->tasks[i].restart_timer);
+        fs_rt_kill_lingering(app->rt);
+        fs_rt_shutdown(app->rt);
+    }
+}
+
+/* ---- buffer mode ------------------------------------------------------------------ */
+
+static void
+held_append(struct app_task *at, enum fs_stream stream, const char *data, size_t len)
+{
+    size_t room = at->t.spec.buffer_cap - at->held.len;
+    size_t n = len < room ? len : room;
+    if (n > 0) {
+        size_t c = at->held.nchunks;
+        if (c > 0 && at->held.streams[c - 1] == stream) {
+            at->held.ends[c - 1] += n;
+        } else {
+            at->held.streams = fs_xreallocarray(at->held.streams, c + 1, sizeof *at->held.streams);
+            at->held.ends = fs_xreallocarray(at->held.ends, c + 1, sizeof *at->held.ends);
+            at->held.streams[c] = stream;
+            at->held.ends[c] = at->held.len + n;
+            at->held.nchunks++;
+        }
+        at->held.data = fs_xrealloc(at->held.data, at->held.len + n);
+        memcpy(at->held.data + at->held.len, data, n);
+        at->held.len += n;
+    }
+    if (n < len) {
+        at->held.cut += len - n;
+        if (at->t.st.state == FS_STATE_RUNNING) {
+            free(at->end_reason);
+            at->end_reason = fs_xasprintf("buffer cap of %zu bytes exceeded",
+                                          at->t.spec.buffer_cap);
+            act(at, fs_task_stop(&at->t, now(at)));
+        }
+    }
+}
+
+/* Hands the held output to the front end, then forgets it. */
+static void
+held_flush(struct app_task *at)
+{
+    size_t start = 0;
+    for (size_t c = 0; c < at->held.nchunks; c++) {
+        at->app->ops->task_output(at->app->fe, &at->t, at->held.streams[c],
+                                  at->held.data + start, at->held.ends[c] - start);
+        start = at->held.ends[c];
+    }
+    at->app->ops->task_eof(at->app->fe, &at->t, FS_STREAM_STDOUT);
+    at->app->ops->task_eof(at->app->fe, &at->t, FS_STREAM_STDERR);
+    if (at->held.cut > 0 && at->end_reason != NULL) {
+        char *r = fs_xasprintf("%s; %llu bytes cut", at->end_reason, at->held.cut);
+        free(at->end_reason);
+        at->end_reason = r;
+    }
+    free(at->held.data);
+    free(at->held.streams);
+    free(at->held.ends);
+    memset(&at->held, 0, sizeof at->held);
+}
+
+/* ---- runtime callbacks ------------------------------------------------------------ */
+
+static void
+on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
+{
+    struct app_task *at = arg;
+    if (at->t.spec.buffer)
+        held_append(at, stream, data, len);
+    else
+        at->app->ops->task_output(at->app->fe, &at->t, stream, data, len);
+}
+
+static void
+on_eof(void *arg, enum fs_stream stream)
+{
+    struct app_task *at = arg;
+    if (!at->t.spec.buffer)
+        at->app->ops->task_eof(at->app->fe, &at->t, stream);
+    act(at, fs_task_stream_eof(&at->t, now(at)));
+}
+
+static void
+on_exit_status(void *arg, int code, int sig)
+{
+    struct app_task *at = arg;
+    act(at, fs_task_exit_status(&at->t, code, sig, now(at)));
+}
+
+static const struct fs_proc_cbs proc_cbs = {on_output, on_eof, on_exit_status};
+
+static void
+on_kill_timer(void *arg)
+{
+    struct app_task *at = arg;
+    if (at->proc != NULL)
+        fs_proc_signal(at->proc, SIGKILL);
+}
+
+static void
+on_restart_timer(void *arg)
+{
+    struct app_task *at = arg;
+    act(at, fs_task_backoff_due(&at->t, now(at)));
+}
+
+/* ---- carrying out actions ------------------------------------------------------------ */
+
+static char **
+task_argv(const struct fs_task_spec *spec)
+{
+    char **argv = NULL;
+    if (spec->kind == FS_KIND_SHELL) {
+        fs_strv_push(&argv, "/bin/sh");
+        fs_strv_push(&argv, "-c");
+        fs_strv_push(&argv, spec->shell);
+        return argv;
+    }
+    return fs_strv_dup(spec->argv);
+}
+
+static void
+spawn(struct app_task *at)
+{
+    struct fs_app *app = at->app;
+    const struct fs_task_spec *spec = &at->t.spec;
+    free(at->end_reason);
+    at->end_reason = NULL;
+    if (spec->kind == FS_KIND_FORK || spec->kind == FS_KIND_WORKER) {
+        char *msg = fs_xasprintf("task '%s': %s tasks are not available in this version",
+                                 spec->name, fs_kind_name(spec->kind));
+        app->ops->error(app->fe, &at->t, msg);
+        free(msg);
+        act(at, fs_task_spawn_failed(&at->t, -ENOSYS, now(at)));
+        return;
+    }
+    char **argv = task_argv(spec);
+    struct fs_proc_opts o = {argv, spec->cwd, spec->env_set, spec->env_unset, -1};
+    char *err = NULL;
+    int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);
+    fs_strv_free(argv);
+    if (r != 0) {
+        char *msg = spec->file
+                        ? fs_xasprintf("task '%s' (%s:%d): %s", spec->name, spec->file,
+                                       spec->line, err)
+                        : fs_xasprintf("task '%s': %s", spec->name, err);
+        app->ops->error(app->fe, &at->t, msg);
+        free(msg);
+        free(err);
+        act(at, fs_task_spawn_failed(&at->t, r, now(at)));
+        return;
+    }
+    act(at, fs_task_spawned(&at->t, fs_proc_pid(at->proc), fs_proc_streams(at->proc), now(at)));
+    app->ops->task_start(app->fe, &at->t);
+}
+
+static void
+send_stop(struct app_task *at)
+{
+    if (at->proc == NULL)
+        return;
+    fs_proc_signal(at->proc, at->t.spec.stop_signal);
+    /* A stopped (SIGSTOP) group cannot act on the signal until it runs again. */
+    fs_proc_signal(at->proc, SIGCONT);
+    if (at->app->quitting > 1 || at->t.spec.stop_signal == SIGKILL)
+        fs_proc_signal(at->proc, SIGKILL);
+    else
+        fs_timer_start(at->kill_timer, at->t.spec.stop_timeout);
+}
+
+/* The run is over: close its process and tell the front end. */
+static void
+end_run(struct app_task *at)
+{
+    fs_timer_stop(at->kill_timer);
+    if (at->proc != NULL) {
+        fs_proc_release(at->proc);
+        at->proc = NULL;
+    }
+    if (at->t.spec.buffer)
+        held_flush(at);
+    if (at->t.st.state != FS_STATE_FAILED || at->t.st.spawn_error == 0)
+        at->app->ops->task_exit(at->app->fe, &at->t, at->end_reason);
+}
+
+static void
+act(struct app_task *at, enum fs_task_action a)
+{
+    struct fs_app *app = at->app;
+    switch (a) {
+    case FS_TASK_NOTHING:
+        break;
+    case FS_TASK_SPAWN:
+        if (at->proc != NULL) {
+            /* A restart after a stop: the previous run is over first. */
+            end_run(at);
+        }
+        if (app->quitting) {
+            act(at, fs_task_spawn_failed(&at->t, -ECANCELED, now(at)));
+            break;
+        }
+        spawn(at);
+        break;
+    case FS_TASK_SEND_STOP:
+        send_stop(at);
+        break;
+    case FS_TASK_FINISHED:
+        end_run(at);
+        break;
+    case FS_TASK_SCHEDULE:
+        end_run(at);
+        if (app->quitting) {
+            act(at, fs_task_stop(&at->t, now(at)));
+            break;
+        }
+        app->ops->task_restart(app->fe, &at->t, at->t.st.backoff_delay);
+        fs_timer_start(at->restart_timer, at->t.st.backoff_delay);
+        break;
+    }
+    check_done(app);
+}
+
+/* ---- the session ------------------------------------------------------------------------ */
+
+struct fs_app *
+fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops *ops, void *fe)
+{
+    struct fs_app *app = fs_xcalloc(1, sizeof *app);
+    app->rt = rt;
+    app->ops = ops;
+    app->fe = fe;
+    app->ntasks = s->ntasks;
+    app->tasks = fs_xcalloc(s->ntasks, sizeof *app->tasks);
+    for (size_t i = 0; i < s->ntasks; i++) {
+        struct app_task *at = &app->tasks[i];
+        fs_task_init(&at->t, &s->tasks[i]);
+        at->app = app;
+        at->kill_timer = fs_timer_new(rt, on_kill_timer, at);
+        at->restart_timer = fs_timer_new(rt, on_restart_timer, at);
+    }
+    return app;
+}
+
+void
+fs_app_free(struct fs_app *app)
+{
+    if (app == NULL)
+        return;
+    for (size_t i = 0; i < app->ntasks; i++) {
+        struct app_task *at = &app->tasks[i];
+        fs_proc_release(at->proc);
+        fs_timer_free(at->kill_timer);
+        fs_timer_free(at->restart_timer);
+        free(at->held.data);
+        free(at->held.streams);
+        free(at->held.ends);
+        free(at->end_reason);
+        fs_task_fini(&at->t);
+    }
+    free(app->tasks);
+    free(app);
+}
+
+void
+fs_app_set_exit_when_settled(struct fs_app *app, bool on)
+{
+    app->exit_when_settled = on;
+    check_done(app);
+}
+
+void
+fs_app_start_all(struct fs_app *app)
+{
+    for (size_t i = 0; i < app->ntasks; i++)
+        if (app->tasks[i].t.spec.autostart)
+            act(&app->tasks[i], fs_task_start(&app->tasks[i].t, now(&app->tasks[i])));
+    check_done(app);
+}
+
+static struct app_task *
+find(struct fs_app *app, const char *name)
+{
+    for (size_t i = 0; i < app->ntasks; i++)
+        if (strcmp(app->tasks[i].t.spec.name, name) == 0)
+            return &app->tasks[i];
+    return NULL;
+}
+
+/* Sends a signal to a live task's group. */
+static int
+signal_task(struct app_task *at, int sig, char **err)
+{
+    if (at->proc == NULL) {
+        *err = fs_xasprintf("task '%s' is not running (%s)", at->t.spec.name,
+                            fs_state_name(at->t.st.state));
+        return -1;
+    }
+    int r = fs_proc_signal(at->proc, sig);
+    if (r != 0) {
+        *err = fs_xasprintf("task '%s': cannot send %s: %s", at->t.spec.name,
+                            fs_signame(sig) ? fs_signame(sig) : "signal", strerror(-r));
+        return -1;
+    }
+    return 0;
+}
+
+int
+fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err)
+{
+    *err = NULL;
+    if (cmd->op == FS_CONTROL_QUIT) {
+        fs_app_quit(app);
+        return 0;
+    }
+    struct app_task *at = find(app, cmd->task);
+    if (at == NULL) {
+        *err = fs_xasprintf("no task named '%s'", cmd->task);
+        return -1;
+    }
+    if (app->quitting) {
+        *err = fs_xasprintf("task '%s': forkscope is quitting", cmd->task);
+        return -1;
+    }
+    double t = now(at);
+    switch (cmd->op) {
+    case FS_CONTROL_START:
+        if (fs_task_is_live(&at->t)) {
+            *err = fs_xasprintf("task '%s' is already %s", cmd->task,
+                                fs_state_name(at->t.st.state));
+            return -1;
+        }
+        fs_timer_stop(at->restart_timer);
+        act(at, fs_task_start(&at->t, t));
+        return 0;
+    case FS_CONTROL_STOP:
+        if (!fs_task_is_live(&at->t) && at->t.st.state != FS_STATE_BACKOFF) {
+            *err = fs_xasprintf("task '%s' is not running (%s)", cmd->task,
+                                fs_state_name(at->t.st.state));
+            return -1;
+        }
+        fs_timer_stop(at->restart_timer);
+        act(at, fs_task_stop(&at->t, t));
+        return 0;
+    case FS_CONTROL_KILL:
+        if (signal_task(at, SIGKILL, err) != 0)
+            return -1;
+        /* Mark the run as stopped on request, so no restart policy applies; the
+         * signal is already sent, so the stop action itself is not carried out. */
+        (void)fs_task_stop(&at->t, t);
+        return 0;
+    case FS_CONTROL_RESTART:
+        fs_timer_stop(at->restart_timer);
+        act(at, fs_task_restart(&at->t, t));
+        return 0;
+    case FS_CONTROL_SIGNAL:
+        return signal_task(at, cmd->sig, err);
+    case FS_CONTROL_SEND:
+    case FS_CONTROL_DISCONNECT:
+        *err = fs_xasprintf("task '%s' has no IPC channel (it is a %s task)", cmd->task,
+                            fs_kind_name(at->t.spec.kind));
+        return -1;
+    case FS_CONTROL_QUIT:
+        break;
+    }
+    return 0;
+}
+
+void
+fs_app_quit(struct fs_app *app)
+{
+    app->quitting = app->quitting ? 2 : 1;
+    for (size_t i = 0; i < app->ntasks; i++) {
+        struct app_task *at = &app->tasks[i];
+        fs_timer_stop(at->restart_timer);
+        if (app->quitting > 1 && at->proc != NULL)
+            fs_proc_signal(at->proc, SIGKILL);
+        else
+            act(at, fs_task_stop(&at->t, now(at)));
+    }
+    check_done(app);
+}
+
+size_t
+fs_app_ntasks(const struct fs_app *app)
+{
+    return app->ntasks;
+}
+
+const struct fs_task *
+fs_app_task(const struct fs_app *app, size_t i)
+{
+    return i < app->ntasks ? &app->tasks[i].t : NULL;
+}
+
+int
+fs_app_exit_status(const struct fs_app *app)
+{
+    for (size_t i = 0; i < app->ntasks; i++) {
+        const struct fs_task *t = &app->tasks[i].t;
+        if (t->st.state != FS_STATE_IDLE && !fs_task_succeeded(t))
+            return 1;
+    }
+    return 0;
+}

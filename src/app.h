@@ -1,0 +1,42 @@
+/*
+ * The app: a running session. It owns one task per spec, drives each task's
+ * state machine from runtime events (spawned, output, EOF, exit, timers), applies
+ * restart policies, stop grace periods and buffer caps, carries out commands
+ * (from --control or keys), and reports to one front end through fs_fe_ops.
+ */
+#ifndef FS_APP_H
+#define FS_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fe.h"
+#include "model/control.h"
+#include "model/session.h"
+#include "rt/rt.h"
+
+struct fs_app;
+
+/* Creates the app for a parsed session; the specs are copied. */
+struct fs_app *fs_app_new(struct fs_rt *rt, const struct fs_session *s,
+                          const struct fs_fe_ops *ops, void *fe);
+void fs_app_free(struct fs_app *app);
+
+/* Ends the session by itself once every task has settled (headless). */
+void fs_app_set_exit_when_settled(struct fs_app *app, bool on);
+/* Starts every task marked autostart. */
+void fs_app_start_all(struct fs_app *app);
+/* Carries out a command. Returns 0, or -1 with *err set (allocated) to a
+ * message that names the task. */
+int fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err);
+/* Stops every task, waits for them, then ends the loop. A second call sends
+ * SIGKILL at once. */
+void fs_app_quit(struct fs_app *app);
+
+size_t fs_app_ntasks(const struct fs_app *app);
+const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);
+/* 0 when every task that ran ended with 0, 1 otherwise. */
+int fs_app_exit_status(const struct fs_app *app);
+double fs_app_now(const struct fs_app *app);
+
+#endif

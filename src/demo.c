@@ -1,0 +1,66 @@
+/*
+ * The built-in demos. Each is a session file held as a string and parsed by the
+ * same reader as user files, so demos exercise exactly what users write.
+ */
+#include "config.h"
+
+#include "demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model/config.h"
+
+static const struct fs_demo demos[] = {
+    {
+        "basics",
+        "shell and cmd tasks side by side: output, exit codes, a signal, a restart",
+        "tasks:\n"
+        "  counter:\n"
+        "    shell: for i in 1 2 3 4 5; do echo \"tick $i\"; sleep 0.4; done\n"
+        "  listing:\n"
+        "    cmd: [ls, -l, /]\n"
+        "  failing:\n"
+        "    shell: echo 'about to fail' >&2; sleep 0.5; exit 3\n"
+        "  flaky:\n"
+        "    shell: echo \"attempt at $(date +%T)\"; sleep 0.3; exit 1\n"
+        "    restart: on-failure\n"
+        "    backoff: { base: 0.2, factor: 2, cap: 1, max: 3 }\n"
+        "  sleeper:\n"
+        "    shell: echo 'sleeping 1 s, then SIGTERM to itself'; sleep 1; kill -TERM $$\n",
+    },
+};
+
+#define NDEMOS (sizeof demos / sizeof demos[0])
+
+const struct fs_demo *
+fs_demo_default(void)
+{
+    return &demos[0];
+}
+
+const struct fs_demo *
+fs_demo_find(const char *name)
+{
+    for (size_t i = 0; i < NDEMOS; i++)
+        if (strcmp(demos[i].name, name) == 0)
+            return &demos[i];
+    return NULL;
+}
+
+void
+fs_demo_list(void)
+{
+    printf("Demos (run one with: forkscope demo NAME):\n");
+    for (size_t i = 0; i < NDEMOS; i++)
+        printf("  %-10s %s\n", demos[i].name, demos[i].summary);
+}
+
+int
+fs_demo_load(const struct fs_demo *d, struct fs_session *s, char **err)
+{
+    /* Messages name the demo as if it were a file. */
+    char name[64];
+    snprintf(name, sizeof name, "<demo %s>", d->name);
+    return fs_config_parse_yaml(s, name, d->yaml, strlen(d->yaml), err);
+}

@@ -1,0 +1,32 @@
+/*
+ * The front-end interface: what the app tells whatever shows a session — the
+ * headless printer today, the screen next. Nothing above this interface knows
+ * which front end is attached (ncdu's dir_output seam). The task pointers are
+ * owned by the app and valid for the duration of the call.
+ */
+#ifndef FS_FE_H
+#define FS_FE_H
+
+#include <stddef.h>
+
+#include "model/task.h"
+
+struct fs_fe_ops {
+    /* A run began: pid and start time are set. */
+    void (*task_start)(void *fe, const struct fs_task *t);
+    /* Bytes a task wrote (in buffer mode: all of them, when it ends). */
+    void (*task_output)(void *fe, const struct fs_task *t, enum fs_stream stream,
+                        const char *data, size_t len);
+    /* A stream reached its end: flush anything held for it. */
+    void (*task_eof)(void *fe, const struct fs_task *t, enum fs_stream stream);
+    /* A run finished (exit status and every EOF in). reason is NULL, or why
+     * forkscope ended it ("buffer cap of 1048576 bytes exceeded"). */
+    void (*task_exit)(void *fe, const struct fs_task *t, const char *reason);
+    /* The task will start again in `delay` seconds. */
+    void (*task_restart)(void *fe, const struct fs_task *t, double delay);
+    /* Something went wrong; t is NULL when no task is concerned (a bad control
+     * command). The message names what and where. */
+    void (*error)(void *fe, const struct fs_task *t, const char *msg);
+};
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * The headless front end: prints a session's events on standard output instead
+ * of drawing a screen. Text mode prefixes each output line with its task's name;
+ * JSON mode prints one event a line (doc/headless.md). It implements fs_fe_ops
+ * and, with --control, reads commands from standard input.
+ */
+#ifndef FS_HEADLESS_H
+#define FS_HEADLESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fe.h"
+#include "model/session.h"
+#include "rt/rt.h"
+
+struct fs_headless_opts {
+    bool json;
+    bool control;      /* read commands on standard input */
+    size_t max_line;   /* longest line before it is split */
+};
+
+/* Runs a session to its end with the headless front end and returns forkscope's
+ * exit status (0, 1; see DESIGN.md). Asserts a clean loop close. */
+int fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * forkscope's command line: options, positional tasks, session files, demos,
+ * then the front end. Usage and session-file errors exit with status 2 before
+ * anything starts.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "headless/headless.h"
+#include "model/config.h"
+#include "model/session.h"
+#include "util/xalloc.h"
+
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+    "Usage: forkscope [OPTIONS] [COMMAND...]\n"
+    "       forkscope demo [NAME]\n"
+    "\n"
+    "Launches tasks and shows them side by side while they run: their output,\n"
+    "state, exit codes, and the messages on their IPC channels.\n"
+    "\n"
+    "Each COMMAND is one task. A prefix picks its kind (none means shell):\n"
+    "  shell:STRING    run with /bin/sh -c STRING\n"
+    "  cmd:ARGV        run a program directly, nothing is interpolated\n"
+    "  fork:ARGV       a program with an IPC channel on fd 3 (.js runs with node)\n"
+    "  worker:MODULE   a thread inside forkscope\n"
+    "\n"
+    "Options:\n"
+    "  -f, --file FILE      read tasks from a session file (forkscope.yaml or\n"
+    "                       mprocs.yaml format); ./forkscope.yaml or ./mprocs.yaml\n"
+    "                       is read when no task is given\n"
+    "      --procfile FILE  read tasks from a Procfile\n"
+    "  -n, --names A,B,...  names for the COMMAND tasks, in order\n"
+    "      --headless       no screen: print events on standard output\n"
+    "      --json           with --headless: one JSON event per line\n"
+    "      --control        with --headless: read commands on standard input\n"
+    "                       (start, stop, kill, restart, signal TASK SIG, quit)\n"
+    "      --max-line SIZE  split output lines longer than this (default 64KiB)\n"
+    "      --theme NAME     colour theme of the screen\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "Exit status: 0 when every task ended with 0, 1 when one did not, 2 for a\n"
+    "usage or session-file error.\n"
+    "Without arguments or a session file, forkscope runs its built-in demo.\n";
+
+enum { OPT_PROCFILE = 256, OPT_HEADLESS, OPT_JSON, OPT_CONTROL, OPT_MAX_LINE, OPT_THEME };
+
+static const struct option long_options[] = {
+    {"file", required_argument, NULL, 'f'},
+    {"procfile", required_argument, NULL, OPT_PROCFILE},
+    {"names", required_argument, NULL, 'n'},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"control", no_argument, NULL, OPT_CONTROL},
+    {"max-line", required_argument, NULL, OPT_MAX_LINE},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+struct cli {
+    const char *file;
+    const char *procfile;
+    char *names;
+    bool headless;
+    struct fs_headless_opts hl;
+    const char *theme;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "forkscope: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'forkscope --help'.\n");
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+/* Adds the positional commands, named from --names when given. */
+static int
+add_commands(struct fs_session *s, char **args, int nargs, char *names)
+{
+    char **namev = NULL;
+    if (names != NULL) {
+        for (char *save = NULL, *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+            fs_strv_push(&namev, n);
+        if ((int)fs_strv_len(namev) != nargs) {
+            fprintf(stderr, "forkscope: --names gives %zu names for %d commands\n",
+                    fs_strv_len(namev), nargs);
+            fs_strv_free(namev);
+            return -1;
+        }
+    }
+    for (int i = 0; i < nargs; i++) {
+        char *err = NULL;
+        if (fs_config_add_arg(s, args[i], namev ? namev[i] : NULL, &err) != 0) {
+            fprintf(stderr, "forkscope: argument %d ('%s'): %s\n", i + 1, args[i], err);
+            free(err);
+            fs_strv_free(namev);
+            return -1;
+        }
+    }
+    fs_strv_free(namev);
+    return 0;
+}
+
+static int
+load_file(struct fs_session *s, const char *path, bool procfile)
+{
+    char *err = NULL;
+    int r = procfile ? fs_config_load_procfile(s, path, &err) : fs_config_load_yaml(s, path, &err);
+    if (r != 0) {
+        fprintf(stderr, "forkscope: %s\n", err);
+        free(err);
+    }
+    return r;
+}
+
+/* `forkscope demo [NAME]`. */
+static int
+load_demo(struct fs_session *s, const char *name)
+{
+    const struct fs_demo *d = name ? fs_demo_find(name) : fs_demo_default();
+    if (d == NULL) {
+        fprintf(stderr, "forkscope: no demo named '%s'\n", name);
+        fs_demo_list();
+        return -1;
+    }
+    char *err = NULL;
+    if (fs_demo_load(d, s, &err) != 0) {
+        fprintf(stderr, "forkscope: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct cli *cli)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, "+f:n:hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            cli->file = optarg;
+            break;
+        case OPT_PROCFILE:
+            cli->procfile = optarg;
+            break;
+        case 'n':
+            cli->names = optarg;
+            break;
+        case OPT_HEADLESS:
+            cli->headless = true;
+            break;
+        case OPT_JSON:
+            cli->hl.json = true;
+            break;
+        case OPT_CONTROL:
+            cli->hl.control = true;
+            break;
+        case OPT_MAX_LINE:
+            if (fs_config_parse_size(optarg, &cli->hl.max_line) != 0 || cli->hl.max_line < 16)
+                return usage_error("--max-line: '%s' is not a size of at least 16 bytes", optarg);
+            break;
+        case OPT_THEME:
+            cli->theme = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit(0);
+        case 'V':
+            printf("forkscope %s\n", PACKAGE_VERSION);
+            exit(0);
+        default:
+            fprintf(stderr, "Try 'forkscope --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if ((cli->hl.json || cli->hl.control) && !cli->headless)
+        return usage_error("%s needs --headless", cli->hl.json ? "--json" : "--control");
+    return 0;
+}
+
+/* Builds the session from files, arguments, or the default places. */
+static int
+build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
+{
+    if (nargs > 0 && strcmp(args[0], "demo") == 0 && !cli->file && !cli->procfile) {
+        if (nargs > 2)
+            return usage_error("'demo' takes one NAME at most");
+        if (nargs == 1) {
+            fs_demo_list();
+            exit(0);
+        }
+        return load_demo(s, args[1]) == 0 ? 0 : EXIT_USAGE;
+    }
+    if (cli->names && nargs == 0)
+        return usage_error("--names needs commands to name");
+    if (cli->file && load_file(s, cli->file, false) != 0)
+        return EXIT_USAGE;
+    if (cli->procfile && load_file(s, cli->procfile, true) != 0)
+        return EXIT_USAGE;
+    if (add_commands(s, args, nargs, cli->names) != 0)
+        return EXIT_USAGE;
+    if (s->ntasks > 0 || cli->file || cli->procfile)
+        return 0;
+    if (access("forkscope.yaml", F_OK) == 0)
+        return load_file(s, "forkscope.yaml", false) == 0 ? 0 : EXIT_USAGE;
+    if (access("mprocs.yaml", F_OK) == 0)
+        return load_file(s, "mprocs.yaml", false) == 0 ? 0 : EXIT_USAGE;
+    return load_demo(s, NULL) == 0 ? 0 : EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    cli.hl.max_line = 64 * 1024;
+    int r = parse_options(argc, argv, &cli);
+    if (r != 0)
+        return r;
+    struct fs_session s;
+    fs_session_init(&s);
+    r = build_session(&s, &cli, argc - optind, argv + optind);
+    if (r != 0) {
+        fs_session_fini(&s);
+        return r;
+    }
+    if (!cli.headless) {
+        /* The screen front end is not part of this version yet: the same
+         * session runs headless, in text mode. */
+        fprintf(stderr, "forkscope: no screen front end in this build; running headless\n");
+    }
+    r = fs_headless_run(&s, &cli.hl);
+    fs_session_fini(&s);
+    return r;
+}

@@ -1,0 +1,140 @@
+/*
+ * The task model: what a task is (its spec, as written on the command line or in
+ * a session file) and what state it is in. The state machine is pure: it is fed
+ * events with the time they happened and says what the runtime must do next, so
+ * it is unit-tested without a loop, a process or a clock.
+ */
+#ifndef FS_TASK_H
+#define FS_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum fs_kind {
+    FS_KIND_SHELL, /* /bin/sh -c STRING */
+    FS_KIND_CMD,   /* argv, no shell */
+    FS_KIND_FORK,  /* argv with an IPC channel on fd 3 */
+    FS_KIND_WORKER /* a thread inside forkscope running a module */
+};
+#define FS_KIND_COUNT 4
+
+enum fs_state {
+    FS_STATE_IDLE,     /* never started */
+    FS_STATE_STARTING, /* being spawned */
+    FS_STATE_RUNNING,
+    FS_STATE_STOPPING, /* stop signal sent, waiting for exit and EOF */
+    FS_STATE_EXITED,   /* ended with 0, or ended after a stop was asked for */
+    FS_STATE_FAILED,   /* could not start, or ended badly on its own */
+    FS_STATE_BACKOFF   /* waiting to be restarted */
+};
+#define FS_STATE_COUNT 7
+
+enum fs_restart { FS_RESTART_NO, FS_RESTART_ON_FAILURE, FS_RESTART_ALWAYS };
+
+/* A task's output streams. */
+enum fs_stream { FS_STREAM_STDOUT = 1, FS_STREAM_STDERR = 2 };
+
+/* Exponential backoff: delay(n) = min(base * factor^n, cap) for the n-th
+ * consecutive restart. `max` bounds the consecutive restarts (0: no bound). A
+ * run that lasted at least `reset_after` seconds resets the count. */
+struct fs_backoff {
+    double base;
+    double factor;
+    double cap;
+    unsigned max;
+    double reset_after;
+};
+
+struct fs_task_spec {
+    char *name;
+    enum fs_kind kind;
+    char *shell;        /* FS_KIND_SHELL: the command string */
+    char **argv;        /* FS_KIND_CMD, FS_KIND_FORK: NULL-terminated */
+    char *module;       /* FS_KIND_WORKER: module name or path */
+    char *args;         /* FS_KIND_WORKER: its argument string */
+    char *cwd;          /* NULL: forkscope's own */
+    char **env_set;     /* "KEY=VALUE" entries added to the environment */
+    char **env_unset;   /* "KEY" entries removed from it */
+    enum fs_restart restart;
+    struct fs_backoff backoff;
+    int stop_signal;    /* first signal of a stop; SIGKILL follows after stop_timeout */
+    double stop_timeout;
+    bool buffer;        /* hold output until exit, like Node's exec() */
+    size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
+    bool autostart;
+    /* Where the task was defined: for messages. file is NULL for the command line. */
+    char *file;
+    int line;
+    int col;
+};
+
+/* Fills a spec with the defaults of doc/session-file.md; the name is copied. */
+void fs_task_spec_init(struct fs_task_spec *spec, const char *name);
+void fs_task_spec_fini(struct fs_task_spec *spec);
+/* Deep copy of src into dst (dst uninitialised). */
+void fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src);
+/* A one-line description of what runs ("sh -c 'make'", "make -j2"); caller frees. */
+char *fs_task_spec_describe(const struct fs_task_spec *spec);
+
+const char *fs_kind_name(enum fs_kind kind);
+/* Returns 0 and sets *kind for "shell", "cmd", "fork", "worker"; -1 otherwise. */
+int fs_kind_from_name(const char *name, size_t len, enum fs_kind *kind);
+const char *fs_state_name(enum fs_state state);
+const char *fs_restart_name(enum fs_restart restart);
+int fs_restart_from_name(const char *name, enum fs_restart *restart);
+
+/* The delay before the restart that follows `attempt` consecutive restarts. */
+double fs_backoff_delay(const struct fs_backoff *b, unsigned attempt);
+
+/* What the runtime must do after an event. */
+enum fs_task_action {
+    FS_TASK_NOTHING,
+    FS_TASK_SPAWN,       /* start the process now */
+    FS_TASK_SEND_STOP,   /* send stop_signal to the group, arm the kill timer */
+    FS_TASK_FINISHED,    /* it ended and stays ended */
+    FS_TASK_SCHEDULE     /* it ended; restart after status.backoff_delay seconds */
+};
+
+struct fs_task_status {
+    enum fs_state state;
+    int pid;              /* 0 when not running */
+    double started_at;    /* seconds on the session clock */
+    double ended_at;
+    bool have_exit;       /* the exit status arrived */
+    int exit_code;        /* -1 when it ended by a signal or not at all */
+    int term_signal;      /* 0 when it did not end by a signal */
+    unsigned open_streams;/* output pipes not yet at EOF */
+    unsigned restarts;    /* how often it was started again, automatically or by hand */
+    unsigned attempt;     /* consecutive automatic restarts, for the backoff */
+    bool stop_requested;  /* the current run was asked to stop */
+    bool restart_pending; /* start again once the current run has finished */
+    double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
+    int spawn_error;      /* negative errno when it could not be started */
+};
+
+struct fs_task {
+    struct fs_task_spec spec;
+    struct fs_task_status st;
+};
+
+void fs_task_init(struct fs_task *t, const struct fs_task_spec *spec);
+void fs_task_fini(struct fs_task *t);
+
+/* Events. Each returns what the runtime must do. */
+enum fs_task_action fs_task_start(struct fs_task *t, double now);
+enum fs_task_action fs_task_spawned(struct fs_task *t, int pid, unsigned streams, double now);
+enum fs_task_action fs_task_spawn_failed(struct fs_task *t, int err, double now);
+enum fs_task_action fs_task_stop(struct fs_task *t, double now);
+enum fs_task_action fs_task_restart(struct fs_task *t, double now);
+enum fs_task_action fs_task_exit_status(struct fs_task *t, int code, int sig, double now);
+enum fs_task_action fs_task_stream_eof(struct fs_task *t, double now);
+enum fs_task_action fs_task_backoff_due(struct fs_task *t, double now);
+
+/* True while a process of this run may exist (starting, running, stopping). */
+bool fs_task_is_live(const struct fs_task *t);
+/* True when the task has ended and nothing will start it again by itself. */
+bool fs_task_is_settled(const struct fs_task *t);
+/* True when it ended with exit code 0. */
+bool fs_task_succeeded(const struct fs_task *t);
+
+#endif

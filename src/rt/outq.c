@@ -1,0 +1,215 @@
+/*
+ * The standard-output queue (see outq.h). The loop appends to `fill`; the
+ * writer thread swaps it with its empty `drain` buffer and writes that out with
+ * blocking write(2). Crossing the high-water mark pauses task output in the
+ * runtime; the writer wakes the loop through a uv_async_t when the queue has
+ * drained below half of it, and the loop resumes reading.
+ */
+#include "config.h"
+
+#include "rt/rt_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt/proc.h"
+#include "util/xalloc.h"
+
+struct buf {
+    char *data;
+    size_t len, cap;
+};
+
+struct fs_outq {
+    struct fs_rt *rt;
+    int fd;
+    size_t high_water;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* the writer waits here for data or for closing */
+    pthread_cond_t drained; /* fs_outq_close waits here */
+    struct buf fill;        /* guarded by mu */
+    size_t in_flight;       /* bytes the writer holds, guarded by mu */
+    bool closing;           /* guarded by mu */
+    bool broken;            /* guarded by mu */
+    bool broken_told;       /* loop thread only */
+    uv_async_t wake;
+    bool started;
+};
+
+static void
+buf_append(struct buf *b, const char *data, size_t len)
+{
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + len)
+            cap *= 2;
+        b->data = fs_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+static bool
+write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                /* The descriptor is non-blocking (set by someone else): wait. */
+                usleep(1000);
+                continue;
+            }
+            return false;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return true;
+}
+
+static void *
+writer(void *arg)
+{
+    struct fs_outq *q = arg;
+    struct buf drain = {0};
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (q->fill.len == 0 && !q->closing)
+            pthread_cond_wait(&q->cv, &q->mu);
+        if (q->fill.len == 0 && q->closing)
+            break;
+        struct buf t = q->fill;
+        q->fill = drain;
+        q->fill.len = 0;
+        drain = t;
+        q->in_flight = drain.len;
+        bool broken = q->broken;
+        pthread_mutex_unlock(&q->mu);
+
+        if (!broken && !write_all(q->fd, drain.data, drain.len))
+            broken = true;
+
+        pthread_mutex_lock(&q->mu);
+        q->in_flight = 0;
+        q->broken = broken;
+        pthread_cond_broadcast(&q->drained);
+        uv_async_send(&q->wake);
+    }
+    pthread_cond_broadcast(&q->drained);
+    pthread_mutex_unlock(&q->mu);
+    free(drain.data);
+    return NULL;
+}
+
+/* In the loop: the writer made progress. */
+static void
+on_wake(uv_async_t *h)
+{
+    struct fs_outq *q = h->data;
+    struct fs_rt *rt = q->rt;
+    size_t pending = fs_outq_pending(q);
+    if (rt->output_paused && pending <= q->high_water / 2) {
+        rt->output_paused = false;
+        fs_proc_flow_all(rt);
+    }
+    if (fs_outq_broken(q) && !q->broken_told) {
+        q->broken_told = true;
+        if (rt->quit_cb)
+            rt->quit_cb(rt->quit_arg, SIGPIPE);
+    }
+}
+
+struct fs_outq *
+fs_outq_new(struct fs_rt *rt, int fd, size_t high_water)
+{
+    struct fs_outq *q = fs_xcalloc(1, sizeof *q);
+    q->rt = rt;
+    q->fd = fd;
+    q->high_water = high_water;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    pthread_cond_init(&q->drained, NULL);
+    uv_async_init(&rt->loop, &q->wake, on_wake);
+    q->wake.data = q;
+    uv_unref((uv_handle_t *)&q->wake);
+    q->started = pthread_create(&q->thread, NULL, writer, q) == 0;
+    return q;
+}
+
+void
+fs_outq_write(struct fs_outq *q, const char *data, size_t len)
+{
+    if (len == 0)
+        return;
+    if (!q->started) {
+        /* No writer thread could be made: write in place. */
+        if (!q->broken && !write_all(q->fd, data, len))
+            q->broken = true;
+        return;
+    }
+    pthread_mutex_lock(&q->mu);
+    if (!q->broken)
+        buf_append(&q->fill, data, len);
+    size_t pending = q->fill.len + q->in_flight;
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    if (pending > q->high_water && !q->rt->output_paused) {
+        q->rt->output_paused = true;
+        fs_proc_flow_all(q->rt);
+    }
+}
+
+size_t
+fs_outq_pending(struct fs_outq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    size_t n = q->fill.len + q->in_flight;
+    pthread_mutex_unlock(&q->mu);
+    return n;
+}
+
+bool
+fs_outq_broken(struct fs_outq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    bool b = q->broken;
+    pthread_mutex_unlock(&q->mu);
+    return b;
+}
+
+void
+fs_outq_close(struct fs_outq *q)
+{
+    if (q == NULL)
+        return;
+    if (q->started) {
+        pthread_mutex_lock(&q->mu);
+        q->closing = true;
+        pthread_cond_signal(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        pthread_join(q->thread, NULL);
+        q->started = false;
+    }
+    uv_close((uv_handle_t *)&q->wake, NULL);
+}
+
+void
+fs_outq_free(struct fs_outq *q)
+{
+    if (q == NULL)
+        return;
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+    pthread_cond_destroy(&q->drained);
+    free(q->fill.data);
+    free(q);
+}

@@ -1,0 +1,23 @@
+/*
+ * A bounded queue in front of a file descriptor (standard output), drained by
+ * a writer thread so the loop never blocks on a slow reader. When more than the
+ * high-water mark is queued, the runtime stops reading task output until the
+ * writer has brought it under the low-water mark: the tasks block on their full
+ * pipes instead of forkscope's memory growing.
+ */
+#ifndef FS_OUTQ_H
+#define FS_OUTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct fs_outq;
+
+/* Appends bytes. Never blocks. */
+void fs_outq_write(struct fs_outq *q, const char *data, size_t len);
+/* Bytes queued and not yet written. */
+size_t fs_outq_pending(struct fs_outq *q);
+/* True when writes failed for good (EPIPE): further output is discarded. */
+bool fs_outq_broken(struct fs_outq *q);
+
+#endif

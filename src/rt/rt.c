@@ -1,0 +1,317 @@
+/*
+ * The runtime's loop, clock, signal watchers, timers, --control input and the
+ * groups left behind by tasks. It owns every libuv handle outside proc.c and
+ * outq.c and closes them all on shutdown, so the loop closes with no leak.
+ */
+#include "config.h"
+
+#include "rt/rt_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rt/proc.h"
+#include "util/xalloc.h"
+
+/* Standard output may hold this much before task output is paused. */
+#define FS_STDOUT_HIGH_WATER (1u << 20)
+
+struct fs_timer {
+    uv_timer_t handle;
+    fs_timer_cb cb;
+    void *arg;
+};
+
+static void
+on_quit_signal(uv_signal_t *h, int sig)
+{
+    struct fs_rt *rt = h->data;
+    if (rt->quit_cb)
+        rt->quit_cb(rt->quit_arg, sig);
+}
+
+static void
+on_sigchld(uv_signal_t *h, int sig)
+{
+    struct fs_rt *rt = h->data;
+    (void)sig;
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0)
+            break;
+        if (pid == rt->wd.pid) {
+            /* The watchdog died: nothing can replace it safely now. */
+            rt->wd.pid = 0;
+            continue;
+        }
+        fs_proc_reaped(rt, pid, status);
+    }
+}
+
+/* Quit signals do not keep the loop alive; the SIGCHLD watcher does, so the
+ * loop never ends while an exit status is still to come. */
+static void
+signal_start(struct fs_rt *rt, uv_signal_t *h, uv_signal_cb cb, int sig)
+{
+    uv_signal_init(&rt->loop, h);
+    h->data = rt;
+    uv_signal_start(h, cb, sig);
+    if (sig != SIGCHLD)
+        uv_unref((uv_handle_t *)h);
+}
+
+struct fs_rt *
+fs_rt_new(char **err)
+{
+    struct fs_rt *rt = fs_xcalloc(1, sizeof *rt);
+    /* The watchdog is forked first, while forkscope has one thread. */
+    if (fs_watchdog_start(&rt->wd, err) != 0) {
+        free(rt);
+        return NULL;
+    }
+    /* Orphaned descendants of tasks are re-parented to forkscope rather than to
+     * init, so they are reaped here and never become invisible zombies. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    signal(SIGPIPE, SIG_IGN);
+    int r = uv_loop_init(&rt->loop);
+    if (r != 0) {
+        *err = fs_xasprintf("cannot start the event loop: %s", uv_strerror(r));
+        fs_watchdog_stop(&rt->wd);
+        free(rt);
+        return NULL;
+    }
+    rt->loop.data = rt;
+    rt->t0 = uv_hrtime();
+    signal_start(rt, &rt->sig_int, on_quit_signal, SIGINT);
+    signal_start(rt, &rt->sig_term, on_quit_signal, SIGTERM);
+    signal_start(rt, &rt->sig_hup, on_quit_signal, SIGHUP);
+    signal_start(rt, &rt->sig_chld, on_sigchld, SIGCHLD);
+    rt->out = fs_outq_new(rt, STDOUT_FILENO, FS_STDOUT_HIGH_WATER);
+    rt->err = fs_outq_new(rt, STDERR_FILENO, FS_STDOUT_HIGH_WATER);
+    return rt;
+}
+
+int
+fs_rt_run(struct fs_rt *rt)
+{
+    return uv_run(&rt->loop, UV_RUN_DEFAULT);
+}
+
+double
+fs_rt_now(struct fs_rt *rt)
+{
+    return (double)(uv_hrtime() - rt->t0) / 1e9;
+}
+
+void
+fs_rt_on_quit_signal(struct fs_rt *rt, fs_rt_signal_cb cb, void *arg)
+{
+    rt->quit_cb = cb;
+    rt->quit_arg = arg;
+}
+
+struct fs_outq *
+fs_rt_stdout(struct fs_rt *rt)
+{
+    return rt->out;
+}
+
+struct fs_outq *
+fs_rt_stderr(struct fs_rt *rt)
+{
+    return rt->err;
+}
+
+/* ---- standard input ---------------------------------------------------- */
+
+static void
+in_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    struct fs_rt *rt = h->data;
+    (void)suggested;
+    *buf = uv_buf_init(rt->in_buf, sizeof rt->in_buf);
+}
+
+static void
+in_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+    struct fs_rt *rt = s->data;
+    if (n > 0) {
+        rt->in_cb(rt->in_arg, buf->base, (size_t)n);
+    } else if (n < 0) {
+        uv_read_stop(s);
+        rt->in_reading = false;
+        rt->in_cb(rt->in_arg, NULL, 0);
+    }
+}
+
+static void in_file_next(struct fs_rt *rt);
+
+static void
+in_file_read(uv_fs_t *req)
+{
+    struct fs_rt *rt = req->data;
+    ssize_t n = req->result;
+    uv_fs_req_cleanup(req);
+    if (n > 0 && !rt->shut) {
+        rt->in_cb(rt->in_arg, rt->in_buf, (size_t)n);
+        if (!rt->shut) {
+            in_file_next(rt);
+            return;
+        }
+    }
+    rt->in_reading = false;
+    if (!rt->shut)
+        rt->in_cb(rt->in_arg, NULL, 0);
+}
+
+static void
+in_file_next(struct fs_rt *rt)
+{
+    uv_buf_t b = uv_buf_init(rt->in_buf, sizeof rt->in_buf);
+    rt->in_req.data = rt;
+    rt->in_reading = uv_fs_read(&rt->loop, &rt->in_req, STDIN_FILENO, &b, 1, -1, in_file_read) == 0;
+}
+
+int
+fs_rt_read_stdin(struct fs_rt *rt, fs_rt_input_cb cb, void *arg)
+{
+    rt->in_cb = cb;
+    rt->in_arg = arg;
+    uv_handle_type type = uv_guess_handle(STDIN_FILENO);
+    int r;
+    if (type == UV_TTY) {
+        r = uv_tty_init(&rt->loop, &rt->in.tty, STDIN_FILENO, 1);
+    } else if (type == UV_NAMED_PIPE) {
+        r = uv_pipe_init(&rt->loop, &rt->in.pipe, 0);
+        if (r == 0)
+            r = uv_pipe_open(&rt->in.pipe, STDIN_FILENO);
+        if (r != 0)
+            uv_close((uv_handle_t *)&rt->in.pipe, NULL);
+    } else if (type == UV_FILE) {
+        rt->in_kind = FS_INPUT_FILE;
+        in_file_next(rt);
+        return 0;
+    } else {
+        return UV_EINVAL;
+    }
+    if (r != 0)
+        return r;
+    rt->in_kind = FS_INPUT_STREAM;
+    rt->in.pipe.data = rt;
+    r = uv_read_start((uv_stream_t *)&rt->in.pipe, in_alloc, in_read);
+    rt->in_reading = r == 0;
+    return r;
+}
+
+/* ---- timers -------------------------------------------------------------- */
+
+static void
+on_timer(uv_timer_t *h)
+{
+    struct fs_timer *t = h->data;
+    t->cb(t->arg);
+}
+
+struct fs_timer *
+fs_timer_new(struct fs_rt *rt, fs_timer_cb cb, void *arg)
+{
+    struct fs_timer *t = fs_xcalloc(1, sizeof *t);
+    uv_timer_init(&rt->loop, &t->handle);
+    t->handle.data = t;
+    t->cb = cb;
+    t->arg = arg;
+    return t;
+}
+
+void
+fs_timer_start(struct fs_timer *t, double seconds)
+{
+    uint64_t ms = seconds <= 0 ? 0 : (uint64_t)(seconds * 1000.0 + 0.5);
+    uv_timer_start(&t->handle, on_timer, ms, 0);
+}
+
+void
+fs_timer_stop(struct fs_timer *t)
+{
+    uv_timer_stop(&t->handle);
+}
+
+static void
+timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void
+fs_timer_free(struct fs_timer *t)
+{
+    if (t == NULL)
+        return;
+    uv_timer_stop(&t->handle);
+    uv_close((uv_handle_t *)&t->handle, timer_closed);
+}
+
+/* ---- lingering groups and shutdown -------------------------------------------- */
+
+void
+fs_rt_add_lingering(struct fs_rt *rt, int pgid)
+{
+    rt->lingering = fs_xreallocarray(rt->lingering, rt->nlingering + 1, sizeof *rt->lingering);
+    rt->lingering[rt->nlingering++] = pgid;
+}
+
+void
+fs_rt_kill_lingering(struct fs_rt *rt)
+{
+    for (size_t i = 0; i < rt->nlingering; i++) {
+        kill(-rt->lingering[i], SIGKILL);
+        fs_watchdog_remove(&rt->wd, rt->lingering[i]);
+    }
+    rt->nlingering = 0;
+}
+
+void
+fs_rt_shutdown(struct fs_rt *rt)
+{
+    if (rt->shut)
+        return;
+    rt->shut = true;
+    uv_close((uv_handle_t *)&rt->sig_int, NULL);
+    uv_close((uv_handle_t *)&rt->sig_term, NULL);
+    uv_close((uv_handle_t *)&rt->sig_hup, NULL);
+    uv_close((uv_handle_t *)&rt->sig_chld, NULL);
+    if (rt->in_kind == FS_INPUT_STREAM)
+        uv_close((uv_handle_t *)&rt->in.pipe, NULL);
+    else if (rt->in_kind == FS_INPUT_FILE && rt->in_reading)
+        uv_cancel((uv_req_t *)&rt->in_req);
+    rt->in_kind = FS_INPUT_NONE;
+    fs_outq_close(rt->out);
+    fs_outq_close(rt->err);
+}
+
+int
+fs_rt_free(struct fs_rt *rt)
+{
+    if (rt == NULL)
+        return 0;
+    fs_rt_shutdown(rt);
+    /* Let the close callbacks run. */
+    uv_run(&rt->loop, UV_RUN_DEFAULT);
+    fs_proc_reap_remaining(rt);
+    uv_run(&rt->loop, UV_RUN_DEFAULT);
+    fs_rt_kill_lingering(rt);
+    int r = uv_loop_close(&rt->loop);
+    fs_outq_free(rt->out);
+    fs_outq_free(rt->err);
+    fs_watchdog_stop(&rt->wd);
+    free(rt->lingering);
+    free(rt);
+    return r;
+}

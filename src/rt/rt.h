@@ -1,0 +1,61 @@
+/*
+ * The runtime: the one libuv loop of forkscope and everything that touches it.
+ * It owns the loop, the session clock, the signal watchers (quit signals and
+ * SIGCHLD), timers, the standard-input reader for --control, the output queue
+ * and the watchdog. Nothing above rt/ includes uv.h: these types are opaque.
+ */
+#ifndef FS_RT_H
+#define FS_RT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct fs_rt;
+struct fs_timer;
+struct fs_proc;
+struct fs_outq;
+
+typedef void (*fs_rt_signal_cb)(void *arg, int sig);
+typedef void (*fs_timer_cb)(void *arg);
+/* Data read from standard input; len 0 means end of file. */
+typedef void (*fs_rt_input_cb)(void *arg, const char *data, size_t len);
+
+/* Creates the runtime: forks the watchdog (do this before any thread exists),
+ * makes forkscope a child subreaper, starts the loop's clock. Returns NULL with
+ * *err set when the watchdog cannot be started. */
+struct fs_rt *fs_rt_new(char **err);
+/* Closes what is left and the loop. Returns the result of uv_loop_close (0 when
+ * every handle was closed: anything else is a leak). */
+int fs_rt_free(struct fs_rt *rt);
+
+/* Runs the loop until nothing is active. */
+int fs_rt_run(struct fs_rt *rt);
+/* Closes the runtime's own handles (signal watchers, stdin, output queue) so
+ * that fs_rt_run returns once the last task handle is closed. */
+void fs_rt_shutdown(struct fs_rt *rt);
+
+/* Seconds since the runtime started. */
+double fs_rt_now(struct fs_rt *rt);
+
+/* Calls cb for SIGINT, SIGTERM, SIGHUP and (when stdout's reader went away)
+ * SIGPIPE. */
+void fs_rt_on_quit_signal(struct fs_rt *rt, fs_rt_signal_cb cb, void *arg);
+
+/* Reads standard input and passes each chunk to cb. */
+int fs_rt_read_stdin(struct fs_rt *rt, fs_rt_input_cb cb, void *arg);
+
+/* The queues in front of standard output and standard error (see outq.h). */
+struct fs_outq *fs_rt_stdout(struct fs_rt *rt);
+struct fs_outq *fs_rt_stderr(struct fs_rt *rt);
+
+/* Timers: one-shot, in seconds. fs_timer_free stops and releases it. */
+struct fs_timer *fs_timer_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
+void fs_timer_start(struct fs_timer *t, double seconds);
+void fs_timer_stop(struct fs_timer *t);
+void fs_timer_free(struct fs_timer *t);
+
+/* Kills what remains of every process group forkscope started (members left
+ * behind by a task whose leader already exited). Called on quit. */
+void fs_rt_kill_lingering(struct fs_rt *rt);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The runtime's private state, shared by the files of rt/ only.
+ */
+#ifndef FS_RT_INT_H
+#define FS_RT_INT_H
+
+#include <uv.h>
+
+#include "rt/outq.h"
+#include "rt/rt.h"
+#include "rt/watchdog.h"
+
+enum fs_input_kind { FS_INPUT_NONE, FS_INPUT_STREAM, FS_INPUT_FILE };
+
+struct fs_rt {
+    uv_loop_t loop;
+    uint64_t t0;
+    uv_signal_t sig_int, sig_term, sig_hup, sig_chld;
+    fs_rt_signal_cb quit_cb;
+    void *quit_arg;
+
+    /* --control input. */
+    enum fs_input_kind in_kind;
+    union {
+        uv_pipe_t pipe;
+        uv_tty_t tty;
+    } in;
+    uv_fs_t in_req;
+    bool in_reading;
+    fs_rt_input_cb in_cb;
+    void *in_arg;
+    char in_buf[4096];
+
+    struct fs_outq *out;
+    struct fs_outq *err;
+    struct fs_watchdog wd;
+    struct fs_proc *procs;   /* every process object not yet freed */
+    bool output_paused;      /* standard output is over its high-water mark */
+    int *lingering;          /* groups whose leader exited while members remained */
+    size_t nlingering;
+    bool shut;
+    char read_buf[65536];    /* one buffer for every pipe read: libuv reads synchronously */
+};
+
+/* proc.c: the SIGCHLD watcher reaped pid with this wait status. */
+void fs_proc_reaped(struct fs_rt *rt, int pid, int status);
+/* proc.c: start or stop reading every process's pipes after output_paused changed. */
+void fs_proc_flow_all(struct fs_rt *rt);
+/* proc.c: at the very end, kills and reaps whatever process objects remain. */
+void fs_proc_reap_remaining(struct fs_rt *rt);
+/* rt.c: remember a group that outlived its leader. */
+void fs_rt_add_lingering(struct fs_rt *rt, int pgid);
+
+/* outq.c */
+struct fs_outq *fs_outq_new(struct fs_rt *rt, int fd, size_t high_water);
+/* Writes out everything queued, stops the thread and closes the async handle. */
+void fs_outq_close(struct fs_outq *q);
+void fs_outq_free(struct fs_outq *q);
+
+#endif
