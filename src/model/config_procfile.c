@@ -56,7 +56,9 @@ parse_line(struct procfile *pf, char *text, int line)
     if (n == 0 || strspn(p, NAME_CHARS) != n)
         return line_error(pf, line,
                           "bad task name '%s' (use letters, digits, '_' and '-')", p);
-    const char *cmd = colon + 1 + strspn(colon + 1, BLANKS);
+    char *cmd = colon + 1 + strspn(colon + 1, BLANKS);
+    for (size_t m = strlen(cmd); m > 0 && strchr(BLANKS, cmd[m - 1]) != NULL; m--)
+        cmd[m - 1] = '\0';
     if (*cmd == '\0')
         return line_error(pf, line, "empty command for task '%s'", p);
     const struct fs_task_spec *old = fs_session_find(&pf->tmp, p);

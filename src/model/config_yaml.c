@@ -34,6 +34,14 @@ struct yctx {
     unsigned mode;
     char *dir; /* the file's directory, NULL when the path has none */
     struct fs_session tmp;
+    void **scratch; /* flattened mappings, freed when the parse ends */
+    size_t nscratch;
+};
+
+/* One key and its value, after merge keys are applied. */
+struct kv {
+    yaml_node_t *key;
+    yaml_node_t *val;
 };
 
 /* What one task's walk has seen so far. */
@@ -114,6 +122,64 @@ is_string(const yaml_node_t *n)
            strlen(text(n)) == n->data.scalar.length;
 }
 
+static bool
+same_key(const yaml_node_t *a, const yaml_node_t *b)
+{
+    return is_string(a) && is_string(b) && strcmp(text(a), text(b)) == 0;
+}
+
+/* Appends the pairs of map to *v: its own keys first, then those of its merge keys
+ * ('<<: *anchor' or '<<: [*a, *b]'), which never override a key already there.
+ * Repeated keys of map itself are kept, so the walkers can report them. */
+static int
+merge_into(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **v, size_t *n,
+           int depth)
+{
+    const yaml_node_pair_t *start = map->data.mapping.pairs.start;
+    const yaml_node_pair_t *top = map->data.mapping.pairs.top;
+    if (depth > 8)
+        return fail(c, t, map, "merge keys ('<<') nest too deeply");
+    for (const yaml_node_pair_t *p = start; p < top; p++) {
+        yaml_node_t *k = node(c, p->key);
+        bool known = false;
+        for (size_t i = 0; depth > 0 && i < *n && !known; i++)
+            known = same_key((*v)[i].key, k);
+        if (known || (is_string(k) && strcmp(text(k), "<<") == 0))
+            continue;
+        *v = fs_xreallocarray(*v, *n + 1, sizeof **v);
+        (*v)[(*n)++] = (struct kv){k, node(c, p->value)};
+    }
+    for (const yaml_node_pair_t *p = start; p < top; p++) {
+        yaml_node_t *k = node(c, p->key), *src = node(c, p->value);
+        if (!is_string(k) || strcmp(text(k), "<<") != 0)
+            continue;
+        bool list = src->type == YAML_SEQUENCE_NODE;
+        size_t count = list ? (size_t)(src->data.sequence.items.top -
+                                       src->data.sequence.items.start) : 1;
+        for (size_t i = 0; i < count; i++) {
+            yaml_node_t *m = list ? node(c, src->data.sequence.items.start[i]) : src;
+            if (m->type != YAML_MAPPING_NODE)
+                return fail(c, t, m, "'<<' must be an alias of a mapping or a list of them");
+            if (merge_into(c, t, m, v, n, depth + 1) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The pairs of a mapping with merge keys applied; the array lives until the parse
+ * ends. */
+static int
+flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **pairs, size_t *n)
+{
+    *pairs = NULL;
+    *n = 0;
+    int rc = merge_into(c, t, map, pairs, n, 0);
+    c->scratch = fs_xreallocarray(c->scratch, c->nscratch + 1, sizeof *c->scratch);
+    c->scratch[c->nscratch++] = *pairs;
+    return rc;
+}
+
 /* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the
  * Linux branch. Aliases can make a cycle of selects, hence the depth bound. */
 static yaml_node_t *
@@ -152,6 +218,8 @@ static int
 want_string(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
             const char **out)
 {
+    if (v->type == YAML_SCALAR_NODE && !is_string(v) && !is_null(v))
+        return fail(c, t, v, "'%s' may not contain a NUL character", label);
     if (!is_string(v))
         return fail(c, t, v, "'%s' must be a string", label);
     *out = text(v);
@@ -385,12 +453,15 @@ key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
         }
         return 0;
     }
+    struct kv *pairs;
+    size_t n;
     if (val->type != YAML_MAPPING_NODE)
         return fail(c, t, val, "'env' must be a mapping of variable names to values");
-    for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
-         p++) {
-        const yaml_node_t *k = node(c, p->key);
-        yaml_node_t *v = resolve(c, t, node(c, p->value));
+    if (flatten(c, t, val, &pairs, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *k = pairs[i].key;
+        yaml_node_t *v = resolve(c, t, pairs[i].val);
         if (v == NULL)
             return -1;
         if (!is_string(k))
@@ -466,20 +537,24 @@ key_backoff(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_
         return fail(c, t, val, "'backoff' must be a mapping with base, factor, cap, max and "
                                "reset_after");
     const yaml_node_t *seen[NBACKOFF] = {NULL};
-    for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
-         p++) {
-        const yaml_node_t *k = node(c, p->key);
+    struct kv *pairs;
+    size_t n;
+    if (flatten(c, t, val, &pairs, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *k = pairs[i].key;
         size_t f = 0;
         while (f < NBACKOFF && !(is_string(k) && strcmp(text(k), backoff_fields[f].name) == 0))
             f++;
         if (f == NBACKOFF)
-            return fail(c, t, k, "unknown key '%s' in 'backoff' (valid keys: base, factor, cap, "
-                                 "max, reset_after)", is_string(k) ? text(k) : "?");
+            return fail(c, NULL, k, "unknown key '%s' in 'backoff' of task '%s' (valid keys: "
+                                    "base, factor, cap, max, reset_after)",
+                        is_string(k) ? text(k) : "?", t->name);
         if (seen[f] != NULL)
             return fail(c, t, k, "duplicate key 'backoff.%s' (first at line %zu)",
                         backoff_fields[f].name, seen[f]->start_mark.line + 1);
         seen[f] = k;
-        if (backoff_field(c, t, f, node(c, p->value)) < 0)
+        if (backoff_field(c, t, f, pairs[i].val) < 0)
             return -1;
     }
     return 0;
@@ -638,15 +713,20 @@ lookup(const struct key_def *defs, size_t n, unsigned mode, const char *name)
 /* Walks the keys of a task (t set) or of the top level (t NULL) through a table:
  * unknown and repeated keys are errors, everything else goes to its handler. */
 static int
-walk_keys(struct yctx *c, struct tstate *t, const yaml_node_t *map, const struct key_def *defs,
+walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_def *defs,
           size_t n)
 {
     const yaml_node_t *seen[MAX_KEYS] = {NULL};
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-         p++) {
-        const yaml_node_t *k = node(c, p->key);
+    struct kv *pairs;
+    size_t npairs;
+    if (flatten(c, t, map, &pairs, &npairs) < 0)
+        return -1;
+    for (size_t j = 0; j < npairs; j++) {
+        const yaml_node_t *k = pairs[j].key;
         if (!is_string(k))
             return fail(c, t, k, "keys must be strings");
+        if (t == NULL && strncmp(text(k), "x-", 2) == 0)
+            continue; /* a place for anchors, as in docker compose files */
         size_t i = lookup(defs, n, c->mode, text(k));
         if (i == n) {
             char *list = valid_keys(defs, n, c->mode), *where = t ? fs_xasprintf("in task '%s'",
@@ -661,7 +741,7 @@ walk_keys(struct yctx *c, struct tstate *t, const yaml_node_t *map, const struct
             return fail(c, t, k, "duplicate key '%s' (first at line %zu)", text(k),
                         seen[i]->start_mark.line + 1);
         seen[i] = k;
-        yaml_node_t *v = resolve(c, t, node(c, p->value));
+        yaml_node_t *v = resolve(c, t, pairs[j].val);
         if (v == NULL || (defs[i].fn != NULL && defs[i].fn(c, t, k, v) < 0))
             return -1;
     }
@@ -764,14 +844,16 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
 static int
 top_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    if (is_null(val) || (val->type == YAML_MAPPING_NODE &&
-                         val->data.mapping.pairs.top == val->data.mapping.pairs.start))
+    struct kv *pairs = NULL;
+    size_t n = 0;
+    if (val->type == YAML_MAPPING_NODE && flatten(c, NULL, val, &pairs, &n) < 0)
+        return -1;
+    if (is_null(val) || (val->type == YAML_MAPPING_NODE && n == 0))
         return fail(c, NULL, val, "'%s' is empty: define at least one task", text(key));
     if (val->type != YAML_MAPPING_NODE)
         return fail(c, NULL, val, "'%s' must be a mapping of task names to tasks", text(key));
-    for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
-         p++)
-        if (walk_task(c, node(c, p->key), node(c, p->value)) < 0)
+    for (size_t i = 0; i < n; i++)
+        if (walk_task(c, pairs[i].key, pairs[i].val) < 0)
             return -1;
     return 0;
 }
@@ -791,12 +873,15 @@ top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
 
 /* A forkscope file has `tasks`, an mprocs file `procs`; the other keys depend on it. */
 static int
-pick_mode(struct yctx *c, const yaml_node_t *root)
+pick_mode(struct yctx *c, yaml_node_t *root)
 {
     const yaml_node_t *tasks = NULL, *procs = NULL;
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-         p < root->data.mapping.pairs.top; p++) {
-        const yaml_node_t *k = node(c, p->key);
+    struct kv *pairs;
+    size_t n;
+    if (flatten(c, NULL, root, &pairs, &n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *k = pairs[i].key;
         if (is_string(k) && strcmp(text(k), "tasks") == 0 && tasks == NULL)
             tasks = k;
         if (is_string(k) && strcmp(text(k), "procs") == 0 && procs == NULL)
@@ -906,6 +991,9 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
+    for (size_t i = 0; i < c.nscratch; i++)
+        free(c.scratch[i]);
+    free(c.scratch);
     free(c.dir);
     if (rc < 0) {
         fs_session_fini(&c.tmp);
