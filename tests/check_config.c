@@ -614,14 +614,455 @@ START_TEST(load_from_a_file)
     char path[] = "/tmp/check_config_XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    const char *text = "tasks:\n  a: {shell: x}\n  b: {bogus: 1}\n";
+    const char *text = "tasks:\n  a: {shell: x}\n  b: {shell: y, restart: sometimes}\n";
     ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
-    char *msg = fs_xasprintf("%s:3:7: unknown key 'bogus' in task 'b' (valid keys: shell, cmd, "
-                             "fork, worker, args, cwd, env, restart, backoff, stop_signal, "
-                             "stop_timeout, buffer, buffer_cap, autostart, replicas)", path);
+    char *msg =
+        fs_xasprintf("%s:3:26: task 'b': 'restart' must be one of no, on-failure, always", path);
     fails_with(fs_config_load_yaml(&S, path, &ERR), msg);
     free(msg);
     unlink(path);
 }
 END_TEST
+
+/* ---- YAML: bad files ----------------------------------------------------------------------- */
+
+/* Each file must fail with exactly this message (or, when it ends in "...", with a
+ * message that starts so) and add nothing. */
+static const struct {
+    const char *what;
+    const char *yaml;
+    const char *msg;
+} bad_yaml[] = {
+    {"syntax: bad indentation", "tasks:\n  a:\n    shell: x\n   bad: 1\n",
+     "t.yaml:4:4: did not find expected key (while parsing a block mapping at line 2)"},
+    {"syntax: unterminated quote", "tasks:\n  a:\n    shell: \"x\n",
+     "t.yaml:4:1: found unexpected end of stream (while scanning a quoted scalar at line 3)"},
+    {"syntax: tab indentation", "tasks:\n\ta: {shell: x}\n",
+     "t.yaml:2:1: found character that cannot start any token (while scanning for the next "
+     "token at line 2)"},
+    {"syntax: invalid UTF-8", "tasks:\n  a:\n    shell: \"\xff\"\n",
+     "t.yaml:3:13: invalid leading UTF-8 octet"},
+    {"syntax: undefined alias", "tasks:\n  a: *nope\n", "t.yaml:2:6: found undefined alias"},
+    {"empty file", "", "t.yaml:1:1: the file is empty: expected 'tasks:'"},
+    {"only a comment", "# nothing\n", "t.yaml:1:1: the file is empty: expected 'tasks:'"},
+    {"top level is a list", "- a\n- b\n",
+     "t.yaml:1:1: the top level must be a mapping with a 'tasks' key"},
+    {"no tasks key", "theme: dark\n",
+     "t.yaml:1:1: no 'tasks' key: list the tasks under 'tasks:' (or under 'procs:' in an "
+     "mprocs file)"},
+    {"tasks is null", "tasks:\ntheme: x\n",
+     "t.yaml:1:7: 'tasks' is empty: define at least one "
+     "task"},
+    {"tasks is empty", "tasks: {}\n", "t.yaml:1:8: 'tasks' is empty: define at least one task"},
+    {"tasks is a list", "tasks: [a, b]\n",
+     "t.yaml:1:8: 'tasks' must be a mapping of task names to tasks"},
+    {"tasks and procs", "tasks:\n  a: {shell: x}\nprocs:\n  b: {shell: y}\n",
+     "t.yaml:3:1: a file has either 'tasks' (forkscope) or 'procs' (mprocs), not both"},
+    {"unknown top-level key", "tasks:\n  a: {shell: x}\nfoo: 1\n",
+     "t.yaml:3:1: unknown key 'foo' at the top level (valid keys: tasks, theme)"},
+    {"duplicate top-level key", "tasks:\n  a: {shell: x}\ntasks:\n  b: {shell: y}\n",
+     "t.yaml:3:1: duplicate key 'tasks' (first at line 1)"},
+    {"second document", "tasks: {a: {shell: x}}\n---\ntasks: {b: {shell: y}}\n",
+     "t.yaml:3:1: a second YAML document; a session file holds only one"},
+    {"task is a string", "tasks:\n  a: make\n",
+     "t.yaml:2:6: task 'a' must be a mapping with one of shell, cmd, fork, worker"},
+    {"no kind", "tasks:\n  a:\n    cwd: x\n",
+     "t.yaml:2:3: task 'a' has none of shell, cmd, fork, worker"},
+    {"two kinds", "tasks:\n  a:\n    shell: x\n    cmd: [y]\n",
+     "t.yaml:4:5: task 'a' has both 'shell' and 'cmd'; use exactly one of shell, cmd, fork, "
+     "worker"},
+    {"two kinds, second bad", "tasks:\n  a: {fork: x.js, worker: 5}\n",
+     "t.yaml:2:19: task 'a' has both 'fork' and 'worker'; use exactly one of shell, cmd, fork, "
+     "worker"},
+    {"unknown key", "tasks:\n  a:\n    shell: x\n    bogus: 1\n",
+     "t.yaml:4:5: unknown key 'bogus' in task 'a' (valid keys: shell, cmd, fork, worker, ..."},
+    {"duplicate task name", "tasks:\n  a:\n    shell: x\n  a:\n    shell: y\n",
+     "t.yaml:4:3: duplicate task name 'a' (first defined at line 2)"},
+    {"duplicate key", "tasks:\n  a:\n    shell: x\n    cwd: a\n    cwd: b\n",
+     "t.yaml:5:5: task 'a': duplicate key 'cwd' (first at line 4)"},
+    {"bad task name", "tasks:\n  \"a b\": {shell: x}\n",
+     "t.yaml:2:3: bad task name 'a b': it may not contain blanks or control characters"},
+    {"shell: list", "tasks:\n  a: {shell: [x]}\n",
+     "t.yaml:2:14: task 'a': 'shell' must be a "
+     "string"},
+    {"shell: null", "tasks:\n  a: {shell: }\n", "t.yaml:2:14: task 'a': 'shell' must be a string"},
+    {"shell: empty", "tasks:\n  a: {shell: \"\"}\n",
+     "t.yaml:2:14: task 'a': empty command in 'shell'"},
+    {"shell: blank", "tasks:\n  a: {shell: \"  \"}\n",
+     "t.yaml:2:14: task 'a': empty command in 'shell'"},
+    {"shell: NUL", "tasks:\n  a: {shell: \"x\\0y\"}\n",
+     "t.yaml:2:14: task 'a': 'shell' may not contain a NUL character"},
+    {"cmd: empty list", "tasks:\n  a: {cmd: []}\n",
+     "t.yaml:2:12: task 'a': empty command in "
+     "'cmd'"},
+    {"cmd: blank string", "tasks:\n  a: {cmd: \"  \"}\n",
+     "t.yaml:2:12: task 'a': empty command in 'cmd'"},
+    {"cmd: empty program", "tasks:\n  a: {cmd: [\"\", x]}\n",
+     "t.yaml:2:12: task 'a': empty command in 'cmd'"},
+    {"cmd: mapping", "tasks:\n  a:\n    cmd: {x: 1}\n",
+     "t.yaml:3:10: task 'a': 'cmd' must be a string or a list of strings"},
+    {"cmd: nested list", "tasks:\n  a:\n    cmd: [ls, [x]]\n",
+     "t.yaml:3:15: task 'a': 'cmd' must be a string or a list of strings"},
+    {"cmd: quote error", "tasks:\n  a:\n    cmd: \"echo 'x\"\n",
+     "t.yaml:3:10: task 'a': unterminated single quote at column 6 in 'cmd'"},
+    {"fork: empty list", "tasks:\n  a: {fork: []}\n",
+     "t.yaml:2:13: task 'a': empty command in 'fork'"},
+    {"worker: empty", "tasks:\n  a: {worker: \"\"}\n",
+     "t.yaml:2:15: task 'a': empty command in 'worker'"},
+    {"worker: list", "tasks:\n  a: {worker: [x]}\n",
+     "t.yaml:2:15: task 'a': 'worker' must be a string"},
+    {"args without worker", "tasks:\n  a:\n    shell: x\n    args: y\n",
+     "t.yaml:4:11: task 'a': 'args' is only for worker tasks"},
+    {"args: list", "tasks:\n  a: {worker: w, args: [1]}\n",
+     "t.yaml:2:24: task 'a': 'args' must be a string"},
+    {"args twice", "tasks:\n  a: {worker: w 1, args: \"2\"}\n",
+     "t.yaml:2:26: task 'a': arguments given both in 'worker' and in 'args'"},
+    {"cwd: list", "tasks:\n  a: {shell: x, cwd: [a]}\n",
+     "t.yaml:2:22: task 'a': 'cwd' must be "
+     "a string"},
+    {"cwd: empty", "tasks:\n  a: {shell: x, cwd: ''}\n",
+     "t.yaml:2:22: task 'a': 'cwd' may not "
+     "be empty"},
+    {"env: string", "tasks:\n  a: {shell: x, env: A=1}\n",
+     "t.yaml:2:22: task 'a': 'env' must be a mapping of variable names to values"},
+    {"env: value is a list", "tasks:\n  a:\n    shell: x\n    env: {A: [1]}\n",
+     "t.yaml:4:14: task 'a': env 'A' must be a string, a number, a boolean or null"},
+    {"env: bad list entry", "tasks:\n  a: {shell: x, env: [A]}\n",
+     "t.yaml:2:23: task 'a': 'env' list entries must look like NAME=value"},
+    {"env: set twice", "tasks:\n  a: {shell: x, env: [A=1, A=2]}\n",
+     "t.yaml:2:28: task 'a': 'env' sets 'A' twice"},
+    {"env: bad name", "tasks:\n  a: {shell: x, env: {\"A=B\": 1}}\n",
+     "t.yaml:2:23: task 'a': bad environment variable name 'A=B'"},
+    {"restart: bad value", "tasks:\n  a:\n    shell: x\n    restart: sometimes\n",
+     "t.yaml:4:14: task 'a': 'restart' must be one of no, on-failure, always"},
+    {"restart: boolean", "tasks:\n  a: {shell: x, restart: true}\n",
+     "t.yaml:2:26: task 'a': 'restart' must be one of no, on-failure, always"},
+    {"backoff: number", "tasks:\n  a: {shell: x, backoff: 5}\n",
+     "t.yaml:2:26: task 'a': 'backoff' must be a mapping with base, factor, cap, max and "
+     "reset_after"},
+    {"backoff.factor below 1", "tasks:\n  a: {shell: x, backoff: {factor: 0.5}}\n",
+     "t.yaml:2:35: task 'a': 'backoff.factor' must be a number of at least 1"},
+    {"backoff.max negative", "tasks:\n  a: {shell: x, backoff: {max: -1}}\n",
+     "t.yaml:2:32: task 'a': 'backoff.max' must be a whole number from 0 to 4294967295"},
+    {"backoff.base bad duration", "tasks:\n  a: {shell: x, backoff: {base: soon}}\n",
+     "t.yaml:2:33: task 'a': 'backoff.base' must be a duration such as 5, 1.5, 250ms, 2m or 1h"},
+    {"backoff: unknown key", "tasks:\n  a: {shell: x, backoff: {foo: 1}}\n",
+     "t.yaml:2:27: unknown key 'foo' in 'backoff' of task 'a' (valid keys: base, factor, cap, "
+     "max, reset_after)"},
+    {"backoff: duplicate key", "tasks:\n  a: {shell: x, backoff: {cap: 1, cap: 2}}\n",
+     "t.yaml:2:35: task 'a': duplicate key 'backoff.cap' (first at line 2)"},
+    {"stop_signal: bad name", "tasks:\n  a:\n    shell: x\n    stop_signal: FOO\n",
+     "t.yaml:4:18: task 'a': 'stop_signal' must be a signal name or number such as TERM, SIGINT "
+     "or 9"},
+    {"stop_signal: zero", "tasks:\n  a: {shell: x, stop_signal: 0}\n",
+     "t.yaml:2:30: task 'a': 'stop_signal' must be a signal name or number such as TERM, SIGINT "
+     "or 9"},
+    {"stop_timeout: bad duration", "tasks:\n  a:\n    shell: x\n    stop_timeout: 5 s\n",
+     "t.yaml:4:19: task 'a': 'stop_timeout' must be a duration such as 5, 1.5, 250ms, 2m or 1h"},
+    {"stop_timeout: negative", "tasks:\n  a: {shell: x, stop_timeout: -1}\n",
+     "t.yaml:2:31: task 'a': 'stop_timeout' must be a duration such as 5, 1.5, 250ms, 2m or 1h"},
+    {"stop_timeout: infinite", "tasks:\n  a: {shell: x, stop_timeout: .inf}\n",
+     "t.yaml:2:31: task 'a': 'stop_timeout' must be a duration such as 5, 1.5, 250ms, 2m or 1h"},
+    {"buffer: word", "tasks:\n  a: {shell: x, buffer: maybe}\n",
+     "t.yaml:2:25: task 'a': 'buffer' must be true, false or a size such as 64k or 1MiB"},
+    {"buffer: zero", "tasks:\n  a: {shell: x, buffer: 0}\n",
+     "t.yaml:2:25: task 'a': 'buffer' must be true, false or a size such as 64k or 1MiB"},
+    {"buffer and buffer_cap sizes", "tasks:\n  a: {shell: x, buffer_cap: 2k, buffer: 1k}\n",
+     "t.yaml:2:33: task 'a': both 'buffer' and 'buffer_cap' give a size; use one"},
+    {"buffer_cap: zero", "tasks:\n  a: {shell: x, buffer_cap: 0}\n",
+     "t.yaml:2:29: task 'a': 'buffer_cap' must be a size such as 65536, 64k, 64KiB or 1MiB"},
+    {"buffer_cap: bad unit", "tasks:\n  a: {shell: x, buffer_cap: 12q}\n",
+     "t.yaml:2:29: task 'a': 'buffer_cap' must be a size such as 65536, 64k, 64KiB or 1MiB"},
+    {"autostart: yes", "tasks:\n  a: {shell: x, autostart: yes}\n",
+     "t.yaml:2:28: task 'a': 'autostart' must be true or false"},
+    {"autostart: quoted", "tasks:\n  a: {shell: x, autostart: \"true\"}\n",
+     "t.yaml:2:28: task 'a': 'autostart' must be true or false"},
+    {"replicas: zero", "tasks:\n  a: {shell: x, replicas: 0}\n",
+     "t.yaml:2:27: task 'a': 'replicas' must be a whole number from 1 to 64"},
+    {"replicas: too many", "tasks:\n  a: {shell: x, replicas: 65}\n",
+     "t.yaml:2:27: task 'a': 'replicas' must be a whole number from 1 to 64"},
+    {"replica name taken", "tasks:\n  p-2: {shell: x}\n  p: {shell: y, replicas: 2}\n",
+     "t.yaml:3:27: task 'p': replica name 'p-2' is taken by the task at line 2"},
+    {"theme: list", "theme: [dark]\ntasks:\n  a: {shell: x}\n",
+     "t.yaml:1:8: 'theme' must be a string"},
+    {"merge key: scalar", "tasks:\n  a:\n    <<: 5\n    shell: x\n",
+     "t.yaml:3:9: task 'a': '<<' must be an alias of a mapping or a list of them"},
+    {"mprocs: forkscope key", "procs:\n  a:\n    shell: x\n    restart: always\n",
+     "t.yaml:4:5: unknown key 'restart' in task 'a' (valid keys: shell, cmd, cwd, env, ..."},
+    {"mprocs: fork", "procs:\n  a:\n    fork: x.js\n",
+     "t.yaml:3:5: unknown key 'fork' in task 'a' (valid keys: shell, cmd, cwd, env, ..."},
+    {"mprocs: unknown top-level key", "procs:\n  a: {shell: x}\ntheme: dark\n",
+     "t.yaml:3:1: unknown key 'theme' at the top level (valid keys: procs, ..."},
+    {"mprocs: no kind", "procs:\n  a: {cwd: x}\n", "t.yaml:2:3: task 'a' has none of shell, cmd"},
+    {"mprocs: bad stop", "procs:\n  a: {shell: x, stop: SIGFOO}\n",
+     "t.yaml:2:23: task 'a': 'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill or {send-keys: "
+     "[...]}"},
+    {"mprocs: select without linux", "procs:\n  a:\n    shell: {$select: os, windows: dir}\n",
+     "t.yaml:3:12: task 'a': '$select: os' has neither 'linux' nor '$else'"},
+};
+
+START_TEST(yaml_bad)
+{
+    const char *msg = bad_yaml[_i].msg;
+    size_t n = strlen(msg);
+    ck_assert_msg(yaml(bad_yaml[_i].yaml) == -1, "%s: accepted", bad_yaml[_i].what);
+    ck_assert_ptr_nonnull(ERR);
+    if (n > 3 && strcmp(msg + n - 3, "...") == 0)
+        ck_assert_msg(strncmp(ERR, msg, n - 3) == 0, "%s:\n  got    %s\n  wanted %s",
+                      bad_yaml[_i].what, ERR, msg);
+    else
+        ck_assert_msg(strcmp(ERR, msg) == 0, "%s:\n  got    %s\n  wanted %s", bad_yaml[_i].what,
+                      ERR, msg);
+    ck_assert_uint_eq(S.ntasks, 0);
+    ck_assert_ptr_null(S.source);
+}
+END_TEST
+
+START_TEST(failed_parse_leaves_session_unchanged)
+{
+    ck_assert_int_eq(arg("make", NULL), 0);
+    ck_assert_int_eq(yaml_at("first.yaml", "theme: light\ntasks:\n  a: {shell: x}\n"), 0);
+    fails_with(yaml("theme: dark\ntasks:\n  b: {shell: y}\n  c: {bogus: 1}\n"),
+               "t.yaml:4:7: unknown key 'bogus' in task 'c' (valid keys: shell, cmd, fork, "
+               "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
+               "buffer_cap, autostart, replicas)");
+    ck_assert_uint_eq(S.ntasks, 2);
+    ck_assert_str_eq(S.tasks[0].name, "make");
+    ck_assert_str_eq(S.tasks[1].name, "a");
+    ck_assert_str_eq(S.theme, "light");
+    ck_assert_str_eq(S.source, "first.yaml");
+    fails_with(procfile("Procfile", "b: y\nc\n"), "Procfile:2:1: expected 'name: command', "
+                                                  "found no ':'");
+    ck_assert_uint_eq(S.ntasks, 2);
+    ck_assert_ptr_null(fs_session_find(&S, "b"));
+}
+END_TEST
+
+START_TEST(file_task_clashing_with_earlier_task)
+{
+    ck_assert_int_eq(arg("make", NULL), 0);
+    fails_with(yaml("tasks:\n  x: {shell: y}\n  make: {shell: z}\n"),
+               "t.yaml:3:3: duplicate task name 'make' (already defined on the command line)");
+    ck_assert_int_eq(yaml_at("a.yaml", "tasks:\n\n  x: {shell: y}\n"), 0);
+    fails_with(procfile("Procfile", "x: z\n"),
+               "Procfile:1:1: duplicate task name 'x' (already defined at a.yaml:3)");
+    ck_assert_uint_eq(S.ntasks, 2);
+}
+END_TEST
+
+/* ---- Procfiles ----------------------------------------------------------------------------- */
+
+START_TEST(procfile_good)
+{
+    ck_assert_int_eq(procfile("Procfile", "# comment\n"
+                                          "\n"
+                                          "web: bundle exec rails s -p $PORT\r\n"
+                                          "worker_1:   sidekiq -q a:b  \n"
+                                          "   \t\n"
+                                          "  #indented comment\n"
+                                          "css-watch:npm run css"),
+                     0);
+    ck_assert_uint_eq(S.ntasks, 3);
+    struct fs_task_spec *t = task("web");
+    ck_assert_int_eq(t->kind, FS_KIND_SHELL);
+    ck_assert_str_eq(t->shell, "bundle exec rails s -p $PORT");
+    ck_assert_str_eq(t->file, "Procfile");
+    ck_assert_int_eq(t->line, 3);
+    ck_assert_int_eq(t->col, 1);
+    ck_assert_ptr_null(t->cwd);
+    ck_assert_str_eq(task("worker_1")->shell, "sidekiq -q a:b");
+    ck_assert_int_eq(task("worker_1")->line, 4);
+    ck_assert_str_eq(task("css-watch")->shell, "npm run css");
+    ck_assert_int_eq(task("css-watch")->line, 7);
+    ck_assert_str_eq(S.source, "Procfile");
+}
+END_TEST
+
+START_TEST(procfile_runs_in_its_directory)
+{
+    ck_assert_int_eq(procfile("app/Procfile", "web: ./server\n"), 0);
+    ck_assert_str_eq(task("web")->cwd, "app");
+}
+END_TEST
+
+START_TEST(procfile_fixture)
+{
+    char *path = fixture("Procfile");
+    ck_assert_msg(fs_config_load_procfile(&S, path, &ERR) == 0, "%s", ERR);
+    ck_assert_uint_eq(S.ntasks, 2);
+    ck_assert_str_eq(task("web")->shell, "bundle exec rails server -p $PORT");
+    ck_assert_str_eq(task("worker")->shell, "bundle exec sidekiq");
+    free(path);
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    const char *msg;
+} bad_procfiles[] = {
+    {"web: x\nworker bundle\n", "P:2:1: expected 'name: command', found no ':'"},
+    {"web app: x\n", "P:1:1: bad task name 'web app' (use letters, digits, '_' and '-')"},
+    {": x\n", "P:1:1: bad task name '' (use letters, digits, '_' and '-')"},
+    {"w\xc3\xa9: x\n", "P:1:1: bad task name 'w\xc3\xa9' (use letters, digits, '_' and '-')"},
+    {"# c\nweb:   \r\n", "P:2:1: empty command for task 'web'"},
+    {"web: a\nweb: b\n", "P:2:1: duplicate task name 'web' (first defined at line 1)"},
+    {"\n# only comments\n", "P:1:1: no tasks: expected lines of 'name: command'"},
+};
+
+START_TEST(procfile_bad)
+{
+    const char *text = bad_procfiles[_i].text;
+    free(ERR);
+    ERR = NULL;
+    fails_with(fs_config_parse_procfile(&S, "P", text, strlen(text), &ERR), bad_procfiles[_i].msg);
+    ck_assert_uint_eq(S.ntasks, 0);
+}
+END_TEST
+
+START_TEST(procfile_nul_byte)
+{
+    fails_with(fs_config_parse_procfile(&S, "P", "a: x\nb: y\0z\n", 11, &ERR),
+               "P:2:1: the line contains a NUL byte");
+    ck_assert_uint_eq(S.ntasks, 0);
+}
+END_TEST
+
+/* ---- durations and sizes ------------------------------------------------------------------- */
+
+START_TEST(durations)
+{
+    static const struct {
+        const char *text;
+        double seconds;
+    } good[] = {{"5", 5},    {"1.5", 1.5}, {".5", 0.5}, {"250ms", 0.25}, {"5s", 5},
+                {"2m", 120}, {"1h", 3600}, {"0", 0},    {"3.", 3}};
+    static const char *const bad[] = {"",     "-1",  "+1", "1x", "5 s",  " 5",    "inf", "nan",
+                                      "0x10", "1e3", "ms", ".",  "1..2", "1.2.3", "5S"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double d = -1;
+        ck_assert_msg(fs_config_parse_duration(good[i].text, &d) == 0, "%s", good[i].text);
+        ck_assert_double_eq_tol(d, good[i].seconds, 1e-9);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double d;
+        ck_assert_msg(fs_config_parse_duration(bad[i], &d) == -1, "'%s' accepted", bad[i]);
+    }
+}
+END_TEST
+
+START_TEST(sizes)
+{
+    static const struct {
+        const char *text;
+        size_t bytes;
+    } good[] = {{"4096", 4096},
+                {"64k", 65536},
+                {"64K", 65536},
+                {"64KiB", 65536},
+                {"64kb", 65536},
+                {"1M", 1 << 20},
+                {"1MiB", 1 << 20},
+                {"1.5M", 3 << 19},
+                {"2G", (size_t)2 << 30},
+                {"2GiB", (size_t)2 << 30},
+                {"10b", 10},
+                {"0", 0}};
+    static const char *const bad[] = {"",   "-1",   "k",   "1T",  "1 k",
+                                      "1x", "0x10", "1e3", "inf", "99999999999999999999999G"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        size_t b = 1;
+        ck_assert_msg(fs_config_parse_size(good[i].text, &b) == 0, "%s", good[i].text);
+        ck_assert_uint_eq(b, good[i].bytes);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t b;
+        ck_assert_msg(fs_config_parse_size(bad[i], &b) == -1, "'%s' accepted", bad[i]);
+    }
+}
+END_TEST
+
+/* ---- the session itself -------------------------------------------------------------------- */
+
+START_TEST(session_add_find_merge)
+{
+    struct fs_session other;
+    fs_session_init(&other);
+    fs_session_add(&S, "a");
+    fs_session_add(&other, "b");
+    fs_session_add(&other, "c")->shell = fs_xstrdup("x");
+    ck_assert_ptr_eq(fs_session_find(&S, "a"), &S.tasks[0]);
+    ck_assert_ptr_null(fs_session_find(&S, "b"));
+    fs_session_merge(&S, &other);
+    ck_assert_uint_eq(S.ntasks, 3);
+    ck_assert_uint_eq(other.ntasks, 0);
+    ck_assert_ptr_null(other.tasks);
+    ck_assert_str_eq(S.tasks[2].name, "c");
+    ck_assert_str_eq(fs_session_find(&S, "c")->shell, "x");
+    ck_assert_int_eq(S.tasks[1].stop_signal, SIGTERM);
+    fs_session_fini(&other);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("args");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, prefix_split, 0, sizeof prefix_cases / sizeof prefix_cases[0]);
+    tcase_add_test(tc, arg_shell_without_prefix);
+    tcase_add_test(tc, arg_colon_stays_in_shell);
+    tcase_add_test(tc, arg_cmd_splits_words);
+    tcase_add_test(tc, arg_fork_js_gets_node);
+    tcase_add_test(tc, arg_fork_other_programs);
+    tcase_add_test(tc, arg_worker_module_and_args);
+    tcase_add_test(tc, arg_empty_commands);
+    tcase_add_test(tc, arg_quote_error_column_counts_from_argument_start);
+    tcase_add_test(tc, arg_derived_names_are_unique);
+    tcase_add_test(tc, arg_derived_name_edge_cases);
+    tcase_add_test(tc, arg_given_names);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("yaml");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, yaml_minimal_task_has_defaults);
+    tcase_add_test(tc, yaml_every_key);
+    tcase_add_test(tc, yaml_cmd_and_fork_forms);
+    tcase_add_test(tc, yaml_worker_args);
+    tcase_add_test(tc, yaml_env_values);
+    tcase_add_test(tc, yaml_durations_and_sizes);
+    tcase_add_test(tc, yaml_stop_signals);
+    tcase_add_test(tc, yaml_positions_theme_and_source);
+    tcase_add_test(tc, yaml_replicas_make_a_pool);
+    tcase_add_test(tc, yaml_cwd_is_relative_to_the_file);
+    tcase_add_test(tc, yaml_aliases_and_merge_keys);
+    tcase_add_test(tc, yaml_mprocs_file);
+    tcase_add_test(tc, yaml_design_example_fixture);
+    tcase_add_test(tc, yaml_mprocs_fixture);
+    tcase_add_test(tc, load_missing_file);
+    tcase_add_test(tc, load_from_a_file);
+    tcase_add_loop_test(tc, yaml_bad, 0, sizeof bad_yaml / sizeof bad_yaml[0]);
+    tcase_add_test(tc, failed_parse_leaves_session_unchanged);
+    tcase_add_test(tc, file_task_clashing_with_earlier_task);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("procfile");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, procfile_good);
+    tcase_add_test(tc, procfile_runs_in_its_directory);
+    tcase_add_test(tc, procfile_fixture);
+    tcase_add_loop_test(tc, procfile_bad, 0, sizeof bad_procfiles / sizeof bad_procfiles[0]);
+    tcase_add_test(tc, procfile_nul_byte);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("values");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, durations);
+    tcase_add_test(tc, sizes);
+    tcase_add_test(tc, session_add_find_merge);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+#include "check_main.h"

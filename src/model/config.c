@@ -103,8 +103,7 @@ set_worker(struct fs_task_spec *spec, const char *text)
 }
 
 int
-fs_config_set_command(struct fs_task_spec *spec, enum fs_kind kind, const char *text,
-                      char **err)
+fs_config_set_command(struct fs_task_spec *spec, enum fs_kind kind, const char *text, char **err)
 {
     if (fs_config_blank(text)) {
         *err = fs_xstrdup("empty command");
@@ -136,7 +135,8 @@ fs_config_check_name(const char *name, char **err)
     for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
         if (*p <= ' ' || *p == 0x7f) {
             *err = fs_xasprintf("bad task name '%s': it may not contain blanks or control "
-                                "characters", name);
+                                "characters",
+                                name);
             return -1;
         }
     }
@@ -302,7 +302,7 @@ fs_config_parse_size(const char *text, size_t *bytes)
     static const struct {
         const char *unit;
         int shift;
-    } units[] = {{"", 0},    {"b", 0},  {"k", 10},   {"kb", 10}, {"kib", 10}, {"m", 20},
+    } units[] = {{"", 0},    {"b", 0},    {"k", 10}, {"kb", 10}, {"kib", 10}, {"m", 20},
                  {"mb", 20}, {"mib", 20}, {"g", 30}, {"gb", 30}, {"gib", 30}};
     double v;
     const char *end;

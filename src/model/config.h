@@ -2,7 +2,8 @@
  * Reading sessions: the kind prefixes of positional arguments, forkscope.yaml
  * session files, mprocs.yaml files and Procfiles. All of it is plain C on top of
  * libyaml. Every error message names the file, line and column and says what is
- * wrong; a session that failed to parse is left empty, so nothing starts from it.
+ * wrong; a session that failed to parse is left as it was, so nothing starts from
+ * the file.
  *
  * Error strings are allocated and returned through `char **err`; the caller frees
  * them. Functions return 0 on success and -1 on error.

@@ -47,7 +47,6 @@ char *fs_config_join(const char *dir, const char *path);
  * their names is taken in dst, and records path as dst's source. On error dst is
  * unchanged and *err names the task and both places. A theme set in tmp replaces
  * dst's. tmp is finished either way. */
-int fs_config_adopt(struct fs_session *dst, struct fs_session *tmp, const char *path,
-                    char **err);
+int fs_config_adopt(struct fs_session *dst, struct fs_session *tmp, const char *path, char **err);
 
 #endif

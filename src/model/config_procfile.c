@@ -18,13 +18,12 @@
 
 struct procfile {
     const char *path;
-    char *dir;            /* the Procfile's directory, NULL when path has none */
+    char *dir; /* the Procfile's directory, NULL when path has none */
     struct fs_session tmp;
     char **err;
 };
 
-static int
-line_error(struct procfile *pf, int line, const char *fmt, ...)
+static int line_error(struct procfile *pf, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -54,8 +53,7 @@ parse_line(struct procfile *pf, char *text, int line)
     while (n > 0 && strchr(BLANKS, p[n - 1]) != NULL)
         p[--n] = '\0';
     if (n == 0 || strspn(p, NAME_CHARS) != n)
-        return line_error(pf, line,
-                          "bad task name '%s' (use letters, digits, '_' and '-')", p);
+        return line_error(pf, line, "bad task name '%s' (use letters, digits, '_' and '-')", p);
     char *cmd = colon + 1 + strspn(colon + 1, BLANKS);
     for (size_t m = strlen(cmd); m > 0 && strchr(BLANKS, cmd[m - 1]) != NULL; m--)
         cmd[m - 1] = '\0';

@@ -57,8 +57,7 @@ struct tstate {
     unsigned long replicas;
 };
 
-typedef int (*key_fn)(struct yctx *c, struct tstate *t, const yaml_node_t *key,
-                      yaml_node_t *val);
+typedef int (*key_fn)(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 
 struct key_def {
     const char *name;
@@ -68,8 +67,8 @@ struct key_def {
 
 /* ---- messages and node access ----------------------------------------------------------- */
 
-static int fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt,
-                ...) __attribute__((format(printf, 4, 5)));
+static int fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Sets the error for node n, prefixed with the task when there is one. */
 static int
@@ -118,8 +117,7 @@ is_null(const yaml_node_t *n)
 static bool
 is_string(const yaml_node_t *n)
 {
-    return n->type == YAML_SCALAR_NODE && !is_null(n) &&
-           strlen(text(n)) == n->data.scalar.length;
+    return n->type == YAML_SCALAR_NODE && !is_null(n) && strlen(text(n)) == n->data.scalar.length;
 }
 
 static bool
@@ -154,8 +152,8 @@ merge_into(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv *
         if (!is_string(k) || strcmp(text(k), "<<") != 0)
             continue;
         bool list = src->type == YAML_SEQUENCE_NODE;
-        size_t count = list ? (size_t)(src->data.sequence.items.top -
-                                       src->data.sequence.items.start) : 1;
+        size_t count =
+            list ? (size_t)(src->data.sequence.items.top - src->data.sequence.items.start) : 1;
         for (size_t i = 0; i < count; i++) {
             yaml_node_t *m = list ? node(c, src->data.sequence.items.start[i]) : src;
             if (m->type != YAML_MAPPING_NODE)
@@ -369,9 +367,9 @@ key_argv(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
         yaml_node_t *item = resolve(c, t, node(c, *i));
         if (item == NULL || !is_string(item)) {
             fs_strv_free(argv);
-            return item == NULL ? -1
-                                : fail(c, t, item, "'%s' must be a string or a list of strings",
-                                       text(key));
+            return item == NULL
+                       ? -1
+                       : fail(c, t, item, "'%s' must be a string or a list of strings", text(key));
         }
         fs_strv_push(&argv, text(item));
     }
@@ -409,8 +407,8 @@ key_cwd(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
         /* mprocs: relative to where it runs; <CONFIG_DIR> is the file's directory. */
         const char *tag = "<CONFIG_DIR>";
         bool has = strncmp(s, tag, strlen(tag)) == 0;
-        t->spec->cwd = has ? fs_xasprintf("%s%s", c->dir ? c->dir : ".", s + strlen(tag))
-                           : fs_xstrdup(s);
+        t->spec->cwd =
+            has ? fs_xasprintf("%s%s", c->dir ? c->dir : ".", s + strlen(tag)) : fs_xstrdup(s);
     } else {
         t->spec->cwd = fs_config_join(c->dir, s);
     }
@@ -430,8 +428,8 @@ env_add(struct yctx *c, struct tstate *t, const char *name, size_t len, const ya
     for (char **v = t->spec->env_unset; v != NULL && *v != NULL; v++)
         if (strlen(*v) == len && strncmp(*v, name, len) == 0)
             return fail(c, t, at, "'env' sets '%.*s' twice", (int)len, name);
-    char *entry = value != NULL ? fs_xasprintf("%.*s=%s", (int)len, name, value)
-                                : fs_xstrndup(name, len);
+    char *entry =
+        value != NULL ? fs_xasprintf("%.*s=%s", (int)len, name, value) : fs_xstrndup(name, len);
     fs_strv_push(value != NULL ? &t->spec->env_set : &t->spec->env_unset, entry);
     free(entry);
     return 0;
@@ -442,8 +440,8 @@ static int
 key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     if (val->type == YAML_SEQUENCE_NODE) {
-        for (yaml_node_item_t *i = val->data.sequence.items.start;
-             i < val->data.sequence.items.top; i++) {
+        for (yaml_node_item_t *i = val->data.sequence.items.start; i < val->data.sequence.items.top;
+             i++) {
             yaml_node_t *item = node(c, *i);
             const char *eq = is_string(item) ? strchr(text(item), '=') : NULL;
             if (eq == NULL)
@@ -467,8 +465,7 @@ key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
         if (!is_string(k))
             return fail(c, t, k, "'env' names must be strings");
         if (!is_null(v) && !is_string(v))
-            return fail(c, t, v, "env '%s' must be a string, a number, a boolean or null",
-                        text(k));
+            return fail(c, t, v, "env '%s' must be a string, a number, a boolean or null", text(k));
         if (env_add(c, t, text(k), strlen(text(k)), k, is_null(v) ? NULL : text(v)) < 0)
             return -1;
     }
@@ -534,8 +531,9 @@ static int
 key_backoff(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     if (val->type != YAML_MAPPING_NODE)
-        return fail(c, t, val, "'backoff' must be a mapping with base, factor, cap, max and "
-                               "reset_after");
+        return fail(c, t, val,
+                    "'backoff' must be a mapping with base, factor, cap, max and "
+                    "reset_after");
     const yaml_node_t *seen[NBACKOFF] = {NULL};
     struct kv *pairs;
     size_t n;
@@ -547,8 +545,9 @@ key_backoff(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_
         while (f < NBACKOFF && !(is_string(k) && strcmp(text(k), backoff_fields[f].name) == 0))
             f++;
         if (f == NBACKOFF)
-            return fail(c, NULL, k, "unknown key '%s' in 'backoff' of task '%s' (valid keys: "
-                                    "base, factor, cap, max, reset_after)",
+            return fail(c, NULL, k,
+                        "unknown key '%s' in 'backoff' of task '%s' (valid keys: "
+                        "base, factor, cap, max, reset_after)",
                         is_string(k) ? text(k) : "?", t->name);
         if (seen[f] != NULL)
             return fail(c, t, k, "duplicate key 'backoff.%s' (first at line %zu)",
@@ -565,8 +564,9 @@ key_stop_signal(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
 {
     int sig = is_string(val) ? fs_signum(text(val)) : -1;
     if (sig < 0)
-        return fail(c, t, val, "'stop_signal' must be a signal name or number such as TERM, "
-                               "SIGINT or 9");
+        return fail(c, t, val,
+                    "'stop_signal' must be a signal name or number such as TERM, "
+                    "SIGINT or 9");
     t->spec->stop_signal = sig;
     return 0;
 }
@@ -576,8 +576,8 @@ key_stop_signal(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
 static int
 key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    if (val->type == YAML_MAPPING_NODE && val->data.mapping.pairs.top -
-                                                  val->data.mapping.pairs.start == 1) {
+    if (val->type == YAML_MAPPING_NODE &&
+        val->data.mapping.pairs.top - val->data.mapping.pairs.start == 1) {
         const yaml_node_t *k = node(c, val->data.mapping.pairs.start->key);
         if (is_string(k) && strcmp(text(k), "send-keys") == 0) {
             t->spec->stop_signal = SIGTERM;
@@ -588,8 +588,9 @@ key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
     if (is_string(val))
         sig = strcmp(text(val), "hard-kill") == 0 ? SIGKILL : fs_signum(text(val));
     if (sig < 0)
-        return fail(c, t, val, "'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill or "
-                               "{send-keys: [...]}");
+        return fail(c, t, val,
+                    "'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill or "
+                    "{send-keys: [...]}");
     t->spec->stop_signal = sig;
     return 0;
 }
@@ -710,11 +711,23 @@ lookup(const struct key_def *defs, size_t n, unsigned mode, const char *name)
     return i;
 }
 
+static int
+unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
+            const struct key_def *defs, size_t n)
+{
+    char *list = valid_keys(defs, n, c->mode);
+    if (t != NULL)
+        fail(c, NULL, k, "unknown key '%s' in task '%s' (valid keys: %s)", text(k), t->name, list);
+    else
+        fail(c, NULL, k, "unknown key '%s' at the top level (valid keys: %s)", text(k), list);
+    free(list);
+    return -1;
+}
+
 /* Walks the keys of a task (t set) or of the top level (t NULL) through a table:
  * unknown and repeated keys are errors, everything else goes to its handler. */
 static int
-walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_def *defs,
-          size_t n)
+walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_def *defs, size_t n)
 {
     const yaml_node_t *seen[MAX_KEYS] = {NULL};
     struct kv *pairs;
@@ -728,15 +741,8 @@ walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_d
         if (t == NULL && strncmp(text(k), "x-", 2) == 0)
             continue; /* a place for anchors, as in docker compose files */
         size_t i = lookup(defs, n, c->mode, text(k));
-        if (i == n) {
-            char *list = valid_keys(defs, n, c->mode), *where = t ? fs_xasprintf("in task '%s'",
-                                                                               t->name)
-                                                                  : fs_xstrdup("at the top level");
-            fail(c, NULL, k, "unknown key '%s' %s (valid keys: %s)", text(k), where, list);
-            free(list);
-            free(where);
-            return -1;
-        }
+        if (i == n)
+            return unknown_key(c, t, k, defs, n);
         if (seen[i] != NULL)
             return fail(c, t, k, "duplicate key '%s' (first at line %zu)", text(k),
                         seen[i]->start_mark.line + 1);
@@ -761,8 +767,8 @@ expand_replicas(struct yctx *c, struct tstate *t)
         char *name = fs_xasprintf("%s-%lu", t->name, r);
         const struct fs_task_spec *old = fs_session_find(&c->tmp, name);
         if (old != NULL) {
-            fail(c, t, t->replicas_val, "replica name '%s' is taken by the task at line %d",
-                 name, old->line);
+            fail(c, t, t->replicas_val, "replica name '%s' is taken by the task at line %d", name,
+                 old->line);
             free(name);
             return -1;
         }
@@ -814,8 +820,8 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
     }
     const struct fs_task_spec *old = fs_session_find(&c->tmp, text(key));
     if (old != NULL)
-        return fail(c, NULL, key, "duplicate task name '%s' (first defined at line %d)",
-                    text(key), old->line);
+        return fail(c, NULL, key, "duplicate task name '%s' (first defined at line %d)", text(key),
+                    old->line);
     if (c->tmp.ntasks >= FS_CONFIG_MAX_TASKS)
         return fail(c, NULL, key, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
 
@@ -891,8 +897,9 @@ pick_mode(struct yctx *c, yaml_node_t *root)
         return fail(c, NULL, tasks->start_mark.index > procs->start_mark.index ? tasks : procs,
                     "a file has either 'tasks' (forkscope) or 'procs' (mprocs), not both");
     if (tasks == NULL && procs == NULL)
-        return fail(c, NULL, root, "no 'tasks' key: list the tasks under 'tasks:' (or under "
-                                   "'procs:' in an mprocs file)");
+        return fail(c, NULL, root,
+                    "no 'tasks' key: list the tasks under 'tasks:' (or under "
+                    "'procs:' in an mprocs file)");
     c->mode = procs != NULL ? MODE_PROCS : MODE_TASKS;
     return 0;
 }
@@ -934,7 +941,7 @@ syntax_error(struct yctx *c, const yaml_parser_t *p, const char *buf, size_t len
     if (p->error == YAML_READER_ERROR)
         position_of(buf, len, p->problem_offset, &line, &col);
     if (p->context != NULL)
-        *c->err = fs_xasprintf("%s:%zu:%zu: %s (%s that starts at line %zu)", c->path, line, col, problem,
+        *c->err = fs_xasprintf("%s:%zu:%zu: %s (%s at line %zu)", c->path, line, col, problem,
                                p->context, p->context_mark.line + 1);
     else
         *c->err = fs_xasprintf("%s:%zu:%zu: %s", c->path, line, col, problem);
@@ -943,8 +950,7 @@ syntax_error(struct yctx *c, const yaml_parser_t *p, const char *buf, size_t len
 
 /* Loads the only document of the stream into doc; a second one is an error. */
 static int
-load_document(struct yctx *c, yaml_parser_t *p, yaml_document_t *doc, const char *buf,
-              size_t len)
+load_document(struct yctx *c, yaml_parser_t *p, yaml_document_t *doc, const char *buf, size_t len)
 {
     yaml_document_t next;
     if (!yaml_parser_load(p, doc))
@@ -973,8 +979,7 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
                      char **err)
 {
     if (len > FS_CONFIG_MAX_FILE) {
-        *err = fs_xasprintf("%s: the file is larger than %zu MiB", path,
-                            FS_CONFIG_MAX_FILE >> 20);
+        *err = fs_xasprintf("%s: the file is larger than %zu MiB", path, FS_CONFIG_MAX_FILE >> 20);
         return -1;
     }
     struct yctx c = {.path = path, .err = err, .dir = fs_config_dir_of(path)};

@@ -16,12 +16,12 @@
 #include "util/xalloc.h"
 
 struct splitter {
-    const char *s;   /* the input */
-    size_t pos;      /* next byte to read */
-    char *word;      /* scratch buffer for the current word */
-    size_t wlen;     /* bytes in word */
-    bool in_word;    /* a word has started, even if it is still empty ('') */
-    char **argv;     /* the result so far */
+    const char *s; /* the input */
+    size_t pos;    /* next byte to read */
+    char *word;    /* scratch buffer for the current word */
+    size_t wlen;   /* bytes in word */
+    bool in_word;  /* a word has started, even if it is still empty ('') */
+    char **argv;   /* the result so far */
     size_t argc;
 };
 
@@ -70,8 +70,7 @@ single_quoted(struct splitter *sp, char **err)
     sp->in_word = true;
     while (sp->s[sp->pos] != '\'') {
         if (sp->s[sp->pos] == '\0') {
-            *err = fs_xasprintf("unterminated single quote at column %zu",
-                                column_of(sp->s, open));
+            *err = fs_xasprintf("unterminated single quote at column %zu", column_of(sp->s, open));
             return -1;
         }
         put(sp, sp->s[sp->pos++]);
@@ -91,8 +90,7 @@ double_quoted(struct splitter *sp, char **err)
     for (;;) {
         char c = sp->s[sp->pos];
         if (c == '\0') {
-            *err = fs_xasprintf("unterminated double quote at column %zu",
-                                column_of(sp->s, open));
+            *err = fs_xasprintf("unterminated double quote at column %zu", column_of(sp->s, open));
             return -1;
         }
         sp->pos++;
