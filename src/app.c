@@ -231,7 +231,14 @@ spawn(struct app_task *at)
         return;
     }
     char **argv = task_argv(spec);
-    struct fs_proc_opts o = {argv, spec->cwd, spec->env_set, spec->env_unset, -1};
+    struct fs_proc_opts o = {
+        .argv = argv,
+        .cwd = spec->cwd,
+        .env_set = spec->env_set,
+        .env_unset = spec->env_unset,
+        .stdin_fd = -1,
+        .channel_fd = -1,
+    };
     char *err = NULL;
     int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);
     fs_strv_free(argv);

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,7 +33,9 @@ struct fs_proc {
     struct fs_rt *rt;
     struct fs_proc *next; /* in rt->procs */
     pid_t pid;
-    uv_pipe_t pipes[2];   /* stdout, stderr */
+    uv_pipe_t pipes[2];   /* stdout, stderr; for a pty only [0], the master */
+    unsigned nstreams;
+    bool pty;
     bool pipe_open[2];    /* initialised and not yet closed */
     bool pipe_eof[2];
     unsigned closing;     /* close callbacks still to come */
@@ -137,6 +140,20 @@ find_program(const char *argv0, char *const *env, const char *cwd)
 
 /* ---- the child ----------------------------------------------------------------- */
 
+/* What the child needs, prepared before fork. */
+struct child_setup {
+    pid_t parent;
+    const char *path;
+    char **argv;
+    char **env;
+    const char *cwd;
+    bool pty;
+    int in_fd, out_fd, err_fd; /* for a pty: all three are the slave */
+    int channel_fd;            /* placed on fd 3, or -1 */
+    int go_fd;                 /* read end: forkscope says go */
+    int errpipe;               /* write end, close-on-exec */
+};
+
 static void __attribute__((noreturn))
 child_fail(int errfd, int stage, int err)
 {
@@ -147,11 +164,13 @@ child_fail(int errfd, int stage, int err)
 }
 
 static void __attribute__((noreturn))
-child_main(pid_t parent, const char *path, char **argv, char **env, const char *cwd,
-           int in_fd, int out_fd, int err_fd, int go_fd, int errpipe)
+child_main(const struct child_setup *c)
 {
-    setpgid(0, 0);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
+    /* A pty task leads a new session so the pty can become its controlling
+     * terminal; either way it leads its own process group. */
+    if (c->pty ? setsid() < 0 : setpgid(0, 0) < 0)
+        child_fail(c->errpipe, 2, errno);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != c->parent)
         _exit(127);
     /* Undo what forkscope set for itself: ignored SIGPIPE, blocked signals. */
     for (int s = 1; s < NSIG; s++)
@@ -160,21 +179,25 @@ child_main(pid_t parent, const char *path, char **argv, char **env, const char *
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
 
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-        child_fail(errpipe, 2, errno);
-    if (cwd != NULL && chdir(cwd) != 0)
-        child_fail(errpipe, 0, errno);
+    if (c->pty && ioctl(c->out_fd, TIOCSCTTY, 0) < 0)
+        child_fail(c->errpipe, 2, errno);
+    if (c->channel_fd >= 0 && dup2(c->channel_fd, 3) < 0)
+        child_fail(c->errpipe, 2, errno);
+    if (dup2(c->in_fd, 0) < 0 || dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0)
+        child_fail(c->errpipe, 2, errno);
+    if (c->cwd != NULL && chdir(c->cwd) != 0)
+        child_fail(c->errpipe, 0, errno);
     /* Wait until the group is on the watchdog's list. EOF means forkscope gave
      * up on this child. */
     char go;
     ssize_t r;
     do
-        r = read(go_fd, &go, 1);
+        r = read(c->go_fd, &go, 1);
     while (r < 0 && errno == EINTR);
     if (r != 1)
         _exit(127);
-    execve(path, argv, env);
-    child_fail(errpipe, 1, errno);
+    execve(c->path, c->argv, c->env);
+    child_fail(c->errpipe, 1, errno);
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -203,7 +226,8 @@ describe_child_error(const struct child_error *ce, const char *argv0, const char
     }
 }
 
-/* Reads the child's report: 0 when it executed, else its failure. */
+/* Reads the child's report: 0 when it executed, else its failure. Returning
+ * only after exec also means the child's process group exists by then. */
 static int
 await_exec(int errpipe, struct child_error *ce)
 {
@@ -212,6 +236,74 @@ await_exec(int errpipe, struct child_error *ce)
         r = read(errpipe, ce, sizeof *ce);
     while (r < 0 && errno == EINTR);
     return r == (ssize_t)sizeof *ce ? -1 : 0;
+}
+
+/* Opens a pty pair sized rows×cols; the master is close-on-exec. */
+static int
+open_pty(int *master, int *slave, int rows, int cols)
+{
+    *master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*master < 0)
+        return -errno;
+    char name[64];
+    if (grantpt(*master) != 0 || unlockpt(*master) != 0 ||
+        ptsname_r(*master, name, sizeof name) != 0 ||
+        (*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+        int e = -errno;
+        close(*master);
+        *master = -1;
+        return e;
+    }
+    struct winsize ws = {(unsigned short)(rows > 0 ? rows : 24),
+                         (unsigned short)(cols > 0 ? cols : 80), 0, 0};
+    ioctl(*master, TIOCSWINSZ, &ws);
+    return 0;
+}
+
+/* The descriptors of one spawn: output (pipes or pty), go and error pipes. */
+enum { OUT_R, OUT_W, ERR_R, ERR_W, GO_R, GO_W, EP_R, EP_W, NUL, NFDS };
+
+static int
+make_fds(const struct fs_proc_opts *o, int *fds, char **err)
+{
+    int rc = 0;
+    for (int i = 0; i < NFDS; i++)
+        fds[i] = -1;
+    if (o->pty)
+        rc = open_pty(&fds[OUT_R], &fds[OUT_W], o->rows, o->cols);
+    else if (pipe2(fds + OUT_R, O_CLOEXEC) != 0 || pipe2(fds + ERR_R, O_CLOEXEC) != 0)
+        rc = -errno;
+    if (rc == 0 && (pipe2(fds + GO_R, O_CLOEXEC) != 0 || pipe2(fds + EP_R, O_CLOEXEC) != 0))
+        rc = -errno;
+    if (rc == 0 && !o->pty && o->stdin_fd < 0 &&
+        (fds[NUL] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+        rc = -errno;
+    if (rc != 0) {
+        *err = fs_xasprintf("cannot create %s: %s", o->pty ? "a pty" : "pipes", strerror(-rc));
+        close_fds(fds, NFDS);
+    }
+    return rc;
+}
+
+static struct fs_proc *
+proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, const int *fds,
+         unsigned nstreams)
+{
+    struct fs_proc *p = fs_xcalloc(1, sizeof *p);
+    p->rt = rt;
+    p->pid = pid;
+    p->cbs = *cbs;
+    p->arg = arg;
+    p->nstreams = nstreams;
+    p->next = rt->procs;
+    rt->procs = p;
+    for (unsigned i = 0; i < nstreams; i++) {
+        uv_pipe_init(&rt->loop, &p->pipes[i], 0);
+        p->pipes[i].data = p;
+        p->pipe_open[i] = true;
+        uv_pipe_open(&p->pipes[i], fds[i == 0 ? OUT_R : ERR_R]);
+    }
+    return p;
 }
 
 int
@@ -234,70 +326,53 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         return -e;
     }
     char **argv = fs_strv_dup(o->argv);
-
-    /* fds: stdout r/w, stderr r/w, go r/w, errpipe r/w, /dev/null */
-    int fds[9] = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
-    int rc = 0;
-    if (pipe2(fds + 0, O_CLOEXEC) || pipe2(fds + 2, O_CLOEXEC) || pipe2(fds + 4, O_CLOEXEC) ||
-        pipe2(fds + 6, O_CLOEXEC)) {
-        rc = -errno;
-    } else if (o->stdin_fd < 0 && (fds[8] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-        rc = -errno;
-    }
-    if (rc != 0) {
-        *err = fs_xasprintf("cannot create pipes: %s", strerror(-rc));
-        close_fds(fds, 9);
+    int fds[NFDS];
+    int rc = make_fds(o, fds, err);
+    if (rc != 0)
         goto out;
-    }
-    int in_fd = o->stdin_fd >= 0 ? o->stdin_fd : fds[8];
-    pid_t parent = getpid();
+    struct child_setup c = {
+        .parent = getpid(),
+        .path = path,
+        .argv = argv,
+        .env = env,
+        .cwd = o->cwd,
+        .pty = o->pty,
+        .in_fd = o->pty ? fds[OUT_W] : o->stdin_fd >= 0 ? o->stdin_fd : fds[NUL],
+        .out_fd = fds[OUT_W],
+        .err_fd = o->pty ? fds[OUT_W] : fds[ERR_W],
+        .channel_fd = o->channel_fd,
+        .go_fd = fds[GO_R],
+        .errpipe = fds[EP_W],
+    };
     pid_t pid = fork();
     if (pid < 0) {
         rc = -errno;
         *err = fs_xasprintf("cannot fork: %s", strerror(-rc));
-        close_fds(fds, 9);
+        close_fds(fds, NFDS);
         goto out;
     }
     if (pid == 0)
-        child_main(parent, path, argv, env, o->cwd, in_fd, fds[1], fds[3], fds[4], fds[7]);
+        child_main(&c);
 
-    /* Both sides set the group, so it exists whichever runs first. */
-    setpgid(pid, pid);
     fs_watchdog_add(&rt->wd, pid);
-    close(fds[1]);
-    close(fds[3]);
-    close(fds[4]);
-    close(fds[7]);
-    if (fds[8] >= 0)
-        close(fds[8]);
-    ssize_t w = write(fds[5], "g", 1);
+    int child_ends[] = {OUT_W, ERR_W, GO_R, EP_W, NUL};
+    for (size_t i = 0; i < sizeof child_ends / sizeof child_ends[0]; i++)
+        if (fds[child_ends[i]] >= 0)
+            close(fds[child_ends[i]]);
+    ssize_t w = write(fds[GO_W], "g", 1);
     (void)w;
-    close(fds[5]);
+    close(fds[GO_W]);
     struct child_error ce;
-    int failed = await_exec(fds[6], &ce);
-    close(fds[6]);
+    int failed = await_exec(fds[EP_R], &ce);
+    close(fds[EP_R]);
 
-    struct fs_proc *p = fs_xcalloc(1, sizeof *p);
-    p->rt = rt;
-    p->pid = pid;
-    p->cbs = *cbs;
-    p->arg = arg;
-    p->next = rt->procs;
-    rt->procs = p;
-    for (int i = 0; i < 2; i++) {
-        uv_pipe_init(&rt->loop, &p->pipes[i], 0);
-        p->pipes[i].data = p;
-        p->pipe_open[i] = true;
-        uv_pipe_open(&p->pipes[i], fds[i * 2]);
-    }
+    struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty ? 1 : 2);
+    p->pty = o->pty;
     if (failed) {
         /* The child exits 127 and is reaped like any other; the caller gets
          * no callbacks from it. */
         *err = describe_child_error(&ce, o->argv[0], o->cwd);
         rc = -ce.err;
-        p->released = true;
-        for (int i = 0; i < 2; i++)
-            p->pipe_eof[i] = true;
         fs_proc_release(p);
         goto out;
     }
@@ -319,8 +394,7 @@ fs_proc_pid(const struct fs_proc *p)
 unsigned
 fs_proc_streams(const struct fs_proc *p)
 {
-    (void)p;
-    return 2;
+    return p->nstreams;
 }
 
 int
@@ -485,4 +559,55 @@ fs_proc_reap_remaining(struct fs_rt *rt)
         maybe_free(p);
         p = next;
     }
+}
+
+/* ---- input and size of a pty ---------------------------------------------------- */
+
+#define FS_PROC_WRITE_LIMIT (1u << 20)
+
+struct write_req {
+    uv_write_t req;
+    char data[];
+};
+
+static void
+write_done(uv_write_t *req, int status)
+{
+    (void)status; /* A task that stopped reading its terminal is not an error here. */
+    free(req);
+}
+
+int
+fs_proc_write(struct fs_proc *p, const char *data, size_t len)
+{
+    if (!p->pty)
+        return -ENOTTY;
+    if (!p->pipe_open[0])
+        return -EPIPE;
+    if (uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[0]) > FS_PROC_WRITE_LIMIT)
+        return -EAGAIN;
+    struct write_req *w = fs_xmalloc(sizeof *w + len);
+    memcpy(w->data, data, len);
+    uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
+    int r = uv_write(&w->req, (uv_stream_t *)&p->pipes[0], &b, 1, write_done);
+    if (r != 0) {
+        free(w);
+        return r;
+    }
+    return 0;
+}
+
+int
+fs_proc_resize(struct fs_proc *p, int rows, int cols)
+{
+    if (!p->pty)
+        return -ENOTTY;
+    if (!p->pipe_open[0])
+        return -EPIPE;
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&p->pipes[0], &fd) != 0)
+        return -EBADF;
+    struct winsize ws = {(unsigned short)(rows > 0 ? rows : 1),
+                         (unsigned short)(cols > 0 ? cols : 1), 0, 0};
+    return ioctl(fd, TIOCSWINSZ, &ws) == 0 ? 0 : -errno;
 }

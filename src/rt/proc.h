@@ -18,7 +18,10 @@ struct fs_proc_opts {
     const char *cwd;         /* NULL: inherit */
     char *const *env_set;    /* "KEY=VALUE" added to forkscope's environment */
     char *const *env_unset;  /* "KEY" removed from it */
-    int stdin_fd;            /* -1: /dev/null */
+    int stdin_fd;            /* -1: /dev/null (ignored for a pty) */
+    int channel_fd;          /* placed on fd 3 in the child, or -1 */
+    bool pty;                /* run on a new pty as its controlling terminal */
+    int rows, cols;          /* the pty's size */
 };
 
 struct fs_proc_cbs {
@@ -28,8 +31,10 @@ struct fs_proc_cbs {
 };
 
 /* Starts a process. On success *out is the process (owned by the caller until
- * fs_proc_release) and the number of output streams is in (*out)'s
- * fs_proc_streams(). On failure returns a negative errno and *err says what
+ * fs_proc_release); fs_proc_streams() says how many output streams it has (2
+ * with pipes, stdout and stderr; 1 on a pty, reported as FS_STREAM_STDOUT). It
+ * returns once the program has been executed, so the process group exists.
+ * On failure returns a negative errno and *err says what
  * failed (not found, not executable, bad cwd), without naming the task. */
 int fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *opts,
                   const struct fs_proc_cbs *cbs, void *arg, struct fs_proc **out, char **err);
@@ -37,6 +42,13 @@ int fs_proc_pid(const struct fs_proc *p);
 unsigned fs_proc_streams(const struct fs_proc *p);
 /* Sends sig to the process group; 0 or a negative errno. */
 int fs_proc_signal(struct fs_proc *p, int sig);
+/* Writes to a pty task's terminal (keys typed into its pane). Returns 0, or
+ * -EAGAIN when more than 1 MiB is still waiting to be written, -ENOTTY when the
+ * task has no pty, -EPIPE after its end. The bytes are copied. */
+int fs_proc_write(struct fs_proc *p, const char *data, size_t len);
+/* Sets a pty task's terminal size; the kernel sends SIGWINCH to its
+ * foreground process group. */
+int fs_proc_resize(struct fs_proc *p, int rows, int cols);
 /* The owner lets go: no more callbacks; the process object is freed once its
  * pipes are closed and its exit status reaped. A live process is killed. */
 void fs_proc_release(struct fs_proc *p);
