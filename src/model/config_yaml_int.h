@@ -1,0 +1,130 @@
+/*
+ * Private to the YAML session reader (config_yaml.c walks the document,
+ * config_yaml_keys.c handles each task key): the walk's context and per-task
+ * state, the key table type, the node accessors both use, and what each file
+ * lends the other. Not for use outside src/model/config_yaml*.c.
+ */
+#ifndef FS_CONFIG_YAML_INT_H
+#define FS_CONFIG_YAML_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model/session.h"
+
+#define MODE_TASKS 1u /* a forkscope file */
+#define MODE_PROCS 2u /* an mprocs file */
+#define MODE_BOTH (MODE_TASKS | MODE_PROCS)
+#define MAX_KEYS 32
+
+struct yctx {
+    yaml_document_t *doc;
+    const char *path;
+    char **err;
+    unsigned mode;
+    char *dir; /* the file's directory, NULL when the path has none */
+    struct fs_session tmp;
+    void **scratch; /* flattened mappings, freed when the parse ends */
+    size_t nscratch;
+};
+
+/* One key and its value, after merge keys are applied. */
+struct kv {
+    yaml_node_t *key;
+    yaml_node_t *val;
+};
+
+/* What one task's walk has seen so far. */
+struct tstate {
+    struct fs_task_spec *spec; /* in ctx->tmp; no task is appended during the walk */
+    const char *name;
+    const yaml_node_t *name_node;
+    const yaml_node_t *kind_key;   /* shell, cmd, fork or worker */
+    const yaml_node_t *args_val;   /* the args value, applied once the kind is known */
+    const yaml_node_t *buffer_key; /* set when 'buffer' was a size */
+    const yaml_node_t *cap_key;
+    const yaml_node_t *replicas_val;
+    unsigned long replicas;
+};
+
+typedef int (*key_fn)(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+
+struct key_def {
+    const char *name;
+    unsigned modes;
+    key_fn fn; /* NULL: accepted and ignored */
+};
+
+/* ---- node access ------------------------------------------------------------------------ */
+
+static inline yaml_node_t *
+node(struct yctx *c, int index)
+{
+    return yaml_document_get_node(c->doc, index);
+}
+
+static inline const char *
+text(const yaml_node_t *n)
+{
+    return (const char *)n->data.scalar.value;
+}
+
+static inline bool
+is_null(const yaml_node_t *n)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+    if (n->type != YAML_SCALAR_NODE)
+        return false;
+    if (n->tag != NULL && strcmp((const char *)n->tag, YAML_NULL_TAG) == 0)
+        return true;
+    if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        if (strcmp(text(n), nulls[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A scalar that is not null and holds no NUL byte: usable as a C string. */
+static inline bool
+is_string(const yaml_node_t *n)
+{
+    return n->type == YAML_SCALAR_NODE && !is_null(n) && strlen(text(n)) == n->data.scalar.length;
+}
+
+static inline const char *
+kinds_list(const struct yctx *c)
+{
+    return c->mode == MODE_PROCS ? "shell, cmd" : "shell, cmd, fork, worker";
+}
+
+/* ---- from config_yaml.c ----------------------------------------------------------------- */
+
+/* Sets *c->err for node n, prefixed with the task when t is not NULL. Returns -1. */
+int fs_yaml_fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The pairs of a mapping with merge keys ('<<') applied; *pairs lives until the
+ * parse ends and is not freed by the caller. Returns 0 or -1 with the error set. */
+int fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **pairs,
+                    size_t *n);
+/* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
+ * the error set when the wrapper is bad. */
+yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
+
+/* ---- from config_yaml_keys.c ------------------------------------------------------------ */
+
+/* Points *out at v's text when v is a usable string; otherwise -1 with an error
+ * naming `label`. */
+int fs_yaml_want_string(struct yctx *c, const struct tstate *t, const char *label,
+                        const yaml_node_t *v, const char **out);
+/* Sets t's command from the string v with the given kind ('shell', 'worker', a
+ * 'cmd' string, the mprocs shorthand). Returns 0 or -1 with the error set. */
+int fs_yaml_command_from_text(struct yctx *c, struct tstate *t, const char *label,
+                              const yaml_node_t *v, enum fs_kind kind);
+/* The keys of one task, for both file kinds; NULL handlers are accepted and ignored. */
+extern const struct key_def fs_yaml_task_keys[];
+extern const size_t fs_yaml_ntask_keys;
+
+#endif
