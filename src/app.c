@@ -231,8 +231,14 @@ spawn(struct app_task *at)
         return;
     }
     char **argv = task_argv(spec);
+    int rows = 0, cols = 0;
+    bool pty = spec->pty && app->ops->task_pty != NULL &&
+               app->ops->task_pty(app->fe, &at->t, &rows, &cols);
     struct fs_proc_opts o = {
         .argv = argv,
+        .pty = pty,
+        .rows = rows,
+        .cols = cols,
         .cwd = spec->cwd,
         .env_set = spec->env_set,
         .env_unset = spec->env_unset,
@@ -323,6 +329,39 @@ act(struct app_task *at, enum fs_task_action a)
     check_done(app);
 }
 
+/* Sets up the runtime side of a task whose model is initialised. */
+static void
+task_attach(struct fs_app *app, struct app_task *at)
+{
+    at->app = app;
+    at->kill_timer = fs_timer_new(app->rt, on_kill_timer, at);
+    at->restart_timer = fs_timer_new(app->rt, on_restart_timer, at);
+}
+
+/* Releases everything a task holds. */
+static void
+task_detach(struct app_task *at)
+{
+    fs_proc_release(at->proc);
+    fs_timer_free(at->kill_timer);
+    fs_timer_free(at->restart_timer);
+    free(at->held.data);
+    free(at->held.streams);
+    free(at->held.ends);
+    free(at->end_reason);
+    fs_task_fini(&at->t);
+}
+
+/* A task moved in memory: point its runtime callbacks at the new place. */
+static void
+task_repoint(struct app_task *at)
+{
+    fs_timer_set_arg(at->kill_timer, at);
+    fs_timer_set_arg(at->restart_timer, at);
+    if (at->proc != NULL)
+        fs_proc_set_arg(at->proc, at);
+}
+
 /* ---- the session ------------------------------------------------------------------------ */
 
 struct fs_app *
@@ -335,11 +374,8 @@ fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops 
     app->ntasks = s->ntasks;
     app->tasks = fs_xcalloc(s->ntasks, sizeof *app->tasks);
     for (size_t i = 0; i < s->ntasks; i++) {
-        struct app_task *at = &app->tasks[i];
-        fs_task_init(&at->t, &s->tasks[i]);
-        at->app = app;
-        at->kill_timer = fs_timer_new(rt, on_kill_timer, at);
-        at->restart_timer = fs_timer_new(rt, on_restart_timer, at);
+        fs_task_init(&app->tasks[i].t, &s->tasks[i]);
+        task_attach(app, &app->tasks[i]);
     }
     return app;
 }
@@ -349,17 +385,8 @@ fs_app_free(struct fs_app *app)
 {
     if (app == NULL)
         return;
-    for (size_t i = 0; i < app->ntasks; i++) {
-        struct app_task *at = &app->tasks[i];
-        fs_proc_release(at->proc);
-        fs_timer_free(at->kill_timer);
-        fs_timer_free(at->restart_timer);
-        free(at->held.data);
-        free(at->held.streams);
-        free(at->held.ends);
-        free(at->end_reason);
-        fs_task_fini(&at->t);
-    }
+    for (size_t i = 0; i < app->ntasks; i++)
+        task_detach(&app->tasks[i]);
     free(app->tasks);
     free(app);
 }
@@ -481,6 +508,58 @@ fs_app_quit(struct fs_app *app)
             act(at, fs_task_stop(&at->t, now(at)));
     }
     check_done(app);
+}
+
+int
+fs_app_input(struct fs_app *app, size_t i, const char *data, size_t len)
+{
+    if (i >= app->ntasks || app->tasks[i].proc == NULL)
+        return -ESRCH;
+    return fs_proc_write(app->tasks[i].proc, data, len);
+}
+
+int
+fs_app_resize(struct fs_app *app, size_t i, int rows, int cols)
+{
+    if (i >= app->ntasks || app->tasks[i].proc == NULL)
+        return -ESRCH;
+    return fs_proc_resize(app->tasks[i].proc, rows, cols);
+}
+
+size_t
+fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start)
+{
+    /* Tasks are held by value and the runtime keeps pointers to them (timer and
+     * process callbacks), so the array is rebuilt and every pointer renewed. */
+    struct app_task *old = app->tasks;
+    struct app_task *tasks = fs_xcalloc(app->ntasks + 1, sizeof *tasks);
+    memcpy(tasks, old, app->ntasks * sizeof *tasks);
+    app->tasks = tasks;
+    for (size_t i = 0; i < app->ntasks; i++)
+        task_repoint(&tasks[i]);
+    free(old);
+    size_t i = app->ntasks++;
+    fs_task_init(&tasks[i].t, spec);
+    task_attach(app, &tasks[i]);
+    if (start)
+        act(&tasks[i], fs_task_start(&tasks[i].t, now(&tasks[i])));
+    return i;
+}
+
+int
+fs_app_remove_task(struct fs_app *app, size_t i)
+{
+    if (i >= app->ntasks)
+        return -ESRCH;
+    struct app_task *at = &app->tasks[i];
+    if (fs_task_is_live(&at->t) || at->proc != NULL)
+        return -EBUSY;
+    task_detach(at);
+    memmove(at, at + 1, (app->ntasks - i - 1) * sizeof *at);
+    app->ntasks--;
+    for (size_t j = i; j < app->ntasks; j++)
+        task_repoint(&app->tasks[j]);
+    return 0;
 }
 
 size_t

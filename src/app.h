@@ -33,6 +33,16 @@ int fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **
  * SIGKILL at once. */
 void fs_app_quit(struct fs_app *app);
 
+/* Types into a pty task's terminal / resizes it. 0 or a negative errno. */
+int fs_app_input(struct fs_app *app, size_t i, const char *data, size_t len);
+int fs_app_resize(struct fs_app *app, size_t i, int rows, int cols);
+/* Adds a task (the spec is copied) and returns its index; task pointers from
+ * fs_app_task are invalid afterwards. */
+size_t fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start);
+/* Removes a task that is not running: 0, -EBUSY, or -ESRCH. Later indices shift
+ * down by one; task pointers are invalid afterwards. */
+int fs_app_remove_task(struct fs_app *app, size_t i);
+
 size_t fs_app_ntasks(const struct fs_app *app);
 const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);
 /* 0 when every task that ran ended with 0, 1 otherwise. */

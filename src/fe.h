@@ -7,11 +7,14 @@
 #ifndef FS_FE_H
 #define FS_FE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/task.h"
 
 struct fs_fe_ops {
+    /* Whether a run about to start gets a pty, and its size. NULL: never. */
+    bool (*task_pty)(void *fe, const struct fs_task *t, int *rows, int *cols);
     /* A run began: pid and start time are set. */
     void (*task_start)(void *fe, const struct fs_task *t);
     /* Bytes a task wrote (in buffer mode: all of them, when it ends). */

@@ -275,6 +275,7 @@ START_TEST(yaml_minimal_task_has_defaults)
     ck_assert_int_eq(t->stop_signal, SIGTERM);
     ck_assert_double_eq(t->stop_timeout, 5.0);
     ck_assert(t->autostart);
+    ck_assert(t->pty);
     ck_assert(!t->buffer);
     ck_assert_uint_eq(t->buffer_cap, 1024 * 1024);
     ck_assert_double_eq(t->backoff.base, 1.0);
@@ -303,7 +304,8 @@ START_TEST(yaml_every_key)
                           "    stop_timeout: 2.5\n"
                           "    buffer: true\n"
                           "    buffer_cap: 64KiB\n"
-                          "    autostart: false\n"),
+                          "    autostart: false\n"
+                          "    pty: false\n"),
                      0);
     struct fs_task_spec *t = task("w");
     ck_assert_int_eq(t->kind, FS_KIND_CMD);
@@ -321,6 +323,7 @@ START_TEST(yaml_every_key)
     ck_assert(t->buffer);
     ck_assert_uint_eq(t->buffer_cap, 65536);
     ck_assert(!t->autostart);
+    ck_assert(!t->pty);
 }
 END_TEST
 

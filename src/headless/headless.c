@@ -256,6 +256,7 @@ fe_error(void *fe, const struct fs_task *t, const char *msg)
 }
 
 static const struct fs_fe_ops headless_ops = {
+    NULL, /* headless tasks run on pipes, to keep stdout and stderr apart */
     fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error,
 };
 

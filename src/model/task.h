@@ -62,6 +62,7 @@ struct fs_task_spec {
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
+    bool pty;           /* on the screen, run on a pty (default); false: pipes */
     /* Where the task was defined: for messages. file is NULL for the command line. */
     char *file;
     int line;

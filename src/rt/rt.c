@@ -258,6 +258,57 @@ fs_timer_free(struct fs_timer *t)
     uv_close((uv_handle_t *)&t->handle, timer_closed);
 }
 
+void
+fs_timer_set_arg(struct fs_timer *t, void *arg)
+{
+    t->arg = arg;
+}
+
+/* ---- the screen's input and signals ---------------------------------------------- */
+
+static void
+on_keys(uv_poll_t *h, int status, int events)
+{
+    struct fs_rt *rt = h->data;
+    (void)status;
+    (void)events;
+    rt->keys_cb(rt->keys_arg);
+}
+
+int
+fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg)
+{
+    int r = uv_poll_init(&rt->loop, &rt->keys, STDIN_FILENO);
+    if (r != 0)
+        return r;
+    rt->keys.data = rt;
+    rt->keys_cb = cb;
+    rt->keys_arg = arg;
+    rt->keys_active = true;
+    return uv_poll_start(&rt->keys, UV_READABLE, on_keys);
+}
+
+static void
+on_extra_signal(uv_signal_t *h, int sig)
+{
+    struct fs_rt *rt = h->data;
+    for (int i = 0; i < rt->nextra_sig; i++)
+        if (&rt->extra_sig[i].h == h)
+            rt->extra_sig[i].cb(rt->extra_sig[i].arg, sig);
+}
+
+int
+fs_rt_on_signal(struct fs_rt *rt, int sig, fs_rt_signal_cb cb, void *arg)
+{
+    if (rt->nextra_sig == (int)(sizeof rt->extra_sig / sizeof rt->extra_sig[0]))
+        return UV_ENOSPC;
+    int i = rt->nextra_sig++;
+    rt->extra_sig[i].cb = cb;
+    rt->extra_sig[i].arg = arg;
+    signal_start(rt, &rt->extra_sig[i].h, on_extra_signal, sig);
+    return 0;
+}
+
 /* ---- lingering groups and shutdown -------------------------------------------- */
 
 void
@@ -292,6 +343,12 @@ fs_rt_shutdown(struct fs_rt *rt)
     else if (rt->in_kind == FS_INPUT_FILE && rt->in_reading)
         uv_cancel((uv_req_t *)&rt->in_req);
     rt->in_kind = FS_INPUT_NONE;
+    if (rt->keys_active)
+        uv_close((uv_handle_t *)&rt->keys, NULL);
+    rt->keys_active = false;
+    for (int i = 0; i < rt->nextra_sig; i++)
+        uv_close((uv_handle_t *)&rt->extra_sig[i].h, NULL);
+    rt->nextra_sig = 0;
     fs_outq_close(rt->out);
     fs_outq_close(rt->err);
 }

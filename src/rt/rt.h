@@ -53,6 +53,13 @@ struct fs_timer *fs_timer_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
 void fs_timer_start(struct fs_timer *t, double seconds);
 void fs_timer_stop(struct fs_timer *t);
 void fs_timer_free(struct fs_timer *t);
+/* Changes the argument passed to the callback (the owner moved). */
+void fs_timer_set_arg(struct fs_timer *t, void *arg);
+
+/* Calls cb whenever standard input is readable (the screen reads keys itself). */
+int fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg);
+/* Calls cb for another signal, such as SIGWINCH. At most 4 of them. */
+int fs_rt_on_signal(struct fs_rt *rt, int sig, fs_rt_signal_cb cb, void *arg);
 
 /* Kills what remains of every process group forkscope started (members left
  * behind by a task whose leader already exited). Called on quit. */

@@ -31,6 +31,18 @@ struct fs_rt {
     void *in_arg;
     char in_buf[4096];
 
+    /* The screen's key input and extra signals. */
+    uv_poll_t keys;
+    bool keys_active;
+    fs_timer_cb keys_cb;
+    void *keys_arg;
+    struct {
+        uv_signal_t h;
+        fs_rt_signal_cb cb;
+        void *arg;
+    } extra_sig[4];
+    int nextra_sig;
+
     struct fs_outq *out;
     struct fs_outq *err;
     struct fs_watchdog wd;
