@@ -271,6 +271,7 @@ send_stop(struct app_task *at)
     fs_proc_signal(at->proc, at->t.spec.stop_signal);
     /* A stopped (SIGSTOP) group cannot act on the signal until it runs again. */
     fs_proc_signal(at->proc, SIGCONT);
+    at->t.st.paused = false;
     if (at->app->quitting > 1 || at->t.spec.stop_signal == SIGKILL)
         fs_proc_signal(at->proc, SIGKILL);
     else
@@ -508,6 +509,20 @@ fs_app_quit(struct fs_app *app)
             act(at, fs_task_stop(&at->t, now(at)));
     }
     check_done(app);
+}
+
+int
+fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err)
+{
+    if (i >= app->ntasks) {
+        *err = fs_xasprintf("no task %zu", i);
+        return -1;
+    }
+    struct app_task *at = &app->tasks[i];
+    if (signal_task(at, pause ? SIGSTOP : SIGCONT, err) != 0)
+        return -1;
+    at->t.st.paused = pause;
+    return 0;
 }
 
 int

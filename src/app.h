@@ -33,6 +33,9 @@ int fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **
  * SIGKILL at once. */
 void fs_app_quit(struct fs_app *app);
 
+/* Pauses (SIGSTOP) or resumes (SIGCONT) a running task's process group.
+ * Returns 0, or -1 with *err set. */
+int fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err);
 /* Types into a pty task's terminal / resizes it. 0 or a negative errno. */
 int fs_app_input(struct fs_app *app, size_t i, const char *data, size_t len);
 int fs_app_resize(struct fs_app *app, size_t i, int rows, int cols);

@@ -231,6 +231,7 @@ begin_run(struct fs_task *t, double now)
     t->st.open_streams = 0;
     t->st.stop_requested = false;
     t->st.restart_pending = false;
+    t->st.paused = false;
     t->st.spawn_error = 0;
     return FS_TASK_SPAWN;
 }

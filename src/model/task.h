@@ -109,6 +109,7 @@ struct fs_task_status {
     unsigned attempt;     /* consecutive automatic restarts, for the backoff */
     bool stop_requested;  /* the current run was asked to stop */
     bool restart_pending; /* start again once the current run has finished */
+    bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
 };

@@ -259,6 +259,12 @@ fs_timer_free(struct fs_timer *t)
 }
 
 void
+fs_timer_weak(struct fs_timer *t)
+{
+    uv_unref((uv_handle_t *)&t->handle);
+}
+
+void
 fs_timer_set_arg(struct fs_timer *t, void *arg)
 {
     t->arg = arg;

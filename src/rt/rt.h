@@ -55,6 +55,8 @@ void fs_timer_stop(struct fs_timer *t);
 void fs_timer_free(struct fs_timer *t);
 /* Changes the argument passed to the callback (the owner moved). */
 void fs_timer_set_arg(struct fs_timer *t, void *arg);
+/* A weak timer does not keep the loop running by itself (screen frames). */
+void fs_timer_weak(struct fs_timer *t);
 
 /* Calls cb whenever standard input is readable (the screen reads keys itself). */
 int fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg);
