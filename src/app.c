@@ -41,7 +41,7 @@ struct fs_app {
     struct fs_rt *rt;
     const struct fs_fe_ops *ops;
     void *fe;
-    struct app_task *tasks;
+    struct app_task **tasks; /* heap objects: their addresses never change */
     size_t ntasks;
     bool exit_when_settled;
     int quitting; /* 0, 1 after the first quit, 2 after a forced one */
@@ -68,7 +68,7 @@ static bool
 all_settled(const struct fs_app *app)
 {
     for (size_t i = 0; i < app->ntasks; i++) {
-        const struct app_task *at = &app->tasks[i];
+        const struct app_task *at = app->tasks[i];
         if (!fs_task_is_settled(&at->t) || at->proc != NULL)
             return false;
     }
@@ -79,7 +79,7 @@ static bool
 none_live(const struct fs_app *app)
 {
     for (size_t i = 0; i < app->ntasks; i++)
-        if (fs_task_is_live(&app->tasks[i].t) || app->tasks[i].proc != NULL)
+        if (fs_task_is_live(&app->tasks[i]->t) || app->tasks[i]->proc != NULL)
             return false;
     return true;
 }
@@ -93,7 +93,7 @@ check_done(struct fs_app *app)
     if ((app->quitting && none_live(app)) || (app->exit_when_settled && all_settled(app))) {
         app->shut = true;
         for (size_t i = 0; i < app->ntasks; i++)
-            fs_timer_stop(app->tasks[i].restart_timer);
+            fs_timer_stop(app->tasks[i]->restart_timer);
         fs_rt_kill_lingering(app->rt);
         fs_rt_shutdown(app->rt);
     }
@@ -300,11 +300,11 @@ act(struct app_task *at, enum fs_task_action a)
     switch (a) {
     case FS_TASK_NOTHING:
         break;
+    case FS_TASK_RESPAWN:
+        end_run(at);
+        act(at, fs_task_start(&at->t, now(at)));
+        return;
     case FS_TASK_SPAWN:
-        if (at->proc != NULL) {
-            /* A restart after a stop: the previous run is over first. */
-            end_run(at);
-        }
         if (app->quitting) {
             act(at, fs_task_spawn_failed(&at->t, -ECANCELED, now(at)));
             break;
@@ -330,18 +330,21 @@ act(struct app_task *at, enum fs_task_action a)
     check_done(app);
 }
 
-/* Sets up the runtime side of a task whose model is initialised. */
-static void
-task_attach(struct fs_app *app, struct app_task *at)
+/* A task of the session, with its runtime side. */
+static struct app_task *
+task_new(struct fs_app *app, const struct fs_task_spec *spec)
 {
+    struct app_task *at = fs_xcalloc(1, sizeof *at);
+    fs_task_init(&at->t, spec);
     at->app = app;
     at->kill_timer = fs_timer_new(app->rt, on_kill_timer, at);
     at->restart_timer = fs_timer_new(app->rt, on_restart_timer, at);
+    return at;
 }
 
-/* Releases everything a task holds. */
+/* Releases everything a task holds, and the task. */
 static void
-task_detach(struct app_task *at)
+task_free(struct app_task *at)
 {
     fs_proc_release(at->proc);
     fs_timer_free(at->kill_timer);
@@ -351,16 +354,7 @@ task_detach(struct app_task *at)
     free(at->held.ends);
     free(at->end_reason);
     fs_task_fini(&at->t);
-}
-
-/* A task moved in memory: point its runtime callbacks at the new place. */
-static void
-task_repoint(struct app_task *at)
-{
-    fs_timer_set_arg(at->kill_timer, at);
-    fs_timer_set_arg(at->restart_timer, at);
-    if (at->proc != NULL)
-        fs_proc_set_arg(at->proc, at);
+    free(at);
 }
 
 /* ---- the session ------------------------------------------------------------------------ */
@@ -375,8 +369,7 @@ fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops 
     app->ntasks = s->ntasks;
     app->tasks = fs_xcalloc(s->ntasks, sizeof *app->tasks);
     for (size_t i = 0; i < s->ntasks; i++) {
-        fs_task_init(&app->tasks[i].t, &s->tasks[i]);
-        task_attach(app, &app->tasks[i]);
+        app->tasks[i] = task_new(app, &s->tasks[i]);
     }
     return app;
 }
@@ -387,7 +380,7 @@ fs_app_free(struct fs_app *app)
     if (app == NULL)
         return;
     for (size_t i = 0; i < app->ntasks; i++)
-        task_detach(&app->tasks[i]);
+        task_free(app->tasks[i]);
     free(app->tasks);
     free(app);
 }
@@ -403,8 +396,8 @@ void
 fs_app_start_all(struct fs_app *app)
 {
     for (size_t i = 0; i < app->ntasks; i++)
-        if (app->tasks[i].t.spec.autostart)
-            act(&app->tasks[i], fs_task_start(&app->tasks[i].t, now(&app->tasks[i])));
+        if (app->tasks[i]->t.spec.autostart)
+            act(app->tasks[i], fs_task_start(&app->tasks[i]->t, now(app->tasks[i])));
     check_done(app);
 }
 
@@ -412,8 +405,8 @@ static struct app_task *
 find(struct fs_app *app, const char *name)
 {
     for (size_t i = 0; i < app->ntasks; i++)
-        if (strcmp(app->tasks[i].t.spec.name, name) == 0)
-            return &app->tasks[i];
+        if (strcmp(app->tasks[i]->t.spec.name, name) == 0)
+            return app->tasks[i];
     return NULL;
 }
 
@@ -501,7 +494,7 @@ fs_app_quit(struct fs_app *app)
 {
     app->quitting = app->quitting ? 2 : 1;
     for (size_t i = 0; i < app->ntasks; i++) {
-        struct app_task *at = &app->tasks[i];
+        struct app_task *at = app->tasks[i];
         fs_timer_stop(at->restart_timer);
         if (app->quitting > 1 && at->proc != NULL)
             fs_proc_signal(at->proc, SIGKILL);
@@ -518,7 +511,7 @@ fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err)
         *err = fs_xasprintf("no task %zu", i);
         return -1;
     }
-    struct app_task *at = &app->tasks[i];
+    struct app_task *at = app->tasks[i];
     if (signal_task(at, pause ? SIGSTOP : SIGCONT, err) != 0)
         return -1;
     at->t.st.paused = pause;
@@ -528,36 +521,27 @@ fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err)
 int
 fs_app_input(struct fs_app *app, size_t i, const char *data, size_t len)
 {
-    if (i >= app->ntasks || app->tasks[i].proc == NULL)
+    if (i >= app->ntasks || app->tasks[i]->proc == NULL)
         return -ESRCH;
-    return fs_proc_write(app->tasks[i].proc, data, len);
+    return fs_proc_write(app->tasks[i]->proc, data, len);
 }
 
 int
 fs_app_resize(struct fs_app *app, size_t i, int rows, int cols)
 {
-    if (i >= app->ntasks || app->tasks[i].proc == NULL)
+    if (i >= app->ntasks || app->tasks[i]->proc == NULL)
         return -ESRCH;
-    return fs_proc_resize(app->tasks[i].proc, rows, cols);
+    return fs_proc_resize(app->tasks[i]->proc, rows, cols);
 }
 
 size_t
 fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start)
 {
-    /* Tasks are held by value and the runtime keeps pointers to them (timer and
-     * process callbacks), so the array is rebuilt and every pointer renewed. */
-    struct app_task *old = app->tasks;
-    struct app_task *tasks = fs_xcalloc(app->ntasks + 1, sizeof *tasks);
-    memcpy(tasks, old, app->ntasks * sizeof *tasks);
-    app->tasks = tasks;
-    for (size_t i = 0; i < app->ntasks; i++)
-        task_repoint(&tasks[i]);
-    free(old);
+    app->tasks = fs_xreallocarray(app->tasks, app->ntasks + 1, sizeof *app->tasks);
     size_t i = app->ntasks++;
-    fs_task_init(&tasks[i].t, spec);
-    task_attach(app, &tasks[i]);
+    struct app_task *at = app->tasks[i] = task_new(app, spec);
     if (start)
-        act(&tasks[i], fs_task_start(&tasks[i].t, now(&tasks[i])));
+        act(at, fs_task_start(&at->t, now(at)));
     return i;
 }
 
@@ -566,14 +550,12 @@ fs_app_remove_task(struct fs_app *app, size_t i)
 {
     if (i >= app->ntasks)
         return -ESRCH;
-    struct app_task *at = &app->tasks[i];
+    struct app_task *at = app->tasks[i];
     if (fs_task_is_live(&at->t) || at->proc != NULL)
         return -EBUSY;
-    task_detach(at);
-    memmove(at, at + 1, (app->ntasks - i - 1) * sizeof *at);
+    task_free(at);
+    memmove(&app->tasks[i], &app->tasks[i + 1], (app->ntasks - i - 1) * sizeof *app->tasks);
     app->ntasks--;
-    for (size_t j = i; j < app->ntasks; j++)
-        task_repoint(&app->tasks[j]);
     return 0;
 }
 
@@ -586,14 +568,14 @@ fs_app_ntasks(const struct fs_app *app)
 const struct fs_task *
 fs_app_task(const struct fs_app *app, size_t i)
 {
-    return i < app->ntasks ? &app->tasks[i].t : NULL;
+    return i < app->ntasks ? &app->tasks[i]->t : NULL;
 }
 
 int
 fs_app_exit_status(const struct fs_app *app)
 {
     for (size_t i = 0; i < app->ntasks; i++) {
-        const struct fs_task *t = &app->tasks[i].t;
+        const struct fs_task *t = &app->tasks[i]->t;
         if (t->st.state != FS_STATE_IDLE && !fs_task_succeeded(t))
             return 1;
     }

@@ -39,11 +39,11 @@ int fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err);
 /* Types into a pty task's terminal / resizes it. 0 or a negative errno. */
 int fs_app_input(struct fs_app *app, size_t i, const char *data, size_t len);
 int fs_app_resize(struct fs_app *app, size_t i, int rows, int cols);
-/* Adds a task (the spec is copied) and returns its index; task pointers from
- * fs_app_task are invalid afterwards. */
+/* Adds a task (the spec is copied) and returns its index. */
 size_t fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start);
 /* Removes a task that is not running: 0, -EBUSY, or -ESRCH. Later indices shift
- * down by one; task pointers are invalid afterwards. */
+ * down by one; the removed task's pointer is invalid afterwards, the others stay
+ * valid (a task's address never changes while it exists). */
 int fs_app_remove_task(struct fs_app *app, size_t i);
 
 size_t fs_app_ntasks(const struct fs_app *app);

@@ -191,8 +191,10 @@ START_TEST(test_stop_during_backoff_cancels)
     run(0);
     end_run(0, 0, 1);
     ck_assert_int_eq(t.st.state, FS_STATE_BACKOFF);
-    ck_assert_int_eq(fs_task_stop(&t, 1.5), FS_TASK_FINISHED);
+    /* The run was reported when it ended: a stop now only cancels the restart. */
+    ck_assert_int_eq(fs_task_stop(&t, 1.5), FS_TASK_NOTHING);
     ck_assert_int_eq(t.st.state, FS_STATE_EXITED);
+    ck_assert(fs_task_is_settled(&t));
     ck_assert_int_eq(fs_task_backoff_due(&t, 2), FS_TASK_NOTHING);
     teardown();
 }
@@ -206,7 +208,12 @@ START_TEST(test_restart_live_task_stops_then_spawns)
     ck_assert(!fs_task_is_settled(&t));
     fs_task_stream_eof(&t, 2);
     fs_task_stream_eof(&t, 2);
-    ck_assert_int_eq(fs_task_exit_status(&t, -1, SIGTERM, 2), FS_TASK_SPAWN);
+    ck_assert_int_eq(fs_task_exit_status(&t, -1, SIGTERM, 2), FS_TASK_RESPAWN);
+    /* The ended run is still there to be reported. */
+    ck_assert_int_eq(t.st.pid, 1234);
+    ck_assert_int_eq(t.st.term_signal, SIGTERM);
+    ck_assert_uint_eq(t.st.restarts, 1);
+    ck_assert_int_eq(fs_task_start(&t, 2), FS_TASK_SPAWN);
     ck_assert_int_eq(t.st.state, FS_STATE_STARTING);
     ck_assert_uint_eq(t.st.restarts, 1);
     ck_assert(!t.st.stop_requested);

@@ -294,9 +294,12 @@ fs_task_stop(struct fs_task *t, double now)
         t->st.restart_pending = false;
         return FS_TASK_NOTHING;
     case FS_STATE_BACKOFF:
-        t->st.state = FS_STATE_EXITED;
+        /* The run already ended (and was reported); only the restart is off. */
+        t->st.state = t->st.have_exit && (t->st.exit_code != 0 || t->st.term_signal != 0)
+                          ? FS_STATE_FAILED
+                          : FS_STATE_EXITED;
         t->st.stop_requested = true;
-        return FS_TASK_FINISHED;
+        return FS_TASK_NOTHING;
     default:
         return FS_TASK_NOTHING;
     }
@@ -325,9 +328,12 @@ finish(struct fs_task *t, double now)
     bool ok = st->exit_code == 0 && st->term_signal == 0;
     st->ended_at = now;
     if (st->restart_pending) {
+        /* The run's end is kept for the front end to report; the next start
+         * (fs_task_start from EXITED) begins the new run. */
+        st->restart_pending = false;
         st->restarts++;
-        st->attempt = 0;
-        return begin_run(t, now);
+        st->state = FS_STATE_EXITED;
+        return FS_TASK_RESPAWN;
     }
     if (st->stop_requested) {
         st->state = FS_STATE_EXITED;

@@ -93,6 +93,7 @@ enum fs_task_action {
     FS_TASK_SPAWN,       /* start the process now */
     FS_TASK_SEND_STOP,   /* send stop_signal to the group, arm the kill timer */
     FS_TASK_FINISHED,    /* it ended and stays ended */
+    FS_TASK_RESPAWN,     /* it ended on a restart request: report the end, then start */
     FS_TASK_SCHEDULE     /* it ended; restart after status.backoff_delay seconds */
 };
 

@@ -385,12 +385,6 @@ out:
     return rc;
 }
 
-void
-fs_proc_set_arg(struct fs_proc *p, void *arg)
-{
-    p->arg = arg;
-}
-
 int
 fs_proc_pid(const struct fs_proc *p)
 {

@@ -49,8 +49,6 @@ int fs_proc_write(struct fs_proc *p, const char *data, size_t len);
 /* Sets a pty task's terminal size; the kernel sends SIGWINCH to its
  * foreground process group. */
 int fs_proc_resize(struct fs_proc *p, int rows, int cols);
-/* Changes the argument passed to the callbacks (the owner moved). */
-void fs_proc_set_arg(struct fs_proc *p, void *arg);
 /* The owner lets go: no more callbacks; the process object is freed once its
  * pipes are closed and its exit status reaped. A live process is killed. */
 void fs_proc_release(struct fs_proc *p);

@@ -264,12 +264,6 @@ fs_timer_weak(struct fs_timer *t)
     uv_unref((uv_handle_t *)&t->handle);
 }
 
-void
-fs_timer_set_arg(struct fs_timer *t, void *arg)
-{
-    t->arg = arg;
-}
-
 /* ---- the screen's input and signals ---------------------------------------------- */
 
 static void

@@ -53,8 +53,6 @@ struct fs_timer *fs_timer_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
 void fs_timer_start(struct fs_timer *t, double seconds);
 void fs_timer_stop(struct fs_timer *t);
 void fs_timer_free(struct fs_timer *t);
-/* Changes the argument passed to the callback (the owner moved). */
-void fs_timer_set_arg(struct fs_timer *t, void *arg);
 /* A weak timer does not keep the loop running by itself (screen frames). */
 void fs_timer_weak(struct fs_timer *t);
 
