@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rt/proc.h"
+#include "sample/sampler.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
 
@@ -46,6 +47,11 @@ struct fs_app {
     bool exit_when_settled;
     int quitting; /* 0, 1 after the first quit, 2 after a forced one */
     bool shut;
+    /* /proc sampling: off while sampler is NULL. */
+    struct fs_sampler *sampler;
+    struct fs_timer *sample_timer;
+    double interval;
+    unsigned sample_flags;
 };
 
 static void act(struct app_task *at, enum fs_task_action a);
@@ -94,6 +100,8 @@ check_done(struct fs_app *app)
         app->shut = true;
         for (size_t i = 0; i < app->ntasks; i++)
             fs_timer_stop(app->tasks[i]->restart_timer);
+        if (app->sample_timer != NULL)
+            fs_timer_stop(app->sample_timer);
         fs_rt_kill_lingering(app->rt);
         fs_rt_shutdown(app->rt);
     }
@@ -260,6 +268,8 @@ spawn(struct app_task *at)
         return;
     }
     act(at, fs_task_spawned(&at->t, fs_proc_pid(at->proc), fs_proc_streams(at->proc), now(at)));
+    if (app->sampler != NULL)
+        fs_sampler_watch(app->sampler, at, at->t.st.pid, 0, app->sample_flags);
     app->ops->task_start(app->fe, &at->t);
 }
 
@@ -283,6 +293,8 @@ static void
 end_run(struct app_task *at)
 {
     fs_timer_stop(at->kill_timer);
+    if (at->app->sampler != NULL)
+        fs_sampler_unwatch(at->app->sampler, at);
     if (at->proc != NULL) {
         fs_proc_release(at->proc);
         at->proc = NULL;
@@ -346,6 +358,8 @@ task_new(struct fs_app *app, const struct fs_task_spec *spec)
 static void
 task_free(struct app_task *at)
 {
+    if (at->app->sampler != NULL)
+        fs_sampler_unwatch(at->app->sampler, at);
     fs_proc_release(at->proc);
     fs_timer_free(at->kill_timer);
     fs_timer_free(at->restart_timer);
@@ -382,6 +396,8 @@ fs_app_free(struct fs_app *app)
     for (size_t i = 0; i < app->ntasks; i++)
         task_free(app->tasks[i]);
     free(app->tasks);
+    fs_timer_free(app->sample_timer);
+    fs_sampler_free(app->sampler);
     free(app);
 }
 
@@ -580,4 +596,86 @@ fs_app_exit_status(const struct fs_app *app)
             return 1;
     }
     return 0;
+}
+
+/* ---- /proc sampling ------------------------------------------------------------------------ */
+
+static void
+on_sample_timer(void *arg)
+{
+    struct fs_app *app = arg;
+    fs_sampler_sample(app->sampler, fs_rt_now(app->rt));
+    if (app->ops->samples != NULL)
+        app->ops->samples(app->fe);
+    if (!app->shut)
+        fs_timer_start(app->sample_timer, app->interval);
+}
+
+int
+fs_app_set_sampling(struct fs_app *app, double interval, const char *proc_root, unsigned flags,
+                    char **err)
+{
+    struct fs_sampler_config cfg = {proc_root, 0, 0};
+    int r = fs_sampler_new(&cfg, &app->sampler);
+    if (r != 0) {
+        *err = fs_xasprintf("cannot read %s: %s", proc_root ? proc_root : "/proc", strerror(-r));
+        app->sampler = NULL;
+        return -1;
+    }
+    app->sample_flags = flags;
+    app->sample_timer = fs_timer_new(app->rt, on_sample_timer, app);
+    /* Sampling alone does not keep a finished session alive. */
+    fs_timer_weak(app->sample_timer);
+    fs_app_set_interval(app, interval);
+    return 0;
+}
+
+void
+fs_app_set_interval(struct fs_app *app, double interval)
+{
+    if (app->sampler == NULL)
+        return;
+    app->interval = interval < 0.1 ? 0.1 : interval;
+    /* A first reading now, so CPU% is known one interval later. */
+    fs_sampler_sample(app->sampler, fs_rt_now(app->rt));
+    fs_timer_start(app->sample_timer, app->interval);
+}
+
+double
+fs_app_interval(const struct fs_app *app)
+{
+    return app->sampler != NULL ? app->interval : 0;
+}
+
+const struct fs_sample *
+fs_app_sample(const struct fs_app *app, size_t i)
+{
+    if (app->sampler == NULL || i >= app->ntasks)
+        return NULL;
+    return fs_sampler_get(app->sampler, app->tasks[i]);
+}
+
+size_t
+fs_app_history(const struct fs_app *app, size_t i, float *cpu, uint64_t *rss)
+{
+    if (app->sampler == NULL || i >= app->ntasks)
+        return 0;
+    return fs_sampler_history(app->sampler, app->tasks[i], cpu, rss);
+}
+
+const struct fs_machine *
+fs_app_machine(const struct fs_app *app)
+{
+    return app->sampler != NULL ? fs_sampler_machine(app->sampler) : NULL;
+}
+
+const struct fs_thread_sample *
+fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n)
+{
+    *n = 0;
+    if (app->sampler == NULL || i >= app->ntasks)
+        return NULL;
+    unsigned flags = app->sample_flags | (want ? FS_SAMPLE_THREADS : 0);
+    fs_sampler_set_flags(app->sampler, app->tasks[i], flags);
+    return want ? fs_sampler_threads(app->sampler, app->tasks[i], n, NULL) : NULL;
 }

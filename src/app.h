@@ -14,6 +14,7 @@
 #include "model/control.h"
 #include "model/session.h"
 #include "rt/rt.h"
+#include "sample/sampler.h"
 
 struct fs_app;
 
@@ -45,6 +46,24 @@ size_t fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool
  * down by one; the removed task's pointer is invalid afterwards, the others stay
  * valid (a task's address never changes while it exists). */
 int fs_app_remove_task(struct fs_app *app, size_t i);
+
+/* Turns /proc sampling on: every `interval` seconds each running task is
+ * sampled (reading what `flags`, FS_SAMPLE_*, ask for) and the front end's
+ * `samples` op is called. Returns 0, or -1 with *err set. */
+int fs_app_set_sampling(struct fs_app *app, double interval, const char *proc_root, unsigned flags,
+                        char **err);
+void fs_app_set_interval(struct fs_app *app, double interval);
+/* The interval in seconds, 0 when sampling is off. */
+double fs_app_interval(const struct fs_app *app);
+/* Figures of task i's current run (owned by the app; NULL when not sampled). */
+const struct fs_sample *fs_app_sample(const struct fs_app *app, size_t i);
+/* Task i's last samples of CPU% and RSS, oldest first; returns the count. */
+size_t fs_app_history(const struct fs_app *app, size_t i, float *cpu, uint64_t *rss);
+/* The machine's CPU and memory (NULL when sampling is off). */
+const struct fs_machine *fs_app_machine(const struct fs_app *app);
+/* Task i's threads (read from the next sample on while `want`); NULL, *n 0 when
+ * not yet known. */
+const struct fs_thread_sample *fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n);
 
 size_t fs_app_ntasks(const struct fs_app *app);
 const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);

@@ -30,6 +30,8 @@ struct fs_fe_ops {
     /* Something went wrong; t is NULL when no task is concerned (a bad control
      * command). The message names what and where. */
     void (*error)(void *fe, const struct fs_task *t, const char *msg);
+    /* New /proc figures are in (fs_app_sample). NULL: not interested. */
+    void (*samples)(void *fe);
 };
 
 #endif

@@ -46,6 +46,8 @@ static const char usage_text[] =
     "      --control        with --headless: read commands on standard input\n"
     "                       (start, stop, kill, restart, signal TASK SIG, quit)\n"
     "      --max-line SIZE  split output lines longer than this (default 64KiB)\n"
+    "      --interval SECS  seconds between /proc samples (default 1)\n"
+    "      --proc-root DIR  read process figures from DIR instead of /proc\n"
     "      --theme NAME     colour theme of the screen\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -54,7 +56,16 @@ static const char usage_text[] =
     "usage or session-file error.\n"
     "Without arguments or a session file, forkscope runs its built-in demo.\n";
 
-enum { OPT_PROCFILE = 256, OPT_HEADLESS, OPT_JSON, OPT_CONTROL, OPT_MAX_LINE, OPT_THEME };
+enum {
+    OPT_PROCFILE = 256,
+    OPT_HEADLESS,
+    OPT_JSON,
+    OPT_CONTROL,
+    OPT_MAX_LINE,
+    OPT_THEME,
+    OPT_INTERVAL,
+    OPT_PROC_ROOT
+};
 
 static const struct option long_options[] = {
     {"file", required_argument, NULL, 'f'},
@@ -65,6 +76,8 @@ static const struct option long_options[] = {
     {"control", no_argument, NULL, OPT_CONTROL},
     {"max-line", required_argument, NULL, OPT_MAX_LINE},
     {"theme", required_argument, NULL, OPT_THEME},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -183,6 +196,15 @@ parse_options(int argc, char **argv, struct cli *cli)
         case OPT_THEME:
             cli->theme = optarg;
             break;
+        case OPT_INTERVAL:
+            if (fs_config_parse_duration(optarg, &cli->hl.interval) != 0 ||
+                cli->hl.interval < 0.1 || cli->hl.interval > 3600)
+                return usage_error("--interval: '%s' is not a duration from 0.1 s to 1 h",
+                                   optarg);
+            break;
+        case OPT_PROC_ROOT:
+            cli->hl.proc_root = optarg;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             exit(0);
@@ -234,6 +256,7 @@ main(int argc, char **argv)
 {
     struct cli cli = {0};
     cli.hl.max_line = 64 * 1024;
+    cli.hl.interval = 1.0;
     int r = parse_options(argc, argv, &cli);
     if (r != 0)
         return r;

@@ -255,9 +255,46 @@ fe_error(void *fe, const struct fs_task *t, const char *msg)
     }
 }
 
+/* A figure that may be unknown (NAN), rounded to 0.1. */
+static json_t *
+json_figure(double v)
+{
+    if (v != v)
+        return json_null();
+    return json_real((double)(long long)(v * 10.0 + (v < 0 ? -0.5 : 0.5)) / 10.0);
+}
+
+static void
+fe_samples(void *fe)
+{
+    struct hl *hl = fe;
+    if (!hl->opts.json)
+        return;
+    for (size_t i = 0; i < fs_app_ntasks(hl->app); i++) {
+        const struct fs_task *t = fs_app_task(hl->app, i);
+        const struct fs_sample *sm = fs_app_sample(hl->app, i);
+        if (sm == NULL || !sm->alive || !fs_task_is_live(t))
+            continue;
+        json_t *o = event_new(hl, "sample", t);
+        char state[2] = {sm->state, '\0'};
+        json_object_set_new(o, "pid", json_integer(sm->pid));
+        json_object_set_new(o, "cpu", json_figure(sm->cpu));
+        json_object_set_new(o, "rss", json_integer((json_int_t)sm->rss));
+        json_object_set_new(o, "vsize", json_integer((json_int_t)sm->vsize));
+        json_object_set_new(o, "threads", json_integer(sm->threads));
+        json_object_set_new(o, "state", json_string(state));
+        json_object_set_new(o, "ctx_vol", json_figure(sm->ctx_vol_rate));
+        json_object_set_new(o, "ctx_invol", json_figure(sm->ctx_invol_rate));
+        json_object_set_new(o, "tree_cpu", json_figure(sm->tree_cpu));
+        json_object_set_new(o, "tree_rss", json_integer((json_int_t)sm->tree_rss));
+        json_object_set_new(o, "descendants", json_integer(sm->descendants));
+        event_emit(hl, o);
+    }
+}
+
 static const struct fs_fe_ops headless_ops = {
     NULL, /* headless tasks run on pipes, to keep stdout and stderr apart */
-    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error,
+    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples,
 };
 
 /* ---- --control and quit signals -------------------------------------------------------------- */
@@ -340,6 +377,14 @@ fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
     }
     fs_linebuf_init(&hl.control, 1 << 20);
     hl.app = fs_app_new(rt, s, &headless_ops, &hl);
+    /* Only JSON shows /proc figures, so text mode reads none. */
+    if (opts->json && opts->interval > 0 &&
+        fs_app_set_sampling(hl.app, opts->interval, opts->proc_root,
+                            FS_SAMPLE_CTXSW | FS_SAMPLE_TREE, &err) != 0) {
+        fe_error(&hl, NULL, err);
+        free(err);
+        err = NULL;
+    }
     fs_rt_on_quit_signal(rt, on_quit_signal, &hl);
     fs_app_start_all(hl.app);
     if (opts->control) {

@@ -18,6 +18,8 @@ struct fs_headless_opts {
     bool json;
     bool control;      /* read commands on standard input */
     size_t max_line;   /* longest line before it is split */
+    double interval;   /* seconds between /proc samples (JSON mode), 0: none */
+    const char *proc_root; /* NULL: /proc */
 };
 
 /* Runs a session to its end with the headless front end and returns forkscope's
