@@ -244,6 +244,19 @@ START_TEST(arg_derived_name_edge_cases)
 }
 END_TEST
 
+START_TEST(arg_derived_name_stops_at_shell_operators)
+{
+    ck_assert_int_eq(arg("true; echo a", NULL), 0);
+    ck_assert_int_eq(arg("date>/dev/null", NULL), 0);
+    ck_assert_int_eq(arg("make&&echo ok", NULL), 0);
+    ck_assert_int_eq(arg(">out.txt", NULL), 0);
+    ck_assert_str_eq(S.tasks[0].name, "true");
+    ck_assert_str_eq(S.tasks[1].name, "date");
+    ck_assert_str_eq(S.tasks[2].name, "make");
+    ck_assert_str_eq(S.tasks[3].name, "task");
+}
+END_TEST
+
 START_TEST(arg_given_names)
 {
     ck_assert_int_eq(arg("make", "build"), 0);
@@ -1024,6 +1037,7 @@ make_suite(void)
     tcase_add_test(tc, arg_quote_error_column_counts_from_argument_start);
     tcase_add_test(tc, arg_derived_names_are_unique);
     tcase_add_test(tc, arg_derived_name_edge_cases);
+    tcase_add_test(tc, arg_derived_name_stops_at_shell_operators);
     tcase_add_test(tc, arg_given_names);
     suite_add_tcase(s, tc);
 

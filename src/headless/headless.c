@@ -41,6 +41,7 @@ struct hl {
     /* --control input */
     struct fs_linebuf control;
     unsigned long control_line;
+    bool control_discard; /* inside a line that was too long */
     bool control_eof;
     int quit_signals;
 };
@@ -163,6 +164,11 @@ static void
 fe_output(void *fe, const struct fs_task *t, enum fs_stream stream, const char *data, size_t len)
 {
     struct hl *hl = fe;
+    /* Nobody reads standard output any more (EPIPE): forkscope is quitting, and
+     * formatting what cannot be delivered would only delay that. */
+    if (fs_outq_broken(stream == FS_STREAM_STDOUT || hl->opts.json ? hl->out
+                                                                   : fs_rt_stderr(hl->rt)))
+        return;
     struct hl_task *ht = hl_task(hl, t);
     struct line_ctx c = {hl, t, stream};
     fs_linebuf_feed(&ht->lines[stream - 1], data, len, on_line, &c);
@@ -300,26 +306,41 @@ static const struct fs_fe_ops headless_ops = {
 /* ---- --control and quit signals -------------------------------------------------------------- */
 
 static void
+control_error(struct hl *hl, const char *what)
+{
+    char *msg = fs_xasprintf("control line %lu: %s", hl->control_line, what);
+    fe_error(hl, NULL, msg);
+    free(msg);
+}
+
+static void
 on_control_line(void *arg, const char *line, size_t len, unsigned flags)
 {
     struct hl *hl = arg;
+    /* A line longer than the buffer arrives in pieces: it is one bad line,
+     * reported once, and none of its pieces is carried out. */
+    if (flags & FS_LINE_SPLIT) {
+        if (!hl->control_discard) {
+            hl->control_line++;
+            hl->control_discard = true;
+            control_error(hl, "command line too long");
+        }
+        return;
+    }
+    if (hl->control_discard) {
+        hl->control_discard = false;
+        return;
+    }
     hl->control_line++;
     struct fs_control_cmd cmd;
     char *err = NULL;
-    int r = (flags & FS_LINE_SPLIT) ? -1 : fs_control_parse(line, len, &cmd, &err);
-    if (r == -1 && err == NULL)
-        err = fs_xstrdup("command line too long");
-    if (r == 0 && fs_app_command(hl->app, &cmd, &err) != 0)
-        r = -1;
-    if (r == 0)
+    int r = fs_control_parse(line, len, &cmd, &err);
+    if (r == 0) {
+        fs_app_command(hl->app, &cmd, &err);
         fs_control_cmd_fini(&cmd);
-    if (r == -1) {
-        char *msg = fs_xasprintf("control line %lu: %s", hl->control_line, err);
-        fe_error(hl, NULL, msg);
-        free(msg);
-        if (r == 0)
-            fs_control_cmd_fini(&cmd);
     }
+    if (err != NULL)
+        control_error(hl, err);
     free(err);
 }
 

@@ -165,6 +165,10 @@ base_of_program(enum fs_kind kind, const char *text)
             break;
         }
     }
+    /* In a shell command the program's word ends at an operator or a
+     * redirection: 'true; echo a' is "true", 'date>/dev/null' is "date". */
+    if (w != NULL && kind == FS_KIND_SHELL)
+        w[strcspn(w, ";&|<>()`$")] = '\0';
     char *base = NULL;
     if (w != NULL) {
         size_t n = strlen(w);

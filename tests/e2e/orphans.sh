@@ -13,6 +13,9 @@ tasks:
     stop_timeout: 0.5
 YAML
 
+# members_ge GROUP N: the group has at least N processes (counted at each call).
+members_ge() { [ "$(group_members "$1" | wc -l)" -ge "$2" ]; }
+
 # Starts forkscope in the background on the stubborn task; sets FPID and TGROUP.
 start_stubborn() {
     "$FORKSCOPE" --headless --json "$@" >"$FS_TMP/out" 2>"$FS_TMP/err" &
@@ -22,7 +25,7 @@ start_stubborn() {
     TGROUP=$(grep -o '"pid":[0-9]*' "$FS_TMP/out" | head -1 | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
     # The shell and its sleeping grandchild are both there.
-    wait_for 10 test "$(group_members "$TGROUP" | wc -l)" -ge 2
+    wait_for 10 members_ge "$TGROUP" 2
 }
 
 # Sends a signal to forkscope and checks that it exits and the group is gone.
@@ -84,7 +87,7 @@ exec 7>"$FS_TMP/ctl"
 if wait_for 10 grep -q '"ev":"start"' "$FS_TMP/out"; then
     TGROUP=$(grep -o '"pid":[0-9]*' "$FS_TMP/out" | head -1 | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
-    wait_for 10 test "$(group_members "$TGROUP" | wc -l)" -ge 2
+    wait_for 10 members_ge "$TGROUP" 2
     echo quit >&7
     if wait_for 15 sh -c "! kill -0 $FPID 2>/dev/null"; then
         ok "quit command: forkscope exits"
