@@ -59,3 +59,69 @@ wait_for() {
 # Processes in a process group, one PID a line (none: empty).
 group_members() { pgrep -g "$1" 2>/dev/null || true; }
 group_gone() { [ -z "$(group_members "$1")" ]; }
+
+# ---- JSON events and background sessions (the headless e2e scripts) ----------------
+# Under a sanitizer build, a report gets an exit status of its own (86), so a test
+# that expects status 1 or 2 cannot mistake a sanitizer failure for it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
+
+# Events are matched with grep and sed, no JSON tool needed: inside a JSON string
+# every '"' is escaped, so '"key":' only ever matches a real key.
+
+# evs EV [TASK]: the events of a kind (of one task) in $FS_TMP/out, one a line.
+evs() {
+    if [ $# -ge 2 ]; then
+        grep "\"ev\":\"$1\"" "$FS_TMP/out" | grep "\"task\":\"$2\"" || true
+    else
+        grep "\"ev\":\"$1\"" "$FS_TMP/out" || true
+    fi
+}
+
+# nevs EV [TASK]: how many of them.
+nevs() { evs "$@" | wc -l | tr -d ' '; }
+
+# jfield KEY: the raw JSON value of KEY in each line of standard input (strings
+# keep their quotes, null stays null); lines without the key give nothing.
+jfield() {
+    sed -n "s/.*\"$1\":\(\"\([^\"\\\\]\|\\\\.\)*\"\|[^,}]*\).*/\1/p"
+}
+
+# fcmp A OP B: compares two decimal numbers, e.g. `fcmp "$d" '>=' 0.3`.
+fcmp() { awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"; }
+
+# fs_bg ARGS...: starts forkscope in the background with ARGS, standard input from
+# the fifo $FS_TMP/ctl (held open on fd 7), output in $FS_TMP/out and $FS_TMP/err;
+# sets FPID. ctl LINE... writes lines to its input; ctl_close ends the input.
+fs_bg() {
+    rm -f "$FS_TMP/ctl"
+    mkfifo "$FS_TMP/ctl"
+    "$FORKSCOPE" "$@" <"$FS_TMP/ctl" >"$FS_TMP/out" 2>"$FS_TMP/err" &
+    FPID=$!
+    exec 7>"$FS_TMP/ctl"
+}
+# (A forkscope that already ended must not kill the script with SIGPIPE.)
+ctl() { (trap '' PIPE; printf '%s\n' "$@" >&7) 2>/dev/null || true; }
+ctl_close() { exec 7>&-; }
+
+# fs_wait SECONDS: waits for the background forkscope to end; its exit status in
+# $rc, or 124 when it was still running after SECONDS (it is then killed).
+fs_wait() {
+    exec 7>&-
+    if wait_for "$1" sh -c "! kill -0 $FPID 2>/dev/null"; then
+        rc=0
+        wait "$FPID" || rc=$?
+    else
+        kill -9 "$FPID" 2>/dev/null
+        wait "$FPID" 2>/dev/null
+        rc=124
+    fi
+}
+
+# task_pid TASK [N]: the pid of the Nth (default first) start event of TASK.
+task_pid() { evs start "$1" | sed -n "${2:-1}p" | jfield pid; }
+
+# wait_evs SECONDS N EV [TASK]: waits until $FS_TMP/out holds at least N events
+# of kind EV (of TASK). (wait_for with `test "$(...)"` would count only once.)
+_fs_nevs_ge() { local n=$1; shift; [ "$(nevs "$@")" -ge "$n" ]; }
+wait_evs() { local s=$1; shift; wait_for "$s" _fs_nevs_ge "$@"; }

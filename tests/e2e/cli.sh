@@ -1,0 +1,91 @@
+#!/bin/bash
+# The command line: --help, --version, usage errors (status 2, a message, nothing
+# started), demos, and the basics demo run headless to its end.
+. "$FS_SRCDIR/tests/lib.sh"
+export FS_TMP
+plan 26
+
+# usage_error DESC WORD ARGS...: status 2, WORD in the message, nothing started
+# (the commands given touch $FS_TMP/started).
+usage_error() {
+    local desc=$1 word=$2
+    shift 2
+    rm -f "$FS_TMP/started"
+    run_fs "$@"
+    [ "$rc" -eq 2 ] || sleep 0.2
+    if [ "$rc" -eq 2 ] && grep -qF -- "$word" "$FS_TMP/err" && [ ! -e "$FS_TMP/started" ]; then
+        ok "$desc: status 2, message names $word, nothing started"
+    else
+        not_ok "$desc: status $rc"; show "$FS_TMP/err"
+    fi
+}
+TOUCH='touch "$FS_TMP/started"'
+
+run_fs --help
+check "--help: exit status 0" test "$rc" -eq 0
+if grep -q -- '--headless' "$FS_TMP/out" && grep -q -- '--json' "$FS_TMP/out" &&
+    grep -q -- '--control' "$FS_TMP/out" && grep -qE -- '(^|[ ,])-f[ ,]' "$FS_TMP/out"; then
+    ok "--help mentions --headless, --json, --control and -f"
+else
+    not_ok "--help text"; show "$FS_TMP/out"
+fi
+run_fs -h
+check "-h is --help" sh -c "[ $rc -eq 0 ] && grep -q -- '--headless' '$FS_TMP/out'"
+
+VERSION=$(sed -n 's/^AC_INIT(\[forkscope\], *\[\([^]]*\)\].*/\1/p' "$FS_SRCDIR/configure.ac")
+run_fs --version
+if [ "$rc" -eq 0 ] && [ -n "$VERSION" ] && grep -qF "$VERSION" "$FS_TMP/out"; then
+    ok "--version prints the version ($VERSION); status 0"
+else
+    not_ok "--version: status $rc, want $VERSION"; show "$FS_TMP/out"
+fi
+run_fs -V
+check "-V is --version" sh -c "[ $rc -eq 0 ] && grep -qF '$VERSION' '$FS_TMP/out'"
+
+# ---- usage errors ---------------------------------------------------------------------
+usage_error "unknown option" "--bogus" --headless --bogus "$TOUCH"
+usage_error "--json without --headless" "--headless" --json "$TOUCH"
+usage_error "--control without --headless" "--headless" --control "$TOUCH"
+usage_error "--names without commands" "--names" --headless --names a
+usage_error "--names count mismatch" "names" --headless --names a,b "$TOUCH"
+usage_error "--names with a duplicate" "'a'" --headless --names a,a "$TOUCH" 'true'
+usage_error "--max-line too small" "--max-line" --headless --max-line 8 "$TOUCH"
+usage_error "--max-line not a size" "--max-line" --headless --max-line lots "$TOUCH"
+usage_error "-f without its argument" "'f'" --headless -f
+usage_error "an empty command" "empty" --headless "$TOUCH" 'cmd:'
+usage_error "an unbalanced quote in a cmd: task" "quote" --headless "$TOUCH" 'cmd:echo "oops'
+
+# ---- demos -------------------------------------------------------------------------------
+run_fs demo
+if [ "$rc" -eq 0 ] && grep -q 'basics' "$FS_TMP/out"; then
+    ok "demo: lists the demos (basics among them); status 0"
+else
+    not_ok "demo: status $rc"; show "$FS_TMP/out"
+fi
+run_fs demo nosuch
+if [ "$rc" -eq 2 ] && grep -q 'nosuch' "$FS_TMP/err"; then
+    ok "demo nosuch: status 2, the message names it"
+else
+    not_ok "demo nosuch: status $rc"; show "$FS_TMP/err"
+fi
+run_fs demo basics extra
+check "demo with two names: status 2" test "$rc" -eq 2
+
+# The basics demo, headless, runs to its end: status 1, since some of its tasks
+# fail on purpose.
+run_fs --headless demo basics
+check "demo basics: exit status 1 (failing tasks by design)" test "$rc" -eq 1
+check "demo basics: the counter runs to tick 5" grep -qx 'counter | tick 5' "$FS_TMP/out"
+check "demo basics: failing exits with code 3" grep -qx 'failing \* exited with code 3' "$FS_TMP/err"
+check "demo basics: flaky is restarted" grep -q '^flaky   \* restarting in ' "$FS_TMP/err"
+check "demo basics: sleeper is killed by SIGTERM" grep -qx 'sleeper \* killed by SIGTERM' "$FS_TMP/err"
+check "demo basics: listing (cmd: ls -l /) exits 0" grep -qx 'listing \* exited with code 0' "$FS_TMP/err"
+
+run_fs --headless --json demo basics
+if [ "$rc" -eq 1 ] && [ "$(nevs exit counter)" -eq 1 ] && [ "$(nevs restart flaky)" -ge 1 ] &&
+    evs exit sleeper | grep -q '"signal":"SIGTERM"'; then
+    ok "demo basics --json: the same session as events"
+else
+    not_ok "demo basics --json: status $rc"; show "$FS_TMP/out"
+fi
+finish
