@@ -18,6 +18,7 @@
 #include "headless/headless.h"
 #include "model/config.h"
 #include "model/session.h"
+#include "ui/ui.h"
 #include "util/xalloc.h"
 
 #define EXIT_USAGE 2
@@ -38,8 +39,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -f, --file FILE      read tasks from a session file (forkscope.yaml or\n"
     "                       mprocs.yaml format); ./forkscope.yaml or ./mprocs.yaml\n"
-    "                       is read when no task is given\n"
-    "      --procfile FILE  read tasks from a Procfile\n"
+    "                       is read when no task is given; may be repeated\n"
+    "      --procfile FILE  read tasks from a Procfile; may be repeated\n"
     "  -n, --names A,B,...  names for the COMMAND tasks, in order\n"
     "      --headless       no screen: print events on standard output\n"
     "      --json           with --headless: one JSON event per line\n"
@@ -83,9 +84,13 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+#define MAX_FILES 32
+
 struct cli {
-    const char *file;
-    const char *procfile;
+    /* Session files and Procfiles, read in the order given. */
+    const char *files[MAX_FILES];
+    bool is_procfile[MAX_FILES];
+    int nfiles;
     char *names;
     bool headless;
     struct fs_headless_opts hl;
@@ -172,10 +177,11 @@ parse_options(int argc, char **argv, struct cli *cli)
     while ((c = getopt_long(argc, argv, "+f:n:hV", long_options, NULL)) != -1) {
         switch (c) {
         case 'f':
-            cli->file = optarg;
-            break;
         case OPT_PROCFILE:
-            cli->procfile = optarg;
+            if (cli->nfiles == MAX_FILES)
+                return usage_error("more than %d session files", MAX_FILES);
+            cli->is_procfile[cli->nfiles] = c == OPT_PROCFILE;
+            cli->files[cli->nfiles++] = optarg;
             break;
         case 'n':
             cli->names = optarg;
@@ -225,7 +231,7 @@ parse_options(int argc, char **argv, struct cli *cli)
 static int
 build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
 {
-    if (nargs > 0 && strcmp(args[0], "demo") == 0 && !cli->file && !cli->procfile) {
+    if (nargs > 0 && strcmp(args[0], "demo") == 0 && cli->nfiles == 0) {
         if (nargs > 2)
             return usage_error("'demo' takes one NAME at most");
         if (nargs == 1) {
@@ -236,13 +242,12 @@ build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
     }
     if (cli->names && nargs == 0)
         return usage_error("--names needs commands to name");
-    if (cli->file && load_file(s, cli->file, false) != 0)
-        return EXIT_USAGE;
-    if (cli->procfile && load_file(s, cli->procfile, true) != 0)
-        return EXIT_USAGE;
+    for (int i = 0; i < cli->nfiles; i++)
+        if (load_file(s, cli->files[i], cli->is_procfile[i]) != 0)
+            return EXIT_USAGE;
     if (add_commands(s, args, nargs, cli->names) != 0)
         return EXIT_USAGE;
-    if (s->ntasks > 0 || cli->file || cli->procfile)
+    if (s->ntasks > 0 || cli->nfiles > 0)
         return 0;
     if (access("forkscope.yaml", F_OK) == 0)
         return load_file(s, "forkscope.yaml", false) == 0 ? 0 : EXIT_USAGE;
@@ -267,12 +272,12 @@ main(int argc, char **argv)
         fs_session_fini(&s);
         return r;
     }
-    if (!cli.headless) {
-        /* The screen front end is not part of this version yet: the same
-         * session runs headless, in text mode. */
-        fprintf(stderr, "forkscope: no screen front end in this build; running headless\n");
+    if (cli.headless) {
+        r = fs_headless_run(&s, &cli.hl);
+    } else {
+        struct fs_ui_opts ui = {cli.theme, cli.hl.interval, cli.hl.proc_root};
+        r = fs_ui_run(&s, &ui);
     }
-    r = fs_headless_run(&s, &cli.hl);
     fs_session_fini(&s);
     return r;
 }

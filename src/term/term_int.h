@@ -1,0 +1,52 @@
+/*
+ * The inside of struct fs_term, shared by the files of src/term/ (term.c: the
+ * libvterm callbacks and the public API; lines.c: line numbers and text;
+ * search.c). Nothing outside src/term/ includes this.
+ */
+#ifndef FS_TERM_INT_H
+#define FS_TERM_INT_H
+
+#include <vterm.h>
+
+#include "term/grid.h"
+#include "term/scrollback.h"
+#include "term/term.h"
+
+#define FS_TERM_TITLE_MAX 256
+/* Bytes of text one screen row can take: 4 per cell, and a NUL. */
+#define FS_TERM_ROW_TEXT_MAX (FS_TERM_MAX_DIM * 4 + 1)
+
+struct fs_term {
+    VTerm *vt;
+    VTermState *state;
+    int rows, cols;
+    struct fs_grid main, alt;
+    struct fs_grid *grid;           /* the active one: &main or &alt */
+    struct fs_scrollback *sb;       /* lines that left the main screen */
+    struct fs_term_cell pen;        /* attrs, fg and bg of the next glyph */
+
+    bool cursor_visible;
+    bool reverse;                   /* DECSCNM */
+    int mouse;                      /* VTERM_PROP_MOUSE_* the child asked for */
+    char title[FS_TERM_TITLE_MAX];
+    unsigned long bells;
+
+    int scrolled;                   /* damage: full-screen scrolls since the clear */
+    bool full_damage;
+
+    fs_term_output_fn *out;
+    void *out_arg;
+};
+
+/*
+ * The UTF-8 text of a line, as fs_term_line_text describes it, without a
+ * copy when the line is in the scrollback: returns a pointer to it (into the
+ * scrollback, or into buf, which must hold FS_TERM_ROW_TEXT_MAX bytes) and
+ * sets *len; NULL when the line is not kept.
+ */
+const char *fs_term_line_ref(const struct fs_term *t, uint64_t line, char *buf, size_t *len);
+/* Writes the text of a row of normalised cells (fs_grid_normalise) into buf
+ * (FS_TERM_ROW_TEXT_MAX bytes); returns its length. */
+size_t fs_term_cells_text(const struct fs_term_cell *cells, int ncols, char *buf);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * Drawing one frame: the task table (columns from a const table), the pane grid
+ * with borders that carry each task's state and exit status, the status line,
+ * and the overlays (help, signal list, prompt). Everything is drawn into
+ * stdscr and sent with one doupdate(); curses sends only what changed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+#include "util/signame.h"
+
+void
+ui_put_el(struct ui *ui, enum fs_theme_elem e, bool on)
+{
+    int pair;
+    attr_t a = ui_el(ui, e, &pair);
+    if (on)
+        attr_set(a, (short)pair, NULL);
+    else
+        attr_set(A_NORMAL, 0, NULL);
+}
+
+void
+ui_put_text(int y, int x, int w, const char *text, bool right)
+{
+    if (w <= 0)
+        return;
+    wchar_t wbuf[512];
+    size_t n = mbstowcs(wbuf, text, sizeof wbuf / sizeof wbuf[0] - 1);
+    if (n == (size_t)-1) {
+        mvaddnstr(y, x, text, w);
+        return;
+    }
+    wbuf[n] = L'\0';
+    int width = 0;
+    size_t k = 0;
+    while (k < n) {
+        int cw = wcwidth(wbuf[k]);
+        if (cw < 0)
+            cw = 1;
+        if (width + cw > w)
+            break;
+        width += cw;
+        k++;
+    }
+    mvaddnwstr(y, right ? x + w - width : x, wbuf, (int)k);
+}
+
+static void
+box_rect(struct fs_rect r)
+{
+    mvhline(r.y, r.x + 1, ACS_HLINE, r.w - 2);
+    mvhline(r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
+    mvvline(r.y + 1, r.x, ACS_VLINE, r.h - 2);
+    mvvline(r.y + 1, r.x + r.w - 1, ACS_VLINE, r.h - 2);
+    mvaddch(r.y, r.x, ACS_ULCORNER);
+    mvaddch(r.y, r.x + r.w - 1, ACS_URCORNER);
+    mvaddch(r.y + r.h - 1, r.x, ACS_LLCORNER);
+    mvaddch(r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
+}
+
+/* ---- panes -------------------------------------------------------------------------------- */
+
+static void
+draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
+{
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    bool sel = i == ui->sel;
+    enum fs_theme_elem border = sel ? FS_EL_PANE_BORDER_SELECTED : FS_EL_PANE_BORDER;
+    ui_put_el(ui, border, true);
+    box_rect(r);
+    /* Title on the top border, state on the right of it. */
+    char title[128], state[96];
+    snprintf(title, sizeof title, " %s%s ", sel ? "> " : "", t->spec.name);
+    ui_describe_state(t, now, state, sizeof state);
+    char right[128];
+    snprintf(right, sizeof right, " %s ", state);
+    int tw = (int)strlen(title), rw = (int)strlen(right);
+    ui_put_el(ui, FS_EL_PANE_TITLE, true);
+    ui_put_text(r.y, r.x + 2, r.w - 4, title, false);
+    if (tw + rw + 4 <= r.w) {
+        ui_put_el(ui, ui_state_el(t), true);
+        ui_put_text(r.y, r.x + r.w - 2 - rw, rw, right, false);
+    }
+    /* Scroll position or search on the bottom border. */
+    struct fs_pane *p = ui->tasks[i].pane;
+    if (ui->zoom && r.w > 40) {
+        /* Zoomed: the CPU history as a small chart on the bottom border. */
+        int width = r.w - 40 < 60 ? r.w - 40 : 60;
+        char spark[512], chart[600];
+        ui_sparkline(ui, i, width, spark, sizeof spark);
+        snprintf(chart, sizeof chart, " cpu %s ", spark);
+        ui_put_el(ui, FS_EL_SPARKLINE, true);
+        ui_put_text(r.y + r.h - 1, r.x + r.w - 2 - (width + 6), width + 6, chart, false);
+    }
+    if (fs_pane_scrolled(p) > 0) {
+        char pos[96];
+        snprintf(pos, sizeof pos, " scrolled %d/%zu (End: follow) ", fs_pane_scrolled(p),
+                 fs_pane_history(p));
+        ui_put_el(ui, border, true);
+        ui_put_text(r.y + r.h - 1, r.x + 2, r.w - 4, pos, false);
+    }
+    ui_put_el(ui, FS_EL_NORMAL, false);
+    if (r.w > 2 && r.h > 2) {
+        fs_pane_draw(p, ui, (struct fs_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+        if (sel) {
+            ui->sel_cursor_y = ui->pane_cursor_y;
+            ui->sel_cursor_x = ui->pane_cursor_x;
+        }
+    }
+}
+
+/* ---- status line and overlays ----------------------------------------------------------------- */
+
+static void
+draw_status(struct ui *ui, double now)
+{
+    int y = LINES - 1;
+    ui_put_el(ui, FS_EL_STATUS, true);
+    mvhline(y, 0, ' ', COLS);
+    if (ui->mode == UI_PROMPT) {
+        ui_put_el(ui, FS_EL_PROMPT, true);
+        const char *label = ui_prompt_label(ui->prompt.kind);
+        mvaddstr(y, 0, label);
+        int x = (int)strlen(label);
+        /* Show the end of a long line, with the cursor in view. */
+        size_t start = 0;
+        if ((int)ui->prompt.cursor > COLS - x - 2)
+            start = ui->prompt.cursor - (size_t)(COLS - x - 2);
+        mvaddnwstr(y, x, ui->prompt.text + start, (int)(ui->prompt.len - start));
+        curs_set(1);
+        move(y, x + (int)(ui->prompt.cursor - start));
+        return;
+    }
+    /* In input mode the selected pane's cursor is the terminal's cursor. */
+    bool cursor = ui->mode == UI_INPUT && ui->sel_cursor_y >= 0;
+    curs_set(cursor ? 1 : 0);
+    if (ui->message[0] != '\0' && now < ui->message_until) {
+        ui_put_el(ui, ui->message_error ? FS_EL_ERROR : FS_EL_STATUS, true);
+        ui_put_text(y, 0, COLS, ui->message, false);
+        return;
+    }
+    const char *hint;
+    switch (ui->mode) {
+    case UI_INPUT:
+        hint = "INPUT: keys go to the task  Ctrl-] leave input mode";
+        break;
+    case UI_SIGNAL:
+        hint = "SIGNAL: up/down choose  Enter send  Esc cancel";
+        break;
+    case UI_HELP:
+        hint = "HELP: any key closes";
+        break;
+    default:
+        hint = ui->quit_requests ? "quitting: stopping every task (q again: kill them)"
+                                 : "?:help  j/k:select  z:zoom  s:start x:stop r:restart "
+                                   "K:kill p:pause S:signal  a:add  i:input  /:search  q:quit";
+    }
+    ui_put_text(y, 0, COLS, hint, false);
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}
+
+/* A box in the middle of the screen with lines of text; returns its rect. */
+static struct fs_rect
+overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
+{
+    int w = want_w < COLS - 2 ? want_w : COLS - 2, h = want_h < LINES - 2 ? want_h : LINES - 2;
+    if (w < 4)
+        w = COLS;
+    if (h < 3)
+        h = LINES;
+    struct fs_rect r = {(COLS - w) / 2, (LINES - h) / 2, w, h};
+    ui_put_el(ui, FS_EL_HELP, true);
+    for (int y = r.y; y < r.y + r.h; y++)
+        mvhline(y, r.x, ' ', r.w);
+    box_rect(r);
+    ui_put_text(r.y, r.x + 2, r.w - 4, title, false);
+    return r;
+}
+
+static void
+draw_help(struct ui *ui)
+{
+    const char **keys, **what;
+    size_t n = ui_key_help(&keys, &what);
+    struct fs_rect r = overlay_box(ui, 64, (int)n + 2, " keys (any key closes) ");
+    for (size_t k = 0; k < n && (int)k < r.h - 2; k++) {
+        ui_put_text(r.y + 1 + (int)k, r.x + 2, 14, keys[k], false);
+        ui_put_text(r.y + 1 + (int)k, r.x + 17, r.w - 19, what[k], false);
+    }
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}
+
+static void
+draw_signals(struct ui *ui)
+{
+    struct fs_rect r = overlay_box(ui, 24, (int)ui_signal_count + 2, " send signal ");
+    for (size_t k = 0; k < ui_signal_count && (int)k < r.h - 2; k++) {
+        int sig = ui_signal_list[k];
+        char line[32];
+        snprintf(line, sizeof line, "%2d %s", sig, fs_signame(sig));
+        if ((int)k == ui->signal_choice)
+            ui_put_el(ui, FS_EL_TABLE_SELECTED, true);
+        else
+            ui_put_el(ui, FS_EL_HELP, true);
+        mvhline(r.y + 1 + (int)k, r.x + 1, ' ', r.w - 2);
+        ui_put_text(r.y + 1 + (int)k, r.x + 2, r.w - 4, line, false);
+    }
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}
+
+void
+ui_draw(struct ui *ui)
+{
+    double now = fs_rt_now(ui->rt);
+    erase();
+    ui->sel_cursor_y = -1;
+    ui_draw_header(ui);
+    ui_draw_table(ui, now);
+    for (size_t k = 0; k < ui->npanes_shown; k++)
+        draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], now);
+    if (ui->mode == UI_HELP)
+        draw_help(ui);
+    else if (ui->mode == UI_SIGNAL)
+        draw_signals(ui);
+    draw_status(ui, now);
+    if (ui->mode == UI_INPUT && ui->sel_cursor_y >= 0)
+        move(ui->sel_cursor_y, ui->sel_cursor_x);
+    wnoutrefresh(stdscr);
+    doupdate();
+    /* A countdown or a message's end changes the screen by itself. */
+    bool ticking = ui->message_until > now;
+    for (size_t i = 0; i < ui->ntasks && !ticking; i++)
+        ticking = fs_app_task(ui->app, i)->st.state == FS_STATE_BACKOFF;
+    if (ticking)
+        ui_dirty_later(ui, 0.25);
+}

@@ -1,0 +1,447 @@
+/*
+ * The keys of the screen: one const table drives both the handling and the
+ * help overlay. Each entry names a key, what it does, and the action. Keys of
+ * the other modes (input, prompt, signal list, help) are handled here too.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+#include "util/signame.h"
+#include "util/xalloc.h"
+
+#define CTRL(c) ((c) & 0x1f)
+#define KEY_LEAVE_INPUT CTRL(']')
+
+static struct fs_pane *
+sel_pane(struct ui *ui)
+{
+    return ui->sel < ui->ntasks ? ui->tasks[ui->sel].pane : NULL;
+}
+
+/* Runs a --control-style command on the selected task and shows any error. */
+static void
+command(struct ui *ui, enum fs_control_op op, int sig)
+{
+    if (ui->sel >= ui->ntasks)
+        return;
+    const struct fs_task *t = fs_app_task(ui->app, ui->sel);
+    struct fs_control_cmd cmd = {op, t->spec.name, sig, NULL};
+    char *err = NULL;
+    if (fs_app_command(ui->app, &cmd, &err) != 0) {
+        ui_message(ui, true, "%s", err);
+        free(err);
+    }
+    ui_dirty(ui);
+}
+
+static void
+act_next(struct ui *ui)
+{
+    if (ui->sel + 1 < ui->ntasks)
+        ui->sel++;
+    ui_relayout(ui);
+}
+
+static void
+act_prev(struct ui *ui)
+{
+    if (ui->sel > 0)
+        ui->sel--;
+    ui_relayout(ui);
+}
+
+static void
+act_zoom(struct ui *ui)
+{
+    ui->zoom = !ui->zoom;
+    ui_relayout(ui);
+}
+
+static int
+page(struct ui *ui)
+{
+    int rows, cols;
+    struct fs_pane *p = sel_pane(ui);
+    if (p == NULL)
+        return 1;
+    fs_pane_size(p, &rows, &cols);
+    return rows > 2 ? rows / 2 : 1;
+}
+
+static void
+act_page_up(struct ui *ui)
+{
+    if (sel_pane(ui))
+        fs_pane_scroll(sel_pane(ui), page(ui));
+    ui_dirty(ui);
+}
+
+static void
+act_page_down(struct ui *ui)
+{
+    if (sel_pane(ui))
+        fs_pane_scroll(sel_pane(ui), -page(ui));
+    ui_dirty(ui);
+}
+
+static void
+act_top(struct ui *ui)
+{
+    if (sel_pane(ui))
+        fs_pane_scroll_top(sel_pane(ui));
+    ui_dirty(ui);
+}
+
+static void
+act_follow(struct ui *ui)
+{
+    if (sel_pane(ui)) {
+        fs_pane_follow(sel_pane(ui));
+        fs_pane_search_clear(sel_pane(ui));
+    }
+    ui_dirty(ui);
+}
+
+static void
+act_search(struct ui *ui)
+{
+    ui_prompt_open(ui, UI_PROMPT_SEARCH);
+}
+
+static void
+search_again(struct ui *ui, int dir)
+{
+    if (ui->search == NULL || sel_pane(ui) == NULL) {
+        ui_message(ui, true, "no search yet: / to search");
+        return;
+    }
+    if (!fs_pane_search(sel_pane(ui), ui->search, dir))
+        ui_message(ui, true, "'%s' not found %s", ui->search, dir < 0 ? "above" : "below");
+    ui_dirty(ui);
+}
+
+static void
+act_search_older(struct ui *ui)
+{
+    search_again(ui, -1);
+}
+
+static void
+act_search_newer(struct ui *ui)
+{
+    search_again(ui, 1);
+}
+
+static void
+act_start(struct ui *ui)
+{
+    command(ui, FS_CONTROL_START, 0);
+}
+
+static void
+act_stop(struct ui *ui)
+{
+    command(ui, FS_CONTROL_STOP, 0);
+}
+
+static void
+act_kill(struct ui *ui)
+{
+    command(ui, FS_CONTROL_KILL, 0);
+}
+
+static void
+act_restart(struct ui *ui)
+{
+    command(ui, FS_CONTROL_RESTART, 0);
+}
+
+static void
+act_pause(struct ui *ui)
+{
+    if (ui->sel >= ui->ntasks)
+        return;
+    char *err = NULL;
+    bool paused = fs_app_task(ui->app, ui->sel)->st.paused;
+    if (fs_app_pause(ui->app, ui->sel, !paused, &err) != 0) {
+        ui_message(ui, true, "%s", err);
+        free(err);
+    }
+    ui_dirty(ui);
+}
+
+static void
+act_signal(struct ui *ui)
+{
+    ui->mode = UI_SIGNAL;
+    ui->signal_choice = 0;
+    ui_dirty(ui);
+}
+
+static void
+act_add(struct ui *ui)
+{
+    ui_prompt_open(ui, UI_PROMPT_ADD);
+}
+
+static void
+act_remove(struct ui *ui)
+{
+    if (ui->sel >= ui->ntasks)
+        return;
+    const struct fs_task *t = fs_app_task(ui->app, ui->sel);
+    if (fs_task_is_live(t) || t->st.state == FS_STATE_BACKOFF) {
+        ui_message(ui, true, "%s is %s: stop it before removing it", t->spec.name,
+                   fs_state_name(t->st.state));
+        return;
+    }
+    char name[128];
+    snprintf(name, sizeof name, "%s", t->spec.name);
+    ui_remove_task(ui, ui->sel);
+    ui_message(ui, false, "removed %s", name);
+}
+
+static void
+act_input(struct ui *ui)
+{
+    const struct fs_task *t = ui->sel < ui->ntasks ? fs_app_task(ui->app, ui->sel) : NULL;
+    if (t == NULL || !t->spec.pty || !fs_task_is_live(t)) {
+        ui_message(ui, true, "input mode needs a running task on a pty");
+        return;
+    }
+    ui->mode = UI_INPUT;
+    ui_dirty(ui);
+}
+
+static void
+act_layout(struct ui *ui)
+{
+    ui->layout = (enum fs_layout_mode)((ui->layout + 1) % FS_LAYOUT_MODE_COUNT);
+    ui->zoom = false;
+    ui_message(ui, false, "layout: %s", fs_layout_mode_name(ui->layout));
+    ui_relayout(ui);
+}
+
+static void
+act_theme(struct ui *ui)
+{
+    ui_theme_next(ui);
+}
+
+static void
+act_threads(struct ui *ui)
+{
+    ui->show_threads = !ui->show_threads;
+    if (!ui->show_threads && ui->sel < ui->ntasks) {
+        size_t n;
+        fs_app_threads(ui->app, ui->sel, false, &n);
+    }
+    ui_message(ui, false, "%s", ui->show_threads ? "threads of the selected task shown "
+                                                   "(from the next sample)"
+                                                 : "threads hidden");
+    ui_relayout(ui);
+}
+
+/* Sampling intervals offered by + and -. */
+static const double intervals[] = {0.25, 0.5, 1, 2, 5, 10};
+
+static void
+change_interval(struct ui *ui, int dir)
+{
+    double cur = fs_app_interval(ui->app);
+    size_t n = sizeof intervals / sizeof intervals[0], k = 0;
+    while (k + 1 < n && intervals[k] < cur - 1e-9)
+        k++;
+    if (dir > 0 && k + 1 < n && intervals[k] <= cur + 1e-9)
+        k++;
+    else if (dir < 0 && k > 0)
+        k--;
+    fs_app_set_interval(ui->app, intervals[k]);
+    ui_message(ui, false, "sampling every %gs", intervals[k]);
+}
+
+static void
+act_slower(struct ui *ui)
+{
+    change_interval(ui, 1);
+}
+
+static void
+act_faster(struct ui *ui)
+{
+    change_interval(ui, -1);
+}
+
+static void
+act_help(struct ui *ui)
+{
+    ui->mode = UI_HELP;
+    ui_dirty(ui);
+}
+
+static void
+act_quit(struct ui *ui)
+{
+    ui->quit_requests++;
+    fs_app_quit(ui->app);
+    ui_dirty(ui);
+}
+
+struct key {
+    wint_t ch;
+    bool is_key; /* a curses KEY_ code, not a character */
+    const char *label; /* NULL: an alias of the entry before, not listed again */
+    const char *help;
+    void (*fn)(struct ui *ui);
+};
+
+static const struct key keys[] = {
+    {'j', false, "j Down", "select the next task", act_next},
+    {KEY_DOWN, true, NULL, NULL, act_next},
+    {'k', false, "k Up", "select the previous task", act_prev},
+    {KEY_UP, true, NULL, NULL, act_prev},
+    {'z', false, "z Enter", "zoom the selected pane / back", act_zoom},
+    {'\r', false, NULL, NULL, act_zoom},
+    {KEY_ENTER, true, NULL, NULL, act_zoom},
+    {KEY_PPAGE, true, "PgUp PgDn", "scroll the pane back / forward", act_page_up},
+    {KEY_NPAGE, true, NULL, NULL, act_page_down},
+    {CTRL('u'), false, NULL, NULL, act_page_up},
+    {CTRL('d'), false, NULL, NULL, act_page_down},
+    {'g', false, "g Home", "scroll to the oldest line", act_top},
+    {KEY_HOME, true, NULL, NULL, act_top},
+    {'G', false, "G End", "follow the newest output", act_follow},
+    {KEY_END, true, NULL, NULL, act_follow},
+    {'/', false, "/", "search the pane's scrollback", act_search},
+    {'n', false, "n N", "next older / newer match", act_search_older},
+    {'N', false, NULL, NULL, act_search_newer},
+    {'s', false, "s", "start the task", act_start},
+    {'x', false, "x", "stop (stop signal, SIGKILL after the grace period)", act_stop},
+    {'K', false, "K", "kill (SIGKILL to its process group)", act_kill},
+    {'r', false, "r", "restart", act_restart},
+    {'p', false, "p", "pause / resume (SIGSTOP / SIGCONT)", act_pause},
+    {'S', false, "S", "send a signal, chosen from a list", act_signal},
+    {'a', false, "a", "add a task (shell:, cmd: prefixes work)", act_add},
+    {'D', false, "D Delete", "remove the task (when stopped)", act_remove},
+    {KEY_DC, true, NULL, NULL, act_remove},
+    {'i', false, "i", "type into the task's terminal (Ctrl-] leaves)", act_input},
+    {'T', false, "T", "show / hide the selected task's threads", act_threads},
+    {'+', false, "+ -", "sample /proc less / more often", act_slower},
+    {'-', false, NULL, NULL, act_faster},
+    {'l', false, "l", "cycle layout: grid, columns, rows", act_layout},
+    {'t', false, "t", "cycle theme", act_theme},
+    {'?', false, "?", "this help", act_help},
+    {'q', false, "q Ctrl-C", "quit: stop every task (again: kill them)", act_quit},
+    {CTRL('c'), false, NULL, NULL, act_quit},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+size_t
+ui_key_help(const char ***labels, const char ***what)
+{
+    static const char *l[NKEYS], *w[NKEYS];
+    size_t n = 0;
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (keys[i].label == NULL)
+            continue;
+        l[n] = keys[i].label;
+        w[n] = keys[i].help;
+        n++;
+    }
+    *labels = l;
+    *what = w;
+    return n;
+}
+
+/* Signals offered by S, the common ones first. */
+const int ui_signal_list[] = {SIGTERM, SIGINT, SIGHUP, SIGKILL, SIGUSR1, SIGUSR2,
+                              SIGQUIT, SIGSTOP, SIGCONT, SIGWINCH, SIGALRM};
+const size_t ui_signal_count = sizeof ui_signal_list / sizeof ui_signal_list[0];
+
+static void
+signal_key(struct ui *ui, wint_t ch, bool is_key)
+{
+    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j'))
+        ui->signal_choice = (ui->signal_choice + 1) % (int)ui_signal_count;
+    else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k'))
+        ui->signal_choice = (ui->signal_choice + (int)ui_signal_count - 1) % (int)ui_signal_count;
+    else if ((is_key && ch == KEY_ENTER) || (!is_key && (ch == '\r' || ch == '\n'))) {
+        ui->mode = UI_NORMAL;
+        int sig = ui_signal_list[ui->signal_choice];
+        command(ui, FS_CONTROL_SIGNAL, sig);
+        ui_message(ui, false, "sent %s to %s", fs_signame(sig),
+                   fs_app_task(ui->app, ui->sel)->spec.name);
+    } else if (!is_key && (ch == 27 || ch == 'q'))
+        ui->mode = UI_NORMAL;
+    ui_dirty(ui);
+}
+
+static void mouse(struct ui *ui);
+
+void
+ui_key(struct ui *ui, wint_t ch, bool is_key)
+{
+    if (is_key && ch == KEY_RESIZE)
+        return; /* SIGWINCH is handled by the runtime's watcher */
+    if (is_key && ch == KEY_MOUSE) {
+        mouse(ui);
+        return;
+    }
+    switch (ui->mode) {
+    case UI_INPUT:
+        if (!is_key && ch == KEY_LEAVE_INPUT)
+            ui->mode = UI_NORMAL;
+        else if (sel_pane(ui))
+            fs_pane_key(sel_pane(ui), ch, is_key);
+        ui_dirty(ui);
+        return;
+    case UI_PROMPT:
+        ui_prompt_key(ui, ch, is_key);
+        return;
+    case UI_SIGNAL:
+        signal_key(ui, ch, is_key);
+        return;
+    case UI_HELP:
+        ui->mode = UI_NORMAL;
+        ui_dirty(ui);
+        return;
+    case UI_NORMAL:
+        break;
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (keys[i].ch == ch && keys[i].is_key == is_key) {
+            keys[i].fn(ui);
+            return;
+        }
+    }
+}
+
+/* A click selects the task of a table row or a pane; the wheel scrolls. */
+static void
+mouse(struct ui *ui)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return;
+    size_t hit = (size_t)-1;
+    if (ev.y > ui->table_y && ev.y < ui->table_y + ui->table_h)
+        hit = (size_t)(ui->table_first + ev.y - ui->table_y - 1);
+    for (size_t k = 0; k < ui->npanes_shown; k++) {
+        struct fs_rect r = ui->pane_rect[k];
+        if (ev.x >= r.x && ev.x < r.x + r.w && ev.y >= r.y && ev.y < r.y + r.h)
+            hit = ui->pane_task[k];
+    }
+    if (hit < ui->ntasks && hit != ui->sel &&
+        (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+        ui->sel = hit;
+        ui_relayout(ui);
+    }
+    if (ev.bstate & BUTTON4_PRESSED && hit < ui->ntasks)
+        fs_pane_scroll(ui->tasks[hit].pane, 3);
+    if (ev.bstate & BUTTON5_PRESSED && hit < ui->ntasks)
+        fs_pane_scroll(ui->tasks[hit].pane, -3);
+    ui_dirty(ui);
+}

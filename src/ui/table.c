@@ -1,0 +1,329 @@
+/*
+ * The header line (the machine's CPU and memory, the sampling interval, task
+ * counts) and the task table: one row per task, its columns from the const
+ * table ui_columns, and, when asked, the selected task's threads under it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+#include "util/signame.h"
+
+/* ---- formatting --------------------------------------------------------------------------- */
+
+static void
+human_bytes(uint64_t b, char *buf, size_t len)
+{
+    static const char units[] = "BKMGT";
+    double v = (double)b;
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, len, u == 0 ? "%.0f%c" : v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+static void
+percent(double v, char *buf, size_t len)
+{
+    if (isnan(v))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f", v);
+}
+
+void
+ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len)
+{
+    const struct fs_task_status *st = &t->st;
+    const char *sig = st->term_signal ? fs_signame(st->term_signal) : NULL;
+    switch (st->state) {
+    case FS_STATE_BACKOFF: {
+        double left = st->ended_at + st->backoff_delay - now;
+        snprintf(buf, len, "restarting in %.0fs", left > 0 ? ceil(left) : 0);
+        return;
+    }
+    case FS_STATE_EXITED:
+    case FS_STATE_FAILED:
+        if (st->spawn_error)
+            snprintf(buf, len, "failed to start");
+        else if (st->term_signal)
+            snprintf(buf, len, "killed by %s", sig ? sig : "signal");
+        else
+            snprintf(buf, len, "exited %d", st->exit_code);
+        return;
+    default:
+        snprintf(buf, len, "%s", st->paused ? "paused" : fs_state_name(st->state));
+    }
+}
+
+void
+ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
+{
+    static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+                                         "\u2585", "\u2586", "\u2587", "\u2588"};
+    static const char ascii[] = "_.:-=+*#";
+    float cpu[FS_SAMPLER_HISTORY];
+    size_t n = fs_app_history(ui->app, i, cpu, NULL);
+    bool utf8 = MB_CUR_MAX > 1;
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t k = n > (size_t)width ? n - (size_t)width : 0; k < n && o + 4 < len; k++) {
+        if (isnan(cpu[k])) {
+            buf[o++] = ' ';
+            continue;
+        }
+        /* 0-100% of one core; more than a core shows full. */
+        int level = (int)(cpu[k] / 100.0 * 7.0 + 0.5);
+        level = level < 0 ? 0 : level > 7 ? 7 : level;
+        if (utf8) {
+            size_t bl = strlen(blocks[level]);
+            memcpy(buf + o, blocks[level], bl);
+            o += bl;
+        } else {
+            buf[o++] = ascii[level];
+        }
+    }
+    buf[o] = '\0';
+}
+
+/* ---- columns -------------------------------------------------------------------------------- */
+
+static const struct fs_sample *
+sample_of(struct ui *ui, size_t i)
+{
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    const struct fs_sample *sm = fs_app_sample(ui->app, i);
+    return sm != NULL && sm->alive && fs_task_is_live(t) ? sm : NULL;
+}
+
+static void
+col_name(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", fs_app_task(ui->app, i)->spec.name);
+}
+
+static void
+col_kind(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    snprintf(buf, len, "%s%s", fs_kind_name(t->spec.kind),
+             t->spec.kind <= FS_KIND_CMD && !t->spec.pty ? "/pipe" : "");
+}
+
+static void
+col_pid(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    if (t->st.pid > 0 && fs_task_is_live(t))
+        snprintf(buf, len, "%d", t->st.pid);
+    else
+        snprintf(buf, len, "-");
+}
+
+static void
+col_state(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    ui_describe_state(fs_app_task(ui->app, i), now, buf, len);
+}
+
+static void
+col_cpu(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    percent(sm ? sm->cpu : NAN, buf, len);
+}
+
+static void
+col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    if (sm)
+        human_bytes(sm->rss, buf, len);
+    else
+        snprintf(buf, len, "-");
+}
+
+static void
+col_threads(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    snprintf(buf, len, sm ? "%lld" : "-", sm ? (long long)sm->threads : 0LL);
+}
+
+static void
+col_tree(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    if (sm == NULL || sm->descendants == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    char cpu[16], rss[16];
+    percent(sm->tree_cpu, cpu, sizeof cpu);
+    human_bytes(sm->tree_rss, rss, sizeof rss);
+    snprintf(buf, len, "%u: %s%% %s", sm->descendants, cpu, rss);
+}
+
+static void
+col_ctx(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    if (sm == NULL || isnan(sm->ctx_vol_rate))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.0f/%.0f", sm->ctx_vol_rate, sm->ctx_invol_rate);
+}
+
+static void
+col_restarts(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    snprintf(buf, len, "%u", fs_app_task(ui->app, i)->st.restarts);
+}
+
+static void
+col_spark(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    ui_sparkline(ui, i, 12, buf, len);
+}
+
+static void
+col_command(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    char *d = fs_task_spec_describe(&fs_app_task(ui->app, i)->spec);
+    snprintf(buf, len, "%s", d);
+    free(d);
+}
+
+const struct ui_column ui_columns[] = {
+    {"NAME", 14, false, col_name},
+    {"KIND", 10, false, col_kind},
+    {"PID", 7, true, col_pid},
+    {"STATE", 18, false, col_state},
+    {"CPU%", 6, true, col_cpu},
+    {"RSS", 6, true, col_rss},
+    {"THR", 4, true, col_threads},
+    {"CTXSW/s", 9, true, col_ctx},
+    {"TREE n: CPU% RSS", 17, false, col_tree},
+    {"RST", 3, true, col_restarts},
+    {"CPU HISTORY", 12, false, col_spark},
+    {"COMMAND", 0, false, col_command},
+};
+const size_t ui_ncolumns = sizeof ui_columns / sizeof ui_columns[0];
+
+/* ---- drawing -------------------------------------------------------------------------------- */
+
+void
+ui_draw_header(struct ui *ui)
+{
+    if (ui->zoom)
+        return;
+    const struct fs_machine *m = fs_app_machine(ui->app);
+    size_t running = 0;
+    for (size_t i = 0; i < ui->ntasks; i++)
+        running += fs_task_is_live(fs_app_task(ui->app, i));
+    char cpu[16] = "-", used[16] = "-", total[16] = "-", line[256];
+    if (m != NULL && !isnan(m->cpu))
+        snprintf(cpu, sizeof cpu, "%.0f%%", m->cpu);
+    if (m != NULL && m->mem_total > 0) {
+        human_bytes(m->mem_total - m->mem_available, used, sizeof used);
+        human_bytes(m->mem_total, total, sizeof total);
+    }
+    snprintf(line, sizeof line,
+             " forkscope   machine cpu %s  mem %s/%s   sampling every %gs (+/-)   "
+             "%zu tasks, %zu running",
+             cpu, used, total, fs_app_interval(ui->app), ui->ntasks, running);
+    ui_put_el(ui, FS_EL_STATUS, true);
+    mvhline(0, 0, ' ', COLS);
+    ui_put_text(0, 0, COLS, line, false);
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}
+
+int
+ui_table_rows(struct ui *ui)
+{
+    size_t n = 0;
+    if (ui->show_threads && ui->sel < ui->ntasks)
+        fs_app_threads(ui->app, ui->sel, true, &n);
+    return (int)(ui->ntasks + n);
+}
+
+static void
+draw_task_row(struct ui *ui, size_t i, int y, double now)
+{
+    bool sel = i == ui->sel;
+    enum fs_theme_elem row = sel ? FS_EL_TABLE_SELECTED : FS_EL_TABLE_ROW;
+    ui_put_el(ui, row, true);
+    mvhline(y, 0, ' ', COLS);
+    int x = 0;
+    for (size_t c = 0; c < ui_ncolumns && x < COLS; c++) {
+        char buf[256];
+        ui_columns[c].format(ui, i, now, buf, sizeof buf);
+        int w = ui_columns[c].width ? ui_columns[c].width : COLS - x;
+        if (ui_columns[c].format == col_state && !sel)
+            ui_put_el(ui, ui_state_el(fs_app_task(ui->app, i)), true);
+        else if (ui_columns[c].format == col_spark && !sel)
+            ui_put_el(ui, FS_EL_SPARKLINE, true);
+        ui_put_text(y, x, w < COLS - x ? w : COLS - x, buf, ui_columns[c].right);
+        ui_put_el(ui, row, true);
+        x += w + 1;
+    }
+}
+
+static void
+draw_thread_row(struct ui *ui, const struct fs_thread_sample *th, int y)
+{
+    char line[160], cpu[16];
+    percent(th->cpu, cpu, sizeof cpu);
+    snprintf(line, sizeof line, "  \u2514 thread %-7d %-16s %c  cpu %s%%", (int)th->tid, th->name,
+             th->state, cpu);
+    ui_put_el(ui, FS_EL_TABLE_ROW, true);
+    mvhline(y, 0, ' ', COLS);
+    ui_put_text(y, 0, COLS, line, false);
+}
+
+void
+ui_draw_table(struct ui *ui, double now)
+{
+    int y0 = ui->table_y, h = ui->table_h;
+    if (h <= 0)
+        return;
+    ui_put_el(ui, FS_EL_TABLE_HEADER, true);
+    mvhline(y0, 0, ' ', COLS);
+    int x = 0;
+    for (size_t c = 0; c < ui_ncolumns && x < COLS; c++) {
+        int w = ui_columns[c].width ? ui_columns[c].width : COLS - x;
+        ui_put_text(y0, x, w < COLS - x ? w : COLS - x, ui_columns[c].title, ui_columns[c].right);
+        x += w + 1;
+    }
+    size_t nth = 0;
+    const struct fs_thread_sample *th = NULL;
+    if (ui->show_threads && ui->sel < ui->ntasks)
+        th = fs_app_threads(ui->app, ui->sel, true, &nth);
+    /* Display rows: each task, and the selected task's threads after it. Keep
+     * the selected row visible. */
+    int rows = h - 1, total = (int)(ui->ntasks + nth);
+    int sel_row = (int)ui->sel;
+    if (sel_row < ui->table_first)
+        ui->table_first = sel_row;
+    if (sel_row >= ui->table_first + rows)
+        ui->table_first = sel_row - rows + 1;
+    for (int r = 0; r < rows; r++) {
+        int d = ui->table_first + r, y = y0 + 1 + r;
+        if (d >= total) {
+            ui_put_el(ui, FS_EL_NORMAL, true);
+            mvhline(y, 0, ' ', COLS);
+            continue;
+        }
+        if (d <= (int)ui->sel || d > (int)(ui->sel + nth))
+            draw_task_row(ui, (size_t)(d <= (int)ui->sel ? d : d - (int)nth), y, now);
+        else
+            draw_thread_row(ui, &th[d - (int)ui->sel - 1], y);
+    }
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}

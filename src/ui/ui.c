@@ -1,0 +1,376 @@
+/*
+ * The screen front end: sets up curses, implements fs_fe_ops for the app, keeps
+ * one pane per task, reads keys and mouse from the runtime's input watcher,
+ * follows terminal resizes, and coalesces redraws into frames of at most 60 a
+ * second (none while nothing changed). On every exit path the terminal is
+ * restored, a fatal signal inside forkscope included.
+ */
+#include "config.h"
+
+#include "ui/ui.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ui/ui_int.h"
+#include "util/signame.h"
+#include "util/xalloc.h"
+
+#define FRAME_SECONDS (1.0 / 60.0)
+
+/* ---- restoring the terminal whatever happens ---------------------------------------- */
+
+static struct termios saved_termios;
+static bool have_termios;
+
+/* Async-signal-safe: writes the sequences that undo what curses set, puts the
+ * saved terminal modes back and lets the signal do what it would have done. */
+static void
+fatal_signal(int sig)
+{
+    static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[?2004l\033[0m"
+                                "\033[?25h\033[?1049l\r\n";
+    ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
+    (void)w;
+    if (have_termios)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void
+install_fatal_handlers(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
+    have_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = fatal_signal;
+        sa.sa_flags = SA_RESETHAND;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* ---- frames ------------------------------------------------------------------------------ */
+
+static void
+on_frame(void *arg)
+{
+    struct ui *ui = arg;
+    ui->frame_pending = false;
+    ui->last_frame = fs_rt_now(ui->rt);
+    if (ui->dirty) {
+        ui->dirty = false;
+        ui_draw(ui);
+    }
+}
+
+void
+ui_dirty(struct ui *ui)
+{
+    ui->dirty = true;
+    if (ui->frame_pending || ui->frame == NULL)
+        return;
+    double since = fs_rt_now(ui->rt) - ui->last_frame;
+    ui->frame_pending = true;
+    fs_timer_start(ui->frame, since >= FRAME_SECONDS ? 0 : FRAME_SECONDS - since);
+}
+
+void
+ui_dirty_later(struct ui *ui, double seconds)
+{
+    if (ui->frame_pending || ui->frame == NULL)
+        return;
+    ui->dirty = true;
+    ui->frame_pending = true;
+    fs_timer_start(ui->frame, seconds);
+}
+
+void
+ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->message, sizeof ui->message, fmt, ap);
+    va_end(ap);
+    ui->message_error = error;
+    ui->message_until = fs_rt_now(ui->rt) + (error ? 8.0 : 4.0);
+    ui_dirty(ui);
+}
+
+/* ---- panes ---------------------------------------------------------------------------------- */
+
+static void
+pane_output(void *arg, const char *data, size_t len)
+{
+    struct ui_task *ut = arg;
+    struct ui *ui = ut->ui;
+    size_t i = (size_t)(ut - ui->tasks);
+    int r = fs_app_input(ui->app, i, data, len);
+    if (r == -EAGAIN)
+        ui_message(ui, true, "%s is not reading its terminal: input dropped",
+                   fs_app_task(ui->app, i)->spec.name);
+}
+
+/* Keeps one pane per app task, in the same order. Tasks are only ever added at
+ * the end or removed through ui_remove_task, so a length change means adds. */
+void
+ui_sync_tasks(struct ui *ui)
+{
+    size_t n = fs_app_ntasks(ui->app);
+    if (n == ui->ntasks)
+        return;
+    struct ui_task *old = ui->tasks;
+    ui->tasks = fs_xcalloc(n ? n : 1, sizeof *ui->tasks);
+    memcpy(ui->tasks, old, (ui->ntasks < n ? ui->ntasks : n) * sizeof *old);
+    free(old);
+    for (size_t i = 0; i < n; i++) {
+        ui->tasks[i].ui = ui;
+        if (ui->tasks[i].pane == NULL)
+            ui->tasks[i].pane = fs_pane_new(24, 80, fs_app_task(ui->app, i)->spec.pty,
+                                            pane_output, &ui->tasks[i]);
+        else
+            fs_pane_set_arg(ui->tasks[i].pane, &ui->tasks[i]);
+    }
+    ui->ntasks = n;
+    if (ui->sel >= n && n > 0)
+        ui->sel = n - 1;
+    ui_relayout(ui);
+}
+
+void
+ui_remove_task(struct ui *ui, size_t i)
+{
+    if (fs_app_remove_task(ui->app, i) != 0)
+        return;
+    fs_pane_free(ui->tasks[i].pane);
+    memmove(&ui->tasks[i], &ui->tasks[i + 1], (ui->ntasks - i - 1) * sizeof *ui->tasks);
+    ui->ntasks--;
+    for (size_t j = 0; j < ui->ntasks; j++)
+        fs_pane_set_arg(ui->tasks[j].pane, &ui->tasks[j]);
+    if (ui->sel >= ui->ntasks && ui->sel > 0)
+        ui->sel--;
+    ui_relayout(ui);
+}
+
+/* Recomputes the layout and resizes each shown pane's terminal (and the
+ * task's pty) to fit. */
+void
+ui_relayout(struct ui *ui)
+{
+    ui_layout(ui);
+    for (size_t k = 0; k < ui->npanes_shown; k++) {
+        size_t i = ui->pane_task[k];
+        struct fs_rect r = ui->pane_rect[k];
+        int rows = r.h - 2 > 1 ? r.h - 2 : 1, cols = r.w - 2 > 1 ? r.w - 2 : 1;
+        if (fs_pane_resize(ui->tasks[i].pane, rows, cols))
+            fs_app_resize(ui->app, i, rows, cols);
+    }
+    ui_dirty(ui);
+}
+
+/* ---- the front-end interface ------------------------------------------------------------ */
+
+static size_t
+task_index(struct ui *ui, const struct fs_task *t)
+{
+    size_t n = fs_app_ntasks(ui->app);
+    for (size_t i = 0; i < n; i++)
+        if (fs_app_task(ui->app, i) == t)
+            return i;
+    return (size_t)-1;
+}
+
+static bool
+fe_pty(void *fe, const struct fs_task *t, int *rows, int *cols)
+{
+    struct ui *ui = fe;
+    ui_sync_tasks(ui);
+    size_t i = task_index(ui, t);
+    if (i == (size_t)-1)
+        return false;
+    fs_pane_size(ui->tasks[i].pane, rows, cols);
+    return true;
+}
+
+static void
+fe_start(void *fe, const struct fs_task *t)
+{
+    struct ui *ui = fe;
+    ui_sync_tasks(ui);
+    ui_dirty(ui);
+}
+
+static void
+fe_output(void *fe, const struct fs_task *t, enum fs_stream stream, const char *data, size_t len)
+{
+    struct ui *ui = fe;
+    size_t i = task_index(ui, t);
+    if (i < ui->ntasks) {
+        fs_pane_write(ui->tasks[i].pane, stream, data, len);
+        ui_dirty(ui);
+    }
+}
+
+static void
+fe_eof(void *fe, const struct fs_task *t, enum fs_stream stream)
+{
+    ui_dirty(fe);
+}
+
+static void
+fe_exit(void *fe, const struct fs_task *t, const char *reason)
+{
+    struct ui *ui = fe;
+    if (reason != NULL)
+        ui_message(ui, true, "%s: %s", t->spec.name, reason);
+    ui_dirty(ui);
+}
+
+static void
+fe_restart(void *fe, const struct fs_task *t, double delay)
+{
+    ui_dirty(fe);
+}
+
+static void
+fe_error(void *fe, const struct fs_task *t, const char *msg)
+{
+    ui_message(fe, true, "%s", msg);
+}
+
+static void
+fe_samples(void *fe)
+{
+    struct ui *ui = fe;
+    /* The thread rows may have changed in number. */
+    if (ui->show_threads)
+        ui_relayout(ui);
+    ui_dirty(ui);
+}
+
+static const struct fs_fe_ops screen_ops = {
+    fe_pty, fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples,
+};
+
+/* ---- input, resize, quit ---------------------------------------------------------------------- */
+
+static void
+on_input(void *arg)
+{
+    struct ui *ui = arg;
+    wint_t ch;
+    int r;
+    /* Drain every key that is ready. */
+    while ((r = wget_wch(stdscr, &ch)) != ERR)
+        ui_key(ui, ch, r == KEY_CODE_YES);
+}
+
+static void
+on_winch(void *arg, int sig)
+{
+    struct ui *ui = arg;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    ui_relayout(ui);
+}
+
+static void
+on_quit_signal(void *arg, int sig)
+{
+    struct ui *ui = arg;
+    ui->quit_requests++;
+    const char *name = fs_signame(sig);
+    ui_message(ui, false, "%s: stopping every task", name ? name : "signal");
+    fs_app_quit(ui->app);
+}
+
+/* ---- setup and the run --------------------------------------------------------------------- */
+
+static void
+curses_start(struct ui *ui)
+{
+    install_fatal_handlers();
+    setlocale(LC_ALL, "");
+    set_escdelay(25);
+    initscr();
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    const char *no_color = getenv("NO_COLOR");
+    ui->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+    if (ui->color) {
+        start_color();
+        use_default_colors();
+    }
+    ui_colors_init(ui);
+}
+
+int
+fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "forkscope: the screen needs a terminal; use --headless\n");
+        return 2;
+    }
+    char *err = NULL;
+    struct fs_rt *rt = fs_rt_new(&err);
+    if (rt == NULL) {
+        fprintf(stderr, "forkscope: %s\n", err);
+        free(err);
+        return 1;
+    }
+    struct ui *ui = fs_xcalloc(1, sizeof *ui);
+    ui->rt = rt;
+    ui->layout = FS_LAYOUT_GRID;
+    ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);
+    curses_start(ui);
+    ui->frame = fs_timer_new(rt, on_frame, ui);
+    fs_timer_weak(ui->frame);
+    ui->app = fs_app_new(rt, s, &screen_ops, ui);
+    if (fs_app_set_sampling(ui->app, opts->interval > 0 ? opts->interval : 1.0, opts->proc_root,
+                            FS_SAMPLE_CTXSW | FS_SAMPLE_TREE, &err) != 0) {
+        ui_message(ui, true, "%s", err);
+        free(err);
+    }
+    ui_sync_tasks(ui);
+    fs_rt_on_quit_signal(rt, on_quit_signal, ui);
+    fs_rt_on_signal(rt, SIGWINCH, on_winch, ui);
+    fs_rt_watch_input(rt, on_input, ui);
+    fs_app_start_all(ui->app);
+    ui_dirty(ui);
+    fs_rt_run(rt);
+
+    fs_timer_stop(ui->frame);
+    fs_timer_free(ui->frame);
+    endwin();
+    int status = fs_app_exit_status(ui->app);
+    fs_app_free(ui->app);
+    for (size_t i = 0; i < ui->ntasks; i++)
+        fs_pane_free(ui->tasks[i].pane);
+    free(ui->tasks);
+    ui_theme_cleanup(ui);
+    ui_prompt_cleanup(ui);
+    free(ui->search);
+    free(ui);
+    if (fs_rt_free(rt) != 0) {
+        fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
+        return 70;
+    }
+    return status;
+}

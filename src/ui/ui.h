@@ -1,0 +1,21 @@
+/*
+ * The screen: the ncurses front end. It runs a session with a task table, a
+ * grid of output panes (each a terminal emulator fed by the task's pty), a
+ * status line and overlays, driven by the keys of keys.c.
+ */
+#ifndef FS_UI_H
+#define FS_UI_H
+
+#include "model/session.h"
+
+struct fs_ui_opts {
+    const char *theme;     /* name or path; NULL: the session's or the default */
+    double interval;       /* seconds between /proc samples */
+    const char *proc_root; /* NULL: /proc */
+};
+
+/* Runs the session on the screen until the user quits and every task has
+ * stopped. Returns forkscope's exit status. */
+int fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts);
+
+#endif

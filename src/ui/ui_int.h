@@ -1,0 +1,157 @@
+/*
+ * The screen's private state, shared by the files of ui/ only.
+ */
+#ifndef FS_UI_INT_H
+#define FS_UI_INT_H
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "model/layout.h"
+#include "model/theme.h"
+#include "rt/rt.h"
+#include "ui/pane.h"
+
+enum ui_mode {
+    UI_NORMAL, /* keys drive forkscope */
+    UI_INPUT,  /* keys go to the selected task's terminal */
+    UI_PROMPT, /* a line is being typed (add a task, search) */
+    UI_SIGNAL, /* a signal is being chosen from a list */
+    UI_HELP    /* the key overlay */
+};
+
+enum ui_prompt_kind { UI_PROMPT_ADD, UI_PROMPT_SEARCH };
+
+#define UI_PROMPT_MAX 1024
+#define UI_HISTORY 32
+
+struct ui_prompt {
+    enum ui_prompt_kind kind;
+    wchar_t text[UI_PROMPT_MAX];
+    size_t len, cursor;
+    /* Earlier lines of each kind, newest last. */
+    char *history[2][UI_HISTORY];
+    size_t nhistory[2];
+    size_t browse; /* index into history while browsing with up/down */
+};
+
+/* Per task: its pane. Kept in step with the app's task list. */
+struct ui_task {
+    struct ui *ui;
+    struct fs_pane *pane;
+};
+
+struct ui {
+    struct fs_rt *rt;
+    struct fs_app *app;
+    struct ui_task *tasks;
+    size_t ntasks;
+    size_t sel;
+    size_t first;        /* first task whose pane is shown */
+    bool zoom;
+    enum fs_layout_mode layout;
+    enum ui_mode mode;
+    struct ui_prompt prompt;
+    int signal_choice;
+    /* Theme and colour. */
+    bool color;          /* the terminal has colours and NO_COLOR is not set */
+    struct fs_theme theme;
+    char *theme_dirs;
+    const char *theme_name;
+    int theme_idx;
+    attr_t el_attr[FS_EL_COUNT];
+    int el_pair[FS_EL_COUNT];
+    /* Geometry of the last frame, for the mouse. */
+    int table_y, table_h, table_first;
+    struct fs_rect pane_rect[64];
+    size_t pane_task[64];
+    size_t npanes_shown;
+    int pane_cursor_y, pane_cursor_x; /* the last drawn pane's cursor (y -1: hidden) */
+    int sel_cursor_y, sel_cursor_x;   /* the selected pane's */
+    /* Redraws are coalesced into frames. */
+    bool dirty;
+    bool frame_pending;
+    struct fs_timer *frame;
+    bool show_threads;   /* the selected task's threads are listed under it */
+    double last_frame;
+    /* A message in the status line (an error, a confirmation) until a time. */
+    char message[256];
+    bool message_error;
+    double message_until;
+    /* Search in the selected pane. */
+    char *search;
+    int quit_requests;
+};
+
+/* ui.c */
+void ui_dirty(struct ui *ui);
+/* A redraw in `seconds` (a countdown on screen), unless one is pending. */
+void ui_dirty_later(struct ui *ui, double seconds);
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ui_sync_tasks(struct ui *ui);
+void ui_remove_task(struct ui *ui, size_t i);
+void ui_relayout(struct ui *ui);
+
+/* layout.c: where the table, panes and status line go for this frame. */
+void ui_layout(struct ui *ui);
+
+/* theme.c */
+void ui_theme_setup(struct ui *ui, const char *name);
+void ui_theme_next(struct ui *ui);
+void ui_theme_cleanup(struct ui *ui);
+
+/* draw.c */
+void ui_draw(struct ui *ui);
+/* Sets the attributes of a theme element (on) or plain ones (off). */
+void ui_put_el(struct ui *ui, enum fs_theme_elem e, bool on);
+/* Writes UTF-8 text at (y, x) cut to w columns, right-aligned if asked. */
+void ui_put_text(int y, int x, int w, const char *text, bool right);
+
+/* table.c: the header line and the task table, whose columns come from one
+ * const table (a new column is one entry). */
+struct ui_column {
+    const char *title;
+    int width;  /* 0: takes what is left */
+    bool right; /* right-aligned */
+    void (*format)(struct ui *ui, size_t i, double now, char *buf, size_t len);
+};
+extern const struct ui_column ui_columns[];
+extern const size_t ui_ncolumns;
+void ui_draw_header(struct ui *ui);
+void ui_draw_table(struct ui *ui, double now);
+/* A task's state in words: "running", "exited 3", "killed by SIGKILL",
+ * "restarting in 4s", "paused". */
+void ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len);
+/* A sparkline of task i's CPU history, `width` characters, into buf. */
+void ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
+/* Rows the table needs: tasks plus the thread rows shown. */
+int ui_table_rows(struct ui *ui);
+
+/* theme.c: curses attributes and colour pairs. */
+void ui_colors_init(struct ui *ui);
+/* A colour pair for a foreground and background (palette index, -1 default). */
+int ui_color_pair(struct ui *ui, int fg, int bg);
+/* The attributes and pair of a theme element. */
+attr_t ui_el(struct ui *ui, enum fs_theme_elem e, int *pair);
+/* The element of a task's state (running, failed...). */
+enum fs_theme_elem ui_state_el(const struct fs_task *t);
+
+/* keys.c */
+void ui_key(struct ui *ui, wint_t ch, bool is_key);
+/* One line of help per entry, for the overlay: returns the count. */
+size_t ui_key_help(const char ***keys, const char ***what);
+extern const int ui_signal_list[];
+extern const size_t ui_signal_count;
+
+/* prompt.c */
+void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind);
+void ui_prompt_cleanup(struct ui *ui);
+void ui_prompt_key(struct ui *ui, wint_t ch, bool is_key);
+const char *ui_prompt_label(enum ui_prompt_kind kind);
+
+#endif

@@ -1,0 +1,865 @@
+/*
+ * Unit tests for src/term/: what fs_term shows for plain text, wrapping,
+ * carriage returns, cursor movement, erasing, colours, scroll regions, the
+ * alternate screen, wide characters and resizing; the scrollback's limits;
+ * search; replies and keys sent to the child; and a differential test that
+ * feeds the same random byte streams to fs_term and to libvterm's own screen
+ * layer and compares every visible cell, the cursor and the scrolled-out lines.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vterm.h>
+
+#include "term/term.h"
+
+static struct fs_term *
+term(int rows, int cols)
+{
+    return fs_term_new(rows, cols, NULL);
+}
+
+static void
+feed(struct fs_term *t, const char *s)
+{
+    fs_term_write(t, s, strlen(s));
+}
+
+/* Text of screen row r, trailing blanks cut (a static buffer). */
+static const char *
+row_text(struct fs_term *t, int r)
+{
+    static char buf[4096];
+    ck_assert_int_ge(fs_term_line_text(t, fs_term_screen_line(t) + (uint64_t)r, buf,
+                                       sizeof(buf)), 0);
+    return buf;
+}
+
+/* Text of scrollback line i, 0 = oldest kept. */
+static const char *
+sb_text(struct fs_term *t, size_t i)
+{
+    static char buf[4096];
+    ck_assert_int_ge(fs_term_line_text(t, fs_term_first_line(t) + i, buf, sizeof(buf)), 0);
+    return buf;
+}
+
+/* Row r as drawn (a static buffer). */
+static const struct fs_term_cell *
+row_cells(struct fs_term *t, int r)
+{
+    static struct fs_term_cell cells[FS_TERM_MAX_DIM];
+    ck_assert_int_eq(fs_term_row_cells(t, r, cells, FS_TERM_MAX_DIM), 0);
+    return cells;
+}
+
+static const struct fs_term_cell *
+cell_at(struct fs_term *t, int r, int c)
+{
+    return &row_cells(t, r)[c];
+}
+
+static void
+assert_cursor(struct fs_term *t, int row, int col)
+{
+    int r, c;
+    fs_term_cursor(t, &r, &c, NULL);
+    ck_assert_int_eq(r, row);
+    ck_assert_int_eq(c, col);
+}
+
+START_TEST(test_plain_text)
+{
+    struct fs_term *t = term(5, 20);
+    feed(t, "hello\r\nworld");
+    ck_assert_str_eq(row_text(t, 0), "hello");
+    ck_assert_str_eq(row_text(t, 1), "world");
+    ck_assert_str_eq(row_text(t, 2), "");
+    assert_cursor(t, 1, 5);
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 0, 0)), 'h');
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 0, 7)), 0);
+    fs_term_free(t);
+    fs_term_free(NULL);
+}
+END_TEST
+
+START_TEST(test_pending_wrap)
+{
+    struct fs_term *t = term(4, 10);
+    feed(t, "0123456789");
+    /* The cursor waits on the last column until the next character. */
+    assert_cursor(t, 0, 9);
+    ck_assert_str_eq(row_text(t, 1), "");
+    feed(t, "\r\nab");
+    ck_assert_str_eq(row_text(t, 0), "0123456789");
+    ck_assert_str_eq(row_text(t, 1), "ab");
+    feed(t, "\r\n0123456789X");
+    ck_assert_str_eq(row_text(t, 2), "0123456789");
+    ck_assert_str_eq(row_text(t, 3), "X");
+    assert_cursor(t, 3, 1);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_carriage_return)
+{
+    struct fs_term *t = term(4, 20);
+    feed(t, "\r10%\r20%\r30%\r40%\r50%\r60%\r70%\r80%\r90%\r100%\n");
+    ck_assert_str_eq(row_text(t, 0), "100%");
+    ck_assert_str_eq(row_text(t, 1), "");
+    feed(t, "\rlonger text\rshort");
+    ck_assert_str_eq(row_text(t, 1), "shortr text");
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_cursor_movement)
+{
+    struct fs_term *t = term(10, 20);
+    feed(t, "\033[3;5HX");
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 2, 4)), 'X');
+    assert_cursor(t, 2, 5);
+    feed(t, "\033[2AY\033[3BZ\033[4D\033[CW");
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 0, 5)), 'Y');
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 3, 6)), 'Z');
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 3, 4)), 'W');
+    feed(t, "\033[99;99H");
+    assert_cursor(t, 9, 19);
+    feed(t, "\033[H\033[10G");
+    assert_cursor(t, 0, 9);
+    feed(t, "\0337\033[5;5H\0338");
+    assert_cursor(t, 0, 9);
+    feed(t, "\b\b\tT");
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 0, 8)), 'T');
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_erase)
+{
+    struct fs_term *t = term(4, 10);
+    feed(t, "aaaaaaaaaa\r\nbbbbbbbbbb\r\ncccccccccc\r\ndddddddddd");
+    feed(t, "\033[2;5H\033[K");
+    ck_assert_str_eq(row_text(t, 1), "bbbb");
+    feed(t, "\033[3;5H\033[1K");
+    ck_assert_str_eq(row_text(t, 2), "     ccccc");
+    feed(t, "\033[4;1H\033[2K");
+    ck_assert_str_eq(row_text(t, 3), "");
+    feed(t, "\033[1;3H\033[1J");
+    ck_assert_str_eq(row_text(t, 0), "   aaaaaaa");
+    feed(t, "\033[2J");
+    for (int r = 0; r < 4; r++)
+        ck_assert_str_eq(row_text(t, r), "");
+    /* Erasing fills with the current background (BCE). */
+    feed(t, "\033[44m\033[2;1H\033[K\033[m");
+    ck_assert_uint_eq(cell_at(t, 1, 9)->bg, FS_TERM_COLOR_PALETTE | 4);
+    ck_assert_uint_eq(cell_at(t, 0, 9)->bg, FS_TERM_COLOR_DEFAULT);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_sgr)
+{
+    struct fs_term *t = term(4, 40);
+    feed(t, "\033[31ma\033[92mb\033[38;5;200mc\033[38;2;1;2;3md\033[48;5;17me\033[48;2;9;8;7mf"
+            "\033[39;49mg\033[1;3;4;5;7;9mh\033[22;23;24;25;27;29mi\033[21mj\033[0mk");
+    const struct fs_term_cell *row = row_cells(t, 0);
+    ck_assert_uint_eq(row[0].fg, FS_TERM_COLOR_PALETTE | 1);
+    ck_assert_uint_eq(row[1].fg, FS_TERM_COLOR_PALETTE | 10);
+    ck_assert_uint_eq(row[2].fg, FS_TERM_COLOR_PALETTE | 200);
+    ck_assert_uint_eq(row[3].fg, FS_TERM_COLOR_RGB | 0x010203);
+    ck_assert_uint_eq(FS_TERM_COLOR_TYPE(row[3].fg), FS_TERM_COLOR_RGB);
+    ck_assert_uint_eq(row[4].bg, FS_TERM_COLOR_PALETTE | 17);
+    ck_assert_uint_eq(row[5].bg, FS_TERM_COLOR_RGB | 0x090807);
+    ck_assert_uint_eq(row[6].fg, FS_TERM_COLOR_DEFAULT);
+    ck_assert_uint_eq(row[6].bg, FS_TERM_COLOR_DEFAULT);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[7]),
+                      FS_TERM_ATTR_BOLD | FS_TERM_ATTR_ITALIC | FS_TERM_ATTR_UNDERLINE |
+                          FS_TERM_ATTR_BLINK | FS_TERM_ATTR_REVERSE | FS_TERM_ATTR_STRIKE);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[8]), 0);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[9]), FS_TERM_ATTR_UNDERLINE2);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[10]), 0);
+    ck_assert_str_eq(row_text(t, 0), "abcdefghijk");
+    fs_term_free(t);
+}
+END_TEST
+
+/* Writes lines "L0".."L<n-1>", each followed by \r\n. */
+static void
+feed_lines(struct fs_term *t, int from, int n)
+{
+    char s[32];
+    for (int i = from; i < from + n; i++) {
+        snprintf(s, sizeof(s), "L%d\r\n", i);
+        feed(t, s);
+    }
+}
+
+START_TEST(test_scroll_region)
+{
+    struct fs_term *t = term(6, 10);
+    feed(t, "top\r\n1\r\n2\r\n3\r\n4\r\nbottom");
+    /* A region that does not start at the top: nothing enters the scrollback. */
+    feed(t, "\033[2;4r\033[4;1H");
+    feed(t, "\r\na\r\nb\r\nc");
+    ck_assert_str_eq(row_text(t, 0), "top");
+    ck_assert_str_eq(row_text(t, 1), "a");
+    ck_assert_str_eq(row_text(t, 2), "b");
+    ck_assert_str_eq(row_text(t, 3), "c");
+    ck_assert_str_eq(row_text(t, 4), "4");
+    ck_assert_str_eq(row_text(t, 5), "bottom");
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 0);
+    /* Reverse index at the top of the region scrolls it down. */
+    feed(t, "\033[2;1H\033M");
+    ck_assert_str_eq(row_text(t, 1), "");
+    ck_assert_str_eq(row_text(t, 2), "a");
+    /* A region from the top, as xterm: lines scrolled off it are saved. */
+    feed(t, "\033[1;3r\033[3;1H\n\n");
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 2);
+    ck_assert_str_eq(sb_text(t, 0), "top");
+    ck_assert_str_eq(row_text(t, 4), "4");
+    /* Scrolling the whole screen up and down (SU/SD). */
+    feed(t, "\033[r\033[2S");
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 4);
+    ck_assert_str_eq(row_text(t, 2), "4");
+    feed(t, "\033[1T");
+    ck_assert_str_eq(row_text(t, 3), "4");
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_altscreen)
+{
+    struct fs_term *t = term(4, 10);
+    feed_lines(t, 0, 8);
+    feed(t, "prompt");
+    size_t sb = fs_term_scrollback_lines(t);
+    ck_assert_uint_eq(sb, 5);
+    char before[4][64];
+    for (int r = 0; r < 4; r++)
+        snprintf(before[r], sizeof(before[r]), "%s", row_text(t, r));
+    feed(t, "\033[?1049h");
+    ck_assert(fs_term_altscreen(t));
+    for (int r = 0; r < 4; r++)
+        ck_assert_str_eq(row_text(t, r), "");
+    feed(t, "\033[HALT\r\n");
+    feed_lines(t, 100, 20);
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), sb);
+    feed(t, "\033[?1049l");
+    ck_assert(!fs_term_altscreen(t));
+    ck_assert(fs_term_damage_full(t));
+    for (int r = 0; r < 4; r++)
+        ck_assert_str_eq(row_text(t, r), before[r]);
+    assert_cursor(t, 3, 6);
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), sb);
+    for (size_t i = 0; i < sb; i++) {
+        char want[32];
+        snprintf(want, sizeof(want), "L%zu", i);
+        ck_assert_str_eq(sb_text(t, i), want);
+    }
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_wide)
+{
+    struct fs_term *t = term(4, 10);
+    feed(t, "\xe4\xb8\xad\xe6\x96\x87\xf0\x9f\x98\x80!");
+    const struct fs_term_cell *row = row_cells(t, 0);
+    ck_assert_uint_eq(fs_term_cell_ch(&row[0]), 0x4e2d);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[0]), FS_TERM_ATTR_WIDE);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[1]), FS_TERM_ATTR_WIDE_CONT);
+    ck_assert_uint_eq(fs_term_cell_ch(&row[2]), 0x6587);
+    ck_assert_uint_eq(fs_term_cell_ch(&row[4]), 0x1f600);
+    ck_assert_uint_eq(fs_term_cell_attrs(&row[5]), FS_TERM_ATTR_WIDE_CONT);
+    ck_assert_uint_eq(fs_term_cell_ch(&row[6]), '!');
+    assert_cursor(t, 0, 7);
+    ck_assert_str_eq(row_text(t, 0), "\xe4\xb8\xad\xe6\x96\x87\xf0\x9f\x98\x80!");
+    /* Overwriting half of a wide character blanks the other half. */
+    feed(t, "\033[1;2Hx\033[1;5Hy");
+    ck_assert_str_eq(row_text(t, 0), " x\xe6\x96\x87y !");
+    /* One that does not fit in the last column wraps. */
+    feed(t, "\033[2;10H\xe4\xb8\xad");
+    ck_assert_str_eq(row_text(t, 1), "");
+    ck_assert_uint_eq(fs_term_cell_ch(cell_at(t, 2, 0)), 0x4e2d);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_resize)
+{
+    struct fs_term *t = term(10, 20);
+    feed_lines(t, 0, 9);
+    feed(t, "last line here");
+    fs_term_resize(t, 1, 1);
+    int rows, cols;
+    fs_term_size(t, &rows, &cols);
+    ck_assert_int_eq(rows, 1);
+    ck_assert_int_eq(cols, 1);
+    assert_cursor(t, 0, 0);
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 9);
+    fs_term_resize(t, 0, -5);  /* clamped to 1x1 */
+    fs_term_resize(t, 3, 2);
+    fs_term_resize(t, 10, 20);
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 0);
+    for (int r = 0; r < 9; r++) {
+        char want[16];
+        snprintf(want, sizeof(want), "L%d", r);
+        ck_assert_str_eq(row_text(t, r), want);
+    }
+    ck_assert_str_eq(row_text(t, 9), "last line here");
+    /* The cursor column was clamped at 1x1 and stays where it went. */
+    assert_cursor(t, 9, 0);
+    fs_term_resize(t, 5, 8);
+    ck_assert_str_eq(row_text(t, 4), "last lin");
+    assert_cursor(t, 4, 0);
+    /* With the alternate screen active, the main one is cut or extended at
+     * the bottom (as libvterm does), so the cursor it saved stays right. */
+    feed(t, "\033[?1049h");
+    fs_term_resize(t, 2, 3);
+    fs_term_resize(t, 30, 200);
+    feed(t, "\033[?1049l");
+    ck_assert_str_eq(row_text(t, 0), "L5");
+    ck_assert_str_eq(row_text(t, 1), "L6");
+    ck_assert_str_eq(row_text(t, 2), "");
+    assert_cursor(t, 4, 0);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_scrollback_limits)
+{
+    struct fs_term_limits lim = {.sb_lines = 100};
+    struct fs_term *t = fs_term_new(5, 20, &lim);
+    feed_lines(t, 0, 250);
+    /* 250 lines and a blank row under the cursor: 246 scrolled off. */
+    ck_assert_uint_eq(fs_term_scrollback_lines(t), 100);
+    ck_assert_uint_eq(fs_term_scrollback_evicted(t), 146);
+    ck_assert_uint_eq(fs_term_first_line(t), 146);
+    ck_assert_uint_eq(fs_term_screen_line(t), 246);
+    ck_assert_str_eq(sb_text(t, 0), "L146");
+    ck_assert_str_eq(row_text(t, 0), "L246");
+    char buf[8];
+    ck_assert_int_eq(fs_term_line_text(t, 10, buf, sizeof(buf)), -ENOENT);
+    ck_assert_int_eq(fs_term_line_text(t, 999, buf, sizeof(buf)), -ENOENT);
+    struct fs_term_cell cells[4];
+    ck_assert_int_eq(fs_term_line_cells(t, 146, cells, 4), 0);
+    ck_assert_uint_eq(fs_term_cell_ch(&cells[1]), '1');
+    fs_term_free(t);
+
+    lim = (struct fs_term_limits){.sb_lines = 100000, .sb_bytes = 16384};
+    t = fs_term_new(5, 100, &lim);
+    char line[128];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(line, sizeof(line), "%095d\r\n", i);
+        feed(t, line);
+    }
+    ck_assert_uint_eq(fs_term_scrollback_lines(t) + fs_term_scrollback_evicted(t), 2996);
+    ck_assert_uint_lt(fs_term_scrollback_lines(t), 170);
+    ck_assert_uint_lt(fs_term_memory(t), 16384 + 60000);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_search)
+{
+    struct fs_term_limits lim = {.sb_lines = 50};
+    struct fs_term *t = fs_term_new(4, 30, &lim);
+    feed_lines(t, 0, 60);  /* L0..L9 are evicted */
+    feed(t, "\xe4\xb8\xad Error here, error there");
+    struct fs_term_match m;
+    uint64_t first = fs_term_first_line(t);
+    ck_assert_uint_eq(first, 7);
+    /* Forward from the top; smartcase: lowercase matches any case. */
+    ck_assert_int_eq(fs_term_search(t, "l1", 0, -1, 1, &m), 0);
+    ck_assert_uint_eq(m.line, 10);
+    ck_assert_int_eq(m.col, 0);
+    ck_assert_int_eq(m.cols, 2);
+    ck_assert_int_eq(fs_term_search(t, "l1", m.line, m.col, 1, &m), 0);
+    ck_assert_uint_eq(m.line, 11);
+    /* Backward from the bottom. */
+    uint64_t bottom = fs_term_screen_line(t) + 3;
+    ck_assert_int_eq(fs_term_search(t, "error", bottom, INT_MAX, -1, &m), 0);
+    ck_assert_uint_eq(m.line, fs_term_screen_line(t) + 3);
+    ck_assert_int_eq(m.col, 15);  /* the wide character takes two columns */
+    ck_assert_int_eq(fs_term_search(t, "error", m.line, m.col, -1, &m), 0);
+    ck_assert_int_eq(m.col, 3);
+    ck_assert_int_eq(fs_term_search(t, "error", m.line, m.col, -1, &m), -ENOENT);
+    /* An uppercase letter makes it case-sensitive. */
+    ck_assert_int_eq(fs_term_search(t, "Error", bottom, INT_MAX, -1, &m), 0);
+    ck_assert_int_eq(m.col, 3);
+    ck_assert_int_eq(fs_term_search(t, "ERROR", 0, -1, 1, &m), -ENOENT);
+    ck_assert_int_eq(fs_term_search(t, "\xe4\xb8\xad E", 0, -1, 1, &m), 0);
+    ck_assert_int_eq(m.col, 0);
+    ck_assert_int_eq(m.cols, 4);
+    ck_assert_int_eq(fs_term_search(t, "", 0, -1, 1, &m), -ENOENT);
+    ck_assert_int_eq(fs_term_search(t, "L5\r", 0, -1, 1, &m), -ENOENT);
+    fs_term_free(t);
+}
+END_TEST
+
+struct sink {
+    char buf[256];
+    size_t len;
+};
+
+static void
+sink_output(const char *data, size_t len, void *arg)
+{
+    struct sink *s = arg;
+    if (s->len + len < sizeof(s->buf)) {
+        memcpy(s->buf + s->len, data, len);
+        s->len += len;
+        s->buf[s->len] = '\0';
+    }
+}
+
+START_TEST(test_output)
+{
+    struct fs_term *t = term(24, 80);
+    struct sink s = {.len = 0};
+    feed(t, "\033[6n");  /* no callback yet: dropped */
+    fs_term_set_output(t, sink_output, &s);
+    feed(t, "\033[5;7H\033[6n");
+    ck_assert_str_eq(s.buf, "\033[5;7R");
+    s.len = 0;
+    fs_term_key(t, VTERM_KEY_UP, VTERM_MOD_NONE);
+    fs_term_unichar(t, 'c', VTERM_MOD_CTRL);
+    fs_term_unichar(t, 0xe9, VTERM_MOD_NONE);
+    ck_assert_str_eq(s.buf, "\033[A\003\xc3\xa9");
+    s.len = 0;
+    feed(t, "\033[?1h");  /* application cursor keys */
+    fs_term_key(t, VTERM_KEY_UP, VTERM_MOD_NONE);
+    ck_assert_str_eq(s.buf, "\033OA");
+    s.len = 0;
+    fs_term_paste(t, "ab", 2);
+    ck_assert_str_eq(s.buf, "ab");
+    s.len = 0;
+    feed(t, "\033[?2004h");
+    fs_term_paste(t, "ab", 2);
+    ck_assert_str_eq(s.buf, "\033[200~ab\033[201~");
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_props)
+{
+    struct fs_term *t = term(4, 10);
+    ck_assert_str_eq(fs_term_title(t), "");
+    feed(t, "\033]2;my title\007\007\033[?25l");
+    ck_assert_str_eq(fs_term_title(t), "my title");
+    ck_assert_uint_eq(fs_term_bells(t), 1);
+    bool visible = true;
+    int r, c;
+    fs_term_cursor(t, &r, &c, &visible);
+    ck_assert(!visible);
+    feed(t, "\033[?5h");
+    ck_assert(fs_term_reverse_screen(t));
+    char longtitle[600] = "\033]0;";
+    memset(longtitle + 4, 'x', 500);
+    strcpy(longtitle + 504, "\007");
+    feed(t, longtitle);
+    ck_assert_uint_eq(strlen(fs_term_title(t)), 255);
+    feed(t, "ab\033c");  /* RIS */
+    ck_assert_str_eq(row_text(t, 0), "");
+    fs_term_reset(t);
+    ck_assert(!fs_term_reverse_screen(t));
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_damage)
+{
+    struct fs_term *t = term(5, 10);
+    ck_assert(fs_term_damage_full(t));
+    fs_term_damage_clear(t);
+    ck_assert(!fs_term_damage_full(t));
+    feed(t, "\033[3;1Hx");
+    for (int r = 0; r < 5; r++)
+        ck_assert_int_eq(fs_term_row_damaged(t, r), r == 2);
+    fs_term_damage_clear(t);
+    feed(t, "\033[5;1H\n\nz");
+    ck_assert_int_eq(fs_term_scrolled(t), 2);
+    /* Row 0 was row 2: moved, not changed. The last two rows are new. */
+    for (int r = 0; r < 5; r++)
+        ck_assert_int_eq(fs_term_row_damaged(t, r), r >= 3);
+    ck_assert_str_eq(row_text(t, 0), "x");
+    fs_term_damage_clear(t);
+    ck_assert_int_eq(fs_term_scrolled(t), 0);
+    fs_term_resize(t, 6, 10);
+    ck_assert(fs_term_damage_full(t));
+    ck_assert(!fs_term_row_damaged(t, 6));
+    struct fs_term_cell cells[4];
+    ck_assert_int_eq(fs_term_row_cells(t, 6, cells, 4), -ENOENT);
+    ck_assert_uint_gt(fs_term_memory(t), 2 * 6 * 10 * sizeof(struct fs_term_cell));
+    fs_term_free(t);
+}
+END_TEST
+
+/* ---- Differential test against libvterm's screen layer ---- */
+
+/* Build with -DDIFF_STREAMS=100000 for a longer hunt. */
+#ifndef DIFF_STREAMS
+#define DIFF_STREAMS 2000
+#endif
+#ifndef DIFF_TOKENS
+#define DIFF_TOKENS 60
+#endif
+
+enum { NORM_CELL, NORM_WIDE, NORM_CONT, NORM_BROKEN };
+
+/* A reference cell as a renderer would use it. libvterm marks the right half
+ * of a wide character with chars[0] == -1 and leaves halves behind when one
+ * is overwritten; fs_term blanks them. */
+struct norm {
+    int kind;
+    uint32_t ch;
+    unsigned attrs;
+    uint32_t fg, bg;
+};
+
+static const uint32_t wide_chars[] = {0x4e2d, 0x6587, 0x1f600, 0x3042, 0xac00};
+
+static bool
+is_wide(uint32_t ch)
+{
+    for (size_t i = 0; i < sizeof(wide_chars) / sizeof(wide_chars[0]); i++) {
+        if (wide_chars[i] == ch)
+            return true;
+    }
+    return false;
+}
+
+static uint32_t
+ref_color(const VTermColor *c, bool fg)
+{
+    if (fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c))
+        return 0;
+    if (VTERM_COLOR_IS_INDEXED(c))
+        return FS_TERM_COLOR_PALETTE | c->indexed.idx;
+    return FS_TERM_COLOR_RGB | (uint32_t)c->rgb.red << 16 | (uint32_t)c->rgb.green << 8 |
+           c->rgb.blue;
+}
+
+static void
+normalise(const VTermScreenCell *cells, int cols, struct norm *out)
+{
+    for (int c = 0; c < cols; c++) {
+        const VTermScreenCell *v = &cells[c];
+        uint32_t ch = v->chars[0];
+        struct norm n = {.kind = NORM_CELL, .ch = ch, .fg = ref_color(&v->fg, true),
+                         .bg = ref_color(&v->bg, false)};
+        n.attrs = (v->attrs.bold ? FS_TERM_ATTR_BOLD : 0) |
+                  (v->attrs.underline == 2 ? FS_TERM_ATTR_UNDERLINE2
+                   : v->attrs.underline ? FS_TERM_ATTR_UNDERLINE : 0) |
+                  (v->attrs.italic ? FS_TERM_ATTR_ITALIC : 0) |
+                  (v->attrs.blink ? FS_TERM_ATTR_BLINK : 0) |
+                  (v->attrs.reverse ? FS_TERM_ATTR_REVERSE : 0) |
+                  (v->attrs.strike ? FS_TERM_ATTR_STRIKE : 0);
+        if (ch == (uint32_t)-1)
+            n.kind = c > 0 && out[c - 1].kind == NORM_WIDE ? NORM_CONT : NORM_BROKEN;
+        else if (is_wide(ch))
+            n.kind = c + 1 < cols && cells[c + 1].chars[0] == (uint32_t)-1 ? NORM_WIDE
+                                                                           : NORM_BROKEN;
+        out[c] = n;
+    }
+}
+
+static int
+utf8(uint32_t ch, char *p)
+{
+    if (ch < 0x80) {
+        p[0] = (char)ch;
+        return 1;
+    }
+    if (ch < 0x800) {
+        p[0] = (char)(0xc0 | ch >> 6);
+        p[1] = (char)(0x80 | (ch & 0x3f));
+        return 2;
+    }
+    if (ch < 0x10000) {
+        p[0] = (char)(0xe0 | ch >> 12);
+        p[1] = (char)(0x80 | ((ch >> 6) & 0x3f));
+        p[2] = (char)(0x80 | (ch & 0x3f));
+        return 3;
+    }
+    p[0] = (char)(0xf0 | ch >> 18);
+    p[1] = (char)(0x80 | ((ch >> 12) & 0x3f));
+    p[2] = (char)(0x80 | ((ch >> 6) & 0x3f));
+    p[3] = (char)(0x80 | (ch & 0x3f));
+    return 4;
+}
+
+static void
+norm_text(const struct norm *n, int cols, char *buf)
+{
+    char *p = buf, *end = buf;
+    for (int c = 0; c < cols; c++) {
+        if (n[c].kind == NORM_CONT)
+            continue;
+        uint32_t ch = n[c].kind == NORM_BROKEN ? 0 : n[c].ch;
+        if (ch == 0 || ch == ' ') {
+            *p++ = ' ';
+            continue;
+        }
+        p += utf8(ch, p);
+        end = p;
+    }
+    *end = '\0';
+}
+
+struct ref {
+    VTerm *vt;
+    VTermScreen *screen;
+    int rows, cols;
+    char (*sb)[256];  /* text of the lines libvterm pushed */
+    size_t nsb, cap;
+    bool alt;
+};
+
+static int
+ref_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+    struct ref *r = user;
+    struct norm n[cols];
+    normalise(cells, cols, n);
+    if (r->nsb == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 64;
+        r->sb = realloc(r->sb, r->cap * sizeof(*r->sb));
+        ck_assert_ptr_nonnull(r->sb);
+    }
+    norm_text(n, cols, r->sb[r->nsb++]);
+    return 1;
+}
+
+static int
+ref_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+    struct ref *r = user;
+    if (prop == VTERM_PROP_ALTSCREEN)
+        r->alt = val->boolean != 0;
+    return 1;
+}
+
+static const VTermScreenCallbacks ref_callbacks = {.sb_pushline = ref_pushline,
+                                                   .settermprop = ref_settermprop};
+
+static uint32_t rng;
+
+static unsigned
+rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng % n;
+}
+
+/* Appends one random piece of terminal output to p; returns its length. */
+static int
+gen_token(char *p, int rows, int cols)
+{
+    static const char *const fixed[] = {
+        "\r\n", "\r", "\n", "\b", "\t", "\a", "\v", "\f", "\0337", "\0338", "\033M", "\033D",
+        "\033E", "\033(0", "\033(B", "\033H", "\033[g", "\033[3g", "\033[4h", "\033[4l",
+        "\033[?7l", "\033[?7h", "\033[?6h", "\033[?6l", "\033[?1049h", "\033[?1049l",
+        "\033[?47h", "\033[?47l", "\033[?1047h", "\033[?1047l", "\033[?69h", "\033[?69l",
+        "\033[1\"q", "\033[0\"q", "\033[r", "\033[m", "\033#6", "\033#5", "\033[?J", "\033[?K",
+        "\xcc\x81", "\xc3\xa9", "\xce\xb1", "\xe2\x94\x80"};
+    static const char cursor_cmds[] = "HABCDEFGdXZI@PLMST";
+    unsigned kind = rnd(100);
+    int n = 0;
+    if (kind < 30) {
+        for (unsigned k = 1 + rnd(12); k > 0; k--)
+            p[n++] = (char)(0x20 + rnd(95));
+    } else if (kind < 38) {
+        n = utf8(wide_chars[rnd(5)], p);
+    } else if (kind < 60) {
+        const char *s = fixed[rnd(sizeof(fixed) / sizeof(fixed[0]))];
+        n = (int)strlen(s);
+        memcpy(p, s, (size_t)n);
+    } else if (kind < 80) {
+        char cmd = cursor_cmds[rnd(sizeof(cursor_cmds) - 1)];
+        if (cmd == 'H')
+            n = sprintf(p, "\033[%u;%uH", rnd((unsigned)rows + 3), rnd((unsigned)cols + 3));
+        else
+            n = sprintf(p, "\033[%u%c", rnd((unsigned)(cmd == 'S' || cmd == 'T' ? rows : cols) + 3),
+                        cmd);
+    } else if (kind < 86) {
+        n = sprintf(p, "\033[%u%c", rnd(3), rnd(2) ? 'J' : 'K');
+    } else if (kind < 89) {
+        unsigned a = 1 + rnd((unsigned)rows), b = a + rnd((unsigned)rows);
+        n = rnd(2) ? sprintf(p, "\033[%u;%ur", a, b)
+                   : sprintf(p, "\033[%u;%us", 1 + rnd((unsigned)cols), 1 + rnd((unsigned)cols));
+    } else if (kind < 99) {
+        static const char *const sgr[] = {"0", "1", "3", "4", "5", "7", "9", "21", "22", "24",
+                                          "27", "31", "42", "95", "104", "39", "49",
+                                          "38;5;123", "48;5;7", "38;2;1;2;3", "48;2;200;100;0"};
+        n = sprintf(p, "\033[%s;%sm", sgr[rnd(21)], sgr[rnd(21)]);
+    } else {
+        n = sprintf(p, "%s", rnd(4) ? "\033#8" : "\033c");
+    }
+    return n;
+}
+
+/* Where fs_term and the reference differ, written into why; false if nowhere. */
+static bool
+differs_cells(struct ref *r, struct fs_term *t, char *why, size_t size)
+{
+    VTermScreenCell raw[r->cols];
+    struct norm n[r->cols];
+    for (int row = 0; row < r->rows; row++) {
+        for (int c = 0; c < r->cols; c++)
+            vterm_screen_get_cell(r->screen, (VTermPos){row, c}, &raw[c]);
+        normalise(raw, r->cols, n);
+        const struct fs_term_cell *mine = row_cells(t, row);
+        for (int c = 0; c < r->cols; c++) {
+            uint32_t ch = fs_term_cell_ch(&mine[c]);
+            unsigned attrs = fs_term_cell_attrs(&mine[c]) & ~FS_TERM_ATTR_PROTECTED;
+            bool ok;
+            switch (n[c].kind) {
+            case NORM_CONT:
+                ok = attrs & FS_TERM_ATTR_WIDE_CONT;
+                break;
+            case NORM_BROKEN:
+                ok = ch == 0 && !(attrs & (FS_TERM_ATTR_WIDE | FS_TERM_ATTR_WIDE_CONT));
+                break;
+            default:
+                /* libvterm 0.1.4 gives erased cells the whole pen, reverse
+                 * and all; fs_term only its colours, as xterm and later
+                 * libvterm do. So attributes are compared on characters. */
+                ok = ch == n[c].ch && mine[c].fg == n[c].fg && mine[c].bg == n[c].bg &&
+                     (ch == 0 || attrs == (n[c].attrs | (n[c].kind == NORM_WIDE
+                                                             ? FS_TERM_ATTR_WIDE : 0)));
+            }
+            if (!ok) {
+                snprintf(why, size, "cell %d,%d: ref kind %d U+%04X attrs %x fg %x bg %x, "
+                         "mine U+%04X attrs %x fg %x bg %x", row, c, n[c].kind, n[c].ch,
+                         n[c].attrs, n[c].fg, n[c].bg, ch, attrs, mine[c].fg, mine[c].bg);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool
+differs(struct ref *r, struct fs_term *t, char *why, size_t size)
+{
+    if (differs_cells(r, t, why, size))
+        return true;
+    VTermPos pos;
+    vterm_state_get_cursorpos(vterm_obtain_state(r->vt), &pos);
+    int row, col;
+    fs_term_cursor(t, &row, &col, NULL);
+    if (row != pos.row || col != pos.col) {
+        snprintf(why, size, "cursor %d,%d, ref %d,%d", row, col, pos.row, pos.col);
+        return true;
+    }
+    if (fs_term_scrollback_lines(t) != r->nsb) {
+        snprintf(why, size, "%zu lines saved, ref %zu", fs_term_scrollback_lines(t), r->nsb);
+        return true;
+    }
+    for (size_t i = 0; i < r->nsb; i++) {
+        if (strcmp(sb_text(t, i), r->sb[i]) != 0) {
+            snprintf(why, size, "saved line %zu '%s', ref '%s'", i, sb_text(t, i), r->sb[i]);
+            return true;
+        }
+    }
+    if (fs_term_altscreen(t) != r->alt) {
+        snprintf(why, size, "alternate screen %d", fs_term_altscreen(t));
+        return true;
+    }
+    return false;
+}
+
+/* Fails with the stream so far, control bytes escaped. */
+static void
+fail_stream(unsigned seed, int rows, int cols, const char *s, size_t len, const char *why)
+{
+    static char out[DIFF_TOKENS * 128];
+    int n = snprintf(out, sizeof(out), "stream %u (%dx%d): ", seed, rows, cols);
+    for (size_t i = 0; i < len && n + 8 < (int)sizeof(out); i++) {
+        unsigned char c = (unsigned char)s[i];
+        n += snprintf(out + n, sizeof(out) - (size_t)n, c < 0x20 || c == 0x7f ? "\\x%02x" : "%c",
+                      c);
+    }
+    ck_abort_msg("%s: %s", out, why);
+}
+
+START_TEST(test_differential)
+{
+    char stream[DIFF_TOKENS * 32], why[512];
+    for (unsigned seed = 1; seed <= DIFF_STREAMS; seed++) {
+        rng = seed * 2654435761u;
+        struct ref r = {.rows = 1 + (int)rnd(12), .cols = 3 + (int)rnd(30)};
+        r.vt = vterm_new(r.rows, r.cols);
+        vterm_set_utf8(r.vt, 1);
+        r.screen = vterm_obtain_screen(r.vt);
+        vterm_screen_enable_altscreen(r.screen, 1);
+        vterm_screen_set_callbacks(r.screen, &ref_callbacks, &r);
+        vterm_screen_reset(r.screen, 1);
+        struct fs_term_limits lim = {.sb_lines = 100000};
+        struct fs_term *t = fs_term_new(r.rows, r.cols, &lim);
+        size_t len = 0;
+        for (int k = 0; k < DIFF_TOKENS; k++)
+            len += (size_t)gen_token(stream + len, r.rows, r.cols);
+        for (size_t off = 0; off < len;) {
+#ifdef DIFF_BYTEWISE
+            size_t n = 1;
+#else
+            size_t n = 1 + rnd(48);
+#endif
+            if (n > len - off)
+                n = len - off;
+            vterm_input_write(r.vt, stream + off, n);
+            fs_term_write(t, stream + off, n);
+            off += n;
+            if (differs(&r, t, why, sizeof(why)))
+                fail_stream(seed, r.rows, r.cols, stream, off, why);
+        }
+        fs_term_free(t);
+        vterm_free(r.vt);
+        free(r.sb);
+    }
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+    Suite *s = suite_create("term");
+    TCase *tc = tcase_create("screen");
+    tcase_add_test(tc, test_plain_text);
+    tcase_add_test(tc, test_pending_wrap);
+    tcase_add_test(tc, test_carriage_return);
+    tcase_add_test(tc, test_cursor_movement);
+    tcase_add_test(tc, test_erase);
+    tcase_add_test(tc, test_sgr);
+    tcase_add_test(tc, test_scroll_region);
+    tcase_add_test(tc, test_altscreen);
+    tcase_add_test(tc, test_wide);
+    tcase_add_test(tc, test_resize);
+    tcase_add_test(tc, test_damage);
+    tcase_add_test(tc, test_props);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("scrollback");
+    tcase_add_test(tc, test_scrollback_limits);
+    tcase_add_test(tc, test_search);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("child");
+    tcase_add_test(tc, test_output);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("differential");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_differential);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+#include "check_main.h"

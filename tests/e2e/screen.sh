@@ -1,0 +1,104 @@
+#!/bin/bash
+# The screen, driven like a person would: forkscope runs in a detached tmux of
+# fixed size; keys go in with send-keys and the screen is read back with
+# capture-pane.
+. "$FS_SRCDIR/tests/lib.sh"
+plan 20
+
+if ! command -v tmux >/dev/null; then
+    for i in $(seq 20); do skip "tmux is not installed"; done
+    finish
+fi
+
+SOCK="fs-e2e-$$"
+T() { tmux -L "$SOCK" "$@"; }
+_fs_cleanup_tmux() { tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup; }
+trap _fs_cleanup_tmux EXIT
+screen() { T capture-pane -p -t fs; }
+# screen_has TEXT: the screen shows TEXT (fixed string) within 5 s.
+screen_has() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -qF -- \"\$1\"" _ "$1"; }
+screen_lacks() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -qF -- \"\$1\"" _ "$1"; }
+
+cat >"$FS_TMP/s.yaml" <<'YAML'
+tasks:
+  alpha:
+    shell: echo alpha-says-hello; sleep 1000
+    stop_timeout: 1
+  beta:
+    shell: echo beta-was-here; exit 3
+  gamma:
+    shell: for i in $(seq 100); do printf '\rprogress %d%%' $i; sleep 0.01; done; echo; sleep 1000
+    stop_timeout: 1
+YAML
+
+T new-session -d -s fs -x 160 -y 48 \
+    "cd '$FS_TMP' && '$FORKSCOPE' -f s.yaml; echo forkscope-exited-\$?; sleep 1000"
+FPID=""
+wait_for 5 sh -c "pgrep -f -- \"$FORKSCOPE -f s.yaml\" >/dev/null" && FPID=$(pgrep -f -- "$FORKSCOPE -f s.yaml" | head -1)
+
+check "three tasks in three panes: alpha's output" screen_has "alpha-says-hello"
+check "beta's output" screen_has "beta-was-here"
+check "beta's exit status on its border and in the table" screen_has "exited 3"
+# The progress bar: \r rewrites one line, which ends reading 100%.
+check "a \\r progress bar ends as one line reading 100%" screen_has "progress 100%"
+if screen | grep -q "progress 99%"; then not_ok "progress bar left earlier states"; else ok "progress bar left no earlier states"; fi
+
+# Stop alpha (selected first): it ends by SIGTERM, shown on its border.
+T send-keys -t fs x
+check "stop: alpha killed by SIGTERM shown" screen_has "killed by SIGTERM"
+# Restart it: running again, its output again.
+T send-keys -t fs r
+# The pane keeps the old run's output and shows the new run's below it.
+if wait_for 5 sh -c "test \$(tmux -L '$SOCK' capture-pane -p -t fs | grep -c alpha-says-hello) -ge 2"; then
+    ok "restart: alpha's output of the new run appears under the old"
+else
+    not_ok "restart: no second run output"
+fi
+if wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^alpha' | grep -q running"; then
+    ok "restart: the table shows alpha running"
+else
+    not_ok "restart: alpha not running"; screen | sed 's/^/# /' | head -8
+fi
+
+# Zoom and back.
+T send-keys -t fs j z
+if wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -q '^NAME'"; then
+    ok "zoom: the table is hidden, one pane fills the screen"
+else
+    not_ok "zoom: the table is still shown"
+fi
+check "zoom: the zoomed pane is beta's" screen_has "beta-was-here"
+T send-keys -t fs z
+check "zoom back: the table returns" screen_has "NAME"
+
+# Help overlay lists the keys.
+T send-keys -t fs '?'
+check "help overlay: lists zoom" screen_has "zoom the selected pane"
+check "help overlay: lists the signal list key" screen_has "send a signal"
+T send-keys -t fs Escape
+check "help overlay closes" screen_lacks "this help"
+
+# Theme switch.
+T send-keys -t fs t
+check "theme: the status line names the new theme" screen_has "theme: dark"
+
+# Resize down to 20x6 and back: no crash, the screen comes back.
+T resize-window -t fs -x 20 -y 6
+sleep 0.5
+T resize-window -t fs -x 160 -y 48
+sleep 0.5
+if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then ok "resize to 20x6 and back: still running"; else not_ok "resize: forkscope died"; fi
+check "resize back: the table is drawn again" screen_has "NAME"
+
+# Quit: every task stops, forkscope exits, nothing is left.
+T send-keys -t fs q
+check "quit: forkscope exits" screen_has "forkscope-exited-"
+if pgrep -f "alpha-says-hello" >/dev/null || pgrep -f "progress %d" >/dev/null; then
+    not_ok "quit: task processes survive: $(pgrep -af 'alpha-says-hello|progress' | tr '\n' ';')"
+else
+    ok "quit: no process of the tasks survives"
+fi
+# A sane terminal: the shell's output after forkscope is plain text at the left
+# margin, not inside the alternate screen.
+if screen | grep -q "^forkscope-exited-"; then ok "quit: the terminal is restored"; else not_ok "quit: terminal not restored"; screen | sed 's/^/# /' | tail -5; fi
+finish
