@@ -131,7 +131,8 @@ ui_sync_tasks(struct ui *ui)
         return;
     struct ui_task *old = ui->tasks;
     ui->tasks = fs_xcalloc(n ? n : 1, sizeof *ui->tasks);
-    memcpy(ui->tasks, old, (ui->ntasks < n ? ui->ntasks : n) * sizeof *old);
+    if (old != NULL)
+        memcpy(ui->tasks, old, (ui->ntasks < n ? ui->ntasks : n) * sizeof *old);
     free(old);
     for (size_t i = 0; i < n; i++) {
         ui->tasks[i].ui = ui;
