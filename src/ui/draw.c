@@ -88,14 +88,15 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
     }
     /* Scroll position or search on the bottom border. */
     struct fs_pane *p = ui->tasks[i].pane;
-    if (ui->zoom && r.w > 40) {
-        /* Zoomed: the CPU history as a small chart on the bottom border. */
-        int width = r.w - 40 < 60 ? r.w - 40 : 60;
-        char spark[512], chart[600];
-        ui_sparkline(ui, i, width, spark, sizeof spark);
-        snprintf(chart, sizeof chart, " cpu %s ", spark);
+    if (ui->zoom && r.w > 60) {
+        /* Zoomed: the CPU and RSS histories as small charts on the bottom border. */
+        int width = (r.w - 60) / 2 < 60 ? (r.w - 60) / 2 : 60;
+        char cpu[512], rss[512], chart[1100];
+        ui_sparkline(ui, i, width, cpu, sizeof cpu);
+        ui_rss_sparkline(ui, i, width, rss, sizeof rss);
+        snprintf(chart, sizeof chart, " cpu %s  rss %s ", cpu, rss);
         ui_put_el(ui, FS_EL_SPARKLINE, true);
-        ui_put_text(r.y + r.h - 1, r.x + r.w - 2 - (width + 6), width + 6, chart, false);
+        ui_put_text(r.y + r.h - 1, r.x + r.w - 2 - (2 * width + 13), 2 * width + 13, chart, false);
     }
     if (fs_pane_scrolled(p) > 0) {
         char pos[96];

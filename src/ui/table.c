@@ -62,24 +62,22 @@ ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len)
     }
 }
 
-void
-ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
+/* Draws levels 0..1 (NAN: a gap) as block characters, ASCII without UTF-8. */
+static void
+spark(const double *v, size_t n, int width, char *buf, size_t len)
 {
     static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
                                          "\u2585", "\u2586", "\u2587", "\u2588"};
     static const char ascii[] = "_.:-=+*#";
-    float cpu[FS_SAMPLER_HISTORY];
-    size_t n = fs_app_history(ui->app, i, cpu, NULL);
     bool utf8 = MB_CUR_MAX > 1;
     size_t o = 0;
     buf[0] = '\0';
     for (size_t k = n > (size_t)width ? n - (size_t)width : 0; k < n && o + 4 < len; k++) {
-        if (isnan(cpu[k])) {
+        if (isnan(v[k])) {
             buf[o++] = ' ';
             continue;
         }
-        /* 0-100% of one core; more than a core shows full. */
-        int level = (int)(cpu[k] / 100.0 * 7.0 + 0.5);
+        int level = (int)(v[k] * 7.0 + 0.5);
         level = level < 0 ? 0 : level > 7 ? 7 : level;
         if (utf8) {
             size_t bl = strlen(blocks[level]);
@@ -90,6 +88,32 @@ ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
         }
     }
     buf[o] = '\0';
+}
+
+void
+ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
+{
+    float cpu[FS_SAMPLER_HISTORY];
+    double v[FS_SAMPLER_HISTORY];
+    size_t n = fs_app_history(ui->app, i, cpu, NULL);
+    /* 0-100% of one core; more than a core shows full. */
+    for (size_t k = 0; k < n; k++)
+        v[k] = isnan(cpu[k]) ? NAN : cpu[k] / 100.0;
+    spark(v, n, width, buf, len);
+}
+
+void
+ui_rss_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
+{
+    uint64_t rss[FS_SAMPLER_HISTORY], max = 0;
+    double v[FS_SAMPLER_HISTORY];
+    size_t n = fs_app_history(ui->app, i, NULL, rss);
+    /* Scaled to the largest RSS shown, so growth stands out. */
+    for (size_t k = 0; k < n; k++)
+        max = rss[k] > max ? rss[k] : max;
+    for (size_t k = 0; k < n; k++)
+        v[k] = rss[k] == 0 || max == 0 ? NAN : (double)rss[k] / (double)max;
+    spark(v, n, width, buf, len);
 }
 
 /* ---- columns -------------------------------------------------------------------------------- */
@@ -150,6 +174,33 @@ col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
 }
 
 static void
+col_vsize(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    if (sm)
+        human_bytes(sm->vsize, buf, len);
+    else
+        snprintf(buf, len, "-");
+}
+
+/* How long the task's process has run, from its start time in /proc. */
+static void
+col_age(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_sample *sm = sample_of(ui, i);
+    const struct fs_machine *m = fs_app_machine(ui->app);
+    if (sm == NULL || m == NULL || m->uptime <= 0 || m->uptime < sm->start) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    long s = (long)(m->uptime - sm->start);
+    if (s < 3600)
+        snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
+    else
+        snprintf(buf, len, "%ldh%02ld", s / 3600, s % 3600 / 60);
+}
+
+static void
 col_threads(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     const struct fs_sample *sm = sample_of(ui, i);
@@ -193,6 +244,12 @@ col_spark(struct ui *ui, size_t i, double now, char *buf, size_t len)
 }
 
 static void
+col_rss_spark(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    ui_rss_sparkline(ui, i, 8, buf, len);
+}
+
+static void
 col_command(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     char *d = fs_task_spec_describe(&fs_app_task(ui->app, i)->spec);
@@ -205,13 +262,16 @@ const struct ui_column ui_columns[] = {
     {"KIND", 10, false, col_kind},
     {"PID", 7, true, col_pid},
     {"STATE", 18, false, col_state},
+    {"AGE", 6, true, col_age},
     {"CPU%", 6, true, col_cpu},
     {"RSS", 6, true, col_rss},
+    {"VSZ", 6, true, col_vsize},
     {"THR", 4, true, col_threads},
     {"CTXSW/s", 9, true, col_ctx},
     {"TREE n: CPU% RSS", 17, false, col_tree},
     {"RST", 3, true, col_restarts},
     {"CPU HISTORY", 12, false, col_spark},
+    {"RSS HIST", 8, false, col_rss_spark},
     {"COMMAND", 0, false, col_command},
 };
 const size_t ui_ncolumns = sizeof ui_columns / sizeof ui_columns[0];
@@ -267,7 +327,8 @@ draw_task_row(struct ui *ui, size_t i, int y, double now)
         int w = ui_columns[c].width ? ui_columns[c].width : COLS - x;
         if (ui_columns[c].format == col_state && !sel)
             ui_put_el(ui, ui_state_el(fs_app_task(ui->app, i)), true);
-        else if (ui_columns[c].format == col_spark && !sel)
+        else if ((ui_columns[c].format == col_spark || ui_columns[c].format == col_rss_spark) &&
+                 !sel)
             ui_put_el(ui, FS_EL_SPARKLINE, true);
         ui_put_text(y, x, w < COLS - x ? w : COLS - x, buf, ui_columns[c].right);
         ui_put_el(ui, row, true);

@@ -129,6 +129,8 @@ void ui_draw_table(struct ui *ui, double now);
 void ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len);
 /* A sparkline of task i's CPU history, `width` characters, into buf. */
 void ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
+/* The same for its RSS, scaled to the largest value shown. */
+void ui_rss_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
 /* Rows the table needs: tasks plus the thread rows shown. */
 int ui_table_rows(struct ui *ui);
 
