@@ -251,7 +251,6 @@ spawn(struct app_task *at)
         .env_set = spec->env_set,
         .env_unset = spec->env_unset,
         .stdin_fd = -1,
-        .channel_fd = -1,
     };
     char *err = NULL;
     int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);

@@ -31,8 +31,8 @@ enum fs_state {
 
 enum fs_restart { FS_RESTART_NO, FS_RESTART_ON_FAILURE, FS_RESTART_ALWAYS };
 
-/* A task's output streams. */
-enum fs_stream { FS_STREAM_STDOUT = 1, FS_STREAM_STDERR = 2 };
+/* A task's output streams; the channel is the IPC socket of a fork task. */
+enum fs_stream { FS_STREAM_STDOUT = 1, FS_STREAM_STDERR = 2, FS_STREAM_CHANNEL = 3 };
 
 /* Exponential backoff: delay(n) = min(base * factor^n, cap) for the n-th
  * consecutive restart. `max` bounds the consecutive restarts (0: no bound). A

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,11 +34,13 @@ struct fs_proc {
     struct fs_rt *rt;
     struct fs_proc *next; /* in rt->procs */
     pid_t pid;
-    uv_pipe_t pipes[2];   /* stdout, stderr; for a pty only [0], the master */
+    /* [0] stdout (for a pty, its master), [1] stderr (unused with a pty),
+     * [2] the IPC channel of a fork task. */
+    uv_pipe_t pipes[3];
     unsigned nstreams;
     bool pty;
-    bool pipe_open[2];    /* initialised and not yet closed */
-    bool pipe_eof[2];
+    bool pipe_open[3];    /* initialised and not yet closed */
+    bool pipe_eof[3];
     unsigned closing;     /* close callbacks still to come */
     bool reaped;
     bool released;
@@ -181,9 +184,12 @@ child_main(const struct child_setup *c)
 
     if (c->pty && ioctl(c->out_fd, TIOCSCTTY, 0) < 0)
         child_fail(c->errpipe, 2, errno);
-    if (c->channel_fd >= 0 && dup2(c->channel_fd, 3) < 0)
-        child_fail(c->errpipe, 2, errno);
     if (dup2(c->in_fd, 0) < 0 || dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0)
+        child_fail(c->errpipe, 2, errno);
+    /* The channel goes to fd 3, where NODE_CHANNEL_FD says it is; dup2 clears
+     * close-on-exec on the copy (and when it already is fd 3, fcntl does). */
+    if (c->channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0
+                           : c->channel_fd >= 0 && dup2(c->channel_fd, 3) < 0)
         child_fail(c->errpipe, 2, errno);
     if (c->cwd != NULL && chdir(c->cwd) != 0)
         child_fail(c->errpipe, 0, errno);
@@ -261,7 +267,7 @@ open_pty(int *master, int *slave, int rows, int cols)
 }
 
 /* The descriptors of one spawn: output (pipes or pty), go and error pipes. */
-enum { OUT_R, OUT_W, ERR_R, ERR_W, GO_R, GO_W, EP_R, EP_W, NUL, NFDS };
+enum { OUT_R, OUT_W, ERR_R, ERR_W, GO_R, GO_W, EP_R, EP_W, NUL, CH_P, CH_C, NFDS };
 
 static int
 make_fds(const struct fs_proc_opts *o, int *fds, char **err)
@@ -278,6 +284,10 @@ make_fds(const struct fs_proc_opts *o, int *fds, char **err)
     if (rc == 0 && !o->pty && o->stdin_fd < 0 &&
         (fds[NUL] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
         rc = -errno;
+    /* A fork task's channel: a stream socket pair (a pipe does not work with
+     * Node), both ends close-on-exec so no other child inherits them. */
+    if (rc == 0 && o->channel && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds + CH_P) != 0)
+        rc = -errno;
     if (rc != 0) {
         *err = fs_xasprintf("cannot create %s: %s", o->pty ? "a pty" : "pipes", strerror(-rc));
         close_fds(fds, NFDS);
@@ -287,8 +297,9 @@ make_fds(const struct fs_proc_opts *o, int *fds, char **err)
 
 static struct fs_proc *
 proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, const int *fds,
-         unsigned nstreams)
+         bool pty, bool channel)
 {
+    unsigned nstreams = (pty ? 1 : 2) + (channel ? 1 : 0);
     struct fs_proc *p = fs_xcalloc(1, sizeof *p);
     p->rt = rt;
     p->pid = pid;
@@ -297,11 +308,14 @@ proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, 
     p->nstreams = nstreams;
     p->next = rt->procs;
     rt->procs = p;
-    for (unsigned i = 0; i < nstreams; i++) {
+    static const int slot_fd[3] = {OUT_R, ERR_R, CH_P};
+    for (int i = 0; i < 3; i++) {
+        if ((i == 1 && pty) || (i == 2 && !channel))
+            continue;
         uv_pipe_init(&rt->loop, &p->pipes[i], 0);
         p->pipes[i].data = p;
         p->pipe_open[i] = true;
-        uv_pipe_open(&p->pipes[i], fds[i == 0 ? OUT_R : ERR_R]);
+        uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
     }
     return p;
 }
@@ -340,7 +354,7 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         .in_fd = o->pty ? fds[OUT_W] : o->stdin_fd >= 0 ? o->stdin_fd : fds[NUL],
         .out_fd = fds[OUT_W],
         .err_fd = o->pty ? fds[OUT_W] : fds[ERR_W],
-        .channel_fd = o->channel_fd,
+        .channel_fd = o->channel ? fds[CH_C] : -1,
         .go_fd = fds[GO_R],
         .errpipe = fds[EP_W],
     };
@@ -355,7 +369,7 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         child_main(&c);
 
     fs_watchdog_add(&rt->wd, pid);
-    int child_ends[] = {OUT_W, ERR_W, GO_R, EP_W, NUL};
+    int child_ends[] = {OUT_W, ERR_W, GO_R, EP_W, NUL, CH_C};
     for (size_t i = 0; i < sizeof child_ends / sizeof child_ends[0]; i++)
         if (fds[child_ends[i]] >= 0)
             close(fds[child_ends[i]]);
@@ -366,7 +380,7 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
     int failed = await_exec(fds[EP_R], &ce);
     close(fds[EP_R]);
 
-    struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty ? 1 : 2);
+    struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty, o->channel);
     p->pty = o->pty;
     if (failed) {
         /* The child exits 127 and is reaped like any other; the caller gets
@@ -439,8 +453,8 @@ static void
 on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
     struct fs_proc *p = s->data;
-    int i = s == (uv_stream_t *)&p->pipes[0] ? 0 : 1;
-    enum fs_stream stream = i == 0 ? FS_STREAM_STDOUT : FS_STREAM_STDERR;
+    int i = (int)((uv_pipe_t *)s - p->pipes);
+    enum fs_stream stream = (enum fs_stream)(i + 1);
     if (n > 0) {
         if (!p->released && p->cbs.output) {
             p->busy++;
@@ -467,7 +481,7 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 static void
 flow(struct fs_proc *p)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (!p->pipe_open[i] || p->pipe_eof[i])
             continue;
         if (p->rt->output_paused)
@@ -515,7 +529,7 @@ static void
 maybe_free(struct fs_proc *p)
 {
     if (!p->released || !p->reaped || p->busy > 0 || p->closing > 0 || p->pipe_open[0] ||
-        p->pipe_open[1])
+        p->pipe_open[1] || p->pipe_open[2])
         return;
     struct fs_proc **pp = &p->rt->procs;
     while (*pp != p)
@@ -532,7 +546,7 @@ fs_proc_release(struct fs_proc *p)
     p->released = true;
     if (!p->reaped)
         kill(-p->pid, SIGKILL);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         close_pipe(p, i);
     maybe_free(p);
 }
@@ -554,7 +568,7 @@ fs_proc_reap_remaining(struct fs_rt *rt)
             fs_watchdog_remove(&rt->wd, p->pid);
         }
         p->released = true;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < 3; i++)
             close_pipe(p, i);
         maybe_free(p);
         p = next;
@@ -577,23 +591,56 @@ write_done(uv_write_t *req, int status)
     free(req);
 }
 
-int
-fs_proc_write(struct fs_proc *p, const char *data, size_t len)
+/* Queues a copy of the bytes on stream slot i. */
+static int
+write_slot(struct fs_proc *p, int i, const char *data, size_t len)
 {
-    if (!p->pty)
-        return -ENOTTY;
-    if (!p->pipe_open[0])
+    if (!p->pipe_open[i] || p->pipe_eof[i])
         return -EPIPE;
-    if (uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[0]) > FS_PROC_WRITE_LIMIT)
+    if (uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[i]) > FS_PROC_WRITE_LIMIT)
         return -EAGAIN;
     struct write_req *w = fs_xmalloc(sizeof *w + len);
     memcpy(w->data, data, len);
     uv_buf_t b = uv_buf_init(w->data, (unsigned)len);
-    int r = uv_write(&w->req, (uv_stream_t *)&p->pipes[0], &b, 1, write_done);
+    int r = uv_write(&w->req, (uv_stream_t *)&p->pipes[i], &b, 1, write_done);
     if (r != 0) {
         free(w);
         return r;
     }
+    return 0;
+}
+
+int
+fs_proc_write(struct fs_proc *p, const char *data, size_t len)
+{
+    return p->pty ? write_slot(p, 0, data, len) : -ENOTTY;
+}
+
+int
+fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len)
+{
+    return p->nstreams > (p->pty ? 1u : 2u) ? write_slot(p, 2, data, len) : -ENOTCONN;
+}
+
+size_t
+fs_proc_channel_queued(struct fs_proc *p)
+{
+    return p->pipe_open[2] ? uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[2]) : 0;
+}
+
+int
+fs_proc_channel_close(struct fs_proc *p)
+{
+    if (!p->pipe_open[2])
+        return -ENOTCONN;
+    p->pipe_eof[2] = true;
+    close_pipe(p, 2);
+    if (!p->released && p->cbs.eof) {
+        p->busy++;
+        p->cbs.eof(p->arg, FS_STREAM_CHANNEL);
+        p->busy--;
+    }
+    maybe_free(p);
     return 0;
 }
 

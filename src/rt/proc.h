@@ -19,7 +19,7 @@ struct fs_proc_opts {
     char *const *env_set;    /* "KEY=VALUE" added to forkscope's environment */
     char *const *env_unset;  /* "KEY" removed from it */
     int stdin_fd;            /* -1: /dev/null (ignored for a pty) */
-    int channel_fd;          /* placed on fd 3 in the child, or -1 */
+    bool channel;            /* an IPC channel: a socket pair, the child's end on fd 3 */
     bool pty;                /* run on a new pty as its controlling terminal */
     int rows, cols;          /* the pty's size */
 };
@@ -31,8 +31,9 @@ struct fs_proc_cbs {
 };
 
 /* Starts a process. On success *out is the process (owned by the caller until
- * fs_proc_release); fs_proc_streams() says how many output streams it has (2
- * with pipes, stdout and stderr; 1 on a pty, reported as FS_STREAM_STDOUT). It
+ * fs_proc_release); fs_proc_streams() says how many streams it has (2 with
+ * pipes, stdout and stderr; 1 on a pty, reported as FS_STREAM_STDOUT; one more
+ * for a channel, FS_STREAM_CHANNEL, whose bytes come through `output` too). It
  * returns once the program has been executed, so the process group exists.
  * On failure returns a negative errno and *err says what
  * failed (not found, not executable, bad cwd), without naming the task. */
@@ -46,6 +47,13 @@ int fs_proc_signal(struct fs_proc *p, int sig);
  * -EAGAIN when more than 1 MiB is still waiting to be written, -ENOTTY when the
  * task has no pty, -EPIPE after its end. The bytes are copied. */
 int fs_proc_write(struct fs_proc *p, const char *data, size_t len);
+/* Writes to a fork task's channel (bytes copied): 0, -EAGAIN when more than
+ * 1 MiB waits, -ENOTCONN without a channel, -EPIPE after it closed. */
+int fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len);
+/* Bytes queued on the channel and not yet taken by the child. */
+size_t fs_proc_channel_queued(struct fs_proc *p);
+/* Closes forkscope's end of the channel (disconnect); reported as its EOF. */
+int fs_proc_channel_close(struct fs_proc *p);
 /* Sets a pty task's terminal size; the kernel sends SIGWINCH to its
  * foreground process group. */
 int fs_proc_resize(struct fs_proc *p, int rows, int cols);
