@@ -501,6 +501,103 @@ START_TEST(test_damage)
 }
 END_TEST
 
+/* Feeds s one byte per write, to split every sequence. */
+static void
+feed_bytewise(struct fs_term *t, const char *s)
+{
+    for (; *s; s++)
+        fs_term_write(t, s, 1);
+}
+
+START_TEST(test_guard_rep)
+{
+    /* libvterm 0.1.4 loops forever on these; they must return. */
+    static const char *const hang[] = {"\033[b", "\033[5b", "\xcc\x81\033[3b",
+                                       "\033#8\033[b", "\033[2\r\nb"};
+    for (size_t i = 0; i < sizeof(hang) / sizeof(hang[0]); i++) {
+        struct fs_term *t = term(4, 10);
+        feed(t, hang[i]);
+        fs_term_free(t);
+        t = term(4, 10);
+        feed_bytewise(t, hang[i]);
+        fs_term_free(t);
+    }
+    /* The controls inside a dropped REP still run. */
+    struct fs_term *t = term(4, 10);
+    feed(t, "\033[2\r\nb");
+    assert_cursor(t, 1, 0);
+    /* After a printed character REP works, split or not, DECALN or not. */
+    feed(t, "ab\033[3b");
+    ck_assert_str_eq(row_text(t, 1), "abbbb");
+    feed_bytewise(t, "\r\nx\033[2b");
+    ck_assert_str_eq(row_text(t, 2), "xxx");
+    feed(t, "\033[H\033#8\033[2b");
+    ck_assert_str_eq(row_text(t, 0), "xxEEEEEEEE");
+    /* An overlong one with nothing printed before it is dropped whole. */
+    fs_term_free(t);
+    t = term(4, 10);
+    char longrep[400] = "\033[";
+    memset(longrep + 2, '0', 300);
+    strcpy(longrep + 302, "1b\n");
+    feed(t, longrep);
+    feed_bytewise(t, longrep);
+    fs_term_write(t, longrep, 100);
+    fs_term_write(t, longrep + 100, strlen(longrep) - 100);
+    feed(t, "ok");
+    ck_assert_str_eq(row_text(t, 3), "ok");
+    fs_term_free(t);
+    /* Undecided at the end of a write, decided in the middle of the next. */
+    t = term(4, 10);
+    fs_term_write(t, longrep, 60);
+    fs_term_write(t, "0000000001bHI", 13);
+    ck_assert_str_eq(row_text(t, 0), "HI");
+    /* After a printed character, the same long REP repeats it. */
+    fs_term_write(t, longrep, 100);
+    fs_term_write(t, "0001bYO", 7);
+    ck_assert_str_eq(row_text(t, 0), "HIIYO");
+    fs_term_write(t, "\033[3", 4);
+    fs_term_write(t, "2mred", 5);
+    ck_assert_str_eq(row_text(t, 0), "HIIYOred");
+    ck_assert_uint_eq(cell_at(t, 0, 5)->fg, FS_TERM_COLOR_PALETTE | 2);
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_guard_c1)
+{
+    /* C1 controls in UTF-8 would move the cursor left past column 0. */
+    struct fs_term *t = term(4, 10);
+    feed(t, "\xc2\x80\xc2\x9f\033H");
+    assert_cursor(t, 0, 0);
+    feed(t, "ab\xc2\x85" "cd\xc2\xa0!");
+    ck_assert_str_eq(row_text(t, 0), "abcd\xc2\xa0!");
+    feed_bytewise(t, "\r\n12\xc2\x9b" "34");
+    ck_assert_str_eq(row_text(t, 1), "1234");
+    fs_term_write(t, "\xc2", 1);
+    fs_term_write(t, "\xa9", 1);
+    ck_assert_str_eq(row_text(t, 1), "1234\xc2\xa9");
+    fs_term_free(t);
+}
+END_TEST
+
+START_TEST(test_guard_resize)
+{
+    /* A region in rows 8-10, then 5 rows: its top is below its bottom. */
+    struct fs_term *t = term(10, 20);
+    feed(t, "\033[8;10r\033[3;4H");
+    fs_term_resize(t, 5, 20);
+    assert_cursor(t, 2, 3);
+    feed(t, "\033[5;1H\n\n\033M\033[2L\033[2M");
+    feed(t, "\033[3;6r\033[4;7H\033[?1049h");
+    fs_term_resize(t, 2, 3);
+    fs_term_resize(t, 1, 1);
+    feed(t, "\n\n\033[L\033[M\033[?1049l\n");
+    fs_term_resize(t, 24, 80);
+    feed(t, "\033[24;1H\n");
+    fs_term_free(t);
+}
+END_TEST
+
 /* ---- Differential test against libvterm's screen layer ---- */
 
 /* Build with -DDIFF_STREAMS=100000 for a longer hunt. */
@@ -670,7 +767,7 @@ gen_token(char *p, int rows, int cols)
         "\033[?7l", "\033[?7h", "\033[?6h", "\033[?6l", "\033[?1049h", "\033[?1049l",
         "\033[?47h", "\033[?47l", "\033[?1047h", "\033[?1047l", "\033[?69h", "\033[?69l",
         "\033[1\"q", "\033[0\"q", "\033[r", "\033[m", "\033#6", "\033#5", "\033[?J", "\033[?K",
-        "\xcc\x81", "\xc3\xa9", "\xce\xb1", "\xe2\x94\x80"};
+        "\xcc\x81", "\xc3\xa9", "\xce\xb1", "\xe2\x94\x80", "Q\033[3b", "=\033[12b"};
     static const char cursor_cmds[] = "HABCDEFGdXZI@PLMST";
     unsigned kind = rnd(100);
     int n = 0;
@@ -854,6 +951,11 @@ make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("child");
     tcase_add_test(tc, test_output);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("guard");
+    tcase_add_test(tc, test_guard_rep);
+    tcase_add_test(tc, test_guard_c1);
+    tcase_add_test(tc, test_guard_resize);
     suite_add_tcase(s, tc);
     tc = tcase_create("differential");
     tcase_set_timeout(tc, 120);

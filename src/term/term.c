@@ -22,6 +22,8 @@ static int
 cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 {
     struct fs_term *t = user;
+    /* A glyph without width leaves REP unsafe (guard.c). */
+    t->rep_hazard = info->width < 1;
     if (info->protected_cell) {
         struct fs_term_cell pen = t->pen;
         pen.ca |= FS_TERM_CA(FS_TERM_ATTR_PROTECTED);
@@ -54,8 +56,9 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
             for (int r = 0; r < downward; r++)
                 fs_scrollback_push(t->sb, fs_grid_row(g, r), g->cols);
         }
-        if (rect.end_row == g->rows)
-            t->scrolled += downward;
+        /* Capped: a renderer redraws everything past a screenful anyway. */
+        if (rect.end_row == g->rows && t->scrolled < g->rows)
+            t->scrolled = t->scrolled + downward < g->rows ? t->scrolled + downward : g->rows;
     }
     fs_grid_scroll(g, (struct fs_grid_rect){rect.start_row, rect.end_row, rect.start_col,
                                             rect.end_col},
@@ -224,7 +227,10 @@ resize_main(struct fs_term *t, int rows, int cols, int cursor_row)
                 break;
             }
         }
+        /* Never past the cursor: its row must stay on the screen. */
         int push = last + 1 - rows;
+        if (push > cursor_row)
+            push = cursor_row;
         if (push > 0) {
             for (int r = 0; r < push; r++)
                 fs_scrollback_push(t->sb, fs_grid_row(g, r), g->cols);
@@ -334,6 +340,7 @@ fs_term_new(int rows, int cols, const struct fs_term_limits *lim)
     t->sb = fs_scrollback_new(lim ? lim->sb_lines : 0, lim ? lim->sb_bytes : 0);
     t->cursor_visible = true;
     t->full_damage = true;
+    t->rep_hazard = true;  /* nothing printed yet */
     t->vt = vterm_new_with_allocator(rows, cols, &vt_allocator, NULL);
     vterm_set_utf8(t->vt, 1);
     vterm_output_set_callback(t->vt, vt_output, t);
@@ -358,13 +365,7 @@ fs_term_free(struct fs_term *t)
 void
 fs_term_write(struct fs_term *t, const char *data, size_t len)
 {
-    while (len > 0) {
-        size_t n = vterm_input_write(t->vt, data, len);
-        if (n == 0)
-            break;
-        data += n;
-        len -= n;
-    }
+    fs_term_guard_feed(t, data, len);
 }
 
 void
@@ -372,8 +373,11 @@ fs_term_resize(struct fs_term *t, int rows, int cols)
 {
     rows = clamp_dim(rows);
     cols = clamp_dim(cols);
-    if (rows != t->rows || cols != t->cols)
+    int old_rows = t->rows;
+    if (rows != t->rows || cols != t->cols) {
         vterm_set_size(t->vt, rows, cols);
+        fs_term_guard_resized(t, old_rows);
+    }
 }
 
 void
@@ -386,8 +390,9 @@ fs_term_size(const struct fs_term *t, int *rows, int *cols)
 void
 fs_term_reset(struct fs_term *t)
 {
-    vterm_state_reset(t->state, 1);
+    /* Back to the main screen first, so that the reset clears it. */
     set_altscreen(t, false);
+    vterm_state_reset(t->state, 1);
     /* libvterm's reset does not report these. */
     t->reverse = false;
     t->mouse = 0;
@@ -460,6 +465,12 @@ unsigned long
 fs_term_bells(const struct fs_term *t)
 {
     return t->bells;
+}
+
+int
+fs_term_mouse_mode(const struct fs_term *t)
+{
+    return t->mouse;
 }
 
 bool

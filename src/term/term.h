@@ -98,7 +98,9 @@ typedef void fs_term_output_fn(const char *data, size_t len, void *arg);
 struct fs_term *fs_term_new(int rows, int cols, const struct fs_term_limits *lim);
 void fs_term_free(struct fs_term *t);
 
-/* Feeds child output; a sequence split across calls is fine. */
+/* Feeds child output; a sequence split across calls is fine. Output is
+ * untrusted: guard.c keeps it away from libvterm 0.1.4's known crashes and
+ * hangs (doc/terminal.md). */
 void fs_term_write(struct fs_term *t, const char *data, size_t len);
 /* Keeps content: rows cut at the top go to the scrollback and come back when
  * the screen grows; columns cut off stay stored and reappear on widening. */
@@ -129,13 +131,17 @@ bool fs_term_reverse_screen(const struct fs_term *t);
 const char *fs_term_title(const struct fs_term *t);
 /* Bells rung since fs_term_new. */
 unsigned long fs_term_bells(const struct fs_term *t);
+/* The mouse reports the child asked for: 0 none, 1 clicks (1000), 2 also
+ * drags (1002), 3 all motion (1003). forkscope does not send them yet. */
+int fs_term_mouse_mode(const struct fs_term *t);
 
 /*
  * Damage since the last fs_term_damage_clear. When fs_term_damage_full is
  * true, redraw everything. Otherwise the screen first scrolled up by
- * fs_term_scrolled() rows (the renderer may scroll its copy by that much, or
- * redraw all when it is >= rows), then the rows for which
- * fs_term_row_damaged is true changed, in their current positions.
+ * fs_term_scrolled() rows (capped at the number of rows: the renderer may
+ * scroll its copy by that much, or redraw all when it is the whole screen),
+ * then the rows for which fs_term_row_damaged is true changed, in their
+ * current positions.
  */
 bool fs_term_damage_full(const struct fs_term *t);
 int fs_term_scrolled(const struct fs_term *t);

@@ -1,7 +1,8 @@
 /*
  * The inside of struct fs_term, shared by the files of src/term/ (term.c: the
- * libvterm callbacks and the public API; lines.c: line numbers and text;
- * search.c). Nothing outside src/term/ includes this.
+ * libvterm callbacks and the public API; guard.c: what libvterm is fed;
+ * lines.c: line numbers and text; search.c). Nothing outside src/term/
+ * includes this.
  */
 #ifndef FS_TERM_INT_H
 #define FS_TERM_INT_H
@@ -34,9 +35,20 @@ struct fs_term {
     int scrolled;                   /* damage: full-screen scrolls since the clear */
     bool full_damage;
 
+    /* guard.c */
+    bool rep_hazard;                /* the last glyph had no width: REP would hang */
+    bool skip_csi;                  /* dropping the rest of an overlong unsafe REP */
+    unsigned char held[64];         /* an undecided sequence that ended the last write */
+    size_t nheld;
+
     fs_term_output_fn *out;
     void *out_arg;
 };
+
+/* Feeds child output to libvterm past the 0.1.4 bugs that it can trigger. */
+void fs_term_guard_feed(struct fs_term *t, const char *data, size_t len);
+/* Repairs the state after libvterm was resized from old_rows. */
+void fs_term_guard_resized(struct fs_term *t, int old_rows);
 
 /*
  * The UTF-8 text of a line, as fs_term_line_text describes it, without a
