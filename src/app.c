@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,28 @@ task_free(struct app_task *at)
     free(at->end_reason);
     fs_task_fini(&at->t);
     free(at);
+}
+
+struct fs_rt *
+fs_app_runtime_new(void)
+{
+    char *err = NULL;
+    struct fs_rt *rt = fs_rt_new(&err);
+    if (rt == NULL) {
+        fprintf(stderr, "forkscope: %s\n", err);
+        free(err);
+    }
+    return rt;
+}
+
+int
+fs_app_runtime_free(struct fs_rt *rt, int status)
+{
+    if (fs_rt_free(rt) != 0) {
+        fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
+        return 70;
+    }
+    return status;
 }
 
 /* ---- the session ------------------------------------------------------------------------ */

@@ -18,6 +18,12 @@
 
 struct fs_app;
 
+/* What both front ends do around a session: start the runtime (NULL, with the
+ * reason on stderr, when it cannot start), and close it, turning a handle left
+ * open — a bug — into exit status 70 so the tests catch it. */
+struct fs_rt *fs_app_runtime_new(void);
+int fs_app_runtime_free(struct fs_rt *rt, int status);
+
 /* Creates the app for a parsed session; the specs are copied. */
 struct fs_app *fs_app_new(struct fs_rt *rt, const struct fs_session *s,
                           const struct fs_fe_ops *ops, void *fe);

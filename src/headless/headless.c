@@ -377,12 +377,9 @@ int
 fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
 {
     char *err = NULL;
-    struct fs_rt *rt = fs_rt_new(&err);
-    if (rt == NULL) {
-        fprintf(stderr, "forkscope: %s\n", err);
-        free(err);
+    struct fs_rt *rt = fs_app_runtime_new();
+    if (rt == NULL)
         return 1;
-    }
     struct hl hl = {0};
     hl.opts = *opts;
     hl.rt = rt;
@@ -429,10 +426,5 @@ fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
     }
     fs_linebuf_fini(&hl.control);
     free(hl.tasks);
-    if (fs_rt_free(rt) != 0) {
-        /* A handle was left open: a bug, reported so the tests catch it. */
-        fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
-        return 70;
-    }
-    return status;
+    return fs_app_runtime_free(rt, status);
 }

@@ -330,12 +330,9 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
         return 2;
     }
     char *err = NULL;
-    struct fs_rt *rt = fs_rt_new(&err);
-    if (rt == NULL) {
-        fprintf(stderr, "forkscope: %s\n", err);
-        free(err);
+    struct fs_rt *rt = fs_app_runtime_new();
+    if (rt == NULL)
         return 1;
-    }
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->rt = rt;
     ui->layout = FS_LAYOUT_GRID;
@@ -369,9 +366,5 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     ui_prompt_cleanup(ui);
     free(ui->search);
     free(ui);
-    if (fs_rt_free(rt) != 0) {
-        fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
-        return 70;
-    }
-    return status;
+    return fs_app_runtime_free(rt, status);
 }
