@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "app.h"
+#include "app_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -20,40 +21,6 @@
 #include "sample/sampler.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
-
-struct app_task {
-    struct fs_task t;
-    struct fs_app *app;
-    struct fs_proc *proc;
-    struct fs_timer *kill_timer;    /* SIGKILL after the stop grace period */
-    struct fs_timer *restart_timer; /* backoff */
-    /* Buffer mode: output held until the run ends. */
-    struct {
-        char *data;
-        size_t len;
-        enum fs_stream *streams; /* stream of each chunk */
-        size_t *ends;            /* end offset of each chunk */
-        size_t nchunks;
-        unsigned long long cut;  /* bytes that arrived past the cap */
-    } held;
-    char *end_reason;            /* why forkscope ended this run, or NULL */
-};
-
-struct fs_app {
-    struct fs_rt *rt;
-    const struct fs_fe_ops *ops;
-    void *fe;
-    struct app_task **tasks; /* heap objects: their addresses never change */
-    size_t ntasks;
-    bool exit_when_settled;
-    int quitting; /* 0, 1 after the first quit, 2 after a forced one */
-    bool shut;
-    /* /proc sampling: off while sampler is NULL. */
-    struct fs_sampler *sampler;
-    struct fs_timer *sample_timer;
-    double interval;
-    unsigned sample_flags;
-};
 
 static void act(struct app_task *at, enum fs_task_action a);
 
@@ -170,7 +137,9 @@ static void
 on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
 {
     struct app_task *at = arg;
-    if (at->t.spec.buffer)
+    if (stream == FS_STREAM_CHANNEL)
+        fs_channel_input(at, data, len);
+    else if (at->t.spec.buffer)
         held_append(at, stream, data, len);
     else
         at->app->ops->task_output(at->app->fe, &at->t, stream, data, len);
@@ -180,7 +149,9 @@ static void
 on_eof(void *arg, enum fs_stream stream)
 {
     struct app_task *at = arg;
-    if (!at->t.spec.buffer)
+    if (stream == FS_STREAM_CHANNEL)
+        fs_channel_eof(at);
+    else if (!at->t.spec.buffer)
         at->app->ops->task_eof(at->app->fe, &at->t, stream);
     act(at, fs_task_stream_eof(&at->t, now(at)));
 }
@@ -231,7 +202,7 @@ spawn(struct app_task *at)
     const struct fs_task_spec *spec = &at->t.spec;
     free(at->end_reason);
     at->end_reason = NULL;
-    if (spec->kind == FS_KIND_FORK || spec->kind == FS_KIND_WORKER) {
+    if (spec->kind == FS_KIND_WORKER) {
         char *msg = fs_xasprintf("task '%s': %s tasks are not available in this version",
                                  spec->name, fs_kind_name(spec->kind));
         app->ops->error(app->fe, &at->t, msg);
@@ -240,6 +211,13 @@ spawn(struct app_task *at)
         return;
     }
     char **argv = task_argv(spec);
+    char **env = fs_strv_dup(spec->env_set);
+    if (spec->kind == FS_KIND_FORK) {
+        /* Where and how a Node child (or any other) finds its channel. */
+        fs_strv_push(&env, "NODE_CHANNEL_FD=3");
+        fs_strv_push(&env, spec->ipc_advanced ? "NODE_CHANNEL_SERIALIZATION_MODE=advanced"
+                                               : "NODE_CHANNEL_SERIALIZATION_MODE=json");
+    }
     int rows = 0, cols = 0;
     bool pty = spec->pty && app->ops->task_pty != NULL &&
                app->ops->task_pty(app->fe, &at->t, &rows, &cols);
@@ -249,13 +227,15 @@ spawn(struct app_task *at)
         .rows = rows,
         .cols = cols,
         .cwd = spec->cwd,
-        .env_set = spec->env_set,
+        .env_set = env,
         .env_unset = spec->env_unset,
         .stdin_fd = -1,
+        .channel = spec->kind == FS_KIND_FORK,
     };
     char *err = NULL;
     int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);
     fs_strv_free(argv);
+    fs_strv_free(env);
     if (r != 0) {
         char *msg = spec->file
                         ? fs_xasprintf("task '%s' (%s:%d): %s", spec->name, spec->file,
@@ -267,6 +247,8 @@ spawn(struct app_task *at)
         act(at, fs_task_spawn_failed(&at->t, r, now(at)));
         return;
     }
+    if (spec->kind == FS_KIND_FORK)
+        fs_channel_begin(at);
     act(at, fs_task_spawned(&at->t, fs_proc_pid(at->proc), fs_proc_streams(at->proc), now(at)));
     if (app->sampler != NULL)
         fs_sampler_watch(app->sampler, at, at->t.st.pid, 0, app->sample_flags);
@@ -303,6 +285,12 @@ end_run(struct app_task *at)
         held_flush(at);
     if (at->t.st.state != FS_STATE_FAILED || at->t.st.spawn_error == 0)
         at->app->ops->task_exit(at->app->fe, &at->t, at->end_reason);
+}
+
+void
+fs_app_act(struct app_task *at, enum fs_task_action a)
+{
+    act(at, a);
 }
 
 static void
@@ -367,6 +355,7 @@ task_free(struct app_task *at)
     free(at->held.streams);
     free(at->held.ends);
     free(at->end_reason);
+    fs_channel_fini(&at->channel);
     fs_task_fini(&at->t);
     free(at);
 }
@@ -517,10 +506,9 @@ fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err)
     case FS_CONTROL_SIGNAL:
         return signal_task(at, cmd->sig, err);
     case FS_CONTROL_SEND:
+        return fs_channel_send(at, cmd->json, strlen(cmd->json), false, err);
     case FS_CONTROL_DISCONNECT:
-        *err = fs_xasprintf("task '%s' has no IPC channel (it is a %s task)", cmd->task,
-                            fs_kind_name(at->t.spec.kind));
-        return -1;
+        return fs_channel_disconnect(at, err);
     case FS_CONTROL_QUIT:
         break;
     }
@@ -700,4 +688,12 @@ fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n)
     unsigned flags = app->sample_flags | (want ? FS_SAMPLE_THREADS : 0);
     fs_sampler_set_flags(app->sampler, app->tasks[i], flags);
     return want ? fs_sampler_threads(app->sampler, app->tasks[i], n, NULL) : NULL;
+}
+
+const struct fs_channel_counts *
+fs_app_traffic(const struct fs_app *app, size_t i)
+{
+    if (i >= app->ntasks || app->tasks[i]->t.spec.kind != FS_KIND_FORK)
+        return NULL;
+    return &app->tasks[i]->channel.counts;
 }

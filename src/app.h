@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "channel.h"
 #include "fe.h"
 #include "model/control.h"
 #include "model/session.h"
@@ -70,6 +71,9 @@ const struct fs_machine *fs_app_machine(const struct fs_app *app);
 /* Task i's threads (read from the next sample on while `want`); NULL, *n 0 when
  * not yet known. */
 const struct fs_thread_sample *fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n);
+
+/* Task i's channel counters (NULL for a task without a channel). */
+const struct fs_channel_counts *fs_app_traffic(const struct fs_app *app, size_t i);
 
 size_t fs_app_ntasks(const struct fs_app *app);
 const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);

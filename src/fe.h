@@ -10,7 +10,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/ipc.h"
 #include "model/task.h"
+
+enum fs_msg_dir { FS_MSG_IN, FS_MSG_OUT }; /* task→forkscope, forkscope→task */
+
+/* One message on a channel, as it crossed it. The bytes are borrowed for the
+ * call: decode them (fs_ipc_display) only if they are shown. */
+struct fs_msg {
+    enum fs_msg_dir dir;
+    enum fs_ipc_mode mode;
+    const char *data; /* the payload, without framing; for a bad frame its first bytes */
+    size_t len;
+    size_t size;      /* the payload's full size */
+    unsigned flags;   /* FS_IPC_TOO_LONG, FS_IPC_TRUNCATED, FS_IPC_LOST_SYNC: a bad frame */
+    bool internal;    /* Node's own (cmd NODE_*) */
+    const char *cmd;  /* its "cmd", "" when none was seen */
+};
 
 struct fs_fe_ops {
     /* Whether a run about to start gets a pty, and its size. NULL: never. */
@@ -32,6 +48,8 @@ struct fs_fe_ops {
     void (*error)(void *fe, const struct fs_task *t, const char *msg);
     /* New /proc figures are in (fs_app_sample). NULL: not interested. */
     void (*samples)(void *fe);
+    /* A message crossed a task's channel. NULL: not interested. */
+    void (*task_message)(void *fe, const struct fs_task *t, const struct fs_msg *m);
 };
 
 #endif

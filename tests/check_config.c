@@ -340,6 +340,19 @@ START_TEST(yaml_every_key)
 }
 END_TEST
 
+START_TEST(yaml_fork_serialization)
+{
+    ck_assert_int_eq(yaml("tasks:\n"
+                          "  a: {fork: child.js}\n"
+                          "  b: {fork: child.js, serialization: advanced, max_message: 1MiB}\n"),
+                     0);
+    ck_assert(!task("a")->ipc_advanced);
+    ck_assert_uint_eq(task("a")->ipc_max_frame, 0);
+    ck_assert(task("b")->ipc_advanced);
+    ck_assert_uint_eq(task("b")->ipc_max_frame, 1024 * 1024);
+}
+END_TEST
+
 START_TEST(yaml_cmd_and_fork_forms)
 {
     ck_assert_int_eq(yaml("tasks:\n"
@@ -792,6 +805,10 @@ static const struct {
      "t.yaml:2:29: task 'a': 'buffer_cap' must be a size such as 65536, 64k, 64KiB or 1MiB"},
     {"autostart: yes", "tasks:\n  a: {shell: x, autostart: yes}\n",
      "t.yaml:2:28: task 'a': 'autostart' must be true or false"},
+    {"serialization: bad value", "tasks:\n  a: {fork: node a.js, serialization: v8}\n",
+     "t.yaml:2:39: task 'a': 'serialization' must be json or advanced"},
+    {"serialization on a shell task", "tasks:\n  a: {shell: x, serialization: json}\n",
+     "t.yaml:2:17: task 'a': 'serialization' is only for fork tasks"},
     {"autostart: quoted", "tasks:\n  a: {shell: x, autostart: \"true\"}\n",
      "t.yaml:2:28: task 'a': 'autostart' must be true or false"},
     {"replicas: zero", "tasks:\n  a: {shell: x, replicas: 0}\n",
@@ -842,7 +859,7 @@ START_TEST(failed_parse_leaves_session_unchanged)
     fails_with(yaml("theme: dark\ntasks:\n  b: {shell: y}\n  c: {bogus: 1}\n"),
                "t.yaml:4:7: unknown key 'bogus' in task 'c' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
-               "buffer_cap, autostart, pty, replicas)");
+               "buffer_cap, autostart, pty, serialization, max_message, replicas)");
     ck_assert_uint_eq(S.ntasks, 2);
     ck_assert_str_eq(S.tasks[0].name, "make");
     ck_assert_str_eq(S.tasks[1].name, "a");
@@ -1038,6 +1055,7 @@ make_suite(void)
     tcase_add_test(tc, arg_derived_names_are_unique);
     tcase_add_test(tc, arg_derived_name_edge_cases);
     tcase_add_test(tc, arg_derived_name_stops_at_shell_operators);
+    tcase_add_test(tc, yaml_fork_serialization);
     tcase_add_test(tc, arg_given_names);
     suite_add_tcase(s, tc);
 

@@ -298,9 +298,56 @@ fe_samples(void *fe)
     }
 }
 
+/* What a bad frame looked like: its first bytes, escaped where not UTF-8. */
+static json_t *
+frame_head(const struct fs_msg *m)
+{
+    bool escaped;
+    return json_bytes(m->data, m->len, &escaped);
+}
+
+static void
+fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
+{
+    struct hl *hl = fe;
+    const char *dir = m->dir == FS_MSG_IN ? "in" : "out";
+    char *err = NULL;
+    json_t *msg = (m->flags & FS_IPC_BAD) ? NULL : fs_ipc_display(m->mode, m->data, m->len, &err);
+    if (hl->opts.json) {
+        json_t *o = event_new(hl, "message", t);
+        json_object_set_new(o, "dir", json_string(dir));
+        json_object_set_new(o, "bytes", json_integer((json_int_t)m->size));
+        json_object_set_new(o, "msg", msg != NULL ? msg : json_null());
+        if (m->internal)
+            json_object_set_new(o, "internal", json_true());
+        if (msg == NULL) {
+            const char *why = (m->flags & FS_IPC_TOO_LONG)    ? "frame longer than the limit"
+                              : (m->flags & FS_IPC_TRUNCATED) ? "truncated frame"
+                              : (m->flags & FS_IPC_LOST_SYNC) ? "bytes after a lost frame"
+                                                              : err;
+            json_object_set_new(o, "bad", json_true());
+            json_object_set_new(o, "error", json_string(why ? why : "undecodable"));
+            json_object_set_new(o, "head", frame_head(m));
+        }
+        event_emit(hl, o);
+    } else {
+        char *text = msg != NULL ? json_dumps(msg, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        char *line = text != NULL
+                         ? fs_xasprintf("%s %s%s", m->dir == FS_MSG_IN ? "<-" : "->", text,
+                                        m->internal ? "  (internal)" : "")
+                         : fs_xasprintf("%s bad frame of %zu bytes", m->dir == FS_MSG_IN ? "<-" : "->",
+                                        m->size);
+        text_line(hl, t, hl->out, '=', line, strlen(line));
+        free(line);
+        free(text);
+        json_decref(msg);
+    }
+    free(err);
+}
+
 static const struct fs_fe_ops headless_ops = {
     NULL, /* headless tasks run on pipes, to keep stdout and stderr apart */
-    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples,
+    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message,
 };
 
 /* ---- --control and quit signals -------------------------------------------------------------- */

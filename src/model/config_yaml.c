@@ -270,6 +270,8 @@ finish_task(struct yctx *c, struct tstate *t)
         if (!fs_config_blank(text(t->args_val)))
             t->spec->args = fs_xstrdup(text(t->args_val));
     }
+    if (t->ipc_key != NULL && t->spec->kind != FS_KIND_FORK)
+        return fs_yaml_fail(c, t, t->ipc_key, "'%s' is only for fork tasks", text(t->ipc_key));
     if (t->buffer_key != NULL && t->cap_key != NULL) {
         const yaml_node_t *later = t->buffer_key->start_mark.index > t->cap_key->start_mark.index
                                        ? t->buffer_key

@@ -293,6 +293,26 @@ key_restart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_
 }
 
 static int
+key_serialization(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->ipc_key = key;
+    if (is_string(val) && strcmp(text(val), "json") == 0)
+        t->spec->ipc_advanced = false;
+    else if (is_string(val) && strcmp(text(val), "advanced") == 0)
+        t->spec->ipc_advanced = true;
+    else
+        return fs_yaml_fail(c, t, val, "'serialization' must be json or advanced");
+    return 0;
+}
+
+static int
+key_max_message(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->ipc_key = key;
+    return want_size(c, t, text(key), val, &t->spec->ipc_max_frame);
+}
+
+static int
 key_autorestart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     bool on;
@@ -473,6 +493,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"buffer_cap", MODE_TASKS, key_buffer_cap},
     {"autostart", MODE_BOTH, key_autostart},
     {"pty", MODE_TASKS, key_pty},
+    {"serialization", MODE_TASKS, key_serialization},
+    {"max_message", MODE_TASKS, key_max_message},
     {"replicas", MODE_TASKS, key_replicas},
     /* mprocs */
     {"stop", MODE_PROCS, key_stop},

@@ -63,6 +63,8 @@ struct fs_task_spec {
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
     bool pty;           /* on the screen, run on a pty (default); false: pipes */
+    bool ipc_advanced;  /* FS_KIND_FORK: V8 serialization instead of JSON lines */
+    size_t ipc_max_frame; /* FS_KIND_FORK: longest message accepted; 0: 64 MiB */
     /* Where the task was defined: for messages. file is NULL for the command line. */
     char *file;
     int line;

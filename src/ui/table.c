@@ -231,6 +231,17 @@ col_ctx(struct ui *ui, size_t i, double now, char *buf, size_t len)
         snprintf(buf, len, "%.0f/%.0f", sm->ctx_vol_rate, sm->ctx_invol_rate);
 }
 
+/* Messages in and out of a fork task's channel. */
+static void
+col_msgs(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    const struct fs_channel_counts *c = fs_app_traffic(ui->app, i);
+    if (c == NULL)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%llu/%llu%s", c->msgs_in, c->msgs_out, c->bad ? "!" : "");
+}
+
 static void
 col_restarts(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
@@ -269,6 +280,7 @@ const struct ui_column ui_columns[] = {
     {"THR", 4, true, col_threads},
     {"CTXSW/s", 9, true, col_ctx},
     {"TREE n: CPU% RSS", 17, false, col_tree},
+    {"MSG in/out", 11, true, col_msgs},
     {"RST", 3, true, col_restarts},
     {"CPU HISTORY", 12, false, col_spark},
     {"RSS HIST", 8, false, col_rss_spark},

@@ -259,8 +259,15 @@ fe_samples(void *fe)
     ui_dirty(ui);
 }
 
+static void
+fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
+{
+    /* Counted by the app; the table shows the counts. */
+    ui_dirty(fe);
+}
+
 static const struct fs_fe_ops screen_ops = {
-    fe_pty, fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples,
+    fe_pty, fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message,
 };
 
 /* ---- input, resize, quit ---------------------------------------------------------------------- */

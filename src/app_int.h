@@ -1,0 +1,50 @@
+/*
+ * The app's private state, shared by app.c (tasks, runs, commands, sampling)
+ * and channel.c (the IPC channels of fork tasks).
+ */
+#ifndef FS_APP_INT_H
+#define FS_APP_INT_H
+
+#include "app.h"
+#include "channel.h"
+#include "rt/proc.h"
+
+struct app_task {
+    struct fs_task t;
+    struct fs_app *app;
+    struct fs_proc *proc;
+    struct fs_timer *kill_timer;    /* SIGKILL after the stop grace period */
+    struct fs_timer *restart_timer; /* backoff */
+    /* Buffer mode: output held until the run ends. */
+    struct {
+        char *data;
+        size_t len;
+        enum fs_stream *streams; /* stream of each chunk */
+        size_t *ends;            /* end offset of each chunk */
+        size_t nchunks;
+        unsigned long long cut;  /* bytes that arrived past the cap */
+    } held;
+    char *end_reason;            /* why forkscope ended this run, or NULL */
+    struct fs_channel channel;   /* fork tasks: the IPC channel of the current run */
+};
+
+struct fs_app {
+    struct fs_rt *rt;
+    const struct fs_fe_ops *ops;
+    void *fe;
+    struct app_task **tasks; /* heap objects: their addresses never change */
+    size_t ntasks;
+    bool exit_when_settled;
+    int quitting; /* 0, 1 after the first quit, 2 after a forced one */
+    bool shut;
+    /* /proc sampling: off while sampler is NULL. */
+    struct fs_sampler *sampler;
+    struct fs_timer *sample_timer;
+    double interval;
+    unsigned sample_flags;
+};
+
+/* app.c: carries out a state-machine action for a task. */
+void fs_app_act(struct app_task *at, enum fs_task_action a);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * The IPC channels of fork tasks. Bytes from fd 3 are framed as they arrive
+ * (model/ipc.c) and counted; each message goes to the front end as bytes, to
+ * be decoded only where it is shown. Node's internal messages are recognised
+ * cheaply (their "cmd" comes first); a child that passed a handle waits for
+ * NODE_HANDLE_ACK, which forkscope sends at once (the passed descriptor is
+ * not received: the channel is read with read(2), so the kernel closes it).
+ */
+#include "config.h"
+
+#include "channel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_int.h"
+#include "util/xalloc.h"
+
+static void
+deliver(struct app_task *at, enum fs_msg_dir dir, const char *data, size_t len, size_t size,
+        unsigned flags, const struct fs_ipc_info *info)
+{
+    struct fs_msg m = {dir, at->channel.mode, data, len, size, flags, info->internal, info->cmd};
+    if (at->app->ops->task_message != NULL)
+        at->app->ops->task_message(at->app->fe, &at->t, &m);
+}
+
+static void
+on_frame(void *arg, const struct fs_ipc_frame *fr)
+{
+    struct app_task *at = arg;
+    struct fs_channel_counts *c = &at->channel.counts;
+    struct fs_ipc_info info;
+    memset(&info, 0, sizeof info);
+    c->msgs_in++;
+    c->bytes_in += fr->size;
+    if (fr->flags & FS_IPC_BAD) {
+        c->bad++;
+    } else {
+        fs_ipc_classify(at->channel.mode, fr->data, fr->len, 0, &info);
+        c->internal += info.internal;
+    }
+    deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, fr->flags, &info);
+    if (info.internal && strcmp(info.cmd, "NODE_HANDLE") == 0) {
+        /* The child holds back every later message until this answer. */
+        static const char ack[] = "{\"cmd\":\"NODE_HANDLE_ACK\"}";
+        char *err = NULL;
+        fs_channel_send(at, ack, sizeof ack - 1, true, &err);
+        free(err);
+    }
+}
+
+void
+fs_channel_begin(struct app_task *at)
+{
+    struct fs_channel *ch = &at->channel;
+    fs_ipc_framer_fini(&ch->framer);
+    ch->mode = at->t.spec.ipc_advanced ? FS_IPC_ADVANCED : FS_IPC_JSON;
+    fs_ipc_framer_init(&ch->framer, ch->mode, at->t.spec.ipc_max_frame);
+    ch->open = true;
+}
+
+void
+fs_channel_input(struct app_task *at, const char *data, size_t len)
+{
+    fs_ipc_feed(&at->channel.framer, data, len, on_frame, at);
+}
+
+void
+fs_channel_eof(struct app_task *at)
+{
+    if (!at->channel.open)
+        return;
+    at->channel.open = false;
+    fs_ipc_finish(&at->channel.framer, on_frame, at);
+}
+
+int
+fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal, char **err)
+{
+    struct fs_channel *ch = &at->channel;
+    if (at->t.spec.kind != FS_KIND_FORK) {
+        *err = fs_xasprintf("task '%s' has no IPC channel (it is a %s task)", at->t.spec.name,
+                            fs_kind_name(at->t.spec.kind));
+        return -1;
+    }
+    if (!ch->open || at->proc == NULL) {
+        *err = fs_xasprintf("task '%s': its channel is not open", at->t.spec.name);
+        return -1;
+    }
+    struct fs_ipc_buf buf;
+    if (fs_ipc_encode(ch->mode, json, len, &buf, err) != 0) {
+        char *e = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name, *err);
+        free(*err);
+        *err = e;
+        return -1;
+    }
+    int r = fs_proc_channel_write(at->proc, buf.data, buf.len);
+    if (r != 0) {
+        *err = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name,
+                            r == -EAGAIN ? "the task is not reading its channel (1 MiB waits)"
+                                         : strerror(-r));
+        fs_ipc_buf_fini(&buf);
+        return -1;
+    }
+    /* Shown as the task will read it: the payload without framing. */
+    size_t hdr = ch->mode == FS_IPC_ADVANCED ? 4 : 0, tail = ch->mode == FS_IPC_JSON ? 1 : 0;
+    struct fs_ipc_info info;
+    memset(&info, 0, sizeof info);
+    info.internal = internal;
+    ch->counts.msgs_out++;
+    ch->counts.bytes_out += buf.len - hdr - tail;
+    ch->counts.internal += internal;
+    deliver(at, FS_MSG_OUT, buf.data + hdr, buf.len - hdr - tail, buf.len - hdr - tail, 0, &info);
+    fs_ipc_buf_fini(&buf);
+    return 0;
+}
+
+int
+fs_channel_disconnect(struct app_task *at, char **err)
+{
+    if (at->proc == NULL || !at->channel.open ||
+        fs_proc_channel_close(at->proc) != 0) {
+        *err = fs_xasprintf("task '%s' has no open channel", at->t.spec.name);
+        return -1;
+    }
+    return 0;
+}
+
+void
+fs_channel_fini(struct fs_channel *ch)
+{
+    fs_ipc_framer_fini(&ch->framer);
+}

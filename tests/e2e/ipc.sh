@@ -1,0 +1,62 @@
+#!/bin/bash
+# fork tasks: Node children use process.send() and process.on('message') with
+# forkscope as the parent, in json and advanced serialization. Skipped, with a
+# visible SKIP, when node is not installed.
+. "$FS_SRCDIR/tests/lib.sh"
+N=19
+plan $N
+if ! command -v node >/dev/null; then
+    for i in $(seq $N); do skip "node is not installed"; done
+    finish
+fi
+F="$FS_SRCDIR/tests/fixtures/ipc-e2e"
+
+for mode in json advanced; do
+    cat >"$FS_TMP/echo-$mode.yaml" <<YAML
+tasks:
+  echo:
+    fork: $F/echo.js
+    serialization: $mode
+YAML
+    (sleep 1; echo 'send echo {"q":"ünï","n":[1,2.5,true,null]}'; sleep 1; echo 'send echo {"bye":true}') |
+        timeout 20 "$FORKSCOPE" --headless --json --control -f "$FS_TMP/echo-$mode.yaml" >"$FS_TMP/out" 2>"$FS_TMP/err"
+    check "$mode: the child's first message arrives, Unicode and nesting intact" \
+        grep -qF '"dir":"in","bytes":' "$FS_TMP/out"
+    check "$mode: its content" grep -qF '"msg":{"ready":true,"unicode":"héllo ✓ 😀","nested":{"a":[1,2,{"b":null}]}}' "$FS_TMP/out"
+    check "$mode: a message sent to the child is logged as out" \
+        grep -qF '"dir":"out"' "$FS_TMP/out"
+    check "$mode: the child answers it" grep -qF '"msg":{"echo":{"q":"ünï","n":[1,2.5,true,null]}}' "$FS_TMP/out"
+    check "$mode: the child exits 0 on request" grep -qF '"ev":"exit","task":"echo"' "$FS_TMP/out"
+done
+
+# Invalid JSON is refused with the parser's position and never sent.
+(sleep 1; echo 'send echo {"a":}'; sleep 0.5; echo 'send echo {"bye":true}') |
+    timeout 20 "$FORKSCOPE" --headless --json --control --names echo "fork:$F/echo.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+check "invalid JSON is refused with its position" grep -qE '"ev":"error".*invalid JSON at line 1, column' "$FS_TMP/out"
+if [ "$(grep -c '"dir":"out"' "$FS_TMP/out")" = 1 ]; then ok "only the valid message was sent"; else not_ok "out messages: $(grep -c '"dir":"out"' "$FS_TMP/out")"; fi
+
+# 100,000 messages arrive complete and in order.
+timeout 60 "$FORKSCOPE" --headless --json "fork:$F/flood.js 100000" >"$FS_TMP/out" 2>"$FS_TMP/err"
+grep '"ev":"message"' "$FS_TMP/out" | sed -n 's/.*"msg":{"i":\([0-9]*\)}.*/\1/p' >"$FS_TMP/seq"
+if [ "$(wc -l <"$FS_TMP/seq")" = 100000 ] && seq 0 99999 | cmp -s - "$FS_TMP/seq"; then
+    ok "100,000 messages arrive complete and in order"
+else
+    not_ok "got $(wc -l <"$FS_TMP/seq") messages, in order: $(seq 0 99999 | cmp - "$FS_TMP/seq" 2>&1 | head -1)"
+fi
+
+# A 10 MiB message from a child that exits right after sending it.
+timeout 60 "$FORKSCOPE" --headless --json "fork:$F/big.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+size=$(sed -n 's/.*"ev":"message".*"bytes":\([0-9]*\).*/\1/p' "$FS_TMP/out")
+if [ "$size" = $((10 * 1024 * 1024 + 10)) ]; then ok "a 10 MiB message arrives whole ($size bytes)"; else not_ok "10 MiB message: bytes '$size'"; fi
+check "its exit is clean" grep -qF '"code":0' "$FS_TMP/out"
+
+# A child that sends and exits at once loses nothing.
+timeout 20 "$FORKSCOPE" --headless --json "fork:$F/sendexit.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+check "a message sent just before exit arrives" grep -qF '"msg":{"last":"words"}' "$FS_TMP/out"
+
+# A child that passes a socket handle keeps talking after forkscope's ACK.
+timeout 20 "$FORKSCOPE" --headless --json "fork:$F/handle.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+check "NODE_HANDLE arrives, tagged internal" grep -qE '"internal":true' "$FS_TMP/out"
+check "forkscope answers NODE_HANDLE_ACK" grep -qF '"msg":{"cmd":"NODE_HANDLE_ACK"}' "$FS_TMP/out"
+check "the child's next message arrives after the ACK" grep -qF '"msg":{"after":"ack"}' "$FS_TMP/out"
+finish
