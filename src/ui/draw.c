@@ -159,7 +159,8 @@ draw_status(struct ui *ui, double now)
     default:
         hint = ui->quit_requests ? "quitting: stopping every task (q again: kill them)"
                                  : "?:help  j/k:select  z:zoom  s:start x:stop r:restart "
-                                   "K:kill p:pause S:signal  a:add  i:input  /:search  q:quit";
+                                   "K:kill p:pause S:signal  a:add  i:input  /:search  "
+                                   "m:messages M:send  q:quit";
     }
     ui_put_text(y, 0, COLS, hint, false);
     ui_put_el(ui, FS_EL_NORMAL, false);
@@ -222,8 +223,11 @@ ui_draw(struct ui *ui)
     ui->sel_cursor_y = -1;
     ui_draw_header(ui);
     ui_draw_table(ui, now);
-    for (size_t k = 0; k < ui->npanes_shown; k++)
-        draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], now);
+    if (ui->traffic && !ui->zoom)
+        ui_traffic_draw(ui, ui->traffic_rect);
+    else
+        for (size_t k = 0; k < ui->npanes_shown; k++)
+            draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], now);
     if (ui->mode == UI_HELP)
         draw_help(ui);
     else if (ui->mode == UI_SIGNAL)

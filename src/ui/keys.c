@@ -75,7 +75,9 @@ page(struct ui *ui)
 static void
 act_page_up(struct ui *ui)
 {
-    if (sel_pane(ui))
+    if (ui->traffic)
+        ui_traffic_scroll(ui, ui->traffic_rect.h / 2);
+    else if (sel_pane(ui))
         fs_pane_scroll(sel_pane(ui), page(ui));
     ui_dirty(ui);
 }
@@ -83,7 +85,9 @@ act_page_up(struct ui *ui)
 static void
 act_page_down(struct ui *ui)
 {
-    if (sel_pane(ui))
+    if (ui->traffic)
+        ui_traffic_scroll(ui, -(ui->traffic_rect.h / 2));
+    else if (sel_pane(ui))
         fs_pane_scroll(sel_pane(ui), -page(ui));
     ui_dirty(ui);
 }
@@ -91,7 +95,9 @@ act_page_down(struct ui *ui)
 static void
 act_top(struct ui *ui)
 {
-    if (sel_pane(ui))
+    if (ui->traffic)
+        ui_traffic_scroll(ui, (long)ui->msglog.n);
+    else if (sel_pane(ui))
         fs_pane_scroll_top(sel_pane(ui));
     ui_dirty(ui);
 }
@@ -99,6 +105,7 @@ act_top(struct ui *ui)
 static void
 act_follow(struct ui *ui)
 {
+    ui->traffic_back = 0;
     if (sel_pane(ui)) {
         fs_pane_follow(sel_pane(ui));
         fs_pane_search_clear(sel_pane(ui));
@@ -119,7 +126,8 @@ search_again(struct ui *ui, int dir)
         ui_message(ui, true, "no search yet: / to search");
         return;
     }
-    if (!fs_pane_search(sel_pane(ui), ui->search, dir))
+    if (ui->traffic ? !ui_traffic_search(ui, ui->search, dir)
+                    : !fs_pane_search(sel_pane(ui), ui->search, dir))
         ui_message(ui, true, "'%s' not found %s", ui->search, dir < 0 ? "above" : "below");
     ui_dirty(ui);
 }
@@ -277,6 +285,34 @@ act_faster(struct ui *ui)
 }
 
 static void
+act_traffic(struct ui *ui)
+{
+    ui->traffic = !ui->traffic;
+    ui->traffic_back = 0;
+    ui_relayout(ui);
+}
+
+static void
+act_traffic_all(struct ui *ui)
+{
+    ui->traffic_all = !ui->traffic_all;
+    ui->traffic_back = 0;
+    if (!ui->traffic)
+        act_traffic(ui);
+    ui_dirty(ui);
+}
+
+static void
+act_send(struct ui *ui)
+{
+    if (ui->sel >= ui->ntasks || fs_app_traffic(ui->app, ui->sel) == NULL) {
+        ui_message(ui, true, "sending needs a fork task (one with an IPC channel)");
+        return;
+    }
+    ui_prompt_open(ui, UI_PROMPT_SEND);
+}
+
+static void
 act_help(struct ui *ui)
 {
     ui->mode = UI_HELP;
@@ -328,6 +364,9 @@ static const struct key keys[] = {
     {'D', false, "D Delete", "remove the task (when stopped)", act_remove},
     {KEY_DC, true, NULL, NULL, act_remove},
     {'i', false, "i", "type into the task's terminal (Ctrl-] leaves)", act_input},
+    {'m', false, "m", "traffic view: channels and their messages / panes", act_traffic},
+    {'A', false, "A", "traffic view: every task's messages / the selected one's", act_traffic_all},
+    {'M', false, "M", "send a message (typed JSON) to the selected fork task", act_send},
     {'T', false, "T", "show / hide the selected task's threads", act_threads},
     {'+', false, "+ -", "sample /proc less / more often", act_slower},
     {'-', false, NULL, NULL, act_faster},

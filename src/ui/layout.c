@@ -41,6 +41,11 @@ ui_layout(struct ui *ui)
     ui->table_y = top;
     ui->table_h = table_height(ui, h);
     struct fs_rect area = {0, top + ui->table_h, w, h - ui->table_h};
+    if (ui->traffic) {
+        /* The traffic view takes the panes' place. */
+        ui->traffic_rect = area;
+        return;
+    }
     if (area.h < FS_LAYOUT_MIN_H || area.w < FS_LAYOUT_MIN_W) {
         /* No room for panes: the table takes the screen. */
         ui->table_h = h;

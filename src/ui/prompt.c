@@ -17,7 +17,14 @@
 const char *
 ui_prompt_label(enum ui_prompt_kind kind)
 {
-    return kind == UI_PROMPT_ADD ? "add task (shell:/cmd: prefix, Esc cancels): " : "search: ";
+    switch (kind) {
+    case UI_PROMPT_ADD:
+        return "add task (shell:/cmd: prefix, Esc cancels): ";
+    case UI_PROMPT_SEND:
+        return "send JSON (checked before it is sent, Up: history): ";
+    default:
+        return "search: ";
+    }
 }
 
 void
@@ -35,7 +42,7 @@ ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind)
 void
 ui_prompt_cleanup(struct ui *ui)
 {
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < UI_PROMPT_KINDS; k++)
         for (size_t i = 0; i < ui->prompt.nhistory[k]; i++)
             free(ui->prompt.history[k][i]);
 }
@@ -100,6 +107,26 @@ add_task(struct ui *ui, const char *line)
     fs_session_fini(&s);
 }
 
+/* Sends a typed JSON value to the selected task; invalid JSON is refused with
+ * the parser's position and nothing is sent. */
+static void
+send_message(struct ui *ui, const char *line)
+{
+    if (ui->sel >= ui->ntasks)
+        return;
+    const struct fs_task *t = fs_app_task(ui->app, ui->sel);
+    char *json = fs_xstrdup(line);
+    struct fs_control_cmd cmd = {FS_CONTROL_SEND, t->spec.name, 0, json};
+    char *err = NULL;
+    if (fs_app_command(ui->app, &cmd, &err) != 0) {
+        ui_message(ui, true, "%s", err);
+        free(err);
+    } else {
+        ui_message(ui, false, "sent to %s", t->spec.name);
+    }
+    free(json);
+}
+
 static void
 submit(struct ui *ui)
 {
@@ -110,6 +137,13 @@ submit(struct ui *ui)
         remember(p, line);
         if (p->kind == UI_PROMPT_ADD) {
             add_task(ui, line);
+        } else if (p->kind == UI_PROMPT_SEND) {
+            send_message(ui, line);
+        } else if (ui->traffic) {
+            free(ui->search);
+            ui->search = fs_xstrdup(line);
+            if (!ui_traffic_search(ui, line, -1))
+                ui_message(ui, true, "'%s' not found", line);
         } else {
             free(ui->search);
             ui->search = fs_xstrdup(line);

@@ -151,8 +151,10 @@ ui_sync_tasks(struct ui *ui)
 void
 ui_remove_task(struct ui *ui, size_t i)
 {
-    if (fs_app_remove_task(ui->app, i) != 0)
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    if (fs_task_is_live(t) || fs_app_remove_task(ui->app, i) != 0)
         return;
+    fs_msglog_forget(&ui->msglog, t);
     fs_pane_free(ui->tasks[i].pane);
     memmove(&ui->tasks[i], &ui->tasks[i + 1], (ui->ntasks - i - 1) * sizeof *ui->tasks);
     ui->ntasks--;
@@ -253,6 +255,7 @@ static void
 fe_samples(void *fe)
 {
     struct ui *ui = fe;
+    ui_traffic_sample(ui);
     /* The thread rows may have changed in number. */
     if (ui->show_threads)
         ui_relayout(ui);
@@ -262,8 +265,15 @@ fe_samples(void *fe)
 static void
 fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 {
-    /* Counted by the app; the table shows the counts. */
-    ui_dirty(fe);
+    struct ui *ui = fe;
+    bool bad = (m->flags & FS_IPC_BAD) != 0;
+    fs_msglog_add(&ui->msglog, fs_rt_now(ui->rt), t, m->dir == FS_MSG_IN, m->internal, bad,
+                  (int)m->mode, m->data, m->len, m->size);
+    /* A view scrolled back stays on the same messages. */
+    if (ui->traffic_back > 0 && (ui->traffic_all || t == fs_app_task(ui->app, ui->sel)))
+        ui->traffic_back++;
+    if (ui->traffic || !ui->frame_pending)
+        ui_dirty(ui);
 }
 
 static const struct fs_fe_ops screen_ops = {
@@ -343,6 +353,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->rt = rt;
     ui->layout = FS_LAYOUT_GRID;
+    fs_msglog_init(&ui->msglog, 10000, 16u << 20);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);
     curses_start(ui);
     ui->frame = fs_timer_new(rt, on_frame, ui);
@@ -372,6 +383,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     ui_theme_cleanup(ui);
     ui_prompt_cleanup(ui);
     free(ui->search);
+    fs_msglog_fini(&ui->msglog);
     free(ui);
     return fs_app_runtime_free(rt, status);
 }

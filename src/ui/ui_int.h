@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "model/layout.h"
+#include "model/msglog.h"
 #include "model/theme.h"
 #include "rt/rt.h"
 #include "ui/pane.h"
@@ -24,7 +25,8 @@ enum ui_mode {
     UI_HELP    /* the key overlay */
 };
 
-enum ui_prompt_kind { UI_PROMPT_ADD, UI_PROMPT_SEARCH };
+enum ui_prompt_kind { UI_PROMPT_ADD, UI_PROMPT_SEARCH, UI_PROMPT_SEND };
+#define UI_PROMPT_KINDS 3
 
 #define UI_PROMPT_MAX 1024
 #define UI_HISTORY 32
@@ -34,15 +36,23 @@ struct ui_prompt {
     wchar_t text[UI_PROMPT_MAX];
     size_t len, cursor;
     /* Earlier lines of each kind, newest last. */
-    char *history[2][UI_HISTORY];
-    size_t nhistory[2];
+    char *history[UI_PROMPT_KINDS][UI_HISTORY];
+    size_t nhistory[UI_PROMPT_KINDS];
     size_t browse; /* index into history while browsing with up/down */
 };
 
 /* Per task: its pane. Kept in step with the app's task list. */
+#define UI_RATE_HISTORY 60
+
 struct ui_task {
     struct ui *ui;
     struct fs_pane *pane;
+    /* Channel message rate, from the counters at each sample. */
+    unsigned long long last_msgs;
+    double last_at;
+    double rate;
+    float rate_hist[UI_RATE_HISTORY];
+    size_t nrate;
 };
 
 struct ui {
@@ -82,7 +92,13 @@ struct ui {
     char message[256];
     bool message_error;
     double message_until;
-    /* Search in the selected pane. */
+    /* The traffic view (m): the message log instead of the panes. */
+    bool traffic;
+    bool traffic_all;       /* every task's messages interleaved, not the selected one's */
+    size_t traffic_back;    /* log entries scrolled back from the newest (0: follow) */
+    struct fs_rect traffic_rect;
+    struct fs_msglog msglog;
+    /* Search in the selected pane (or the message log). */
     char *search;
     int quit_requests;
 };
@@ -149,6 +165,12 @@ void ui_key(struct ui *ui, wint_t ch, bool is_key);
 size_t ui_key_help(const char ***keys, const char ***what);
 extern const int ui_signal_list[];
 extern const size_t ui_signal_count;
+
+/* traffic.c */
+void ui_traffic_draw(struct ui *ui, struct fs_rect area);
+void ui_traffic_sample(struct ui *ui);
+void ui_traffic_scroll(struct ui *ui, long lines);
+bool ui_traffic_search(struct ui *ui, const char *needle, int dir);
 
 /* prompt.c */
 void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind);
