@@ -1,0 +1,20 @@
+/*
+ * The `crash` worker: dereferences NULL. A crashing thread takes its whole
+ * process down, so this module is marked unsafe in the table and the runtime
+ * runs it in a separate host process, where the crash shows as that process
+ * being killed by SIGSEGV: never inside forkscope itself.
+ */
+#include "config.h"
+
+#include "worker/modules.h"
+
+int
+fs_mod_crash(struct fs_port *p, const char *args)
+{
+    int *volatile null = NULL;
+
+    (void)args;
+    fs_worker_postf(p, "{\"crashing\":true}");
+    *null = 1;
+    return 0;
+}
