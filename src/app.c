@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rt/proc.h"
 #include "sample/sampler.h"
@@ -169,7 +170,9 @@ static void
 on_kill_timer(void *arg)
 {
     struct app_task *at = arg;
-    if (at->proc != NULL)
+    if (at->worker != NULL)
+        fs_app_worker_overdue(at);
+    else if (at->proc != NULL)
         fs_proc_signal(at->proc, SIGKILL);
 }
 
@@ -195,6 +198,22 @@ task_argv(const struct fs_task_spec *spec)
     return fs_strv_dup(spec->argv);
 }
 
+/* `forkscope worker-host MODULE [ARGS]`, with this very binary. */
+static char **
+worker_host_argv(const struct fs_task_spec *spec)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char **argv = NULL;
+    fs_strv_push(&argv, n > 0 ? exe : "forkscope");
+    fs_strv_push(&argv, "worker-host");
+    fs_strv_push(&argv, spec->module);
+    if (spec->args != NULL)
+        fs_strv_push(&argv, spec->args);
+    return argv;
+}
+
 static void
 spawn(struct app_task *at)
 {
@@ -202,17 +221,32 @@ spawn(struct app_task *at)
     const struct fs_task_spec *spec = &at->t.spec;
     free(at->end_reason);
     at->end_reason = NULL;
+    bool host = false;
     if (spec->kind == FS_KIND_WORKER) {
-        char *msg = fs_xasprintf("task '%s': %s tasks are not available in this version",
-                                 spec->name, fs_kind_name(spec->kind));
-        app->ops->error(app->fe, &at->t, msg);
-        free(msg);
-        act(at, fs_task_spawn_failed(&at->t, -ENOSYS, now(at)));
-        return;
+        char *werr = NULL;
+        int w = fs_app_worker_spawn(at, &werr);
+        if (w < 0) {
+            char *msg = fs_xasprintf("task '%s': %s", spec->name, werr);
+            app->ops->error(app->fe, &at->t, msg);
+            free(msg);
+            free(werr);
+            act(at, fs_task_spawn_failed(&at->t, -EINVAL, now(at)));
+            return;
+        }
+        if (w == 0) {
+            pid_t tid = fs_app_worker_tid(at);
+            act(at, fs_task_spawned(&at->t, tid, 0, now(at)));
+            if (app->sampler != NULL)
+                fs_sampler_watch(app->sampler, at, getpid(), tid, 0);
+            app->ops->task_start(app->fe, &at->t);
+            return;
+        }
+        /* An unsafe module runs in a host process with a channel. */
+        host = true;
     }
-    char **argv = task_argv(spec);
+    char **argv = host ? worker_host_argv(spec) : task_argv(spec);
     char **env = fs_strv_dup(spec->env_set);
-    if (spec->kind == FS_KIND_FORK) {
+    if (spec->kind == FS_KIND_FORK || host) {
         /* Where and how a Node child (or any other) finds its channel. */
         fs_strv_push(&env, "NODE_CHANNEL_FD=3");
         fs_strv_push(&env, spec->ipc_advanced ? "NODE_CHANNEL_SERIALIZATION_MODE=advanced"
@@ -230,7 +264,7 @@ spawn(struct app_task *at)
         .env_set = env,
         .env_unset = spec->env_unset,
         .stdin_fd = -1,
-        .channel = spec->kind == FS_KIND_FORK,
+        .channel = spec->kind == FS_KIND_FORK || host,
     };
     char *err = NULL;
     int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);
@@ -247,7 +281,7 @@ spawn(struct app_task *at)
         act(at, fs_task_spawn_failed(&at->t, r, now(at)));
         return;
     }
-    if (spec->kind == FS_KIND_FORK)
+    if (spec->kind == FS_KIND_FORK || host)
         fs_channel_begin(at);
     act(at, fs_task_spawned(&at->t, fs_proc_pid(at->proc), fs_proc_streams(at->proc), now(at)));
     if (app->sampler != NULL)
@@ -258,6 +292,12 @@ spawn(struct app_task *at)
 static void
 send_stop(struct app_task *at)
 {
+    if (at->worker != NULL) {
+        /* A thread cannot be killed: it is asked to return. */
+        fs_app_worker_stop(at);
+        fs_timer_start(at->kill_timer, at->t.spec.stop_timeout);
+        return;
+    }
     if (at->proc == NULL)
         return;
     fs_proc_signal(at->proc, at->t.spec.stop_signal);
@@ -275,6 +315,7 @@ static void
 end_run(struct app_task *at)
 {
     fs_timer_stop(at->kill_timer);
+    fs_app_worker_end(at);
     if (at->app->sampler != NULL)
         fs_sampler_unwatch(at->app->sampler, at);
     if (at->proc != NULL) {
@@ -291,6 +332,12 @@ void
 fs_app_act(struct app_task *at, enum fs_task_action a)
 {
     act(at, a);
+}
+
+void
+fs_app_error(struct app_task *at, const char *msg)
+{
+    at->app->ops->error(at->app->fe, &at->t, msg);
 }
 
 static void
@@ -346,6 +393,7 @@ task_new(struct fs_app *app, const struct fs_task_spec *spec)
 static void
 task_free(struct app_task *at)
 {
+    fs_app_worker_end(at);
     if (at->app->sampler != NULL)
         fs_sampler_unwatch(at->app->sampler, at);
     fs_proc_release(at->proc);
@@ -506,6 +554,8 @@ fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err)
     case FS_CONTROL_SIGNAL:
         return signal_task(at, cmd->sig, err);
     case FS_CONTROL_SEND:
+        if (at->worker != NULL)
+            return fs_app_worker_send(at, cmd->json, strlen(cmd->json), err);
         return fs_channel_send(at, cmd->json, strlen(cmd->json), false, err);
     case FS_CONTROL_DISCONNECT:
         return fs_channel_disconnect(at, err);
@@ -693,7 +743,8 @@ fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n)
 const struct fs_channel_counts *
 fs_app_traffic(const struct fs_app *app, size_t i)
 {
-    if (i >= app->ntasks || app->tasks[i]->t.spec.kind != FS_KIND_FORK)
+    if (i >= app->ntasks || (app->tasks[i]->t.spec.kind != FS_KIND_FORK &&
+                             app->tasks[i]->t.spec.kind != FS_KIND_WORKER))
         return NULL;
     return &app->tasks[i]->channel.counts;
 }

@@ -7,7 +7,12 @@
 
 #include "app.h"
 #include "channel.h"
+#include <sys/types.h>
+
 #include "rt/proc.h"
+
+/* A worker task's run inside forkscope (app_worker.c). */
+struct app_worker;
 
 struct app_task {
     struct fs_task t;
@@ -26,6 +31,7 @@ struct app_task {
     } held;
     char *end_reason;            /* why forkscope ended this run, or NULL */
     struct fs_channel channel;   /* fork tasks: the IPC channel of the current run */
+    struct app_worker *worker;   /* worker tasks: the thread of the current run */
 };
 
 struct fs_app {
@@ -46,5 +52,17 @@ struct fs_app {
 
 /* app.c: carries out a state-machine action for a task. */
 void fs_app_act(struct app_task *at, enum fs_task_action a);
+void fs_app_error(struct app_task *at, const char *msg);
+
+/* app_worker.c. spawn: 0 started in a thread, 1 the module is unsafe and must
+ * run in a host process (the caller spawns `forkscope worker-host`), -1 with
+ * *err set. */
+int fs_app_worker_spawn(struct app_task *at, char **err);
+pid_t fs_app_worker_tid(struct app_task *at);
+void fs_app_worker_stop(struct app_task *at);
+/* The grace period ended and the worker has not returned. */
+void fs_app_worker_overdue(struct app_task *at);
+int fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err);
+void fs_app_worker_end(struct app_task *at);
 
 #endif

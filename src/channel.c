@@ -80,7 +80,7 @@ int
 fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal, char **err)
 {
     struct fs_channel *ch = &at->channel;
-    if (at->t.spec.kind != FS_KIND_FORK) {
+    if (at->t.spec.kind != FS_KIND_FORK && at->t.spec.kind != FS_KIND_WORKER) {
         *err = fs_xasprintf("task '%s' has no IPC channel (it is a %s task)", at->t.spec.name,
                             fs_kind_name(at->t.spec.kind));
         return -1;

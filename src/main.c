@@ -19,6 +19,7 @@
 #include "model/config.h"
 #include "model/session.h"
 #include "ui/ui.h"
+#include "worker_host.h"
 #include "util/xalloc.h"
 
 #define EXIT_USAGE 2
@@ -266,6 +267,8 @@ main(int argc, char **argv)
     struct cli cli = {0};
     cli.hl.max_line = 64 * 1024;
     cli.hl.interval = 1.0;
+    if (argc >= 2 && strcmp(argv[1], "worker-host") == 0)
+        return fs_worker_host_main(argc - 2, argv + 2);
     int r = parse_options(argc, argv, &cli);
     if (r != 0)
         return r;

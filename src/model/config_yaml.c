@@ -270,6 +270,9 @@ finish_task(struct yctx *c, struct tstate *t)
         if (!fs_config_blank(text(t->args_val)))
             t->spec->args = fs_xstrdup(text(t->args_val));
     }
+    if (t->shared_key != NULL && t->spec->kind != FS_KIND_WORKER)
+        return fs_yaml_fail(c, t, t->shared_key, "'%s' is only for worker tasks",
+                            text(t->shared_key));
     if (t->ipc_key != NULL && t->spec->kind != FS_KIND_FORK)
         return fs_yaml_fail(c, t, t->ipc_key, "'%s' is only for fork tasks", text(t->ipc_key));
     if (t->buffer_key != NULL && t->cap_key != NULL) {

@@ -44,6 +44,7 @@ struct tstate {
     const yaml_node_t *kind_key;   /* shell, cmd, fork or worker */
     const yaml_node_t *args_val;   /* the args value, applied once the kind is known */
     const yaml_node_t *ipc_key;    /* serialization or max_message, checked against the kind */
+    const yaml_node_t *shared_key; /* shared or shared_size, checked against the kind */
     const yaml_node_t *buffer_key; /* set when 'buffer' was a size */
     const yaml_node_t *cap_key;
     const yaml_node_t *replicas_val;

@@ -313,6 +313,25 @@ key_max_message(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
 }
 
 static int
+key_shared(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->shared_key = key;
+    const char *s;
+    if (fs_yaml_want_string(c, t, text(key), val, &s) < 0)
+        return -1;
+    free(t->spec->shared);
+    t->spec->shared = fs_xstrdup(s);
+    return 0;
+}
+
+static int
+key_shared_size(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->shared_key = key;
+    return want_size(c, t, text(key), val, &t->spec->shared_size);
+}
+
+static int
 key_autorestart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     bool on;
@@ -495,6 +514,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"pty", MODE_TASKS, key_pty},
     {"serialization", MODE_TASKS, key_serialization},
     {"max_message", MODE_TASKS, key_max_message},
+    {"shared", MODE_TASKS, key_shared},
+    {"shared_size", MODE_TASKS, key_shared_size},
     {"replicas", MODE_TASKS, key_replicas},
     /* mprocs */
     {"stop", MODE_PROCS, key_stop},

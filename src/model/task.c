@@ -52,6 +52,7 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     fs_strv_free(spec->argv);
     free(spec->module);
     free(spec->args);
+    free(spec->shared);
     free(spec->cwd);
     fs_strv_free(spec->env_set);
     fs_strv_free(spec->env_unset);
@@ -74,6 +75,7 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->argv = fs_strv_dup(src->argv);
     dst->module = dup_or_null(src->module);
     dst->args = dup_or_null(src->args);
+    dst->shared = dup_or_null(src->shared);
     dst->cwd = dup_or_null(src->cwd);
     dst->env_set = fs_strv_dup(src->env_set);
     dst->env_unset = fs_strv_dup(src->env_unset);

@@ -52,6 +52,8 @@ struct fs_task_spec {
     char **argv;        /* FS_KIND_CMD, FS_KIND_FORK: NULL-terminated */
     char *module;       /* FS_KIND_WORKER: module name or path */
     char *args;         /* FS_KIND_WORKER: its argument string */
+    char *shared;       /* FS_KIND_WORKER: the name of a shared memory block, or NULL */
+    size_t shared_size; /* its size in bytes; 0: the default (4096) */
     char *cwd;          /* NULL: forkscope's own */
     char **env_set;     /* "KEY=VALUE" entries added to the environment */
     char **env_unset;   /* "KEY" entries removed from it */

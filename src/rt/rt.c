@@ -264,6 +264,51 @@ fs_timer_weak(struct fs_timer *t)
     uv_unref((uv_handle_t *)&t->handle);
 }
 
+/* ---- wake-ups from other threads -------------------------------------------------- */
+
+struct fs_wake {
+    uv_async_t handle;
+    fs_timer_cb cb;
+    void *arg;
+};
+
+static void
+on_wake(uv_async_t *h)
+{
+    struct fs_wake *w = h->data;
+    w->cb(w->arg);
+}
+
+struct fs_wake *
+fs_wake_new(struct fs_rt *rt, fs_timer_cb cb, void *arg)
+{
+    struct fs_wake *w = fs_xcalloc(1, sizeof *w);
+    uv_async_init(&rt->loop, &w->handle, on_wake);
+    w->handle.data = w;
+    w->cb = cb;
+    w->arg = arg;
+    return w;
+}
+
+void
+fs_wake_send(struct fs_wake *w)
+{
+    uv_async_send(&w->handle);
+}
+
+static void
+wake_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void
+fs_wake_free(struct fs_wake *w)
+{
+    if (w != NULL)
+        uv_close((uv_handle_t *)&w->handle, wake_closed);
+}
+
 /* ---- the screen's input and signals ---------------------------------------------- */
 
 static void

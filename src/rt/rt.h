@@ -56,6 +56,14 @@ void fs_timer_free(struct fs_timer *t);
 /* A weak timer does not keep the loop running by itself (screen frames). */
 void fs_timer_weak(struct fs_timer *t);
 
+/* A wake-up another thread can send (uv_async): cb runs on the loop; sends
+ * before it runs coalesce into one call. fs_wake_send is the only function
+ * here that may be called from another thread. */
+struct fs_wake;
+struct fs_wake *fs_wake_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
+void fs_wake_send(struct fs_wake *w);
+void fs_wake_free(struct fs_wake *w);
+
 /* Calls cb whenever standard input is readable (the screen reads keys itself). */
 int fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg);
 /* Calls cb for another signal, such as SIGWINCH. At most 4 of them. */

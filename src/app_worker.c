@@ -1,0 +1,206 @@
+/*
+ * Worker tasks: a module running on a thread inside forkscope, with a message
+ * port. The thread touches nothing of the loop but the port, whose wake-up is
+ * a runtime wake (uv_async); the loop drains the port whole, then joins the
+ * thread once it is done. A module marked unsafe (crash) runs instead in a
+ * `forkscope worker-host` child process, like a fork task, so that its crash
+ * kills that process, not the dashboard.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app_int.h"
+#include "model/ipc.h"
+#include "sample/sampler.h"
+#include "util/xalloc.h"
+#include "worker/modules.h"
+#include "worker/port.h"
+#include "worker/shm.h"
+#include "worker/thread.h"
+
+struct app_worker {
+    struct app_task *at;
+    struct fs_port *port;
+    struct fs_worker *thread;
+    struct fs_shm *shm;
+    struct fs_wake *wake;
+    pthread_mutex_t mu;   /* guards detached against the thread's wake-ups */
+    bool detached;        /* given up on at quit: its thread must not wake the loop */
+};
+
+/* In the worker's thread: the port has messages, or the worker is done. */
+static void
+port_wake(void *arg)
+{
+    struct app_worker *w = arg;
+    pthread_mutex_lock(&w->mu);
+    if (!w->detached)
+        fs_wake_send(w->wake);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Gives up on a thread that does not return: it keeps its port, its shared
+ * block and this object (they die with the process); the loop's wake-up is
+ * closed once the thread can no longer send it. */
+static void
+detach(struct app_worker *w)
+{
+    pthread_mutex_lock(&w->mu);
+    w->detached = true;
+    pthread_mutex_unlock(&w->mu);
+    w->thread = NULL;
+    fs_wake_free(w->wake);
+}
+
+static void
+on_port_message(void *arg, const char *json, size_t len)
+{
+    struct app_task *at = arg;
+    struct fs_channel_counts *c = &at->channel.counts;
+    c->msgs_in++;
+    c->bytes_in += len;
+    struct fs_msg m = {FS_MSG_IN, FS_IPC_JSON, json, len, len, 0, false, ""};
+    if (at->app->ops->task_message != NULL)
+        at->app->ops->task_message(at->app->fe, &at->t, &m);
+}
+
+/* On the loop: drain the port, and join the thread once it is done. */
+static void
+on_wake(void *arg)
+{
+    struct app_worker *w = arg;
+    struct app_task *at = w->at;
+    /* Read done first: every message posted before it is then in the port. */
+    bool done = w->thread != NULL && fs_worker_done(w->thread);
+    fs_port_drain(w->port, on_port_message, at);
+    if (done) {
+        int rc = fs_worker_join(w->thread);
+        w->thread = NULL;
+        fs_app_act(at, fs_task_exit_status(&at->t, rc, 0, fs_app_now(at->app)));
+    }
+}
+
+int
+fs_app_worker_spawn(struct app_task *at, char **err)
+{
+    const struct fs_task_spec *spec = &at->t.spec;
+    fs_worker_entry entry;
+    bool unsafe = false;
+    if (fs_worker_load(spec->module, &entry, &unsafe, err) != 0)
+        return -1;
+    if (unsafe)
+        return 1;
+    struct app_worker *w = fs_xcalloc(1, sizeof *w);
+    w->at = at;
+    if (spec->shared != NULL) {
+        w->shm = fs_shm_get(spec->shared, spec->shared_size, err);
+        if (w->shm == NULL) {
+            free(w);
+            return -1;
+        }
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    w->wake = fs_wake_new(at->app->rt, on_wake, w);
+    w->port = fs_port_new(spec->name, port_wake, w);
+    if (w->shm != NULL)
+        fs_port_set_shared(w->port, fs_shm_mem(w->shm), fs_shm_size(w->shm));
+    int r = fs_worker_start(entry, spec->args, w->port, NULL, NULL, &w->thread);
+    if (r != 0) {
+        *err = fs_xasprintf("cannot start a thread: %s", strerror(-r));
+        fs_port_free(w->port);
+        fs_wake_free(w->wake);
+        fs_shm_put(w->shm);
+        free(w);
+        return -1;
+    }
+    at->worker = w;
+    fs_channel_begin(at);
+    return 0;
+}
+
+pid_t
+fs_app_worker_tid(struct app_task *at)
+{
+    return at->worker != NULL && at->worker->thread != NULL ? fs_worker_tid(at->worker->thread)
+                                                            : 0;
+}
+
+void
+fs_app_worker_stop(struct app_task *at)
+{
+    if (at->worker != NULL && at->worker->thread != NULL)
+        fs_worker_stop(at->worker->thread);
+}
+
+void
+fs_app_worker_overdue(struct app_task *at)
+{
+    struct app_worker *w = at->worker;
+    if (w == NULL || w->thread == NULL)
+        return;
+    char *msg = fs_xasprintf("task '%s': the worker is unresponsive: it did not return within "
+                             "%gs of the stop request (a thread cannot be killed)",
+                             at->t.spec.name, at->t.spec.stop_timeout);
+    fs_app_error(at, msg);
+    free(msg);
+    if (at->app->quitting) {
+        /* forkscope ends anyway: the thread dies with the process. */
+        detach(w);
+        fs_app_act(at, fs_task_exit_status(&at->t, -1, 0, fs_app_now(at->app)));
+    }
+}
+
+int
+fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err)
+{
+    struct app_worker *w = at->worker;
+    if (w == NULL || w->thread == NULL || w->detached) {
+        *err = fs_xasprintf("task '%s' is not running", at->t.spec.name);
+        return -1;
+    }
+    struct fs_ipc_buf buf;
+    if (fs_ipc_encode(FS_IPC_JSON, json, len, &buf, err) != 0) {
+        char *e = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name, *err);
+        free(*err);
+        *err = e;
+        return -1;
+    }
+    int r = fs_port_send(w->port, buf.data, buf.len - 1); /* without the "\n" */
+    if (r == 0) {
+        at->channel.counts.msgs_out++;
+        at->channel.counts.bytes_out += buf.len - 1;
+        struct fs_msg m = {FS_MSG_OUT, FS_IPC_JSON, buf.data, buf.len - 1, buf.len - 1, 0, false,
+                           ""};
+        if (at->app->ops->task_message != NULL)
+            at->app->ops->task_message(at->app->fe, &at->t, &m);
+    } else {
+        *err = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name,
+                            r == -EAGAIN ? "its inbox is full" : "its port is closed");
+    }
+    fs_ipc_buf_fini(&buf);
+    return r == 0 ? 0 : -1;
+}
+
+void
+fs_app_worker_end(struct app_task *at)
+{
+    struct app_worker *w = at->worker;
+    if (w == NULL)
+        return;
+    at->worker = NULL;
+    fs_channel_eof(at);
+    if (w->thread != NULL)
+        detach(w); /* a task freed while its thread still runs */
+    if (w->detached)
+        return;
+    fs_port_free(w->port);
+    fs_shm_put(w->shm);
+    fs_wake_free(w->wake);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+}

@@ -1,0 +1,123 @@
+/*
+ * The worker host (see worker_host.h). The module runs on a thread as inside
+ * forkscope; this process's main thread relays: the port's wake-ups arrive on
+ * a pipe, messages from the module are written to the channel (fd 3) one JSON
+ * text a line, lines read from the channel are sent to the module's port.
+ * Plain poll(2): no event loop is needed for two descriptors.
+ */
+#include "config.h"
+
+#include "worker_host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/linebuf.h"
+#include "util/xalloc.h"
+#include "worker/modules.h"
+#include "worker/port.h"
+#include "worker/thread.h"
+
+struct host {
+    int chan;
+    int wake[2];
+    struct fs_port *port;
+};
+
+static void
+on_wake(void *arg)
+{
+    struct host *h = arg;
+    ssize_t w = write(h->wake[1], "w", 1); /* a full pipe already means "wake" */
+    (void)w;
+}
+
+static void
+write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return; /* forkscope went away: the module is stopped below */
+        p += w;
+        len -= (size_t)w;
+    }
+}
+
+static void
+relay_out(void *arg, const char *json, size_t len)
+{
+    struct host *h = arg;
+    write_all(h->chan, json, len);
+    write_all(h->chan, "\n", 1);
+}
+
+static void
+relay_in(void *arg, const char *line, size_t len, unsigned flags)
+{
+    struct host *h = arg;
+    if (len > 0 && !(flags & FS_LINE_SPLIT))
+        fs_port_send(h->port, line, len);
+}
+
+int
+fs_worker_host_main(int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "usage: forkscope worker-host MODULE [ARGS]\n");
+        return 2;
+    }
+    fs_worker_entry entry;
+    char *err = NULL;
+    if (fs_worker_load(argv[0], &entry, NULL, &err) != 0) {
+        fprintf(stderr, "forkscope worker-host: %s\n", err);
+        free(err);
+        return 2;
+    }
+    const char *fd = getenv("NODE_CHANNEL_FD");
+    struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL};
+    if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        return 1;
+    h.port = fs_port_new(argv[0], on_wake, &h);
+    struct fs_worker *w;
+    if (fs_worker_start(entry, argc > 1 ? argv[1] : NULL, h.port, NULL, NULL, &w) != 0)
+        return 1;
+    struct fs_linebuf lines;
+    fs_linebuf_init(&lines, 1 << 20);
+    bool chan_open = true;
+    for (;;) {
+        struct pollfd p[2] = {{h.wake[0], POLLIN, 0}, {h.chan, POLLIN, 0}};
+        if (poll(p, chan_open ? 2 : 1, -1) < 0 && errno != EINTR)
+            break;
+        if (p[0].revents) {
+            char buf[256];
+            while (read(h.wake[0], buf, sizeof buf) > 0)
+                ;
+            bool done = fs_worker_done(w);
+            fs_port_drain(h.port, relay_out, &h);
+            if (done)
+                break;
+        }
+        if (chan_open && p[1].revents) {
+            char buf[65536];
+            ssize_t n = read(h.chan, buf, sizeof buf);
+            if (n > 0) {
+                fs_linebuf_feed(&lines, buf, (size_t)n, relay_in, &h);
+            } else if (n == 0 || errno != EINTR) {
+                chan_open = false; /* forkscope is gone or disconnected */
+                fs_worker_stop(w);
+            }
+        }
+    }
+    int rc = fs_worker_join(w);
+    fs_linebuf_fini(&lines);
+    fs_port_free(h.port);
+    return rc;
+}

@@ -1,0 +1,70 @@
+#!/bin/bash
+# worker tasks: modules on threads inside forkscope, shared memory, a plugin,
+# stopping, and an unsafe module in a host process that dies alone.
+. "$FS_SRCDIR/tests/lib.sh"
+plan 13
+PLUGIN="$FS_HELPERS/../libhello.so"
+
+run_fs --headless --json 'worker:primes 2000000' 'worker:primes 2000000' \
+    'worker:primes 2000000' 'worker:primes 2000000'
+n=$(grep -c '"msg":{"count":148933,"n":2000000}' "$FS_TMP/out")
+if [ "$n" = 4 ]; then ok "four primes 2000000 workers each report 148933"; else not_ok "$n reports of 148933"; show "$FS_TMP/out"; fi
+check "they ran as worker threads" grep -q '"kind":"worker"' "$FS_TMP/out"
+check "exit status 0" test "$rc" = 0
+
+cat >"$FS_TMP/w.yaml" <<'YAML'
+tasks:
+  counter:
+    worker: counter
+    args: "10000000"
+    shared: c
+    replicas: 2
+  racer:
+    worker: racer
+    args: "10000000"
+    shared: r
+    replicas: 2
+  crash:
+    worker: crash
+  survivor:
+    shell: sleep 1; echo still-here
+YAML
+run_fs --headless --json -f "$FS_TMP/w.yaml"
+max() { sed -n "s/.*\"task\":\"$1-[12]\".*\"counter\":\\([0-9]*\\).*/\\1/p" "$FS_TMP/out" | sort -n | tail -1; }
+c=$(max counter)
+if [ "$c" = 20000000 ]; then ok "counter: 2 x 10,000,000 atomic increments end at 20,000,000"; else not_ok "counter ended at '$c'"; fi
+r=$(max racer)
+if [ -n "$r" ] && [ "$r" -le 20000000 ]; then
+    ok "racer never above 20,000,000 ($r; $((20000000 - r)) updates lost)"
+else
+    not_ok "racer ended at '$r'"
+fi
+check "crash: its host process dies of SIGSEGV" grep -qE '"task":"crash".*"signal":"SIGSEGV"' "$FS_TMP/out"
+check "crash: forkscope and the other tasks keep running" grep -qF '"data":"still-here"' "$FS_TMP/out"
+
+# The plugin example: loads, answers a message, stops on request.
+mkfifo "$FS_TMP/ctl"
+"$FORKSCOPE" --headless --json --control --names hello "worker:$PLUGIN" <"$FS_TMP/ctl" >"$FS_TMP/out" 2>&1 &
+FPID=$!
+exec 7>"$FS_TMP/ctl"
+wait_for 5 grep -q '"ev":"start"' "$FS_TMP/out"
+echo 'send hello {"name":"forkscope"}' >&7
+check "the plugin answers a message" wait_for 5 grep -q '"dir":"in".*hello' "$FS_TMP/out"
+echo 'stop hello' >&7
+check "the plugin stops on request" wait_for 5 grep -q '"ev":"exit","task":"hello"' "$FS_TMP/out"
+echo quit >&7
+exec 7>&-
+wait "$FPID"
+
+# A module that sleeps a long time still stops at once.
+(sleep 0.5; echo 'stop nap'; sleep 1; echo quit) |
+    timeout 10 "$FORKSCOPE" --headless --json --control --names nap 'worker:sleep 60000' >"$FS_TMP/out" 2>&1
+t=$(sed -n 's/.*"t":\([0-9.]*\),"ev":"exit".*/\1/p' "$FS_TMP/out")
+if [ -n "$t" ] && awk -v t="$t" 'BEGIN { exit !(t < 1.5) }'; then ok "stop asks the module to return, and it does ($t s)"; else not_ok "stop took '$t'"; fi
+
+# Errors: an unknown module, a missing plugin file. forkscope goes on.
+run_fs --headless --json 'worker:nosuch' "worker:/nonexistent/lib.so" 'echo fine'
+check "an unknown module is an error naming it" grep -qE '"ev":"error".*unknown worker module .nosuch.' "$FS_TMP/out"
+check "a missing plugin is an error naming the file" grep -qE '"ev":"error".*/nonexistent/lib.so' "$FS_TMP/out"
+check "the session goes on" grep -qF '"data":"fine"' "$FS_TMP/out"
+finish
