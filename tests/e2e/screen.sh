@@ -33,8 +33,11 @@ YAML
 
 T new-session -d -s fs -x 160 -y 48 \
     "cd '$FS_TMP' && '$FORKSCOPE' -f s.yaml; echo forkscope-exited-\$?; sleep 1000"
+# forkscope is the child of the pane's shell.
+PANE=$(T list-panes -t fs -F '#{pane_pid}')
+find_fs() { FPID=$(pgrep -P "$PANE" -x forkscope | head -1); [ -n "$FPID" ]; }
 FPID=""
-wait_for 5 sh -c "pgrep -f -- \"$FORKSCOPE -f s.yaml\" >/dev/null" && FPID=$(pgrep -f -- "$FORKSCOPE -f s.yaml" | head -1)
+wait_for 10 find_fs
 
 check "three tasks in three panes: alpha's output" screen_has "alpha-says-hello"
 check "beta's output" screen_has "beta-was-here"
