@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,11 @@ fs_worker_host_main(int argc, char **argv)
         free(err);
         return 2;
     }
+    /* A crash must kill this process by its signal, as it would any program:
+     * a sanitizer's own handler (in instrumented builds) would turn it into an
+     * exit status and hide the lesson. */
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
     const char *fd = getenv("NODE_CHANNEL_FD");
     struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL};
     if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0)
