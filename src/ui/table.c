@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,24 +164,27 @@ col_cpu(struct ui *ui, size_t i, double now, char *buf, size_t len)
     percent(sm ? sm->cpu : NAN, buf, len);
 }
 
+/* A size from the task's sample, "-" when it has none. */
 static void
-col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
+sample_bytes(struct ui *ui, size_t i, size_t offset, char *buf, size_t len)
 {
     const struct fs_sample *sm = sample_of(ui, i);
     if (sm)
-        human_bytes(sm->rss, buf, len);
+        human_bytes(*(const uint64_t *)((const char *)sm + offset), buf, len);
     else
         snprintf(buf, len, "-");
 }
 
 static void
+col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
+{
+    sample_bytes(ui, i, offsetof(struct fs_sample, rss), buf, len);
+}
+
+static void
 col_vsize(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
-    const struct fs_sample *sm = sample_of(ui, i);
-    if (sm)
-        human_bytes(sm->vsize, buf, len);
-    else
-        snprintf(buf, len, "-");
+    sample_bytes(ui, i, offsetof(struct fs_sample, vsize), buf, len);
 }
 
 /* How long the task's process has run, from its start time in /proc. */
