@@ -2,7 +2,8 @@
  * Flood benchmark for src/term/: 64 MiB of 100-byte lines (plain digits, and
  * a variant with SGR colours) fed in pty-sized chunks into (a) libvterm with
  * its screen layer, (b) libvterm's parser and state layer with callbacks that
- * do nothing, and (c) fs_term; on a 100x50 screen. Then a memory check: 16
+ * do nothing, (c) fs_term without its fast path for plain lines and (d) with
+ * it; on a 100x50 screen. Then a memory check: 16
  * fs_terms each filled with 10,000 lines of 100 characters, and the growth of
  * the process's RSS. Usage: term-throughput [MiB] [chunk bytes]
  */
@@ -144,10 +145,12 @@ bench_state(const char *buf, size_t len, size_t chunk)
 }
 
 static double
-bench_fs(const char *buf, size_t len, size_t chunk)
+bench_fs(const char *buf, size_t len, size_t chunk, bool fast, double *fast_share)
 {
     struct fs_term *t = fs_term_new(ROWS, COLS, NULL);
+    fs_term_set_fast_path(t, fast);
     double r = run((struct feeder){feed_fs, t}, buf, len, chunk);
+    *fast_share = (double)fs_term_fast_lines(t) / (double)(len / 100);
     fs_term_free(t);
     return r;
 }
@@ -207,7 +210,12 @@ main(int argc, char **argv)
         printf("%s %zu MiB in %zu-byte chunks, %dx%d:\n", what, len >> 20, chunk, COLS, ROWS);
         printf("  (a) libvterm screen layer   %7.1f MB/s\n", bench_screen(buf, len, chunk));
         printf("  (b) libvterm parser+state   %7.1f MB/s\n", bench_state(buf, len, chunk));
-        printf("  (c) fs_term                 %7.1f MB/s\n", bench_fs(buf, len, chunk));
+        double share;
+        printf("  (c) fs_term, no fast path   %7.1f MB/s\n", bench_fs(buf, len, chunk, false,
+                                                                      &share));
+        double d = bench_fs(buf, len, chunk, true, &share);
+        printf("  (d) fs_term, fast path      %7.1f MB/s (%.0f%% of lines past libvterm)\n", d,
+               share * 100);
         fflush(stdout);
     }
     free(buf);

@@ -27,6 +27,10 @@ void fs_scrollback_push(struct fs_scrollback *sb, const struct fs_term_cell *cel
 void fs_scrollback_push_ascii(struct fs_scrollback *sb, const char *text, size_t len);
 /* Removes the newest line and decodes it into cells[0..ncols); returns 0, or
  * -ENOENT when the scrollback is empty. */
+/* Appends a line of printable ASCII text (len <= ncols) written in pen on a
+ * row of ncols cells erased with pen: the same as pushing those cells. */
+void fs_scrollback_push_text(struct fs_scrollback *sb, const char *text, int len, int ncols,
+                             const struct fs_term_cell *pen);
 int fs_scrollback_pop(struct fs_scrollback *sb, struct fs_term_cell *cells, int ncols);
 
 size_t fs_scrollback_lines(const struct fs_scrollback *sb);

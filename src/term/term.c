@@ -24,6 +24,8 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
     struct fs_term *t = user;
     /* A glyph without width leaves REP unsafe (guard.c). */
     t->rep_hazard = info->width < 1;
+    if (t->probe != NULL)
+        fs_term_guard_probe_glyph(t, info, pos);
     if (info->protected_cell) {
         struct fs_term_cell pen = t->pen;
         pen.ca |= FS_TERM_CA(FS_TERM_ATTR_PROTECTED);
@@ -51,6 +53,13 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
     struct fs_grid *g = t->grid;
     bool full_width = rect.start_col == 0 && rect.end_col == g->cols && rightward == 0;
     int height = rect.end_row - rect.start_row;
+    if (t->probe != NULL) {
+        /* A verified line ends with exactly one full-screen scroll. */
+        t->probe_scrolls++;
+        if (!full_width || rect.start_row != 0 || rect.end_row != g->rows || downward != 1 ||
+            t->probe_n != t->probe_len)
+            t->probe_bad = true;
+    }
     if (full_width && downward > 0 && downward < height && rect.start_row == 0) {
         if (g == &t->main) {
             for (int r = 0; r < downward; r++)
@@ -70,6 +79,7 @@ static int
 cb_moverect(VTermRect dest, VTermRect src, void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     fs_grid_move(t->grid,
                  (struct fs_grid_rect){dest.start_row, dest.end_row, dest.start_col, dest.end_col},
                  (struct fs_grid_rect){src.start_row, src.end_row, src.start_col, src.end_col});
@@ -80,6 +90,7 @@ static int
 cb_erase(VTermRect rect, int selective, void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     fs_grid_erase(t->grid,
                   (struct fs_grid_rect){rect.start_row, rect.end_row, rect.start_col, rect.end_col},
                   &t->pen, selective != 0);
@@ -90,6 +101,7 @@ static int
 cb_initpen(void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     memset(&t->pen, 0, sizeof(t->pen));
     return 1;
 }
@@ -118,6 +130,7 @@ static int
 cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     switch (attr) {
     case VTERM_ATTR_BOLD:
         pen_flag(t, FS_TERM_ATTR_BOLD, val->boolean);
@@ -178,6 +191,7 @@ static int
 cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     switch (prop) {
     case VTERM_PROP_CURSORVISIBLE:
         t->cursor_visible = val->boolean != 0;
@@ -205,6 +219,7 @@ static int
 cb_bell(void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     t->bells++;
     return 1;
 }
@@ -256,6 +271,7 @@ static int
 cb_resize(int rows, int cols, VTermPos *delta, void *user)
 {
     struct fs_term *t = user;
+    t->probe_bad = true;  /* a plain line causes none of this */
     bool alt = t->grid == &t->alt;
     VTermPos pos;
     vterm_state_get_cursorpos(t->state, &pos);
@@ -276,6 +292,7 @@ cb_setlineinfo(int row, const VTermLineInfo *newinfo, const VTermLineInfo *oldin
      * their left half: the state layer wraps them there. As libvterm's screen
      * does, making a line double-width erases its right half. */
     struct fs_term *t = user;
+    t->probe_bad = true;
     bool changed = newinfo->doublewidth != oldinfo->doublewidth ||
                    newinfo->doubleheight != oldinfo->doubleheight;
     if (changed && newinfo->doublewidth)
@@ -341,6 +358,11 @@ fs_term_new(int rows, int cols, const struct fs_term_limits *lim)
     t->cursor_visible = true;
     t->full_damage = true;
     t->rep_hazard = true;  /* nothing printed yet */
+    static int no_fast = -1;
+    if (no_fast < 0)
+        no_fast = getenv("FS_TERM_NO_FAST_PATH") != NULL;
+    t->fp_enabled = !no_fast;
+    fs_term_guard_forget(t, true);
     t->vt = vterm_new_with_allocator(rows, cols, &vt_allocator, NULL);
     vterm_set_utf8(t->vt, 1);
     vterm_output_set_callback(t->vt, vt_output, t);
@@ -369,6 +391,19 @@ fs_term_write(struct fs_term *t, const char *data, size_t len)
 }
 
 void
+fs_term_set_fast_path(struct fs_term *t, bool on)
+{
+    t->fp_enabled = on;
+    t->fp_ready = false;
+}
+
+uint64_t
+fs_term_fast_lines(const struct fs_term *t)
+{
+    return t->fp_lines;
+}
+
+void
 fs_term_resize(struct fs_term *t, int rows, int cols)
 {
     rows = clamp_dim(rows);
@@ -376,6 +411,7 @@ fs_term_resize(struct fs_term *t, int rows, int cols)
     int old_rows = t->rows;
     if (rows != t->rows || cols != t->cols) {
         vterm_set_size(t->vt, rows, cols);
+        fs_term_guard_forget(t, false);
         fs_term_guard_resized(t, old_rows);
     }
 }
@@ -393,6 +429,7 @@ fs_term_reset(struct fs_term *t)
     /* Back to the main screen first, so that the reset clears it. */
     set_altscreen(t, false);
     vterm_state_reset(t->state, 1);
+    fs_term_guard_forget(t, true);
     /* libvterm's reset does not report these. */
     t->reverse = false;
     t->mouse = 0;

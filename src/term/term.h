@@ -102,6 +102,12 @@ void fs_term_free(struct fs_term *t);
  * untrusted: guard.c keeps it away from libvterm 0.1.4's known crashes and
  * hangs (doc/terminal.md). */
 void fs_term_write(struct fs_term *t, const char *data, size_t len);
+/* Turns the fast path for plain lines on or off (it is on unless the
+ * environment has FS_TERM_NO_FAST_PATH); the result is the same either way,
+ * only the speed differs. For tests and benchmarks. */
+void fs_term_set_fast_path(struct fs_term *t, bool on);
+/* Lines the fast path took past libvterm since fs_term_new. */
+uint64_t fs_term_fast_lines(const struct fs_term *t);
 /* Keeps content: rows cut at the top go to the scrollback and come back when
  * the screen grows; columns cut off stay stored and reappear on widening. */
 void fs_term_resize(struct fs_term *t, int rows, int cols);

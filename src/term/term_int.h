@@ -41,6 +41,24 @@ struct fs_term {
     unsigned char held[64];         /* an undecided sequence that ended the last write */
     size_t nheld;
 
+    /* The fast path for plain lines (guard.c, doc/terminal.md). */
+    bool fp_enabled;
+    bool fp_ready;                  /* libvterm's last input was a verified plain line */
+    bool fp_lnm;                    /* ... ended by a bare LF that returned to column 0 */
+    const unsigned char *probe;     /* the line being verified, or NULL */
+    int probe_len, probe_n;         /* its length; glyphs seen so far */
+    int probe_scrolls;
+    bool probe_bad;                 /* a callback the line should not cause */
+    uint64_t fp_lines;              /* lines that went past libvterm */
+    /* The character sets as far as the bytes fed to libvterm tell: GL is
+     * G(cs_gl); bit i of cs_ascii says Gi is surely US-ASCII. */
+    int cs_gl;
+    unsigned cs_ascii;
+    bool cs_esc;                    /* inside an escape sequence */
+    int cs_ninter;                  /* its intermediate bytes so far */
+    unsigned char cs_inter;         /* the first of them */
+    bool cs_mixed;                  /* a charset intermediate among several */
+
     fs_term_output_fn *out;
     void *out_arg;
 };
@@ -49,6 +67,11 @@ struct fs_term {
 void fs_term_guard_feed(struct fs_term *t, const char *data, size_t len);
 /* Repairs the state after libvterm was resized from old_rows. */
 void fs_term_guard_resized(struct fs_term *t, int old_rows);
+/* Forgets what the fast path knew of libvterm's state, after a reset (charsets
+ * too when hard) or a resize. */
+void fs_term_guard_forget(struct fs_term *t, bool hard);
+/* Called from putglyph while a line is being verified. */
+void fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos);
 
 /*
  * The UTF-8 text of a line, as fs_term_line_text describes it, without a
