@@ -327,15 +327,7 @@ act_quit(struct ui *ui)
     ui_dirty(ui);
 }
 
-struct key {
-    wint_t ch;
-    bool is_key; /* a curses KEY_ code, not a character */
-    const char *label; /* NULL: an alias of the entry before, not listed again */
-    const char *help;
-    void (*fn)(struct ui *ui);
-};
-
-static const struct key keys[] = {
+static const struct ui_key keys[] = {
     {'j', false, "j Down", "select the next task", act_next},
     {KEY_DOWN, true, NULL, NULL, act_next},
     {'k', false, "k Up", "select the previous task", act_prev},
@@ -377,6 +369,13 @@ static const struct key keys[] = {
     {CTRL('c'), false, NULL, NULL, act_quit},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+const struct ui_key *
+ui_key_table(size_t *n)
+{
+    *n = NKEYS;
+    return keys;
+}
 
 size_t
 ui_key_help(const char ***labels, const char ***what)

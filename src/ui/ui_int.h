@@ -159,7 +159,15 @@ attr_t ui_el(struct ui *ui, enum fs_theme_elem e, int *pair);
 /* The element of a task's state (running, failed...). */
 enum fs_theme_elem ui_state_el(const struct fs_task *t);
 
-/* keys.c */
+/* keys.c: one entry per key; the help overlay lists the labelled ones. */
+struct ui_key {
+    wint_t ch;
+    bool is_key;       /* a curses KEY_ code, not a character */
+    const char *label; /* NULL: an alias of the entry before, not listed again */
+    const char *help;
+    void (*fn)(struct ui *ui);
+};
+const struct ui_key *ui_key_table(size_t *n);
 void ui_key(struct ui *ui, wint_t ch, bool is_key);
 /* One line of help per entry, for the overlay: returns the count. */
 size_t ui_key_help(const char ***keys, const char ***what);
