@@ -91,6 +91,26 @@ START_TEST(test_plain_text)
 }
 END_TEST
 
+/* libvterm restores a saved cursor without clamping it; after the screen
+ * shrank it would be below the screen. */
+START_TEST(test_restored_cursor_stays_on_a_shrunk_screen)
+{
+    struct fs_term *t = term(10, 20);
+    feed(t, "\033[10;5H\0337");
+    fs_term_resize(t, 2, 20);
+    feed(t, "\0338");
+    assert_cursor(t, 1, 4);
+    /* The same with the ESC and the 8 in separate writes. */
+    feed(t, "\033[2;5H\0337");
+    fs_term_resize(t, 1, 3);
+    feed(t, "\033");
+    feed(t, "8x");
+    /* Restored to the last column of the 1x3 screen, x lands there. */
+    ck_assert_str_eq(row_text(t, 0), "  x");
+    fs_term_free(t);
+}
+END_TEST
+
 START_TEST(test_pending_wrap)
 {
     struct fs_term *t = term(4, 10);
@@ -1288,6 +1308,7 @@ make_suite(void)
     Suite *s = suite_create("term");
     TCase *tc = tcase_create("screen");
     tcase_add_test(tc, test_plain_text);
+    tcase_add_test(tc, test_restored_cursor_stays_on_a_shrunk_screen);
     tcase_add_test(tc, test_pending_wrap);
     tcase_add_test(tc, test_carriage_return);
     tcase_add_test(tc, test_cursor_movement);

@@ -106,6 +106,39 @@ charset_scan(struct fs_term *t, const unsigned char *s, size_t n)
 }
 
 static void
+vt_write(struct fs_term *t, const unsigned char *s, size_t n)
+{
+    while (n > 0) {
+        size_t k = vterm_input_write(t->vt, (const char *)s, n);
+        if (k == 0)
+            break;
+        s += k;
+        n -= k;
+    }
+}
+
+/*
+ * libvterm 0.1.4 restores a saved cursor (DECRC, ESC 8) without clamping it to
+ * the screen: saved on row 9, restored after the screen shrank to 2 rows, it
+ * is then below the screen and libvterm indexes its rows with it. So input is
+ * fed up to each ESC 8 (an ESC always starts an escape in libvterm, inside a
+ * string too), and the cursor is put back on the screen right after it.
+ */
+static void
+clamp_cursor(struct fs_term *t)
+{
+    VTermPos pos;
+    vterm_state_get_cursorpos(t->state, &pos);
+    if (pos.row < t->rows && pos.col < t->cols)
+        return;
+    char seq[32];
+    int row = pos.row < t->rows ? pos.row : t->rows - 1;
+    int col = pos.col < t->cols ? pos.col : t->cols - 1;
+    int n = snprintf(seq, sizeof seq, "\033[%d;%dH", row + 1, col + 1);
+    vt_write(t, (const unsigned char *)seq, (size_t)n);
+}
+
+static void
 vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
 {
     if (n == 0)
@@ -113,11 +146,24 @@ vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
     t->fp_ready = false;
     charset_scan(t, s, n);
     while (n > 0) {
-        size_t k = vterm_input_write(t->vt, (const char *)s, n);
-        if (k == 0)
-            break;
-        s += k;
-        n -= k;
+        /* The end of the next DECRC, if there is one in this span. */
+        size_t cut = n;
+        if (t->esc_tail && s[0] == '8') {
+            cut = 1;
+        } else {
+            for (size_t i = 0; i + 1 < n; i++) {
+                if (s[i] == 0x1b && s[i + 1] == '8') {
+                    cut = i + 2;
+                    break;
+                }
+            }
+        }
+        vt_write(t, s, cut);
+        t->esc_tail = s[cut - 1] == 0x1b;
+        if (cut < n || s[cut - 1] == '8')
+            clamp_cursor(t);
+        s += cut;
+        n -= cut;
     }
 }
 

@@ -44,6 +44,7 @@ struct fs_term {
     /* The fast path for plain lines (guard.c, doc/terminal.md). */
     bool fp_enabled;
     bool fp_ready;                  /* libvterm's last input was a verified plain line */
+    bool esc_tail;                  /* the last byte fed to libvterm was ESC */
     bool fp_lnm;                    /* ... ended by a bare LF that returned to column 0 */
     const unsigned char *probe;     /* the line being verified, or NULL */
     int probe_len, probe_n;         /* its length; glyphs seen so far */
