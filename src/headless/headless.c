@@ -35,7 +35,6 @@ struct hl {
     struct fs_app *app;
     struct fs_outq *out;
     struct hl_task *tasks;
-    const struct fs_task *first; /* to find a task's index from its pointer */
     size_t ntasks;
     int name_width;
     /* --control input */

@@ -31,7 +31,6 @@ struct fs_outq {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;      /* the writer waits here for data or for closing */
-    pthread_cond_t drained; /* fs_outq_close waits here */
     struct buf fill;        /* guarded by mu */
     size_t in_flight;       /* bytes the writer holds, guarded by mu */
     bool closing;           /* guarded by mu */
@@ -101,10 +100,8 @@ writer(void *arg)
         pthread_mutex_lock(&q->mu);
         q->in_flight = 0;
         q->broken = broken;
-        pthread_cond_broadcast(&q->drained);
         uv_async_send(&q->wake);
     }
-    pthread_cond_broadcast(&q->drained);
     pthread_mutex_unlock(&q->mu);
     free(drain.data);
     return NULL;
@@ -137,7 +134,6 @@ fs_outq_new(struct fs_rt *rt, int fd, size_t high_water)
     q->high_water = high_water;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
-    pthread_cond_init(&q->drained, NULL);
     uv_async_init(&rt->loop, &q->wake, on_wake);
     q->wake.data = q;
     uv_unref((uv_handle_t *)&q->wake);
@@ -209,7 +205,6 @@ fs_outq_free(struct fs_outq *q)
         return;
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
-    pthread_cond_destroy(&q->drained);
     free(q->fill.data);
     free(q);
 }

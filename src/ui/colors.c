@@ -83,24 +83,20 @@ ui_theme_cleanup(struct ui *ui)
     ui->theme_dirs = NULL;
 }
 
+int
+ui_curses_color(bool rgb, uint32_t value)
+{
+    int idx = rgb ? fs_color_to_256(value) : (int)value;
+    return idx < COLORS ? idx : fs_color_to_8(idx);
+}
+
 /* A theme colour as a curses colour number (-1: the terminal's default). */
 static int
-curses_color(struct ui *ui, struct fs_color c)
+curses_color(struct fs_color c)
 {
-    int idx;
-    switch (c.kind) {
-    case FS_COLOR_INDEX:
-        idx = (int)c.value;
-        break;
-    case FS_COLOR_RGB:
-        idx = fs_color_to_256(c.value);
-        break;
-    default:
+    if (c.kind == FS_COLOR_DEFAULT)
         return -1;
-    }
-    if (idx >= COLORS)
-        idx = COLORS >= 16 && idx < 16 ? idx : fs_color_to_8(idx);
-    return idx < COLORS ? idx : -1;
+    return ui_curses_color(c.kind == FS_COLOR_RGB, c.value);
 }
 
 int
@@ -136,7 +132,7 @@ ui_colors_init(struct ui *ui)
     for (int e = 0; e < FS_EL_COUNT; e++) {
         const struct fs_style *st = &ui->theme.styles[e];
         ui->el_attr[e] = curses_attrs(st->attrs);
-        ui->el_pair[e] = ui_color_pair(ui, curses_color(ui, st->fg), curses_color(ui, st->bg));
+        ui->el_pair[e] = ui_color_pair(ui, curses_color(st->fg), curses_color(st->bg));
     }
     ui_dirty(ui);
 }

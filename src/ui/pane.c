@@ -254,16 +254,10 @@ static int
 cell_color(uint32_t c)
 {
     switch (FS_TERM_COLOR_TYPE(c)) {
-    case FS_TERM_COLOR_PALETTE: {
-        int idx = (int)FS_TERM_COLOR_INDEX(c);
-        if (idx >= COLORS)
-            idx = fs_color_to_8(idx);
-        return idx;
-    }
-    case FS_TERM_COLOR_RGB: {
-        int idx = fs_color_to_256(FS_TERM_COLOR_VALUE(c));
-        return idx < COLORS ? idx : fs_color_to_8(idx);
-    }
+    case FS_TERM_COLOR_PALETTE:
+        return ui_curses_color(false, FS_TERM_COLOR_INDEX(c));
+    case FS_TERM_COLOR_RGB:
+        return ui_curses_color(true, FS_TERM_COLOR_VALUE(c));
     default:
         return -1;
     }

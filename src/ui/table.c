@@ -63,9 +63,8 @@ ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len)
     }
 }
 
-/* Draws levels 0..1 (NAN: a gap) as block characters, ASCII without UTF-8. */
-static void
-spark(const double *v, size_t n, int width, char *buf, size_t len)
+void
+ui_spark(const double *v, size_t n, int width, char *buf, size_t len)
 {
     static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
                                          "\u2585", "\u2586", "\u2587", "\u2588"};
@@ -100,7 +99,7 @@ ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
     /* 0-100% of one core; more than a core shows full. */
     for (size_t k = 0; k < n; k++)
         v[k] = isnan(cpu[k]) ? NAN : cpu[k] / 100.0;
-    spark(v, n, width, buf, len);
+    ui_spark(v, n, width, buf, len);
 }
 
 void
@@ -114,7 +113,7 @@ ui_rss_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len)
         max = rss[k] > max ? rss[k] : max;
     for (size_t k = 0; k < n; k++)
         v[k] = rss[k] == 0 || max == 0 ? NAN : (double)rss[k] / (double)max;
-    spark(v, n, width, buf, len);
+    ui_spark(v, n, width, buf, len);
 }
 
 /* ---- columns -------------------------------------------------------------------------------- */

@@ -39,24 +39,17 @@ ui_traffic_sample(struct ui *ui)
     }
 }
 
+/* The channel's message rate, scaled to its highest rate shown. */
 static void
 rate_spark(const struct ui_task *ut, int width, char *buf, size_t len)
 {
-    static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
-                                         "\u2585", "\u2586", "\u2587", "\u2588"};
+    double v[UI_RATE_HISTORY];
     float max = 0;
     for (size_t k = 0; k < ut->nrate; k++)
         max = ut->rate_hist[k] > max ? ut->rate_hist[k] : max;
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t k = ut->nrate > (size_t)width ? ut->nrate - (size_t)width : 0;
-         k < ut->nrate && o + 4 < len; k++) {
-        int level = max > 0 ? (int)(ut->rate_hist[k] / max * 7.0f + 0.5f) : 0;
-        size_t bl = strlen(blocks[level]);
-        memcpy(buf + o, blocks[level], bl);
-        o += bl;
-    }
-    buf[o] = '\0';
+    for (size_t k = 0; k < ut->nrate; k++)
+        v[k] = max > 0 ? ut->rate_hist[k] / max : 0;
+    ui_spark(v, ut->nrate, width, buf, len);
 }
 
 /* One summary row per channel; returns the rows used. */

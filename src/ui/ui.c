@@ -272,8 +272,7 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     /* A view scrolled back stays on the same messages. */
     if (ui->traffic_back > 0 && (ui->traffic_all || t == fs_app_task(ui->app, ui->sel)))
         ui->traffic_back++;
-    if (ui->traffic || !ui->frame_pending)
-        ui_dirty(ui);
+    ui_dirty(ui);
 }
 
 static const struct fs_fe_ops screen_ops = {

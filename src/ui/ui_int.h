@@ -143,6 +143,8 @@ void ui_draw_table(struct ui *ui, double now);
 /* A task's state in words: "running", "exited 3", "killed by SIGKILL",
  * "restarting in 4s", "paused". */
 void ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len);
+/* Levels 0..1 (NAN: a gap) as `width` block characters (ASCII without UTF-8). */
+void ui_spark(const double *v, size_t n, int width, char *buf, size_t len);
 /* A sparkline of task i's CPU history, `width` characters, into buf. */
 void ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
 /* The same for its RSS, scaled to the largest value shown. */
@@ -152,6 +154,8 @@ int ui_table_rows(struct ui *ui);
 
 /* theme.c: curses attributes and colour pairs. */
 void ui_colors_init(struct ui *ui);
+/* A palette index (or 0xRRGGBB when rgb) as a colour this terminal has. */
+int ui_curses_color(bool rgb, uint32_t value);
 /* A colour pair for a foreground and background (palette index, -1 default). */
 int ui_color_pair(struct ui *ui, int fg, int bg);
 /* The attributes and pair of a theme element. */
