@@ -185,17 +185,26 @@ on_restart_timer(void *arg)
 
 /* ---- carrying out actions ------------------------------------------------------------ */
 
+/* The program to run; a shell or cmd pool member's job argument is $1 of the
+ * shell, or the command's last argument. */
 static char **
-task_argv(const struct fs_task_spec *spec)
+task_argv(const struct fs_task_spec *spec, const char *job_arg)
 {
     char **argv = NULL;
     if (spec->kind == FS_KIND_SHELL) {
         fs_strv_push(&argv, "/bin/sh");
         fs_strv_push(&argv, "-c");
         fs_strv_push(&argv, spec->shell);
+        if (job_arg != NULL) {
+            fs_strv_push(&argv, "sh");
+            fs_strv_push(&argv, job_arg);
+        }
         return argv;
     }
-    return fs_strv_dup(spec->argv);
+    argv = fs_strv_dup(spec->argv);
+    if (job_arg != NULL && spec->kind == FS_KIND_CMD)
+        fs_strv_push(&argv, job_arg);
+    return argv;
 }
 
 /* `forkscope worker-host MODULE [ARGS]`, with this very binary. */
@@ -208,6 +217,8 @@ worker_host_argv(const struct fs_task_spec *spec)
     char **argv = NULL;
     fs_strv_push(&argv, n > 0 ? exe : "forkscope");
     fs_strv_push(&argv, "worker-host");
+    if (spec->pool_of != NULL)
+        fs_strv_push(&argv, "--jobs");
     fs_strv_push(&argv, spec->module);
     if (spec->args != NULL)
         fs_strv_push(&argv, spec->args);
@@ -221,6 +232,10 @@ spawn(struct app_task *at)
     const struct fs_task_spec *spec = &at->t.spec;
     free(at->end_reason);
     at->end_reason = NULL;
+    if (spec->pool_size > 0) {
+        fs_pool_begin(at);
+        return;
+    }
     bool host = false;
     if (spec->kind == FS_KIND_WORKER) {
         char *werr = NULL;
@@ -239,13 +254,26 @@ spawn(struct app_task *at)
             if (app->sampler != NULL)
                 fs_sampler_watch(app->sampler, at, getpid(), tid, 0);
             app->ops->task_start(app->fe, &at->t);
+            fs_pool_member_spawned(at);
             return;
         }
         /* An unsafe module runs in a host process with a channel. */
         host = true;
     }
-    char **argv = host ? worker_host_argv(spec) : task_argv(spec);
+    const char *job_arg = spec->pool_of != NULL ? fs_pool_job_arg(at) : NULL;
+    char **argv = host ? worker_host_argv(spec) : task_argv(spec, job_arg);
     char **env = fs_strv_dup(spec->env_set);
+    if (spec->pool_of != NULL && (spec->kind == FS_KIND_SHELL || spec->kind == FS_KIND_CMD)) {
+        /* Which job this process runs, for any program. */
+        char *e = fs_xasprintf("FORKSCOPE_JOB=%lld", at->job);
+        fs_strv_push(&env, e);
+        free(e);
+        if (job_arg != NULL) {
+            e = fs_xasprintf("FORKSCOPE_JOB_ARG=%s", job_arg);
+            fs_strv_push(&env, e);
+            free(e);
+        }
+    }
     if (spec->kind == FS_KIND_FORK || host) {
         /* Where and how a Node child (or any other) finds its channel. */
         fs_strv_push(&env, "NODE_CHANNEL_FD=3");
@@ -287,11 +315,16 @@ spawn(struct app_task *at)
     if (app->sampler != NULL)
         fs_sampler_watch(app->sampler, at, at->t.st.pid, 0, app->sample_flags);
     app->ops->task_start(app->fe, &at->t);
+    fs_pool_member_spawned(at);
 }
 
 static void
 send_stop(struct app_task *at)
 {
+    if (at->t.spec.pool_size > 0) {
+        fs_pool_stop(at);
+        return;
+    }
     if (at->worker != NULL) {
         /* A thread cannot be killed: it is asked to return. */
         fs_app_worker_stop(at);
@@ -326,6 +359,8 @@ end_run(struct app_task *at)
         held_flush(at);
     if (at->t.st.state != FS_STATE_FAILED || at->t.st.spawn_error == 0)
         at->app->ops->task_exit(at->app->fe, &at->t, at->end_reason);
+    if (at->t.spec.pool_of != NULL)
+        fs_pool_member_ended(at);
 }
 
 void
@@ -399,6 +434,7 @@ task_free(struct app_task *at)
     fs_proc_release(at->proc);
     fs_timer_free(at->kill_timer);
     fs_timer_free(at->restart_timer);
+    fs_pool_free(at);
     free(at->held.data);
     free(at->held.streams);
     free(at->held.ends);
@@ -521,6 +557,12 @@ fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err)
         return -1;
     }
     double t = now(at);
+    if (at->t.spec.pool_of != NULL &&
+        (cmd->op == FS_CONTROL_START || cmd->op == FS_CONTROL_RESTART)) {
+        *err = fs_xasprintf("task '%s' is a member of pool '%s': start the pool instead",
+                            cmd->task, at->t.spec.pool_of);
+        return -1;
+    }
     switch (cmd->op) {
     case FS_CONTROL_START:
         if (fs_task_is_live(&at->t)) {
@@ -738,6 +780,14 @@ fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n)
     unsigned flags = app->sample_flags | (want ? FS_SAMPLE_THREADS : 0);
     fs_sampler_set_flags(app->sampler, app->tasks[i], flags);
     return want ? fs_sampler_threads(app->sampler, app->tasks[i], n, NULL) : NULL;
+}
+
+const struct fs_pool_counts *
+fs_app_pool(const struct fs_app *app, const struct fs_task *t)
+{
+    (void)app;
+    /* A task is the first member of its app_task. */
+    return t != NULL && t->spec.pool_size > 0 ? fs_pool_counts((const struct app_task *)t) : NULL;
 }
 
 const struct fs_channel_counts *

@@ -75,6 +75,15 @@ const struct fs_thread_sample *fs_app_threads(struct fs_app *app, size_t i, bool
 /* Task i's channel counters (NULL for a task without a channel). */
 const struct fs_channel_counts *fs_app_traffic(const struct fs_app *app, size_t i);
 
+/* A pool task's jobs: how many in all, waiting, running, done and failed, and
+ * when the pool's run started and ended (0 while it runs). */
+struct fs_pool_counts {
+    size_t jobs, queued, running, done, failed;
+    double started, ended;
+};
+/* t's counts when t is a pool that has run, NULL otherwise. */
+const struct fs_pool_counts *fs_app_pool(const struct fs_app *app, const struct fs_task *t);
+
 size_t fs_app_ntasks(const struct fs_app *app);
 const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);
 /* 0 when every task that ran ended with 0, 1 otherwise. */

@@ -32,6 +32,13 @@ struct app_task {
     char *end_reason;            /* why forkscope ended this run, or NULL */
     struct fs_channel channel;   /* fork tasks: the IPC channel of the current run */
     struct app_worker *worker;   /* worker tasks: the thread of the current run */
+    /* Pools (app_pool.c). */
+    struct app_pool *pool;       /* a pool task: its jobs and counts */
+    long long job;               /* a pool member: the job it holds (from 1), 0 for none */
+    double job_started;
+    bool benched;                /* a member that was stopped or could not start: no more jobs */
+    bool retiring;               /* a member with no job left, asked to end */
+    struct fs_timer *retire_timer; /* stops a retiring member that does not end */
 };
 
 struct fs_app {
@@ -64,5 +71,19 @@ void fs_app_worker_stop(struct app_task *at);
 void fs_app_worker_overdue(struct app_task *at);
 int fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err);
 void fs_app_worker_end(struct app_task *at);
+
+/* app_pool.c: the pool task's side, called from spawn() and send_stop(). */
+void fs_pool_begin(struct app_task *pool);
+void fs_pool_stop(struct app_task *pool);
+/* A member's side: spawned (a fork or worker member gets its job now), a
+ * message that came from it, its run ended. */
+void fs_pool_member_spawned(struct app_task *m);
+void fs_pool_member_message(struct app_task *m, enum fs_ipc_mode mode, const char *data,
+                            size_t len);
+void fs_pool_member_ended(struct app_task *m);
+/* A shell or cmd member's argument for the job it holds, or NULL. */
+const char *fs_pool_job_arg(const struct app_task *m);
+const struct fs_pool_counts *fs_pool_counts(const struct app_task *at);
+void fs_pool_free(struct app_task *at);
 
 #endif

@@ -18,6 +18,7 @@
 #include "model/ipc.h"
 #include "sample/sampler.h"
 #include "util/xalloc.h"
+#include "worker/jobs.h"
 #include "worker/modules.h"
 #include "worker/port.h"
 #include "worker/shm.h"
@@ -67,6 +68,8 @@ on_port_message(void *arg, const char *json, size_t len)
     struct fs_msg m = {FS_MSG_IN, FS_IPC_JSON, json, len, len, 0, false, ""};
     if (at->app->ops->task_message != NULL)
         at->app->ops->task_message(at->app->fe, &at->t, &m);
+    if (at->t.spec.pool_of != NULL)
+        fs_pool_member_message(at, FS_IPC_JSON, json, len);
 }
 
 /* On the loop: drain the port, and join the thread once it is done. */
@@ -109,7 +112,9 @@ fs_app_worker_spawn(struct app_task *at, char **err)
     w->port = fs_port_new(spec->name, port_wake, w);
     if (w->shm != NULL)
         fs_port_set_shared(w->port, fs_shm_mem(w->shm), fs_shm_size(w->shm));
-    int r = fs_worker_start(entry, spec->args, w->port, NULL, NULL, &w->thread);
+    /* A pool member runs its module once per job it is sent. */
+    int r = fs_worker_start_loop(entry, spec->pool_of != NULL ? fs_worker_run_jobs : NULL,
+                                 spec->args, w->port, NULL, NULL, &w->thread);
     if (r != 0) {
         *err = fs_xasprintf("cannot start a thread: %s", strerror(-r));
         fs_port_free(w->port);

@@ -42,6 +42,8 @@ on_frame(void *arg, const struct fs_ipc_frame *fr)
         c->internal += info.internal;
     }
     deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, fr->flags, &info);
+    if (at->t.spec.pool_of != NULL && !(fr->flags & FS_IPC_BAD) && !info.internal)
+        fs_pool_member_message(at, at->channel.mode, fr->data, fr->len);
     if (info.internal && strcmp(info.cmd, "NODE_HANDLE") == 0) {
         /* The child holds back every later message until this answer. */
         static const char ack[] = "{\"cmd\":\"NODE_HANDLE_ACK\"}";

@@ -28,6 +28,9 @@ struct fs_msg {
     const char *cmd;  /* its "cmd", "" when none was seen */
 };
 
+/* What became of a pool's job. */
+enum fs_job_event { FS_JOB_START, FS_JOB_DONE, FS_JOB_FAILED };
+
 struct fs_fe_ops {
     /* Whether a run about to start gets a pty, and its size. NULL: never. */
     bool (*task_pty)(void *fe, const struct fs_task *t, int *rows, int *cols);
@@ -50,6 +53,10 @@ struct fs_fe_ops {
     void (*samples)(void *fe);
     /* A message crossed a task's channel. NULL: not interested. */
     void (*task_message)(void *fe, const struct fs_task *t, const struct fs_msg *m);
+    /* A pool's job (numbered from 1) started on a member, or ended after
+     * `elapsed` seconds; error says why it failed. NULL: not interested. */
+    void (*task_job)(void *fe, const struct fs_task *pool, const struct fs_task *member,
+                     long long job, enum fs_job_event ev, double elapsed, const char *error);
 };
 
 #endif

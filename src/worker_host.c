@@ -20,6 +20,7 @@
 
 #include "model/linebuf.h"
 #include "util/xalloc.h"
+#include "worker/jobs.h"
 #include "worker/modules.h"
 #include "worker/port.h"
 #include "worker/thread.h"
@@ -71,8 +72,14 @@ relay_in(void *arg, const char *line, size_t len, unsigned flags)
 int
 fs_worker_host_main(int argc, char **argv)
 {
+    /* --jobs: a pool member, which runs the module once per job message. */
+    bool jobs = argc > 0 && strcmp(argv[0], "--jobs") == 0;
+    if (jobs) {
+        argc--;
+        argv++;
+    }
     if (argc < 1) {
-        fprintf(stderr, "usage: forkscope worker-host MODULE [ARGS]\n");
+        fprintf(stderr, "usage: forkscope worker-host [--jobs] MODULE [ARGS]\n");
         return 2;
     }
     fs_worker_entry entry;
@@ -93,7 +100,8 @@ fs_worker_host_main(int argc, char **argv)
         return 1;
     h.port = fs_port_new(argv[0], on_wake, &h);
     struct fs_worker *w;
-    if (fs_worker_start(entry, argc > 1 ? argv[1] : NULL, h.port, NULL, NULL, &w) != 0)
+    if (fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, argc > 1 ? argv[1] : NULL,
+                             h.port, NULL, NULL, &w) != 0)
         return 1;
     struct fs_linebuf lines;
     fs_linebuf_init(&lines, 1 << 20);

@@ -103,6 +103,13 @@ json_bytes(const char *data, size_t len, bool *escaped)
     return j;
 }
 
+/* Seconds, to the millisecond. */
+static json_t *
+json_seconds(double s)
+{
+    return json_real((double)(long long)(s * 1000.0 + 0.5) / 1000.0);
+}
+
 /* ---- text lines --------------------------------------------------------------------------- */
 
 static void
@@ -189,15 +196,23 @@ fe_start(void *fe, const struct fs_task *t)
 {
     struct hl *hl = fe;
     char *cmd = fs_task_spec_describe(&t->spec);
+    bool pool = t->spec.pool_size > 0;
     if (hl->opts.json) {
         json_t *o = event_new(hl, "start", t);
         json_object_set_new(o, "kind", json_string(fs_kind_name(t->spec.kind)));
-        json_object_set_new(o, "pid", json_integer(t->st.pid));
+        json_object_set_new(o, "pid", pool ? json_null() : json_integer(t->st.pid));
+        if (pool) {
+            json_object_set_new(o, "pool", json_integer(t->spec.pool_size));
+            json_object_set_new(o, "jobs", json_integer((json_int_t)t->spec.njobs));
+        }
         bool escaped;
         json_object_set_new(o, "cmd", json_bytes(cmd, strlen(cmd), &escaped));
         if (t->st.restarts > 0)
             json_object_set_new(o, "restarts", json_integer(t->st.restarts));
         event_emit(hl, o);
+    } else if (pool) {
+        status_line(hl, t, "pool of %u started: %zu jobs of %s", t->spec.pool_size,
+                    t->spec.njobs, cmd);
     } else {
         status_line(hl, t, "started (pid %d): %s", t->st.pid, cmd);
     }
@@ -209,9 +224,10 @@ fe_exit(void *fe, const struct fs_task *t, const char *reason)
 {
     struct hl *hl = fe;
     const char *sig = t->st.term_signal ? fs_signame(t->st.term_signal) : NULL;
+    const struct fs_pool_counts *pc = fs_app_pool(hl->app, t);
     if (hl->opts.json) {
         json_t *o = event_new(hl, "exit", t);
-        json_object_set_new(o, "pid", json_integer(t->st.pid ? t->st.pid : 0));
+        json_object_set_new(o, "pid", pc != NULL ? json_null() : json_integer(t->st.pid));
         json_object_set_new(o, "code", t->st.term_signal ? json_null() : json_integer(t->st.exit_code));
         if (t->st.term_signal)
             json_object_set_new(o, "signal", sig ? json_string(sig) : json_integer(t->st.term_signal));
@@ -219,15 +235,51 @@ fe_exit(void *fe, const struct fs_task *t, const char *reason)
             json_object_set_new(o, "signal", json_null());
         if (reason != NULL)
             json_object_set_new(o, "reason", json_string(reason));
+        if (pc != NULL) {
+            json_object_set_new(o, "jobs", json_integer((json_int_t)pc->jobs));
+            json_object_set_new(o, "done", json_integer((json_int_t)pc->done));
+            json_object_set_new(o, "failed", json_integer((json_int_t)pc->failed));
+            json_object_set_new(o, "cancelled", json_integer((json_int_t)pc->queued));
+            json_object_set_new(o, "elapsed", json_seconds(pc->ended - pc->started));
+        }
         event_emit(hl, o);
         return;
     }
+    if (pc != NULL)
+        status_line(hl, t, "%zu jobs: %zu done, %zu failed, %zu cancelled, in %.3fs", pc->jobs,
+                    pc->done, pc->failed, pc->queued, pc->ended - pc->started);
     if (t->st.term_signal)
         status_line(hl, t, "killed by %s%s%s", sig ? sig : "a signal", reason ? ": " : "",
                     reason ? reason : "");
     else
         status_line(hl, t, "exited with code %d%s%s", t->st.exit_code, reason ? ": " : "",
                     reason ? reason : "");
+}
+
+static void
+fe_job(void *fe, const struct fs_task *pool, const struct fs_task *member, long long job,
+       enum fs_job_event ev, double elapsed, const char *error)
+{
+    struct hl *hl = fe;
+    static const char *const states[] = {"start", "done", "failed"};
+    if (hl->opts.json) {
+        json_t *o = event_new(hl, "job", pool);
+        json_object_set_new(o, "job", json_integer(job));
+        json_object_set_new(o, "worker", json_string(member->spec.name));
+        json_object_set_new(o, "state", json_string(states[ev]));
+        if (ev != FS_JOB_START)
+            json_object_set_new(o, "elapsed", json_seconds(elapsed));
+        if (error != NULL) {
+            bool escaped;
+            json_object_set_new(o, "error", json_bytes(error, strlen(error), &escaped));
+        }
+        event_emit(hl, o);
+    } else if (ev == FS_JOB_START) {
+        status_line(hl, pool, "job %lld started on %s", job, member->spec.name);
+    } else {
+        status_line(hl, pool, "job %lld %s on %s in %.3fs%s%s", job, states[ev], member->spec.name,
+                    elapsed, error ? ": " : "", error ? error : "");
+    }
 }
 
 static void
@@ -293,6 +345,8 @@ fe_samples(void *fe)
         json_object_set_new(o, "tree_cpu", json_figure(sm->tree_cpu));
         json_object_set_new(o, "tree_rss", json_integer((json_int_t)sm->tree_rss));
         json_object_set_new(o, "descendants", json_integer(sm->descendants));
+        if (sm->tid != 0)
+            json_object_set_new(o, "shared", json_true()); /* rss, vsize: the whole process's */
         event_emit(hl, o);
     }
 }
@@ -346,7 +400,7 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 
 static const struct fs_fe_ops headless_ops = {
     NULL, /* headless tasks run on pipes, to keep stdout and stderr apart */
-    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message,
+    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message, fe_job,
 };
 
 /* ---- --control and quit signals -------------------------------------------------------------- */

@@ -254,7 +254,40 @@ expand_replicas(struct yctx *c, struct tstate *t)
     return 0;
 }
 
-/* Checks what only the whole task can tell, then expands replicas. */
+/* `pool: N` adds N members, name-1 ... name-N, that the pool hands its jobs
+ * to; the pool itself stays as a task of its own that runs nothing. */
+static int
+expand_pool(struct yctx *c, struct tstate *t)
+{
+    size_t first = c->tmp.ntasks - 1;
+    unsigned n = c->tmp.tasks[first].pool_size;
+    if (first + 1 + n > FS_CONFIG_MAX_TASKS)
+        return fs_yaml_fail(c, t, t->pool_key, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
+    for (unsigned r = 1; r <= n; r++) {
+        char *name = fs_xasprintf("%s-%u", t->name, r);
+        const struct fs_task_spec *old = fs_session_find(&c->tmp, name);
+        if (old != NULL) {
+            fs_yaml_fail(c, t, t->pool_key, "pool member name '%s' is taken by the task at line %d",
+                         name, old->line);
+            free(name);
+            return -1;
+        }
+        struct fs_task_spec *spec = fs_session_add(&c->tmp, "");
+        fs_task_spec_fini(spec);
+        fs_task_spec_copy(spec, &c->tmp.tasks[first]);
+        free(spec->name);
+        spec->name = name;
+        spec->pool_of = fs_xstrdup(t->name);
+        spec->pool_size = 0;
+        spec->njobs = 0;
+        fs_strv_free(spec->jobs);
+        spec->jobs = NULL;
+        spec->autostart = false; /* the pool starts its members */
+    }
+    return 0;
+}
+
+/* Checks what only the whole task can tell, then expands replicas and pools. */
 static int
 finish_task(struct yctx *c, struct tstate *t)
 {
@@ -280,6 +313,20 @@ finish_task(struct yctx *c, struct tstate *t)
                                        ? t->buffer_key
                                        : t->cap_key;
         return fs_yaml_fail(c, t, later, "both 'buffer' and 'buffer_cap' give a size; use one");
+    }
+    if (t->pool_key != NULL || t->jobs_key != NULL) {
+        if (t->pool_key == NULL || t->jobs_key == NULL)
+            return fs_yaml_fail(c, t, t->pool_key ? t->pool_key : t->jobs_key,
+                                "a pool needs both 'pool' (its size) and 'jobs'");
+        if (t->replicas_val != NULL)
+            return fs_yaml_fail(c, t, t->replicas_val,
+                                "'replicas' and 'pool' do not go together: a pool of N "
+                                "already runs N members");
+        if (t->spec->restart != FS_RESTART_NO)
+            return fs_yaml_fail(c, t, t->pool_key,
+                                "a pool restarts a member that fails while jobs are left; "
+                                "'restart' does not apply to it");
+        return expand_pool(c, t);
     }
     return expand_replicas(c, t);
 }

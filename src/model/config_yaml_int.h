@@ -48,6 +48,8 @@ struct tstate {
     const yaml_node_t *buffer_key; /* set when 'buffer' was a size */
     const yaml_node_t *cap_key;
     const yaml_node_t *replicas_val;
+    const yaml_node_t *pool_key; /* pool and jobs come together */
+    const yaml_node_t *jobs_key;
     unsigned long replicas;
 };
 

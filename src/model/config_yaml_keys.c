@@ -23,6 +23,9 @@
 #include "util/xalloc.h"
 
 #define MAX_REPLICAS 64
+#define MAX_POOL 64
+#define MAX_JOBS 1000000       /* jobs: N */
+#define MAX_JOB_LIST 100000    /* jobs: [...] */
 
 /* ---- typed values ----------------------------------------------------------------------- */
 
@@ -494,6 +497,49 @@ key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node
     return want_count(c, t, text(key), val, 1, MAX_REPLICAS, &t->replicas);
 }
 
+static int
+key_pool(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    unsigned long n;
+    t->pool_key = key;
+    if (want_count(c, t, text(key), val, 1, MAX_POOL, &n) < 0)
+        return -1;
+    t->spec->pool_size = (unsigned)n;
+    return 0;
+}
+
+/* jobs: a count, or a list with one argument per job (numbers and strings). */
+static int
+key_jobs(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->jobs_key = key;
+    if (val->type != YAML_SEQUENCE_NODE) {
+        unsigned long n;
+        if (want_count(c, t, text(key), val, 1, MAX_JOBS, &n) < 0)
+            return -1;
+        t->spec->njobs = n;
+        return 0;
+    }
+    size_t n = (size_t)(val->data.sequence.items.top - val->data.sequence.items.start);
+    if (n == 0 || n > MAX_JOB_LIST)
+        return fs_yaml_fail(c, t, val, "'%s' must list from 1 to %d jobs", text(key),
+                            MAX_JOB_LIST);
+    char **jobs = fs_xcalloc(n + 1, sizeof *jobs);
+    for (size_t k = 0; k < n; k++) {
+        yaml_node_t *item = node(c, val->data.sequence.items.start[k]);
+        if (!is_string(item)) {
+            fs_strv_free(jobs);
+            return fs_yaml_fail(c, t, item, "each job in '%s' must be a string or a number",
+                                text(key));
+        }
+        jobs[k] = fs_xstrdup(text(item));
+    }
+    fs_strv_free(t->spec->jobs);
+    t->spec->jobs = jobs;
+    t->spec->njobs = n;
+    return 0;
+}
+
 /* ---- key tables ------------------------------------------------------------------------- */
 
 const struct key_def fs_yaml_task_keys[] = {
@@ -517,6 +563,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"shared", MODE_TASKS, key_shared},
     {"shared_size", MODE_TASKS, key_shared_size},
     {"replicas", MODE_TASKS, key_replicas},
+    {"pool", MODE_TASKS, key_pool},
+    {"jobs", MODE_TASKS, key_jobs},
     /* mprocs */
     {"stop", MODE_PROCS, key_stop},
     {"autorestart", MODE_PROCS, key_autorestart},

@@ -57,6 +57,8 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     fs_strv_free(spec->env_set);
     fs_strv_free(spec->env_unset);
     free(spec->file);
+    fs_strv_free(spec->jobs);
+    free(spec->pool_of);
     memset(spec, 0, sizeof *spec);
 }
 
@@ -80,6 +82,8 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->env_set = fs_strv_dup(src->env_set);
     dst->env_unset = fs_strv_dup(src->env_unset);
     dst->file = dup_or_null(src->file);
+    dst->jobs = fs_strv_dup(src->jobs);
+    dst->pool_of = dup_or_null(src->pool_of);
 }
 
 /* Appends s to a growing buffer, quoting it for a shell when it needs quotes. */

@@ -67,6 +67,12 @@ struct fs_task_spec {
     bool pty;           /* on the screen, run on a pty (default); false: pipes */
     bool ipc_advanced;  /* FS_KIND_FORK: V8 serialization instead of JSON lines */
     size_t ipc_max_frame; /* FS_KIND_FORK: longest message accepted; 0: 64 MiB */
+    /* A pool (pool_size > 0) runs nothing itself: it hands njobs jobs to its
+     * pool_size members, the tasks NAME-1 ... NAME-N whose pool_of is NAME. */
+    unsigned pool_size;
+    size_t njobs;
+    char **jobs;        /* each job's argument, NULL-terminated; NULL: no argument per job */
+    char *pool_of;      /* a pool member: the name of its pool; NULL otherwise */
     /* Where the task was defined: for messages. file is NULL for the command line. */
     char *file;
     int line;

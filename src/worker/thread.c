@@ -23,6 +23,7 @@ struct fs_worker {
     pthread_t thread;
     fs_worker_main_fn entry;
     char *args;
+    fs_worker_loop_fn loop; /* NULL: call entry once */
     struct fs_port *port;
     fs_worker_exit_fn on_exit;
     void *exit_arg;
@@ -46,7 +47,7 @@ worker_run(void *arg)
     pthread_cond_signal(&w->started);
     pthread_mutex_unlock(&w->lock);
 
-    w->rc = w->entry(w->port, w->args);
+    w->rc = w->loop != NULL ? w->loop(w->entry, w->port) : w->entry(w->port, w->args);
     /* Release: whoever sees done also sees rc and every message posted. */
     atomic_store_explicit(&w->done, true, memory_order_release);
     if (w->on_exit != NULL)
@@ -60,11 +61,20 @@ int
 fs_worker_start(fs_worker_main_fn entry, const char *args, struct fs_port *port,
                 fs_worker_exit_fn on_exit, void *exit_arg, struct fs_worker **out)
 {
+    return fs_worker_start_loop(entry, NULL, args, port, on_exit, exit_arg, out);
+}
+
+int
+fs_worker_start_loop(fs_worker_main_fn entry, fs_worker_loop_fn loop, const char *args,
+                     struct fs_port *port, fs_worker_exit_fn on_exit, void *exit_arg,
+                     struct fs_worker **out)
+{
     struct fs_worker *w = fs_xcalloc(1, sizeof *w);
     sigset_t all, old;
     int err;
 
     w->entry = entry;
+    w->loop = loop;
     w->args = fs_xstrdup(args != NULL ? args : "");
     w->port = port;
     w->on_exit = on_exit;

@@ -33,6 +33,14 @@ typedef void (*fs_worker_exit_fn)(void *arg);
 int fs_worker_start(fs_worker_main_fn entry, const char *args, struct fs_port *port,
                     fs_worker_exit_fn on_exit, void *exit_arg, struct fs_worker **out);
 
+/* The same with a loop around the entry: the thread runs loop(entry, port)
+ * and its return code is the worker's (the pool members' job loop,
+ * worker/jobs.h). loop NULL: the entry runs once with args. */
+typedef int (*fs_worker_loop_fn)(fs_worker_main_fn entry, struct fs_port *port);
+int fs_worker_start_loop(fs_worker_main_fn entry, fs_worker_loop_fn loop, const char *args,
+                         struct fs_port *port, fs_worker_exit_fn on_exit, void *exit_arg,
+                         struct fs_worker **out);
+
 /* Asks the worker to return (sets the port's stop flag). Never blocks. */
 void fs_worker_stop(struct fs_worker *w);
 
