@@ -793,8 +793,9 @@ fs_app_pool(const struct fs_app *app, const struct fs_task *t)
 const struct fs_channel_counts *
 fs_app_traffic(const struct fs_app *app, size_t i)
 {
-    if (i >= app->ntasks || (app->tasks[i]->t.spec.kind != FS_KIND_FORK &&
-                             app->tasks[i]->t.spec.kind != FS_KIND_WORKER))
+    if (i >= app->ntasks || app->tasks[i]->t.spec.pool_size > 0 ||
+        (app->tasks[i]->t.spec.kind != FS_KIND_FORK &&
+         app->tasks[i]->t.spec.kind != FS_KIND_WORKER))
         return NULL;
     return &app->tasks[i]->channel.counts;
 }

@@ -52,6 +52,8 @@ static struct app_task *
 pool_of(const struct app_task *m)
 {
     struct fs_app *app = m->app;
+    if (m->t.spec.pool_of == NULL)
+        return NULL;
     for (size_t i = 0; i < app->ntasks; i++) {
         struct app_task *p = app->tasks[i];
         if (p->t.spec.pool_size > 0 && strcmp(p->t.spec.name, m->t.spec.pool_of) == 0)
@@ -179,10 +181,10 @@ fill(struct app_task *pool)
         if (!is_member(m, pool))
             continue;
         /* A live member takes a job only between two jobs of its own. */
-        bool free_now = fs_task_is_live(&m->t)
-                            ? persistent(m) && m->t.st.state == FS_STATE_RUNNING &&
-                                  !m->t.st.stop_requested
-                            : m->proc == NULL;
+        bool free_now =
+            fs_task_is_live(&m->t)
+                ? persistent(m) && m->t.st.state == FS_STATE_RUNNING && !m->t.st.stop_requested
+                : m->proc == NULL;
         if (open && m->job == 0 && p->next < p->c.jobs && !m->benched && !m->retiring && free_now)
             give(pool, m);
         if (m->job == 0 && persistent(m) && (p->next >= p->c.jobs || !open))

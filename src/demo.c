@@ -29,6 +29,31 @@ static const struct fs_demo demos[] = {
         "  sleeper:\n"
         "    shell: echo 'sleeping 1 s, then SIGTERM to itself'; sleep 1; kill -TERM $$\n",
     },
+    {
+        "pools",
+        "the same jobs on a pool of 2 worker threads and a pool of 2 processes; "
+        "atomics vs a data race on shared memory",
+        "tasks:\n"
+        "  threads:\n"
+        "    worker: primes\n"
+        "    pool: 2\n"
+        "    jobs: [\"4000000\", \"8000000\", \"2000000\", \"6000000\", \"3000000\", \"5000000\"]\n"
+        "  processes:\n"
+        "    cmd: [sh, -c, 'n=0; i=0; while [ $i -lt $(($0 / 20)) ]; do i=$((i+1)); done; "
+        "echo \"job $FORKSCOPE_JOB: looped to $i\"']\n"
+        "    pool: 2\n"
+        "    jobs: [\"4000000\", \"8000000\", \"2000000\", \"6000000\", \"3000000\", \"5000000\"]\n"
+        "  counter:\n"
+        "    worker: counter\n"
+        "    args: \"10000000\"\n"
+        "    shared: atomic\n"
+        "    replicas: 2\n"
+        "  racer:\n"
+        "    worker: racer\n"
+        "    args: \"10000000\"\n"
+        "    shared: racy\n"
+        "    replicas: 2\n",
+    },
 };
 
 #define NDEMOS (sizeof demos / sizeof demos[0])

@@ -38,6 +38,22 @@ percent(double v, char *buf, size_t len)
         snprintf(buf, len, "%.1f", v);
 }
 
+/* A pool: its jobs queued, running, done and failed; once it ended, how
+ * many were done. */
+static bool
+describe_pool(struct ui *ui, const struct fs_task *t, char *buf, size_t len)
+{
+    const struct fs_pool_counts *pc = fs_app_pool(ui->app, t);
+    if (pc == NULL || t->st.state == FS_STATE_IDLE)
+        return false;
+    if (fs_task_is_live(t))
+        snprintf(buf, len, "%zuq %zur %zud%s", pc->queued, pc->running, pc->done + pc->failed,
+                 pc->failed ? " !" : "");
+    else
+        snprintf(buf, len, "%zu/%zu done%s", pc->done, pc->jobs, pc->failed ? ", failed" : "");
+    return true;
+}
+
 void
 ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len)
 {
@@ -136,8 +152,8 @@ static void
 col_kind(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     const struct fs_task *t = fs_app_task(ui->app, i);
-    snprintf(buf, len, "%s%s", fs_kind_name(t->spec.kind),
-             t->spec.kind <= FS_KIND_CMD && !t->spec.pty ? "/pipe" : "");
+    snprintf(buf, len, "%s%s%s", t->spec.pool_size > 0 ? "pool/" : "", fs_kind_name(t->spec.kind),
+             t->spec.kind <= FS_KIND_CMD && !t->spec.pty && t->spec.pool_size == 0 ? "/pipe" : "");
 }
 
 static void
@@ -153,7 +169,9 @@ col_pid(struct ui *ui, size_t i, double now, char *buf, size_t len)
 static void
 col_state(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
-    ui_describe_state(fs_app_task(ui->app, i), now, buf, len);
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    if (!describe_pool(ui, t, buf, len))
+        ui_describe_state(t, now, buf, len);
 }
 
 static void
@@ -168,10 +186,14 @@ static void
 sample_bytes(struct ui *ui, size_t i, size_t offset, char *buf, size_t len)
 {
     const struct fs_sample *sm = sample_of(ui, i);
-    if (sm)
-        human_bytes(*(const uint64_t *)((const char *)sm + offset), buf, len);
-    else
+    if (sm == NULL) {
         snprintf(buf, len, "-");
+        return;
+    }
+    human_bytes(*(const uint64_t *)((const char *)sm + offset), buf, len);
+    /* A worker thread has no memory of its own: this is forkscope's, shared. */
+    if (sm->tid != 0 && strlen(buf) + 4 < len)
+        strcat(buf, " sh");
 }
 
 static void
@@ -192,11 +214,22 @@ col_age(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     const struct fs_sample *sm = sample_of(ui, i);
     const struct fs_machine *m = fs_app_machine(ui->app);
-    if (sm == NULL || m == NULL || m->uptime <= 0 || m->uptime < sm->start) {
+    const struct fs_pool_counts *pc = fs_app_pool(ui->app, fs_app_task(ui->app, i));
+    long s;
+    if (pc != NULL) {
+        /* A pool's total time, so far or in all. */
+        double d = (pc->ended > 0 ? pc->ended : now) - pc->started;
+        if (d < 60) {
+            snprintf(buf, len, "%.1fs", d);
+            return;
+        }
+        s = (long)d;
+    } else if (sm == NULL || m == NULL || m->uptime <= 0 || m->uptime < sm->start) {
         snprintf(buf, len, "-");
         return;
+    } else {
+        s = (long)(m->uptime - sm->start);
     }
-    long s = (long)(m->uptime - sm->start);
     if (s < 3600)
         snprintf(buf, len, "%ld:%02ld", s / 60, s % 60);
     else
@@ -273,13 +306,13 @@ col_command(struct ui *ui, size_t i, double now, char *buf, size_t len)
 
 const struct ui_column ui_columns[] = {
     {"NAME", 14, false, col_name},
-    {"KIND", 10, false, col_kind},
+    {"KIND", 11, false, col_kind},
     {"PID", 7, true, col_pid},
     {"STATE", 18, false, col_state},
     {"AGE", 6, true, col_age},
     {"CPU%", 6, true, col_cpu},
-    {"RSS", 6, true, col_rss},
-    {"VSZ", 6, true, col_vsize},
+    {"RSS", 7, true, col_rss},
+    {"VSZ", 7, true, col_vsize},
     {"THR", 4, true, col_threads},
     {"CTXSW/s", 9, true, col_ctx},
     {"TREE n: CPU% RSS", 17, false, col_tree},

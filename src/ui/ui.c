@@ -275,8 +275,31 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     ui_dirty(ui);
 }
 
+/* A pool's pane is its job log: one line per job that starts or ends. */
+static void
+fe_job(void *fe, const struct fs_task *pool, const struct fs_task *member, long long job,
+       enum fs_job_event ev, double elapsed, const char *error)
+{
+    struct ui *ui = fe;
+    size_t i = task_index(ui, pool);
+    if (i >= ui->ntasks)
+        return;
+    char *line;
+    if (ev == FS_JOB_START)
+        line = fs_xasprintf("job %lld -> %s\r\n", job, member->spec.name);
+    else if (ev == FS_JOB_DONE)
+        line = fs_xasprintf("job %lld done on %s in %.3fs\r\n", job, member->spec.name, elapsed);
+    else
+        line = fs_xasprintf("\033[31mjob %lld failed on %s in %.3fs: %s\033[39m\r\n", job,
+                            member->spec.name, elapsed, error ? error : "?");
+    fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, line, strlen(line));
+    free(line);
+    ui_dirty(ui);
+}
+
 static const struct fs_fe_ops screen_ops = {
     fe_pty, fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message,
+    fe_job,
 };
 
 /* ---- input, resize, quit ---------------------------------------------------------------------- */
