@@ -49,8 +49,12 @@ describe_pool(struct ui *ui, const struct fs_task *t, char *buf, size_t len)
     if (fs_task_is_live(t))
         snprintf(buf, len, "%zuq %zur %zud%s", pc->queued, pc->running, pc->done + pc->failed,
                  pc->failed ? " !" : "");
+    else if (pc->queued > 0)
+        snprintf(buf, len, "%zu/%zu done, stopped", pc->done, pc->jobs);
+    else if (pc->failed > 0)
+        snprintf(buf, len, "%zu/%zu done, %zu fail", pc->done, pc->jobs, pc->failed);
     else
-        snprintf(buf, len, "%zu/%zu done%s", pc->done, pc->jobs, pc->failed ? ", failed" : "");
+        snprintf(buf, len, "%zu/%zu done", pc->done, pc->jobs);
     return true;
 }
 

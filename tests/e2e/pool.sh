@@ -3,7 +3,7 @@
 # member; worker members keep one thread, fork members one child that gets
 # each job as a message, shell and cmd members run one process per job.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 21
+plan 25
 
 # The most jobs running at once, from the job events in order.
 most_at_once() {
@@ -124,6 +124,22 @@ run_fs --headless --json demo pools
 check "demo pools: both pools do their 6 jobs beside plain workers, exit 0" \
     eval 'test "$(exit_field threads done)/$(exit_field processes done)/$rc" = 6/6/0 &&
           grep -q "\"counter\":20000000" "$FS_TMP/out"'
+
+# ---- on the screen: the pool row's counts, its job log, shared memory ----
+if command -v tmux >/dev/null; then
+    SOCK="fs-pool-$$"
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+    shown() { wait_for 8 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+    printf 'tasks:\n  naps:\n    worker: sleep\n    args: "300"\n    pool: 2\n    jobs: 12\n' >"$FS_TMP/scr.yaml"
+    tmux -L "$SOCK" -f /dev/null new-session -d -s fs -x 180 -y 40 "'$FORKSCOPE' -f '$FS_TMP/scr.yaml'; sleep 1000"
+    check "screen: the pool row shows jobs queued, running and ended" shown "pool/worker +- +[0-9]+q 2r [0-9]+d"
+    check "screen: a worker row's memory is marked shared" shown "naps-1 +worker .* [0-9.]+[KMG] sh "
+    check "screen: the pool's pane is its job log" shown "job 3 -> naps-[12]"
+    check "screen: the ended pool says how many jobs were done" shown "12/12 done"
+    tmux -L "$SOCK" send-keys -t fs q
+else
+    for i in 1 2 3 4; do skip "tmux is not installed"; done
+fi
 
 # ---- a Node child as a fork member ----
 if command -v node >/dev/null; then
