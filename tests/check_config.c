@@ -17,37 +17,7 @@
 #include "model/config.h"
 #include "util/xalloc.h"
 
-static struct fs_session S;
-static char *ERR;
-
-static void
-setup(void)
-{
-    fs_session_init(&S);
-    ERR = NULL;
-}
-
-static void
-teardown(void)
-{
-    fs_session_fini(&S);
-    free(ERR);
-    ERR = NULL;
-}
-
-static int
-yaml_at(const char *path, const char *text)
-{
-    free(ERR);
-    ERR = NULL;
-    return fs_config_parse_yaml(&S, path, text, strlen(text), &ERR);
-}
-
-static int
-yaml(const char *text)
-{
-    return yaml_at("t.yaml", text);
-}
+#include "session_fixture.h"
 
 static int
 procfile(const char *path, const char *text)

@@ -18,31 +18,7 @@
 #include "worker/port.h"
 #include "worker/thread.h"
 
-static struct fs_session S;
-static char *ERR;
-
-static void
-setup(void)
-{
-    fs_session_init(&S);
-    ERR = NULL;
-}
-
-static void
-teardown(void)
-{
-    fs_session_fini(&S);
-    free(ERR);
-    ERR = NULL;
-}
-
-static int
-yaml(const char *text)
-{
-    free(ERR);
-    ERR = NULL;
-    return fs_config_parse_yaml(&S, "t.yaml", text, strlen(text), &ERR);
-}
+#include "session_fixture.h"
 
 START_TEST(pool_expands_into_members)
 {

@@ -223,66 +223,43 @@ walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_d
     return 0;
 }
 
-/* `replicas: N` turns one task into N: name-1 ... name-N, all alike. */
+/*
+ * Copies the task just walked into tasks named name-1 ... name-N: `replicas: N`
+ * turns it into N alike (the first copy is the task itself); `pool: N` keeps it
+ * as the pool, a task that runs nothing, and adds N members that its jobs go to.
+ */
 static int
-expand_replicas(struct yctx *c, struct tstate *t)
+expand_copies(struct yctx *c, struct tstate *t, unsigned long n, bool pool)
 {
     size_t first = c->tmp.ntasks - 1;
-    if (t->replicas <= 1)
-        return 0;
-    if (first + t->replicas > FS_CONFIG_MAX_TASKS)
-        return fs_yaml_fail(c, t, t->replicas_val, "too many tasks (at most %d)",
-                            FS_CONFIG_MAX_TASKS);
-    for (unsigned long r = 1; r <= t->replicas; r++) {
+    const yaml_node_t *at = pool ? t->pool_key : t->replicas_val;
+    if (first + (pool ? 1 : 0) + n > FS_CONFIG_MAX_TASKS)
+        return fs_yaml_fail(c, t, at, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
+    for (unsigned long r = 1; r <= n; r++) {
         char *name = fs_xasprintf("%s-%lu", t->name, r);
         const struct fs_task_spec *old = fs_session_find(&c->tmp, name);
         if (old != NULL) {
-            fs_yaml_fail(c, t, t->replicas_val, "replica name '%s' is taken by the task at line %d",
-                         name, old->line);
+            fs_yaml_fail(c, t, at, "%s name '%s' is taken by the task at line %d",
+                         pool ? "pool member" : "replica", name, old->line);
             free(name);
             return -1;
         }
         struct fs_task_spec *spec = &c->tmp.tasks[first];
-        if (r > 1) {
+        if (pool || r > 1) {
             spec = fs_session_add(&c->tmp, "");
             fs_task_spec_fini(spec);
             fs_task_spec_copy(spec, &c->tmp.tasks[first]);
         }
         free(spec->name);
         spec->name = name;
-    }
-    return 0;
-}
-
-/* `pool: N` adds N members, name-1 ... name-N, that the pool hands its jobs
- * to; the pool itself stays as a task of its own that runs nothing. */
-static int
-expand_pool(struct yctx *c, struct tstate *t)
-{
-    size_t first = c->tmp.ntasks - 1;
-    unsigned n = c->tmp.tasks[first].pool_size;
-    if (first + 1 + n > FS_CONFIG_MAX_TASKS)
-        return fs_yaml_fail(c, t, t->pool_key, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
-    for (unsigned r = 1; r <= n; r++) {
-        char *name = fs_xasprintf("%s-%u", t->name, r);
-        const struct fs_task_spec *old = fs_session_find(&c->tmp, name);
-        if (old != NULL) {
-            fs_yaml_fail(c, t, t->pool_key, "pool member name '%s' is taken by the task at line %d",
-                         name, old->line);
-            free(name);
-            return -1;
+        if (pool) {
+            spec->pool_of = fs_xstrdup(t->name);
+            spec->pool_size = 0;
+            spec->njobs = 0;
+            fs_strv_free(spec->jobs);
+            spec->jobs = NULL;
+            spec->autostart = false; /* the pool starts its members */
         }
-        struct fs_task_spec *spec = fs_session_add(&c->tmp, "");
-        fs_task_spec_fini(spec);
-        fs_task_spec_copy(spec, &c->tmp.tasks[first]);
-        free(spec->name);
-        spec->name = name;
-        spec->pool_of = fs_xstrdup(t->name);
-        spec->pool_size = 0;
-        spec->njobs = 0;
-        fs_strv_free(spec->jobs);
-        spec->jobs = NULL;
-        spec->autostart = false; /* the pool starts its members */
     }
     return 0;
 }
@@ -326,9 +303,9 @@ finish_task(struct yctx *c, struct tstate *t)
             return fs_yaml_fail(c, t, t->pool_key,
                                 "a pool restarts a member that fails while jobs are left; "
                                 "'restart' does not apply to it");
-        return expand_pool(c, t);
+        return expand_copies(c, t, t->spec->pool_size, true);
     }
-    return expand_replicas(c, t);
+    return t->replicas > 1 ? expand_copies(c, t, t->replicas, false) : 0;
 }
 
 static int
