@@ -103,6 +103,12 @@ fs_rt_run(struct fs_rt *rt)
     return uv_run(&rt->loop, UV_RUN_DEFAULT);
 }
 
+int
+fs_rt_run_once(struct fs_rt *rt)
+{
+    return uv_run(&rt->loop, UV_RUN_ONCE);
+}
+
 double
 fs_rt_now(struct fs_rt *rt)
 {

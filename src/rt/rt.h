@@ -30,6 +30,10 @@ int fs_rt_free(struct fs_rt *rt);
 
 /* Runs the loop until nothing is active. */
 int fs_rt_run(struct fs_rt *rt);
+/* Runs one turn of the loop, waiting for at least one event: a caller that
+ * waits for a condition (the benchmarks) turns the loop until it holds.
+ * Returns non-zero while handles or requests are still active. */
+int fs_rt_run_once(struct fs_rt *rt);
 /* Closes the runtime's own handles (signal watchers, stdin, output queue) so
  * that fs_rt_run returns once the last task handle is closed. */
 void fs_rt_shutdown(struct fs_rt *rt);
