@@ -297,12 +297,19 @@ fe_samples(void *fe)
     }
 }
 
-/* What a bad frame looked like: its first bytes, escaped where not UTF-8. */
-static json_t *
-frame_head(const struct fs_msg *m)
+/* Why a frame is bad: its framing, or what decoding it said. */
+static const char *
+bad_reason(const struct fs_msg *m, const char *err)
 {
-    bool escaped;
-    return json_bytes(m->data, m->len, &escaped);
+    if ((m->flags & FS_IPC_LOST_SYNC) && (m->flags & FS_IPC_TOO_LONG))
+        return "length over the limit without a serializer header: the stream is lost";
+    if (m->flags & FS_IPC_TOO_LONG)
+        return "frame longer than the limit";
+    if (m->flags & FS_IPC_TRUNCATED)
+        return "truncated frame";
+    if (m->flags & FS_IPC_LOST_SYNC)
+        return "bytes after a lost frame";
+    return err ? err : "undecodable";
 }
 
 static void
@@ -320,13 +327,17 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
         if (m->internal)
             json_object_set_new(o, "internal", json_true());
         if (msg == NULL) {
-            const char *why = (m->flags & FS_IPC_TOO_LONG)    ? "frame longer than the limit"
-                              : (m->flags & FS_IPC_TRUNCATED) ? "truncated frame"
-                              : (m->flags & FS_IPC_LOST_SYNC) ? "bytes after a lost frame"
-                                                              : err;
+            /* Its first bytes, escaped like output lines where not UTF-8; a
+             * character cut by the end of the head is left out. */
+            size_t n = m->len < FS_IPC_HEAD ? m->len : FS_IPC_HEAD;
+            if (n < m->size)
+                n = fs_utf8_boundary(m->data, n);
+            bool escaped;
             json_object_set_new(o, "bad", json_true());
-            json_object_set_new(o, "error", json_string(why ? why : "undecodable"));
-            json_object_set_new(o, "head", frame_head(m));
+            json_object_set_new(o, "error", json_string(bad_reason(m, err)));
+            json_object_set_new(o, "head", json_bytes(m->data, n, &escaped));
+            if (escaped)
+                json_object_set_new(o, "escaped", json_true());
         }
         event_emit(hl, o);
     } else {
