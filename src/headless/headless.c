@@ -312,6 +312,20 @@ bad_reason(const struct fs_msg *m, const char *err)
     return err ? err : "undecodable";
 }
 
+/* The descriptors passed with a message: {"count":N,"kinds":[…],"cut":true}. */
+static json_t *
+passed_fds(const struct fs_passfd *p)
+{
+    json_t *o = json_object(), *kinds = json_array();
+    for (unsigned i = 0; i < p->n && i < FS_PASSFD_KEEP; i++)
+        json_array_append_new(kinds, json_string(fs_passfd_name(p->kind[i])));
+    json_object_set_new(o, "count", json_integer(p->n));
+    json_object_set_new(o, "kinds", kinds);
+    if (p->cut)
+        json_object_set_new(o, "cut", json_true());
+    return o;
+}
+
 static void
 fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 {
@@ -326,6 +340,8 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
         json_object_set_new(o, "msg", msg != NULL ? msg : json_null());
         if (m->internal)
             json_object_set_new(o, "internal", json_true());
+        if (m->fds != NULL)
+            json_object_set_new(o, "handles", passed_fds(m->fds));
         if (msg == NULL) {
             /* Its first bytes, escaped like output lines where not UTF-8; a
              * character cut by the end of the head is left out. */
@@ -347,6 +363,13 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
                                         m->internal ? "  (internal)" : "")
                          : fs_xasprintf("%s bad frame of %zu bytes", m->dir == FS_MSG_IN ? "<-" : "->",
                                         m->size);
+        if (m->fds != NULL) {
+            char what[160];
+            char *with = fs_xasprintf("%s  (passed: %s)", line,
+                                      fs_passfd_describe(m->fds, what, sizeof what));
+            free(line);
+            line = with;
+        }
         text_line(hl, t, hl->out, '=', line, strlen(line));
         free(line);
         free(text);
