@@ -2,10 +2,11 @@
 # Descriptors passed on a fork task's channel (SCM_RIGHTS), from a C child
 # (tests/helpers/fs-badframes handles): each is reported with its kind on the
 # message it came with, NODE_HANDLE is answered, more than forkscope takes at
-# once is reported as cut, and forkscope keeps none of them open.
+# once is reported as cut, and forkscope keeps none of them open. Then the same
+# on the screen's traffic view (in tmux; SKIP without it).
 . "$FS_SRCDIR/tests/lib.sh"
 KINDS="tcp-server tcp udp unix unix-dgram pipe file directory device"
-plan 20
+plan 28
 H="$FS_HELPERS/fs-badframes"
 
 has() { grep -qF -- "$1" "$FS_TMP/out"; }
@@ -56,4 +57,44 @@ check "text: a passed descriptor is named after its message" \
     has 'h = <- {"cmd":"NODE_HANDLE","type":"net.Native","msg":{"kind":"tcp-server"}}  (internal)  (passed: tcp-server)'
 check "text: a cut is named" has 'h = <- {"many":40}  (passed: unix x16, more cut)'
 
+# ---- on the screen ------------------------------------------------------------------
+if ! command -v tmux >/dev/null; then
+    for i in $(seq 8); do skip "tmux is not installed"; done
+    finish
+fi
+SOCK="fs-handles-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
+shown_re() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+cat >"$FS_TMP/screen.yaml" <<YAML
+tasks:
+  h:
+    fork: $H handles
+  bad:
+    fork: $H json
+    max_message: 1KiB
+YAML
+T new-session -d -s fs -x 200 -y 60 "'$FORKSCOPE' -f '$FS_TMP/screen.yaml'; sleep 1000"
+check "the screen starts" shown "> h"
+T send-keys -t fs m
+check "m shows the channels" shown "CHANNEL"
+# Every task's messages: the bad frames of the other task among them.
+T send-keys -t fs A
+check "binary garbage shows why and its first bytes, control bytes escaped" \
+    shown 'invalid token near end of file) \x00\x01\xff\xfe{\xc3(}garbage'
+check "an invalid line shows the parser's message and its first bytes" \
+    shown "invalid token near 'this') this is not json"
+check "a line over the limit is a bad frame, its first bytes cut before a split character" \
+    shown_re '\(bad frame\) \{"long":"(é){27} *$'
+# The selected task's only, and it passes its descriptors.
+T send-keys -t fs A
+T send-keys -t fs M
+T send-keys -t fs -l '{"go":1}'
+T send-keys -t fs Enter
+check "the log marks a passed descriptor with its kind" \
+    shown '[node] [passed: tcp-server] {"cmd":"NODE_HANDLE","type":"net.Native","msg":{"kind":"tcp-server"}}'
+check "and a cut" shown '[passed: unix x16, more cut] {"many":40}'
+check "the newest message's details" shown '{"after":"handles"}'
+T send-keys -t fs q
 finish
