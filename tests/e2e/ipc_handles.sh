@@ -66,7 +66,6 @@ SOCK="fs-handles-$$"
 T() { tmux -L "$SOCK" "$@"; }
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
 shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
-shown_re() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
 cat >"$FS_TMP/screen.yaml" <<YAML
 tasks:
   h:
@@ -85,8 +84,14 @@ check "binary garbage shows why and its first bytes, control bytes escaped" \
     shown 'invalid token near end of file) \x00\x01\xff\xfe{\xc3(}garbage'
 check "an invalid line shows the parser's message and its first bytes" \
     shown "invalid token near 'this') this is not json"
-check "a line over the limit is a bad frame, its first bytes cut before a split character" \
-    shown_re '\(bad frame\) \{"long":"(é){27} *$'
+# (The check stays in ASCII: the locale of the test's terminal is not known.)
+if shown '(bad frame) {"long":"'; then
+    line=$(T capture-pane -p -t fs | grep -F '(bad frame) {"long":"')
+    check "a line over the limit is a bad frame, its first bytes cut before a split character" \
+        test -n "$line" -a -z "$(printf '%s' "$line" | grep -F '\x')"
+else
+    not_ok "a line over the limit is a bad frame"
+fi
 # The selected task's only, and it passes its descriptors.
 T send-keys -t fs A
 T send-keys -t fs M
