@@ -4,7 +4,7 @@
 # size and first bytes, the valid messages after it still arrive where the
 # framing allows, and a 200 MiB line does not make forkscope's memory grow.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 30
+plan 31
 H="$FS_HELPERS/fs-badframes"
 
 # session MODE SERIALIZATION: a session file with one task running the helper.
@@ -26,9 +26,9 @@ nbad() { evs message | grep -cF '"bad":true'; }
 # ---- json ----------------------------------------------------------------------------
 session json json
 run_fs --headless --json -f "$FS_TMP/json.yaml"
-check "json: every valid message arrives, in order, after each bad one" test "$(seqs)" = "1 2 3 4 5 6 "
-check "json: six bad messages, twelve in all" \
-    test "$(nbad)/$(nevs message)" = "6/12"
+check "json: every valid message arrives, in order, after each bad one" test "$(seqs)" = "1 2 3 4 5 6 7 "
+check "json: seven bad messages, fourteen in all" \
+    test "$(nbad)/$(nevs message)" = "7/14"
 check "json: a line that is not JSON: its size, the parser's position, its bytes" \
     bad_is 16 '"error":"invalid JSON at line 1, column 4 (position 4): invalid token near '"'this'"'","head":"this is not json"}'
 e=$(printf '\303\251%.0s' $(seq 27))
@@ -38,6 +38,8 @@ check "json: binary garbage: NUL and bytes that are not UTF-8, escaped" \
     bad_is 15 '"head":"\u0000\u0001\\xff\\xfe{\\xc3(}garbage","escaped":true}'
 check "json: a JSON text that is not UTF-8 is bad" bad_is 10 'unable to decode byte 0xc0'
 check "json: an empty line is bad" bad_is 0 '"head":""'
+y=$(printf 'y%.0s' $(seq 64))
+check "json: a long line that is not JSON shows its first 64 bytes only" bad_is 500 "\"head\":\"$y\"}"
 check "json: a partial line at EOF is truncated, with the bytes received" \
     bad_is 14 '"error":"truncated frame","head":"{\"partial\":tru"}'
 check "json: the child and forkscope end normally" test "$rc/$(nevs exit)" = "0/1"
@@ -102,5 +104,5 @@ session json json
 run_fs --headless -f "$FS_TMP/json.yaml"
 check "text: a bad frame is a line with its size" grep -qF 'bad = <- bad frame of 5000 bytes' "$FS_TMP/out"
 check "text: the valid messages around it" grep -qF 'bad = <- {"seq":6}' "$FS_TMP/out"
-check "text: six bad frames" test "$(grep -c 'bad frame of' "$FS_TMP/out")" = 6
+check "text: seven bad frames" test "$(grep -c 'bad frame of' "$FS_TMP/out")" = 7
 finish

@@ -82,6 +82,11 @@ json_mode(void)
     puts_chan("{\"seq\":5}\n");
     puts_chan("\n"); /* an empty line: a Node parent dies of it */
     puts_chan("{\"seq\":6}\n");
+    /* Within the limit but not JSON, and longer than the head shown. */
+    memset(line, 'y', 500);
+    line[500] = '\n';
+    put(line, 501);
+    puts_chan("{\"seq\":7}\n");
     puts_chan("{\"partial\":tru"); /* cut by EOF */
 }
 
