@@ -164,7 +164,18 @@ on_exit_status(void *arg, int code, int sig)
     act(at, fs_task_exit_status(&at->t, code, sig, now(at)));
 }
 
-static const struct fs_proc_cbs proc_cbs = {on_output, on_eof, on_exit_status};
+static void
+on_passed(void *arg, const struct fs_passfd *fds)
+{
+    fs_channel_passed(arg, fds);
+}
+
+static const struct fs_proc_cbs proc_cbs = {
+    .output = on_output,
+    .passed = on_passed,
+    .eof = on_eof,
+    .exit = on_exit_status,
+};
 
 static void
 on_kill_timer(void *arg)

@@ -3,8 +3,9 @@
  * (model/ipc.c) and counted; each message goes to the front end as bytes, to
  * be decoded only where it is shown. Node's internal messages are recognised
  * cheaply (their "cmd" comes first); a child that passed a handle waits for
- * NODE_HANDLE_ACK, which forkscope sends at once (the passed descriptor is
- * not received: the channel is read with read(2), so the kernel closes it).
+ * NODE_HANDLE_ACK, which forkscope sends at once. The descriptors a task
+ * passes were looked at and closed by the runtime; what they were goes with the
+ * message they came with.
  */
 #include "config.h"
 
@@ -19,9 +20,17 @@
 
 static void
 deliver(struct app_task *at, enum fs_msg_dir dir, const char *data, size_t len, size_t size,
-        unsigned flags, const struct fs_ipc_info *info)
+        unsigned flags, const struct fs_ipc_info *info, const struct fs_passfd *fds)
 {
-    struct fs_msg m = {dir, at->channel.mode, data, len, size, flags, info->internal, info->cmd};
+    struct fs_msg m = {.dir = dir,
+                       .mode = at->channel.mode,
+                       .data = data,
+                       .len = len,
+                       .size = size,
+                       .flags = flags,
+                       .internal = info->internal,
+                       .cmd = info->cmd,
+                       .fds = fds};
     if (at->app->ops->task_message != NULL)
         at->app->ops->task_message(at->app->fe, &at->t, &m);
 }
@@ -41,7 +50,10 @@ on_frame(void *arg, const struct fs_ipc_frame *fr)
         fs_ipc_classify(at->channel.mode, fr->data, fr->len, 0, &info);
         c->internal += info.internal;
     }
-    deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, fr->flags, &info);
+    /* Descriptors waiting for a frame belong to this one (fs_channel_input). */
+    struct fs_passfd *fds = fs_passfd_any(&at->channel.pending) ? &at->channel.pending : NULL;
+    deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, fr->flags, &info, fds);
+    memset(&at->channel.pending, 0, sizeof at->channel.pending);
     if (at->t.spec.pool_of != NULL && !(fr->flags & FS_IPC_BAD) && !info.internal)
         fs_pool_member_message(at, at->channel.mode, fr->data, fr->len);
     if (info.internal && strcmp(info.cmd, "NODE_HANDLE") == 0) {
@@ -60,13 +72,34 @@ fs_channel_begin(struct app_task *at)
     fs_ipc_framer_fini(&ch->framer);
     ch->mode = at->t.spec.ipc_advanced ? FS_IPC_ADVANCED : FS_IPC_JSON;
     fs_ipc_framer_init(&ch->framer, ch->mode, at->t.spec.ipc_max_frame);
+    memset(&ch->arrived, 0, sizeof ch->arrived);
+    memset(&ch->pending, 0, sizeof ch->pending);
     ch->open = true;
+}
+
+void
+fs_channel_passed(struct app_task *at, const struct fs_passfd *fds)
+{
+    fs_passfd_merge(&at->channel.arrived, fds);
 }
 
 void
 fs_channel_input(struct app_task *at, const char *data, size_t len)
 {
-    fs_ipc_feed(&at->channel.framer, data, len, on_frame, at);
+    struct fs_channel *ch = &at->channel;
+    if (!fs_passfd_any(&ch->arrived) || len == 0) {
+        fs_ipc_feed(&ch->framer, data, len, on_frame, at);
+        return;
+    }
+    /* The kernel ends a read with the write that carried descriptors, and a
+     * sender writes them with the first bytes of their message (Node writes a
+     * NODE_HANDLE message whole). So they belong to the frame that holds the
+     * chunk's last byte: the one that ends with it, or else the one still
+     * being assembled, which takes them when it ends. */
+    fs_ipc_feed(&ch->framer, data, len - 1, on_frame, at);
+    fs_passfd_merge(&ch->pending, &ch->arrived);
+    memset(&ch->arrived, 0, sizeof ch->arrived);
+    fs_ipc_feed(&ch->framer, data + len - 1, 1, on_frame, at);
 }
 
 void
@@ -114,7 +147,8 @@ fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal
     ch->counts.msgs_out++;
     ch->counts.bytes_out += buf.len - hdr - tail;
     ch->counts.internal += internal;
-    deliver(at, FS_MSG_OUT, buf.data + hdr, buf.len - hdr - tail, buf.len - hdr - tail, 0, &info);
+    deliver(at, FS_MSG_OUT, buf.data + hdr, buf.len - hdr - tail, buf.len - hdr - tail, 0, &info,
+            NULL);
     fs_ipc_buf_fini(&buf);
     return 0;
 }

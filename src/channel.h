@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "model/ipc.h"
+#include "util/passfd.h"
 
 struct fs_channel_counts {
     unsigned long long msgs_in, msgs_out;   /* messages task→forkscope, forkscope→task */
@@ -23,6 +24,8 @@ struct fs_channel {
     bool open; /* this run has a channel that is not closed */
     enum fs_ipc_mode mode;
     struct fs_ipc_framer framer;
+    struct fs_passfd arrived; /* came with the chunk that fs_channel_input gets next */
+    struct fs_passfd pending; /* belong to the frame being assembled */
     struct fs_channel_counts counts; /* over every run of the task */
 };
 
@@ -32,6 +35,8 @@ struct app_task;
 void fs_channel_begin(struct app_task *at);
 /* Bytes that arrived on the channel / its end. */
 void fs_channel_input(struct app_task *at, const char *data, size_t len);
+/* Descriptors the task passed came with the next chunk of input. */
+void fs_channel_passed(struct app_task *at, const struct fs_passfd *fds);
 void fs_channel_eof(struct app_task *at);
 /* Sends the JSON text, checked and encoded for the channel's mode; internal
  * marks forkscope's own protocol answers. 0, or -1 with *err set. */

@@ -12,6 +12,7 @@
 
 #include "model/ipc.h"
 #include "model/task.h"
+#include "util/passfd.h"
 
 enum fs_msg_dir { FS_MSG_IN, FS_MSG_OUT }; /* task→forkscope, forkscope→task */
 
@@ -26,6 +27,8 @@ struct fs_msg {
     unsigned flags;   /* FS_IPC_TOO_LONG, FS_IPC_TRUNCATED, FS_IPC_LOST_SYNC: a bad frame */
     bool internal;    /* Node's own (cmd NODE_*) */
     const char *cmd;  /* its "cmd", "" when none was seen */
+    /* Descriptors the task passed with it (already closed), NULL when none. */
+    const struct fs_passfd *fds;
 };
 
 /* What became of a pool's job. */

@@ -65,6 +65,34 @@ START_TEST(test_forget_keeps_order)
 }
 END_TEST
 
+START_TEST(test_passed)
+{
+    struct fs_msglog log;
+    fs_msglog_init(&log, 2, 1 << 20);
+    fs_msglog_set_passed(&log, "tcp"); /* no entry yet: nothing to note */
+    ck_assert_uint_eq(log.bytes, 0);
+    fs_msglog_add(&log, 0, &a, true, true, false, 0, "{}", 2, 2);
+    ck_assert_ptr_null(fs_msglog_get(&log, 0)->passed);
+    fs_msglog_set_passed(&log, "tcp-server");
+    ck_assert_str_eq(fs_msglog_get(&log, 0)->passed, "tcp-server");
+    ck_assert_uint_eq(log.bytes, 2 + 11);
+    fs_msglog_set_passed(&log, "pipe x2"); /* replaced, not added up */
+    ck_assert_uint_eq(log.bytes, 2 + 8);
+    /* A new entry has none; evicting or forgetting gives the bytes back. */
+    fs_msglog_add(&log, 1, &b, true, false, false, 0, "[]", 2, 2);
+    ck_assert_ptr_null(fs_msglog_get(&log, 1)->passed);
+    fs_msglog_set_passed(&log, "unix");
+    fs_msglog_add(&log, 2, &a, true, false, false, 0, "1", 1, 1);
+    ck_assert_uint_eq(log.evicted, 1);
+    ck_assert_str_eq(fs_msglog_get(&log, 0)->passed, "unix");
+    ck_assert_uint_eq(log.bytes, 2 + 5 + 1);
+    fs_msglog_forget(&log, &b);
+    ck_assert_uint_eq(log.bytes, 1);
+    ck_assert_ptr_null(fs_msglog_get(&log, 0)->passed);
+    fs_msglog_fini(&log);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -73,6 +101,7 @@ make_suite(void)
     tcase_add_test(tc, test_order_and_count_bound);
     tcase_add_test(tc, test_byte_bound_and_cut);
     tcase_add_test(tc, test_forget_keeps_order);
+    tcase_add_test(tc, test_passed);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -351,12 +351,33 @@ fe_samples(void *fe)
     }
 }
 
-/* What a bad frame looked like: its first bytes, escaped where not UTF-8. */
-static json_t *
-frame_head(const struct fs_msg *m)
+/* Why a frame is bad: its framing, or what decoding it said. */
+static const char *
+bad_reason(const struct fs_msg *m, const char *err)
 {
-    bool escaped;
-    return json_bytes(m->data, m->len, &escaped);
+    if ((m->flags & FS_IPC_LOST_SYNC) && (m->flags & FS_IPC_TOO_LONG))
+        return "length over the limit without a serializer header: the stream is lost";
+    if (m->flags & FS_IPC_TOO_LONG)
+        return "frame longer than the limit";
+    if (m->flags & FS_IPC_TRUNCATED)
+        return "truncated frame";
+    if (m->flags & FS_IPC_LOST_SYNC)
+        return "bytes after a lost frame";
+    return err ? err : "undecodable";
+}
+
+/* The descriptors passed with a message: {"count":N,"kinds":[…],"cut":true}. */
+static json_t *
+passed_fds(const struct fs_passfd *p)
+{
+    json_t *o = json_object(), *kinds = json_array();
+    for (unsigned i = 0; i < p->n && i < FS_PASSFD_KEEP; i++)
+        json_array_append_new(kinds, json_string(fs_passfd_name(p->kind[i])));
+    json_object_set_new(o, "count", json_integer(p->n));
+    json_object_set_new(o, "kinds", kinds);
+    if (p->cut)
+        json_object_set_new(o, "cut", json_true());
+    return o;
 }
 
 static void
@@ -373,14 +394,20 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
         json_object_set_new(o, "msg", msg != NULL ? msg : json_null());
         if (m->internal)
             json_object_set_new(o, "internal", json_true());
+        if (m->fds != NULL)
+            json_object_set_new(o, "handles", passed_fds(m->fds));
         if (msg == NULL) {
-            const char *why = (m->flags & FS_IPC_TOO_LONG)    ? "frame longer than the limit"
-                              : (m->flags & FS_IPC_TRUNCATED) ? "truncated frame"
-                              : (m->flags & FS_IPC_LOST_SYNC) ? "bytes after a lost frame"
-                                                              : err;
+            /* Its first bytes, escaped like output lines where not UTF-8; a
+             * character cut by the end of the head is left out. */
+            size_t n = m->len < FS_IPC_HEAD ? m->len : FS_IPC_HEAD;
+            if (n < m->size)
+                n = fs_utf8_boundary(m->data, n);
+            bool escaped;
             json_object_set_new(o, "bad", json_true());
-            json_object_set_new(o, "error", json_string(why ? why : "undecodable"));
-            json_object_set_new(o, "head", frame_head(m));
+            json_object_set_new(o, "error", json_string(bad_reason(m, err)));
+            json_object_set_new(o, "head", json_bytes(m->data, n, &escaped));
+            if (escaped)
+                json_object_set_new(o, "escaped", json_true());
         }
         event_emit(hl, o);
     } else {
@@ -390,6 +417,13 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
                                         m->internal ? "  (internal)" : "")
                          : fs_xasprintf("%s bad frame of %zu bytes", m->dir == FS_MSG_IN ? "<-" : "->",
                                         m->size);
+        if (m->fds != NULL) {
+            char what[160];
+            char *with = fs_xasprintf("%s  (passed: %s)", line,
+                                      fs_passfd_describe(m->fds, what, sizeof what));
+            free(line);
+            line = with;
+        }
         text_line(hl, t, hl->out, '=', line, strlen(line));
         free(line);
         free(text);

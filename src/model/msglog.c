@@ -20,13 +20,23 @@ fs_msglog_init(struct fs_msglog *log, size_t max_entries, size_t max_bytes)
     log->ring = fs_xcalloc(log->cap, sizeof *log->ring);
 }
 
+/* Frees what an entry holds and takes it off the bytes kept. */
+static void
+entry_drop(struct fs_msglog *log, struct fs_msglog_entry *e)
+{
+    log->bytes -= e->kept + (e->passed ? strlen(e->passed) + 1 : 0);
+    free(e->data);
+    free(e->passed);
+    e->data = e->passed = NULL;
+}
+
 void
 fs_msglog_fini(struct fs_msglog *log)
 {
     if (log == NULL || log->ring == NULL)
         return;
     for (size_t i = 0; i < log->n; i++)
-        free(log->ring[(log->head + i) % log->cap].data);
+        entry_drop(log, &log->ring[(log->head + i) % log->cap]);
     free(log->ring);
     log->ring = NULL;
 }
@@ -34,10 +44,7 @@ fs_msglog_fini(struct fs_msglog *log)
 static void
 evict_oldest(struct fs_msglog *log)
 {
-    struct fs_msglog_entry *e = &log->ring[log->head];
-    log->bytes -= e->kept;
-    free(e->data);
-    e->data = NULL;
+    entry_drop(log, &log->ring[log->head]);
     log->head = (log->head + 1) % log->cap;
     log->n--;
     log->evicted++;
@@ -61,9 +68,23 @@ fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool i
     e->kept = kept;
     e->data = fs_xmalloc(kept ? kept : 1);
     memcpy(e->data, data, kept);
+    e->passed = NULL;
     log->bytes += kept;
     log->n++;
     log->total++;
+}
+
+void
+fs_msglog_set_passed(struct fs_msglog *log, const char *passed)
+{
+    if (log->n == 0)
+        return;
+    struct fs_msglog_entry *e = &log->ring[(log->head + log->n - 1) % log->cap];
+    if (e->passed != NULL)
+        log->bytes -= strlen(e->passed) + 1;
+    free(e->passed);
+    e->passed = fs_xstrdup(passed);
+    log->bytes += strlen(passed) + 1;
 }
 
 const struct fs_msglog_entry *
@@ -80,9 +101,7 @@ fs_msglog_forget(struct fs_msglog *log, const void *task)
     for (size_t r = 0; r < log->n; r++) {
         struct fs_msglog_entry *e = &log->ring[(log->head + r) % log->cap];
         if (e->task == task) {
-            log->bytes -= e->kept;
-            free(e->data);
-            e->data = NULL;
+            entry_drop(log, e);
             continue;
         }
         if (w != r)

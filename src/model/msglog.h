@@ -24,6 +24,7 @@ struct fs_msglog_entry {
     size_t size;        /* the payload's full size */
     size_t kept;        /* bytes of it in data */
     char *data;
+    char *passed;       /* what descriptors came with it ("tcp-server"), or NULL */
 };
 
 struct fs_msglog {
@@ -38,6 +39,9 @@ void fs_msglog_init(struct fs_msglog *log, size_t max_entries, size_t max_bytes)
 void fs_msglog_fini(struct fs_msglog *log);
 void fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool internal,
                    bool bad, int mode, const char *data, size_t len, size_t size);
+/* Notes what descriptors came with the newest entry (a description, copied and
+ * counted in the bytes kept). */
+void fs_msglog_set_passed(struct fs_msglog *log, const char *passed);
 /* Entry i, 0 the oldest; NULL past the end. Valid until the next add. */
 const struct fs_msglog_entry *fs_msglog_get(const struct fs_msglog *log, size_t i);
 /* Forgets every entry of a task (it was removed). */

@@ -25,29 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "rt/rt_int.h"
+#include "rt/proc_int.h"
 #include "util/xalloc.h"
 
 extern char **environ;
 
-struct fs_proc {
-    struct fs_rt *rt;
-    struct fs_proc *next; /* in rt->procs */
-    pid_t pid;
-    /* [0] stdout (for a pty, its master), [1] stderr (unused with a pty),
-     * [2] the IPC channel of a fork task. */
-    uv_pipe_t pipes[3];
-    unsigned nstreams;
-    bool pty;
-    bool pipe_open[3];    /* initialised and not yet closed */
-    bool pipe_eof[3];
-    unsigned closing;     /* close callbacks still to come */
-    bool reaped;
-    bool released;
-    unsigned busy;        /* inside a callback: the owner may release, not free */
-    struct fs_proc_cbs cbs;
-    void *arg;
-};
 
 /* What the child reports when it fails before exec. */
 struct child_error {
@@ -317,6 +299,9 @@ proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, 
         p->pipe_open[i] = true;
         uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
     }
+    p->chan_fd = -1;
+    if (channel)
+        fs_proc_chan_open(p, fds[CH_P]);
     return p;
 }
 
@@ -429,24 +414,37 @@ on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
     *buf = uv_buf_init(p->rt->read_buf, sizeof p->rt->read_buf);
 }
 
-static void maybe_free(struct fs_proc *p);
-
 static void
 pipe_closed(uv_handle_t *h)
 {
     struct fs_proc *p = h->data;
     p->closing--;
-    maybe_free(p);
+    fs_proc_maybe_free(p);
 }
 
-static void
-close_pipe(struct fs_proc *p, int i)
+void
+fs_proc_close_slot(struct fs_proc *p, int i)
 {
     if (!p->pipe_open[i])
         return;
     p->pipe_open[i] = false;
     p->closing++;
     uv_close((uv_handle_t *)&p->pipes[i], pipe_closed);
+    if (i == 2)
+        fs_proc_chan_close(p);
+}
+
+void
+fs_proc_slot_over(struct fs_proc *p, int i)
+{
+    p->pipe_eof[i] = true;
+    fs_proc_close_slot(p, i);
+    if (!p->released && p->cbs.eof) {
+        p->busy++;
+        p->cbs.eof(p->arg, (enum fs_stream)(i + 1));
+        p->busy--;
+    }
+    fs_proc_maybe_free(p);
 }
 
 static void
@@ -460,21 +458,13 @@ on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
             p->busy++;
             p->cbs.output(p->arg, stream, buf->base, (size_t)n);
             p->busy--;
-            maybe_free(p);
+            fs_proc_maybe_free(p);
         }
         return;
     }
-    if (n == 0)
-        return;
     /* EOF or a read error: either way this stream is over. */
-    p->pipe_eof[i] = true;
-    close_pipe(p, i);
-    if (!p->released && p->cbs.eof) {
-        p->busy++;
-        p->cbs.eof(p->arg, stream);
-        p->busy--;
-    }
-    maybe_free(p);
+    if (n < 0)
+        fs_proc_slot_over(p, i);
 }
 
 /* Reading runs unless standard output is over its mark. */
@@ -482,7 +472,7 @@ static void
 flow(struct fs_proc *p)
 {
     for (int i = 0; i < 3; i++) {
-        if (!p->pipe_open[i] || p->pipe_eof[i])
+        if (!p->pipe_open[i] || p->pipe_eof[i] || (i == 2 && fs_proc_chan_flow(p)))
             continue;
         if (p->rt->output_paused)
             uv_read_stop((uv_stream_t *)&p->pipes[i]);
@@ -522,11 +512,11 @@ fs_proc_reaped(struct fs_rt *rt, int pid, int status)
         p->cbs.exit(p->arg, code, sig);
         p->busy--;
     }
-    maybe_free(p);
+    fs_proc_maybe_free(p);
 }
 
-static void
-maybe_free(struct fs_proc *p)
+void
+fs_proc_maybe_free(struct fs_proc *p)
 {
     if (!p->released || !p->reaped || p->busy > 0 || p->closing > 0 || p->pipe_open[0] ||
         p->pipe_open[1] || p->pipe_open[2])
@@ -547,8 +537,8 @@ fs_proc_release(struct fs_proc *p)
     if (!p->reaped)
         kill(-p->pid, SIGKILL);
     for (int i = 0; i < 3; i++)
-        close_pipe(p, i);
-    maybe_free(p);
+        fs_proc_close_slot(p, i);
+    fs_proc_maybe_free(p);
 }
 
 void
@@ -569,8 +559,8 @@ fs_proc_reap_remaining(struct fs_rt *rt)
         }
         p->released = true;
         for (int i = 0; i < 3; i++)
-            close_pipe(p, i);
-        maybe_free(p);
+            fs_proc_close_slot(p, i);
+        fs_proc_maybe_free(p);
         p = next;
     }
 }
@@ -592,8 +582,8 @@ write_done(uv_write_t *req, int status)
 }
 
 /* Queues a copy of the bytes on stream slot i. */
-static int
-write_slot(struct fs_proc *p, int i, const char *data, size_t len)
+int
+fs_proc_write_slot(struct fs_proc *p, int i, const char *data, size_t len)
 {
     if (!p->pipe_open[i] || p->pipe_eof[i])
         return -EPIPE;
@@ -613,35 +603,7 @@ write_slot(struct fs_proc *p, int i, const char *data, size_t len)
 int
 fs_proc_write(struct fs_proc *p, const char *data, size_t len)
 {
-    return p->pty ? write_slot(p, 0, data, len) : -ENOTTY;
-}
-
-int
-fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len)
-{
-    return p->nstreams > (p->pty ? 1u : 2u) ? write_slot(p, 2, data, len) : -ENOTCONN;
-}
-
-size_t
-fs_proc_channel_queued(struct fs_proc *p)
-{
-    return p->pipe_open[2] ? uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[2]) : 0;
-}
-
-int
-fs_proc_channel_close(struct fs_proc *p)
-{
-    if (!p->pipe_open[2])
-        return -ENOTCONN;
-    p->pipe_eof[2] = true;
-    close_pipe(p, 2);
-    if (!p->released && p->cbs.eof) {
-        p->busy++;
-        p->cbs.eof(p->arg, FS_STREAM_CHANNEL);
-        p->busy--;
-    }
-    maybe_free(p);
-    return 0;
+    return p->pty ? fs_proc_write_slot(p, 0, data, len) : -ENOTTY;
 }
 
 int

@@ -12,6 +12,7 @@
 
 #include "model/task.h"
 #include "rt/rt.h"
+#include "util/passfd.h"
 
 struct fs_proc_opts {
     char *const *argv;       /* argv[0] is looked up in PATH unless it has a '/' */
@@ -24,8 +25,14 @@ struct fs_proc_opts {
     int rows, cols;          /* the pty's size */
 };
 
+/* Descriptors taken with one read of a channel; more are cut by the kernel. */
+#define FS_PROC_CHANNEL_FDS 16
+
 struct fs_proc_cbs {
     void (*output)(void *arg, enum fs_stream stream, const char *data, size_t len);
+    /* Descriptors the child passed on its channel (SCM_RIGHTS) came with the
+     * bytes that the next `output` call delivers; forkscope has closed them. */
+    void (*passed)(void *arg, const struct fs_passfd *fds);
     void (*eof)(void *arg, enum fs_stream stream);
     void (*exit)(void *arg, int code, int sig);
 };

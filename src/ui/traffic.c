@@ -15,6 +15,8 @@
 
 #include "model/ipc.h"
 #include "ui/ui_int.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
 
 /* Called at each sample: message rates from the counters. */
 void
@@ -86,16 +88,44 @@ shown(struct ui *ui, const struct fs_msglog_entry *e)
     return ui->traffic_all || (ui->sel < ui->ntasks && e->task == fs_app_task(ui->app, ui->sel));
 }
 
-/* The message as text: compact JSON (pretty when indent), or why it is not. */
+/* The first bytes of a message that cannot be shown as a value: invalid
+ * UTF-8 and control bytes written as \xNN, a character cut by the end of the
+ * bytes kept left out. */
+static char *
+head_text(const char *data, size_t len, size_t size)
+{
+    size_t n = len < FS_IPC_HEAD ? len : FS_IPC_HEAD;
+    if (n < size)
+        n = fs_utf8_boundary(data, n);
+    char *esc = fs_utf8_escape(data, n, &n);
+    char *out = fs_xmalloc(n * 4 + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)esc[i];
+        if (c < 0x20 || c == 0x7f)
+            o += sprintf(o, "\\x%02x", c);
+        else
+            *o++ = (char)c;
+    }
+    *o = '\0';
+    free(esc);
+    return out;
+}
+
+/* The message as text: compact JSON (pretty when indent), or why it is not
+ * and how it starts. */
 static char *
 message_text(const struct fs_msglog_entry *e, bool pretty)
 {
-    if (e->bad)
-        return strdup("(bad frame)");
     char *err = NULL;
-    json_t *v = e->kept < e->size ? NULL : fs_ipc_display(e->mode, e->data, e->kept, &err);
+    json_t *v = e->bad || e->kept < e->size ? NULL
+                                            : fs_ipc_display(e->mode, e->data, e->kept, &err);
     if (v == NULL) {
-        char *s = err ? strdup(err) : strdup("(too large to show whole)");
+        char *head = head_text(e->data, e->kept, e->size);
+        char *s = fs_xasprintf("(%s) %s", e->bad ? "bad frame"
+                                          : err ? err
+                                                : "too large to show whole",
+                               head);
+        free(head);
         free(err);
         return s;
     }
@@ -112,8 +142,9 @@ draw_entry(struct ui *ui, const struct fs_msglog_entry *e, int y, struct fs_rect
     for (size_t i = 0; i < ui->ntasks; i++)
         if (fs_app_task(ui->app, i) == e->task)
             name = fs_app_task(ui->app, i)->spec.name;
-    snprintf(line, sizeof line, " %9.3f %-12.12s %s %7zu  %s%s", e->t, name,
-             e->in ? "<-" : "->", e->size, e->internal ? "[node] " : "", text);
+    snprintf(line, sizeof line, " %9.3f %-12.12s %s %7zu  %s%s%s%s%s", e->t, name,
+             e->in ? "<-" : "->", e->size, e->internal ? "[node] " : "",
+             e->passed ? "[passed: " : "", e->passed ? e->passed : "", e->passed ? "] " : "", text);
     free(text);
     ui_put_el(ui, e->bad ? FS_EL_ERROR : e->internal ? FS_EL_STATE_IDLE : FS_EL_NORMAL, true);
     ui_put_text(y, area.x, area.w, line, false);
@@ -160,6 +191,12 @@ ui_traffic_draw(struct ui *ui, struct fs_rect area)
     if (newest != NULL) {
         char *text = message_text(newest, true);
         ui_put_el(ui, FS_EL_NORMAL, true);
+        if (newest->passed != NULL && y < area.y + area.h) {
+            char passed[200];
+            snprintf(passed, sizeof passed, "passed with it, closed by forkscope: %s",
+                     newest->passed);
+            ui_put_text(y++, area.x + 1, area.w - 1, passed, false);
+        }
         char *save = NULL;
         for (char *l = strtok_r(text, "\n", &save); l && y < area.y + area.h;
              l = strtok_r(NULL, "\n", &save))

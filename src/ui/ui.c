@@ -269,6 +269,10 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     bool bad = (m->flags & FS_IPC_BAD) != 0;
     fs_msglog_add(&ui->msglog, fs_rt_now(ui->rt), t, m->dir == FS_MSG_IN, m->internal, bad,
                   (int)m->mode, m->data, m->len, m->size);
+    if (m->fds != NULL) {
+        char what[160];
+        fs_msglog_set_passed(&ui->msglog, fs_passfd_describe(m->fds, what, sizeof what));
+    }
     /* A view scrolled back stays on the same messages. */
     if (ui->traffic_back > 0 && (ui->traffic_all || t == fs_app_task(ui->app, ui->sel)))
         ui->traffic_back++;

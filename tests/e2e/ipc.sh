@@ -3,7 +3,7 @@
 # forkscope as the parent, in json and advanced serialization. Skipped, with a
 # visible SKIP, when node is not installed.
 . "$FS_SRCDIR/tests/lib.sh"
-N=19
+N=21
 plan $N
 if ! command -v node >/dev/null; then
     for i in $(seq $N); do skip "node is not installed"; done
@@ -54,9 +54,27 @@ check "its exit is clean" grep -qF '"code":0' "$FS_TMP/out"
 timeout 20 "$FORKSCOPE" --headless --json "fork:$F/sendexit.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
 check "a message sent just before exit arrives" grep -qF '"msg":{"last":"words"}' "$FS_TMP/out"
 
-# A child that passes a socket handle keeps talking after forkscope's ACK.
-timeout 20 "$FORKSCOPE" --headless --json "fork:$F/handle.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
-check "NODE_HANDLE arrives, tagged internal" grep -qE '"internal":true' "$FS_TMP/out"
-check "forkscope answers NODE_HANDLE_ACK" grep -qF '"msg":{"cmd":"NODE_HANDLE_ACK"}' "$FS_TMP/out"
-check "the child's next message arrives after the ACK" grep -qF '"msg":{"after":"ack"}' "$FS_TMP/out"
+# A child that passes a socket handle keeps talking after forkscope's ACK; the
+# handle is logged with its kind, and forkscope keeps no descriptor of it.
+sockets() { for f in /proc/"$1"/fd/*; do readlink "$f"; done 2>/dev/null | grep '^socket:' | sort -u; }
+has() { grep -qF -- "$1" "$FS_TMP/out"; }
+fs_bg --headless --json --control --names h "fork:$F/handle.js"
+wait_evs 20 1 start h
+child=$(task_pid h)
+before=$(ls "/proc/$FPID/fd" | wc -l)
+ctl 'send h {"go":true}'
+wait_for 20 has '"msg":{"after":"ack"}'
+after=$(ls "/proc/$FPID/fd" | wc -l)
+shared=$(comm -12 <(sockets "$FPID") <(sockets "$child"))
+ctl 'send h {"bye":true}'
+ctl quit
+fs_wait 20
+check "NODE_HANDLE arrives, tagged internal, with its listening TCP socket" \
+    has '"msg":{"cmd":"NODE_HANDLE","type":"net.Server","msg":{"handle":"server"}},"internal":true,"handles":{"count":1,"kinds":["tcp-server"]}}'
+check "forkscope answers NODE_HANDLE_ACK" has '"msg":{"cmd":"NODE_HANDLE_ACK"}'
+check "the child's next message arrives after the ACK" has '"msg":{"after":"ack"}'
+check "forkscope holds as many descriptors as before the handle ($before, then $after)" \
+    test "$before" = "$after"
+check "forkscope shares no socket with the child (the passed one was closed)" \
+    test -n "$child" -a -z "$shared"
 finish

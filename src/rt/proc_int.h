@@ -1,0 +1,56 @@
+/*
+ * A task process's private state, shared by rt/proc.c (spawning, output pipes,
+ * exit) and rt/proc_chan.c (the IPC channel of a fork task).
+ */
+#ifndef FS_PROC_INT_H
+#define FS_PROC_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "rt/proc.h"
+#include "rt/rt_int.h"
+
+struct fs_proc {
+    struct fs_rt *rt;
+    struct fs_proc *next; /* in rt->procs */
+    pid_t pid;
+    /* [0] stdout (for a pty, its master), [1] stderr (unused with a pty),
+     * [2] the IPC channel of a fork task. */
+    uv_pipe_t pipes[3];
+    /* The channel is written through pipes[2] and read through this poll on a
+     * duplicate of its descriptor, with recvmsg, so that the descriptors a
+     * child passes arrive (read(2) lets the kernel drop them). */
+    uv_poll_t chan_poll;
+    int chan_fd; /* the duplicate; -1: pipes[2] reads (no descriptors) */
+    unsigned nstreams;
+    bool pty;
+    bool pipe_open[3]; /* initialised and not yet closed */
+    bool pipe_eof[3];
+    unsigned closing; /* close callbacks still to come */
+    bool reaped;
+    bool released;
+    unsigned busy; /* inside a callback: the owner may release, not free */
+    struct fs_proc_cbs cbs;
+    void *arg;
+};
+
+/* proc.c: closes stream slot i (for the channel, its reader too). */
+void fs_proc_close_slot(struct fs_proc *p, int i);
+/* proc.c: slot i reached EOF or failed: closes it and tells the owner. */
+void fs_proc_slot_over(struct fs_proc *p, int i);
+/* proc.c: frees p once it is released, reaped, closed and in no callback. */
+void fs_proc_maybe_free(struct fs_proc *p);
+/* proc.c: queues a copy of the bytes on slot i (see fs_proc_write). */
+int fs_proc_write_slot(struct fs_proc *p, int i, const char *data, size_t len);
+
+/* proc_chan.c: sets up reading the channel whose forkscope end is fd (already
+ * opened in pipes[2]). */
+void fs_proc_chan_open(struct fs_proc *p, int fd);
+/* proc_chan.c: starts or stops reading it as output_paused says; false when
+ * pipes[2] reads it instead. */
+bool fs_proc_chan_flow(struct fs_proc *p);
+/* proc_chan.c: closes the reader (part of closing slot 2). */
+void fs_proc_chan_close(struct fs_proc *p);
+
+#endif
