@@ -3,7 +3,8 @@
  * writer thread swaps it with its empty `drain` buffer and writes that out with
  * blocking write(2). Crossing the high-water mark pauses task output in the
  * runtime; the writer wakes the loop through a uv_async_t when the queue has
- * drained below half of it, and the loop resumes reading.
+ * drained below half of it, and the loop resumes reading (task output and the
+ * --control input, whose commands print events too).
  */
 #include "config.h"
 
@@ -117,6 +118,7 @@ on_wake(uv_async_t *h)
     if (rt->output_paused && pending <= q->high_water / 2) {
         rt->output_paused = false;
         fs_proc_flow_all(rt);
+        fs_rt_input_flow(rt);
     }
     if (fs_outq_broken(q) && !q->broken_told) {
         q->broken_told = true;
@@ -161,6 +163,7 @@ fs_outq_write(struct fs_outq *q, const char *data, size_t len)
     if (pending > q->high_water && !q->rt->output_paused) {
         q->rt->output_paused = true;
         fs_proc_flow_all(q->rt);
+        fs_rt_input_flow(q->rt);
     }
 }
 

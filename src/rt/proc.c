@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rt/chanq.h"
 #include "rt/rt_int.h"
 #include "util/xalloc.h"
 
@@ -47,6 +48,7 @@ struct fs_proc {
     unsigned busy;        /* inside a callback: the owner may release, not free */
     struct fs_proc_cbs cbs;
     void *arg;
+    struct fs_chanq chq; /* what is sent on the channel */
 };
 
 /* What the child reports when it fails before exec. */
@@ -317,6 +319,8 @@ proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, 
         p->pipe_open[i] = true;
         uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
     }
+    if (channel)
+        fs_chanq_init(&p->chq, rt, (uv_stream_t *)&p->pipes[2]);
     return p;
 }
 
@@ -445,6 +449,8 @@ close_pipe(struct fs_proc *p, int i)
     if (!p->pipe_open[i])
         return;
     p->pipe_open[i] = false;
+    if (i == 2)
+        fs_chanq_close(&p->chq);
     p->closing++;
     uv_close((uv_handle_t *)&p->pipes[i], pipe_closed);
 }
@@ -535,6 +541,7 @@ maybe_free(struct fs_proc *p)
     while (*pp != p)
         pp = &(*pp)->next;
     *pp = p->next;
+    fs_chanq_fini(&p->chq);
     free(p);
 }
 
@@ -617,15 +624,19 @@ fs_proc_write(struct fs_proc *p, const char *data, size_t len)
 }
 
 int
-fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len)
+fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len, enum fs_proc_send how)
 {
-    return p->nstreams > (p->pty ? 1u : 2u) ? write_slot(p, 2, data, len) : -ENOTCONN;
+    if (p->nstreams <= (p->pty ? 1u : 2u))
+        return -ENOTCONN;
+    if (!p->pipe_open[2] || p->pipe_eof[2])
+        return -EPIPE;
+    return fs_chanq_write(&p->chq, data, len, how);
 }
 
 size_t
 fs_proc_channel_queued(struct fs_proc *p)
 {
-    return p->pipe_open[2] ? uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[2]) : 0;
+    return fs_chanq_queued(&p->chq);
 }
 
 int
