@@ -508,6 +508,14 @@ fs_app_free(struct fs_app *app)
 }
 
 void
+fs_app_set_send_wait(struct fs_app *app, double timeout)
+{
+    app->send_timeout = timeout;
+    if (timeout > 0)
+        fs_rt_set_send_timeout(app->rt, timeout);
+}
+
+void
 fs_app_set_exit_when_settled(struct fs_app *app, bool on)
 {
     app->exit_when_settled = on;

@@ -32,6 +32,11 @@ void fs_app_free(struct fs_app *app);
 
 /* Ends the session by itself once every task has settled (headless). */
 void fs_app_set_exit_when_settled(struct fs_app *app, bool on);
+/* Sends from commands (--control) to a full channel wait instead of being
+ * refused: the runtime stops reading standard input until the task has read
+ * most of what waits. A task that reads nothing for `timeout` seconds gets its
+ * sends refused again. 0: refuse at once (the screen). */
+void fs_app_set_send_wait(struct fs_app *app, double timeout);
 /* Starts every task marked autostart. */
 void fs_app_start_all(struct fs_app *app);
 /* Carries out a command. Returns 0, or -1 with *err set (allocated) to a

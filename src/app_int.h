@@ -49,6 +49,7 @@ struct fs_app {
     size_t ntasks;
     bool exit_when_settled;
     int quitting; /* 0, 1 after the first quit, 2 after a forced one */
+    double send_timeout; /* > 0: sends to a full channel wait (fs_app_set_send_wait) */
     bool shut;
     /* /proc sampling: off while sampler is NULL. */
     struct fs_sampler *sampler;

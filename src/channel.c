@@ -60,8 +60,10 @@ on_frame(void *arg, const struct fs_ipc_frame *fr)
         /* The child holds back every later message until this answer. */
         static const char ack[] = "{\"cmd\":\"NODE_HANDLE_ACK\"}";
         char *err = NULL;
-        fs_channel_send(at, ack, sizeof ack - 1, true, &err);
-        free(err);
+        if (fs_channel_send(at, ack, sizeof ack - 1, true, &err) != 0) {
+            fs_app_error(at, err);
+            free(err);
+        }
     }
 }
 
@@ -109,6 +111,36 @@ fs_channel_eof(struct app_task *at)
         return;
     at->channel.open = false;
     fs_ipc_finish(&at->channel.framer, on_frame, at);
+    size_t unsent = at->proc != NULL ? fs_proc_channel_queued(at->proc) : 0;
+    if (unsent > 0) {
+        char *msg = fs_xasprintf("task '%s': its channel closed with %zu bytes that forkscope "
+                                 "had queued for it; those messages were not delivered",
+                                 at->t.spec.name, unsent);
+        fs_app_error(at, msg);
+        free(msg);
+    }
+}
+
+/* Why a send was refused. */
+static char *
+send_error(struct app_task *at, int r)
+{
+    const char *name = at->t.spec.name;
+    switch (r) {
+    case -EAGAIN:
+        return fs_xasprintf("task '%s': not sent: its channel is full (over 1 MiB waits for "
+                            "the task to read it)",
+                            name);
+    case -ETIMEDOUT:
+        return fs_xasprintf("task '%s': not sent: the task has read nothing of its channel "
+                            "for %g s and %zu bytes wait",
+                            name, at->app->send_timeout, fs_proc_channel_queued(at->proc));
+    case -ENOBUFS:
+        return fs_xasprintf("task '%s': not sent: %zu bytes wait on its channel already", name,
+                            fs_proc_channel_queued(at->proc));
+    default:
+        return fs_xasprintf("task '%s': not sent: %s", name, strerror(-r));
+    }
 }
 
 int
@@ -131,11 +163,12 @@ fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal
         *err = e;
         return -1;
     }
-    int r = fs_proc_channel_write(at->proc, buf.data, buf.len);
+    enum fs_proc_send how = internal                    ? FS_PROC_SEND_FORCE
+                            : at->app->send_timeout > 0 ? FS_PROC_SEND_WAIT
+                                                        : FS_PROC_SEND_REFUSE;
+    int r = fs_proc_channel_write(at->proc, buf.data, buf.len, how);
     if (r != 0) {
-        *err = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name,
-                            r == -EAGAIN ? "the task is not reading its channel (1 MiB waits)"
-                                         : strerror(-r));
+        *err = send_error(at, r);
         fs_ipc_buf_fini(&buf);
         return -1;
     }

@@ -46,7 +46,11 @@ static const char usage_text[] =
     "      --headless       no screen: print events on standard output\n"
     "      --json           with --headless: one JSON event per line\n"
     "      --control        with --headless: read commands on standard input\n"
-    "                       (start, stop, kill, restart, signal TASK SIG, quit)\n"
+    "                       (start, stop, kill, restart, signal TASK SIG,\n"
+    "                       send TASK JSON, disconnect TASK, quit)\n"
+    "      --send-timeout SECS  with --control: a send to a task that has read\n"
+    "                       nothing of its full channel for this long is refused\n"
+    "                       (default 10); until then, commands wait for it\n"
     "      --max-line SIZE  split output lines longer than this (default 64KiB)\n"
     "      --interval SECS  seconds between /proc samples (default 1)\n"
     "      --proc-root DIR  read process figures from DIR instead of /proc\n"
@@ -70,7 +74,8 @@ enum {
     OPT_MAX_LINE,
     OPT_THEME,
     OPT_INTERVAL,
-    OPT_PROC_ROOT
+    OPT_PROC_ROOT,
+    OPT_SEND_TIMEOUT
 };
 
 static const struct option long_options[] = {
@@ -84,6 +89,7 @@ static const struct option long_options[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+    {"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -216,6 +222,12 @@ parse_options(int argc, char **argv, struct cli *cli)
         case OPT_PROC_ROOT:
             cli->hl.proc_root = optarg;
             break;
+        case OPT_SEND_TIMEOUT:
+            if (fs_config_parse_duration(optarg, &cli->hl.send_timeout) != 0 ||
+                cli->hl.send_timeout < 0.1 || cli->hl.send_timeout > 3600)
+                return usage_error("--send-timeout: '%s' is not a duration from 0.1 s to 1 h",
+                                   optarg);
+            break;
         case 'h':
             fputs(usage_text, stdout);
             exit(0);
@@ -229,6 +241,10 @@ parse_options(int argc, char **argv, struct cli *cli)
     }
     if ((cli->hl.json || cli->hl.control) && !cli->headless)
         return usage_error("%s needs --headless", cli->hl.json ? "--json" : "--control");
+    if (cli->hl.send_timeout > 0 && !cli->hl.control)
+        return usage_error("--send-timeout needs --control");
+    if (cli->hl.send_timeout == 0)
+        cli->hl.send_timeout = FS_RT_SEND_TIMEOUT;
     return 0;
 }
 

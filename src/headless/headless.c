@@ -439,12 +439,22 @@ static const struct fs_fe_ops headless_ops = {
 
 /* ---- --control and quit signals -------------------------------------------------------------- */
 
+/* A bad or refused command; t is the task it named, when there is one. */
 static void
-control_error(struct hl *hl, const char *what)
+control_error(struct hl *hl, const struct fs_task *t, const char *what)
 {
     char *msg = fs_xasprintf("control line %lu: %s", hl->control_line, what);
-    fe_error(hl, NULL, msg);
+    fe_error(hl, t, msg);
     free(msg);
+}
+
+static const struct fs_task *
+named_task(struct hl *hl, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < fs_app_ntasks(hl->app); i++)
+        if (strcmp(fs_app_task(hl->app, i)->spec.name, name) == 0)
+            return fs_app_task(hl->app, i);
+    return NULL;
 }
 
 static void
@@ -457,7 +467,7 @@ on_control_line(void *arg, const char *line, size_t len, unsigned flags)
         if (!hl->control_discard) {
             hl->control_line++;
             hl->control_discard = true;
-            control_error(hl, "command line too long");
+            control_error(hl, NULL, "command line too long");
         }
         return;
     }
@@ -469,12 +479,12 @@ on_control_line(void *arg, const char *line, size_t len, unsigned flags)
     struct fs_control_cmd cmd;
     char *err = NULL;
     int r = fs_control_parse(line, len, &cmd, &err);
-    if (r == 0) {
-        fs_app_command(hl->app, &cmd, &err);
+    if (r == 0 && fs_app_command(hl->app, &cmd, &err) != 0)
+        control_error(hl, named_task(hl, cmd.task), err);
+    else if (err != NULL)
+        control_error(hl, NULL, err);
+    if (r == 0)
         fs_control_cmd_fini(&cmd);
-    }
-    if (err != NULL)
-        control_error(hl, err);
     free(err);
 }
 
@@ -538,6 +548,8 @@ fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
         err = NULL;
     }
     fs_rt_on_quit_signal(rt, on_quit_signal, &hl);
+    if (opts->control)
+        fs_app_set_send_wait(hl.app, opts->send_timeout);
     fs_app_start_all(hl.app);
     if (opts->control) {
         int r = fs_rt_read_stdin(rt, on_control_input, &hl);

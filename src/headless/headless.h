@@ -19,6 +19,7 @@ struct fs_headless_opts {
     bool control;      /* read commands on standard input */
     size_t max_line;   /* longest line before it is split */
     double interval;   /* seconds between /proc samples (JSON mode), 0: none */
+    double send_timeout; /* with control: how long a send waits on a stalled task */
     const char *proc_root; /* NULL: /proc */
 };
 

@@ -1,9 +1,14 @@
 /*
- * The standard-output queue (see outq.h). The loop appends to `fill`; the
- * writer thread swaps it with its empty `drain` buffer and writes that out with
- * blocking write(2). Crossing the high-water mark pauses task output in the
- * runtime; the writer wakes the loop through a uv_async_t when the queue has
- * drained below half of it, and the loop resumes reading.
+ * The standard-output queue (see outq.h). The loop appends to its own `stage`
+ * buffer without a lock, and hands it over to the shared `fill` buffer in
+ * batches: when it holds 64 KiB, and before the loop waits for events (a
+ * uv_prepare_t). The writer thread swaps `fill` with its empty `drain` buffer
+ * and writes that out with blocking write(2). Handing over event by event cost
+ * a lock, a futex wake-up and a write(2) for each line of a message flood.
+ * Crossing the high-water mark pauses task output in the runtime; the writer
+ * wakes the loop through a uv_async_t when the queue has drained below half of
+ * it, and the loop resumes reading (task output and the --control input,
+ * whose commands print events too).
  */
 #include "config.h"
 
@@ -24,20 +29,28 @@ struct buf {
     size_t len, cap;
 };
 
+/* The stage is handed over once it holds this much. */
+#define HANDOVER (64u << 10)
+
 struct fs_outq {
     struct fs_rt *rt;
     int fd;
     size_t high_water;
+    struct buf stage;   /* loop thread only */
+    size_t shared_seen; /* loop thread: fill + in_flight at the last handover */
+    bool broken_seen;   /* loop thread: broken at the last handover */
+    uv_prepare_t flush;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t cv;      /* the writer waits here for data or for closing */
-    struct buf fill;        /* guarded by mu */
-    size_t in_flight;       /* bytes the writer holds, guarded by mu */
-    bool closing;           /* guarded by mu */
-    bool broken;            /* guarded by mu */
-    bool broken_told;       /* loop thread only */
+    pthread_cond_t cv; /* the writer waits here for data or for closing */
+    struct buf fill;   /* guarded by mu */
+    size_t in_flight;  /* bytes the writer holds, guarded by mu */
+    bool closing;      /* guarded by mu */
+    bool broken;       /* guarded by mu */
+    bool broken_told;  /* loop thread only */
     uv_async_t wake;
     bool started;
+    bool flush_open;
 };
 
 static void
@@ -113,16 +126,61 @@ on_wake(uv_async_t *h)
 {
     struct fs_outq *q = h->data;
     struct fs_rt *rt = q->rt;
-    size_t pending = fs_outq_pending(q);
+    pthread_mutex_lock(&q->mu);
+    q->shared_seen = q->fill.len + q->in_flight;
+    pthread_mutex_unlock(&q->mu);
+    size_t pending = q->shared_seen + q->stage.len;
     if (rt->output_paused && pending <= q->high_water / 2) {
         rt->output_paused = false;
         fs_proc_flow_all(rt);
+        fs_rt_input_flow(rt);
     }
     if (fs_outq_broken(q) && !q->broken_told) {
         q->broken_told = true;
         if (rt->quit_cb)
             rt->quit_cb(rt->quit_arg, SIGPIPE);
     }
+}
+
+static void
+pause_if_over(struct fs_outq *q)
+{
+    if (q->stage.len + q->shared_seen > q->high_water && !q->rt->output_paused) {
+        q->rt->output_paused = true;
+        fs_proc_flow_all(q->rt);
+        fs_rt_input_flow(q->rt);
+    }
+}
+
+/* The stage goes to the writer. */
+static void
+handover(struct fs_outq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    if (!q->broken) {
+        if (q->fill.len == 0) {
+            struct buf t = q->fill;
+            q->fill = q->stage;
+            q->stage = t;
+        } else {
+            buf_append(&q->fill, q->stage.data, q->stage.len);
+        }
+        pthread_cond_signal(&q->cv);
+    }
+    q->stage.len = 0;
+    q->shared_seen = q->fill.len + q->in_flight;
+    q->broken_seen = q->broken;
+    pthread_mutex_unlock(&q->mu);
+    pause_if_over(q);
+}
+
+/* Before the loop waits: nothing stays staged while nothing happens. */
+static void
+on_flush(uv_prepare_t *h)
+{
+    struct fs_outq *q = h->data;
+    if (q->stage.len > 0)
+        handover(q);
 }
 
 struct fs_outq *
@@ -138,6 +196,13 @@ fs_outq_new(struct fs_rt *rt, int fd, size_t high_water)
     q->wake.data = q;
     uv_unref((uv_handle_t *)&q->wake);
     q->started = pthread_create(&q->thread, NULL, writer, q) == 0;
+    if (q->started) {
+        uv_prepare_init(&rt->loop, &q->flush);
+        q->flush.data = q;
+        uv_prepare_start(&q->flush, on_flush);
+        uv_unref((uv_handle_t *)&q->flush);
+        q->flush_open = true;
+    }
     return q;
 }
 
@@ -147,21 +212,18 @@ fs_outq_write(struct fs_outq *q, const char *data, size_t len)
     if (len == 0)
         return;
     if (!q->started) {
-        /* No writer thread could be made: write in place. */
+        /* No writer thread could be made, or it is gone: write in place. */
         if (!q->broken && !write_all(q->fd, data, len))
             q->broken = true;
         return;
     }
-    pthread_mutex_lock(&q->mu);
-    if (!q->broken)
-        buf_append(&q->fill, data, len);
-    size_t pending = q->fill.len + q->in_flight;
-    pthread_cond_signal(&q->cv);
-    pthread_mutex_unlock(&q->mu);
-    if (pending > q->high_water && !q->rt->output_paused) {
-        q->rt->output_paused = true;
-        fs_proc_flow_all(q->rt);
-    }
+    if (q->broken_seen)
+        return;
+    buf_append(&q->stage, data, len);
+    if (q->stage.len >= HANDOVER)
+        handover(q);
+    else
+        pause_if_over(q);
 }
 
 size_t
@@ -170,7 +232,7 @@ fs_outq_pending(struct fs_outq *q)
     pthread_mutex_lock(&q->mu);
     size_t n = q->fill.len + q->in_flight;
     pthread_mutex_unlock(&q->mu);
-    return n;
+    return n + q->stage.len;
 }
 
 bool
@@ -188,6 +250,8 @@ fs_outq_close(struct fs_outq *q)
     if (q == NULL)
         return;
     if (q->started) {
+        if (q->stage.len > 0)
+            handover(q);
         pthread_mutex_lock(&q->mu);
         q->closing = true;
         pthread_cond_signal(&q->cv);
@@ -196,6 +260,9 @@ fs_outq_close(struct fs_outq *q)
         q->started = false;
     }
     uv_close((uv_handle_t *)&q->wake, NULL);
+    if (q->flush_open)
+        uv_close((uv_handle_t *)&q->flush, NULL);
+    q->flush_open = false;
 }
 
 void
@@ -206,5 +273,6 @@ fs_outq_free(struct fs_outq *q)
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
     free(q->fill.data);
+    free(q->stage.data);
     free(q);
 }

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rt/chanq.h"
 #include "rt/proc_int.h"
 #include "util/xalloc.h"
 
@@ -300,8 +301,10 @@ proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, 
         uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
     }
     p->chan_fd = -1;
-    if (channel)
+    if (channel) {
         fs_proc_chan_open(p, fds[CH_P]);
+        fs_chanq_init(&p->chq, rt, (uv_stream_t *)&p->pipes[2]);
+    }
     return p;
 }
 
@@ -428,6 +431,8 @@ fs_proc_close_slot(struct fs_proc *p, int i)
     if (!p->pipe_open[i])
         return;
     p->pipe_open[i] = false;
+    if (i == 2)
+        fs_chanq_close(&p->chq);
     p->closing++;
     uv_close((uv_handle_t *)&p->pipes[i], pipe_closed);
     if (i == 2)
@@ -525,6 +530,7 @@ fs_proc_maybe_free(struct fs_proc *p)
     while (*pp != p)
         pp = &(*pp)->next;
     *pp = p->next;
+    fs_chanq_fini(&p->chq);
     free(p);
 }
 

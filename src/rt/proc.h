@@ -54,10 +54,20 @@ int fs_proc_signal(struct fs_proc *p, int sig);
  * -EAGAIN when more than 1 MiB is still waiting to be written, -ENOTTY when the
  * task has no pty, -EPIPE after its end. The bytes are copied. */
 int fs_proc_write(struct fs_proc *p, const char *data, size_t len);
-/* Writes to a fork task's channel (bytes copied): 0, -EAGAIN when more than
- * 1 MiB waits, -ENOTCONN without a channel, -EPIPE after it closed. */
-int fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len);
-/* Bytes queued on the channel and not yet taken by the child. */
+/* What a send does when the channel is full: more than 1 MiB waits for the
+ * task to read it. */
+enum fs_proc_send {
+    FS_PROC_SEND_REFUSE, /* -EAGAIN (keys and the prompt on screen) */
+    FS_PROC_SEND_WAIT,   /* queued: standard input (--control) is not read until
+                            the task has read it down to half; -ETIMEDOUT while
+                            the task has read nothing for the send timeout */
+    FS_PROC_SEND_FORCE,  /* always queued (forkscope's own protocol answers) */
+};
+/* Writes to a fork task's channel (bytes copied): 0, or a negative errno as
+ * above, -ENOTCONN without a channel, -EPIPE after it closed. */
+int fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len, enum fs_proc_send how);
+/* Bytes queued on the channel and not yet taken by the child; once the channel
+ * is closed, the bytes that were never delivered. */
 size_t fs_proc_channel_queued(struct fs_proc *p);
 /* Closes forkscope's end of the channel (disconnect); reported as its EOF. */
 int fs_proc_channel_close(struct fs_proc *p);

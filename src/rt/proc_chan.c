@@ -155,15 +155,19 @@ on_channel(uv_poll_t *h, int status, int events)
 }
 
 int
-fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len)
+fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len, enum fs_proc_send how)
 {
-    return p->nstreams > (p->pty ? 1u : 2u) ? fs_proc_write_slot(p, 2, data, len) : -ENOTCONN;
+    if (p->nstreams <= (p->pty ? 1u : 2u))
+        return -ENOTCONN;
+    if (!p->pipe_open[2] || p->pipe_eof[2])
+        return -EPIPE;
+    return fs_chanq_write(&p->chq, data, len, how);
 }
 
 size_t
 fs_proc_channel_queued(struct fs_proc *p)
 {
-    return p->pipe_open[2] ? uv_stream_get_write_queue_size((uv_stream_t *)&p->pipes[2]) : 0;
+    return fs_chanq_queued(&p->chq);
 }
 
 int

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "rt/chanq.h"
 #include "rt/proc.h"
 #include "rt/rt_int.h"
 
@@ -33,6 +34,7 @@ struct fs_proc {
     unsigned busy; /* inside a callback: the owner may release, not free */
     struct fs_proc_cbs cbs;
     void *arg;
+    struct fs_chanq chq; /* what is sent on the channel */
 };
 
 /* proc.c: closes stream slot i (for the channel, its reader too). */

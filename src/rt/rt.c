@@ -88,6 +88,7 @@ fs_rt_new(char **err)
     }
     rt->loop.data = rt;
     rt->t0 = uv_hrtime();
+    rt->send_timeout = FS_RT_SEND_TIMEOUT;
     signal_start(rt, &rt->sig_int, on_quit_signal, SIGINT);
     signal_start(rt, &rt->sig_term, on_quit_signal, SIGTERM);
     signal_start(rt, &rt->sig_hup, on_quit_signal, SIGHUP);
@@ -153,6 +154,7 @@ in_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
     } else if (n < 0) {
         uv_read_stop(s);
         rt->in_reading = false;
+        rt->in_eof = true;
         rt->in_cb(rt->in_arg, NULL, 0);
     }
 }
@@ -165,16 +167,17 @@ in_file_read(uv_fs_t *req)
     struct fs_rt *rt = req->data;
     ssize_t n = req->result;
     uv_fs_req_cleanup(req);
-    if (n > 0 && !rt->shut) {
-        rt->in_cb(rt->in_arg, rt->in_buf, (size_t)n);
-        if (!rt->shut) {
-            in_file_next(rt);
-            return;
-        }
-    }
     rt->in_reading = false;
-    if (!rt->shut)
-        rt->in_cb(rt->in_arg, NULL, 0);
+    if (rt->shut)
+        return;
+    if (n > 0) {
+        rt->in_cb(rt->in_arg, rt->in_buf, (size_t)n);
+        if (!rt->shut && !rt->in_held)
+            in_file_next(rt);
+        return;
+    }
+    rt->in_eof = true;
+    rt->in_cb(rt->in_arg, NULL, 0);
 }
 
 static void
@@ -183,6 +186,31 @@ in_file_next(struct fs_rt *rt)
     uv_buf_t b = uv_buf_init(rt->in_buf, sizeof rt->in_buf);
     rt->in_req.data = rt;
     rt->in_reading = uv_fs_read(&rt->loop, &rt->in_req, STDIN_FILENO, &b, 1, -1, in_file_read) == 0;
+}
+
+void
+fs_rt_input_flow(struct fs_rt *rt)
+{
+    bool hold = rt->waiting > 0 || rt->output_paused;
+    if (hold == rt->in_held)
+        return;
+    rt->in_held = hold;
+    if (rt->in_eof || rt->shut)
+        return;
+    if (rt->in_kind == FS_INPUT_STREAM) {
+        if (hold)
+            uv_read_stop((uv_stream_t *)&rt->in.pipe);
+        else
+            rt->in_reading = uv_read_start((uv_stream_t *)&rt->in.pipe, in_alloc, in_read) == 0;
+    } else if (rt->in_kind == FS_INPUT_FILE && !hold && !rt->in_reading) {
+        in_file_next(rt);
+    }
+}
+
+void
+fs_rt_set_send_timeout(struct fs_rt *rt, double seconds)
+{
+    rt->send_timeout = seconds;
 }
 
 int
@@ -202,7 +230,8 @@ fs_rt_read_stdin(struct fs_rt *rt, fs_rt_input_cb cb, void *arg)
             uv_close((uv_handle_t *)&rt->in.pipe, NULL);
     } else if (type == UV_FILE) {
         rt->in_kind = FS_INPUT_FILE;
-        in_file_next(rt);
+        if (!rt->in_held)
+            in_file_next(rt);
         return 0;
     } else {
         return UV_EINVAL;
@@ -211,6 +240,8 @@ fs_rt_read_stdin(struct fs_rt *rt, fs_rt_input_cb cb, void *arg)
         return r;
     rt->in_kind = FS_INPUT_STREAM;
     rt->in.pipe.data = rt;
+    if (rt->in_held)
+        return 0;
     r = uv_read_start((uv_stream_t *)&rt->in.pipe, in_alloc, in_read);
     rt->in_reading = r == 0;
     return r;
@@ -400,6 +431,8 @@ fs_rt_shutdown(struct fs_rt *rt)
     for (int i = 0; i < rt->nextra_sig; i++)
         uv_close((uv_handle_t *)&rt->extra_sig[i].h, NULL);
     rt->nextra_sig = 0;
+    fs_timer_free(rt->stall_timer);
+    rt->stall_timer = NULL;
     fs_outq_close(rt->out);
     fs_outq_close(rt->err);
 }

@@ -45,8 +45,16 @@ double fs_rt_now(struct fs_rt *rt);
  * SIGPIPE. */
 void fs_rt_on_quit_signal(struct fs_rt *rt, fs_rt_signal_cb cb, void *arg);
 
-/* Reads standard input and passes each chunk to cb. */
+/* Reads standard input and passes each chunk to cb. Reading pauses while a
+ * task's channel is full (more than 1 MiB waits for the task to read it) until
+ * the task has read it down to half, so commands that send to a slow task wait
+ * for it instead of being refused; and while standard output is paused. */
 int fs_rt_read_stdin(struct fs_rt *rt, fs_rt_input_cb cb, void *arg);
+/* A full channel whose task takes nothing for this long stops holding back
+ * standard input, and sends that wait (FS_PROC_SEND_WAIT) are refused until it
+ * reads again. */
+#define FS_RT_SEND_TIMEOUT 10.0
+void fs_rt_set_send_timeout(struct fs_rt *rt, double seconds);
 
 /* The queues in front of standard output and standard error (see outq.h). */
 struct fs_outq *fs_rt_stdout(struct fs_rt *rt);

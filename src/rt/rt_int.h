@@ -27,9 +27,11 @@ struct fs_rt {
     } in;
     uv_fs_t in_req;
     bool in_reading;
+    bool in_eof;
+    bool in_held; /* not read while a channel is full (chanq.c) or output paused */
     fs_rt_input_cb in_cb;
     void *in_arg;
-    char in_buf[4096];
+    char in_buf[65536];
 
     /* The screen's key input and extra signals. */
     uv_poll_t keys;
@@ -48,6 +50,12 @@ struct fs_rt {
     struct fs_watchdog wd;
     struct fs_proc *procs;   /* every process object not yet freed */
     bool output_paused;      /* standard output is over its high-water mark */
+    /* Channels over their high-water mark (chanq.c), and how many of them
+     * still hold back standard input: those whose task has not stalled. */
+    struct fs_chanq *full;
+    unsigned waiting;
+    struct fs_timer *stall_timer;
+    double send_timeout;
     int *lingering;          /* groups whose leader exited while members remained */
     size_t nlingering;
     bool shut;
@@ -60,6 +68,9 @@ void fs_proc_reaped(struct fs_rt *rt, int pid, int status);
 void fs_proc_flow_all(struct fs_rt *rt);
 /* proc.c: at the very end, kills and reaps whatever process objects remain. */
 void fs_proc_reap_remaining(struct fs_rt *rt);
+/* rt.c: stop or resume reading standard input after `waiting` or
+ * `output_paused` changed. */
+void fs_rt_input_flow(struct fs_rt *rt);
 /* rt.c: remember a group that outlived its leader. */
 void fs_rt_add_lingering(struct fs_rt *rt, int pgid);
 

@@ -5,7 +5,7 @@
 # goes on; the session ends on quit, or at the end of input once tasks are done.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 47
+plan 51
 
 has_out() { evs output "$1" | grep -qF "\"data\":\"$2\""; }
 # out_ge TASK DATA N: TASK printed the line DATA at least N times.
@@ -357,6 +357,39 @@ check "the command reached forkscope (error event for line 1)" \
     sh -c "grep -q '\"msg\":\"control line 1: .*frobnicate' '$FS_TMP/out'"
 ctl_close
 fs_wait 10
+
+# ---- a task that never reads its channel ------------------------------------------------------
+# Sends wait while its channel is full; once it has read nothing for the send
+# timeout, they are refused, each with an error event naming the task, and the
+# commands after them are carried out. Nothing is lost silently.
+L=60000
+fs_bg --headless --json --control --send-timeout 0.5 --names deaf 'fork:sleep 100'
+wait_evs 10 1 start deaf
+_fs_groups="$_fs_groups $(task_pid deaf)"
+(awk -v n="$L" 'BEGIN { for (i = 0; i < n; i++) printf "send deaf {\"i\":%d,\"pad\":\"0123456789abcdef\"}\n", i }'
+    echo marker) | (trap '' PIPE; cat >&7) 2>/dev/null &
+GEN=$!
+wait_for 30 sh -c "grep -q '\"msg\":\"control line $((L + 1)): .*marker' '$FS_TMP/out'"
+sent=$(grep -c '"dir":"out"' "$FS_TMP/out")
+refused=$(evs error deaf | grep -c 'not sent: the task has read nothing of its channel for 0.5 s')
+if [ "$sent" -gt 0 ] && [ "$refused" -gt 0 ] && [ $((sent + refused)) -eq "$L" ]; then
+    ok "never-reading task: $sent sends queued, $refused refused, none lost"
+else
+    not_ok "never-reading task: $sent sent + $refused refused != $L"; evs error | head -n 3 | cut -c1-200
+fi
+check "the refusals are error events with the task's name" \
+    test "$(evs error | grep -c '"task":"deaf"')" -eq "$refused"
+check "the command after them ran (the marker line's error arrived)" \
+    sh -c "grep -q '\"msg\":\"control line $((L + 1)): .*marker' '$FS_TMP/out'"
+kill "$GEN" 2>/dev/null
+wait "$GEN" 2>/dev/null
+ctl 'quit'
+fs_wait 10
+if evs error deaf | grep -q "its channel closed with [0-9]* bytes that forkscope had queued"; then
+    ok "at its end, the bytes the task never read are reported"
+else
+    not_ok "no report of the unread bytes"; evs error deaf | tail -n 2 | cut -c1-200
+fi
 
 # ---- text mode --------------------------------------------------------------------------------
 fs_bg --headless --control 'echo text'

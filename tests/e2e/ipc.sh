@@ -3,7 +3,7 @@
 # forkscope as the parent, in json and advanced serialization. Skipped, with a
 # visible SKIP, when node is not installed.
 . "$FS_SRCDIR/tests/lib.sh"
-N=21
+N=25
 plan $N
 if ! command -v node >/dev/null; then
     for i in $(seq $N); do skip "node is not installed"; done
@@ -77,4 +77,36 @@ check "forkscope holds as many descriptors as before the handle ($before, then $
     test "$before" = "$after"
 check "forkscope shares no socket with the child (the passed one was closed)" \
     test -n "$child" -a -z "$shared"
+
+# A flood of sends through --control to a child that reads slowly: forkscope
+# stops reading its input while the channel is full, so every message arrives,
+# in order, and forkscope's memory stays flat although 100 MB go through.
+# (A small ASan quarantine, so that a sanitizer build measures live memory.)
+M=200000
+ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=4" fs_bg --headless --json --control --interval 60 \
+    --names slow "fork:$F/slowread.js $M"
+(awk -v n="$M" 'BEGIN { pad = sprintf("%0480d", 0)
+    for (i = 0; i < n; i++) printf "send slow {\"i\":%d,\"pad\":\"%s\"}\n", i, pad }' >&7) 2>/dev/null &
+GEN=$!
+summary() { grep -qF '"msg":{"got":' "$FS_TMP/out"; }
+wait_for 120 summary
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$FPID/status" 2>/dev/null)
+kill "$GEN" 2>/dev/null
+wait "$GEN" 2>/dev/null
+ctl_close
+fs_wait 30
+if grep -qF "\"msg\":{\"got\":$M,\"inorder\":true}" "$FS_TMP/out"; then
+    ok "$M sends through --control to a slow reader: all arrive, in order"
+else
+    not_ok "slow reader: $(grep -F '"got":' "$FS_TMP/out" | cut -c1-200)"; show "$FS_TMP/err"
+fi
+nout=$(grep -c '"dir":"out"' "$FS_TMP/out")
+check "every one of them is logged as an out message ($nout)" test "$nout" -eq "$M"
+check "no command was refused (no error event)" test "$(nevs error)" -eq 0
+diag "forkscope's peak RSS: ${hwm:-?} KiB for $((M * 512 / 1000000)) MB sent"
+if [ -n "$hwm" ] && [ "$hwm" -lt 65536 ]; then
+    ok "forkscope's memory stays bounded: peak RSS ${hwm} KiB < 64 MiB"
+else
+    not_ok "forkscope's peak RSS ${hwm:-?} KiB"
+fi
 finish
