@@ -47,6 +47,7 @@ struct fs_outq {
     size_t in_flight;  /* bytes the writer holds, guarded by mu */
     bool closing;      /* guarded by mu */
     bool broken;       /* guarded by mu */
+    bool wake_loop;    /* guarded by mu: the loop is paused, waiting for progress */
     bool broken_told;  /* loop thread only */
     uv_async_t wake;
     bool started;
@@ -112,8 +113,11 @@ writer(void *arg)
 
         pthread_mutex_lock(&q->mu);
         q->in_flight = 0;
+        /* The loop hears of progress only when it waits for it: a wake-up
+         * per batch would cost it an extra turn each time. */
+        if (q->wake_loop || broken != q->broken)
+            uv_async_send(&q->wake);
         q->broken = broken;
-        uv_async_send(&q->wake);
     }
     pthread_mutex_unlock(&q->mu);
     free(drain.data);
@@ -128,9 +132,12 @@ on_wake(uv_async_t *h)
     struct fs_rt *rt = q->rt;
     pthread_mutex_lock(&q->mu);
     q->shared_seen = q->fill.len + q->in_flight;
-    pthread_mutex_unlock(&q->mu);
     size_t pending = q->shared_seen + q->stage.len;
-    if (rt->output_paused && pending <= q->high_water / 2) {
+    bool resume = rt->output_paused && pending <= q->high_water / 2;
+    if (resume)
+        q->wake_loop = false;
+    pthread_mutex_unlock(&q->mu);
+    if (resume) {
         rt->output_paused = false;
         fs_proc_flow_all(rt);
         fs_rt_input_flow(rt);
@@ -145,7 +152,14 @@ on_wake(uv_async_t *h)
 static void
 pause_if_over(struct fs_outq *q)
 {
-    if (q->stage.len + q->shared_seen > q->high_water && !q->rt->output_paused) {
+    if (q->stage.len + q->shared_seen <= q->high_water || q->rt->output_paused)
+        return;
+    pthread_mutex_lock(&q->mu);
+    q->shared_seen = q->fill.len + q->in_flight;
+    bool over = q->stage.len + q->shared_seen > q->high_water;
+    q->wake_loop = over;
+    pthread_mutex_unlock(&q->mu);
+    if (over) {
         q->rt->output_paused = true;
         fs_proc_flow_all(q->rt);
         fs_rt_input_flow(q->rt);
