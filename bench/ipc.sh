@@ -32,10 +32,12 @@ tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
 echo "== $N messages parent -> Node child"
 node "$here/ipc-parent.js" recv "$N" "$tmp/node-recv"
 echo "node's fork() parent:  $(rate "$N" "$(cat "$tmp/node-recv")")"
-# forkscope's side is not measured yet: --control refuses a send while more
-# than 1 MiB waits on the channel, instead of pausing its own input, so a
-# flood of sends through --control loses messages and the child never sees N.
-echo "forkscope (--control): not measured (sends beyond a 1 MiB queue are refused, not paused)"
+# forkscope's side: N `send` lines on --control; a full channel pauses the
+# reading of the input (doc/protocol.md), so every message arrives.
+awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send c {\"i\":%d}\n", i }' |
+    "$FORKSCOPE" --headless --control --interval 60 --names c \
+        "fork:node $here/ipc-flood.js recv $N $tmp/fs-recv" >/dev/null
+[ -s "$tmp/fs-recv" ] && echo "forkscope (--control):  $(rate "$N" "$(cat "$tmp/fs-recv")")"
 
 M=10000000
 echo "== $M small messages from a C child"
