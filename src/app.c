@@ -380,6 +380,14 @@ fs_app_act(struct app_task *at, enum fs_task_action a)
     act(at, a);
 }
 
+int
+fs_app_send(struct app_task *at, const char *json, size_t len, char **err)
+{
+    if (at->worker != NULL)
+        return fs_app_worker_send(at, json, len, err);
+    return fs_channel_send(at, json, len, false, err);
+}
+
 void
 fs_app_error(struct app_task *at, const char *msg)
 {
@@ -615,9 +623,7 @@ fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **err)
     case FS_CONTROL_SIGNAL:
         return signal_task(at, cmd->sig, err);
     case FS_CONTROL_SEND:
-        if (at->worker != NULL)
-            return fs_app_worker_send(at, cmd->json, strlen(cmd->json), err);
-        return fs_channel_send(at, cmd->json, strlen(cmd->json), false, err);
+        return fs_app_send(at, cmd->json, strlen(cmd->json), err);
     case FS_CONTROL_DISCONNECT:
         return fs_channel_disconnect(at, err);
     case FS_CONTROL_QUIT:

@@ -61,6 +61,9 @@ struct fs_app {
 /* app.c: carries out a state-machine action for a task. */
 void fs_app_act(struct app_task *at, enum fs_task_action a);
 void fs_app_error(struct app_task *at, const char *msg);
+/* Sends JSON text to a worker's port or a fork task's channel. 0, or -1 with
+ * *err set. */
+int fs_app_send(struct app_task *at, const char *json, size_t len, char **err);
 
 /* app_worker.c. spawn: 0 started in a thread, 1 the module is unsafe and must
  * run in a host process (the caller spawns `forkscope worker-host`), -1 with

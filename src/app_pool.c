@@ -88,7 +88,7 @@ report(struct app_task *pool, struct app_task *m, enum fs_job_event ev, double e
 
 /* Sends the member its job as a message. */
 static void
-send_job(struct app_task *pool, struct app_task *m)
+send_job(struct app_task *m)
 {
     json_t *msg = json_pack("{s:I}", "job", (json_int_t)m->job);
     const char *arg = fs_pool_job_arg(m);
@@ -98,15 +98,13 @@ send_job(struct app_task *pool, struct app_task *m)
     char *text = json_dumps(msg, JSON_COMPACT);
     json_decref(msg);
     char *err = NULL;
-    int r = m->worker != NULL ? fs_app_worker_send(m, text, strlen(text), &err)
-                              : fs_channel_send(m, text, strlen(text), false, &err);
+    int r = fs_app_send(m, text, strlen(text), &err);
     free(text);
     if (r != 0) {
         /* The member cannot take it (its channel closed): it fails when it ends. */
         fs_app_error(m, err);
         free(err);
     }
-    (void)pool;
 }
 
 /* Takes the next job for member m and starts it there. */
@@ -120,7 +118,7 @@ give(struct app_task *pool, struct app_task *m)
     p->c.running++;
     report(pool, m, FS_JOB_START, 0, NULL);
     if (persistent(m) && fs_task_is_live(&m->t))
-        send_job(pool, m);
+        send_job(m);
     else
         fs_app_act(m, fs_task_start(&m->t, now_of(m))); /* sent once spawned */
 }
@@ -244,7 +242,7 @@ fs_pool_member_spawned(struct app_task *m)
 {
     struct app_task *pool = pool_of(m);
     if (pool != NULL && pool->pool != NULL && m->job != 0 && persistent(m))
-        send_job(pool, m);
+        send_job(m);
 }
 
 void

@@ -70,12 +70,18 @@ hl_task(struct hl *hl, const struct fs_task *t)
 
 /* ---- JSON events -------------------------------------------------------------------- */
 
+/* Seconds, rounded to the millisecond. */
+static double
+round_ms(double s)
+{
+    return (double)(long long)(s * 1000.0 + 0.5) / 1000.0;
+}
+
 /* Seconds since the start, to the millisecond. */
 static double
 event_time(struct hl *hl)
 {
-    double now = fs_rt_now(hl->rt);
-    return (double)(long long)(now * 1000.0 + 0.5) / 1000.0;
+    return round_ms(fs_rt_now(hl->rt));
 }
 
 static json_t *
@@ -117,11 +123,10 @@ json_bytes(const char *data, size_t len, bool *escaped)
     return j;
 }
 
-/* Seconds, to the millisecond. */
 static json_t *
 json_seconds(double s)
 {
-    return json_real((double)(long long)(s * 1000.0 + 0.5) / 1000.0);
+    return json_real(round_ms(s));
 }
 
 /* ---- text lines --------------------------------------------------------------------------- */
