@@ -21,7 +21,15 @@ static void
 deliver(struct app_task *at, enum fs_msg_dir dir, const char *data, size_t len, size_t size,
         unsigned flags, const struct fs_ipc_info *info)
 {
-    struct fs_msg m = {dir, at->channel.mode, data, len, size, flags, info->internal, info->cmd};
+    struct fs_msg m = {.dir = dir,
+                       .mode = at->channel.mode,
+                       .data = data,
+                       .len = len,
+                       .size = size,
+                       .flags = flags,
+                       .internal = info->internal,
+                       .cmd = info->cmd,
+                       .printed = dir == FS_MSG_OUT && at->channel.mode == FS_IPC_JSON};
     if (at->app->ops->task_message != NULL)
         at->app->ops->task_message(at->app->fe, &at->t, &m);
 }

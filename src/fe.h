@@ -26,6 +26,8 @@ struct fs_msg {
     unsigned flags;   /* FS_IPC_TOO_LONG, FS_IPC_TRUNCATED, FS_IPC_LOST_SYNC: a bad frame */
     bool internal;    /* Node's own (cmd NODE_*) */
     const char *cmd;  /* its "cmd", "" when none was seen */
+    bool printed;     /* json mode: jansson's own compact text (what forkscope
+                         sends), so valid and without duplicate keys */
 };
 
 struct fs_fe_ops {
