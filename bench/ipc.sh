@@ -2,13 +2,18 @@
 # IPC throughput (issue: IPC channels), side by side in one run:
 #  1. N {"i":k} messages from a Node child: forkscope headless, forkscope on
 #     screen (detached tmux), and Node's own child_process.fork() parent.
-#  2. N messages forkscope -> Node child (--control send) against Node's parent.
+#  2. N messages forkscope -> Node child (`send` lines on --control, headless
+#     --json) against Node's parent sending them with child.send().
 #  3. A C child writing 10,000,000 small messages as fast as it can: forkscope
 #     on screen, forkscope headless --json (every message printed), and the
 #     same child writing to /dev/null.
+# Parts 1 and 2 run ROUNDS times (default 3), the contestants taking turns in
+# each round; the median of each is printed with every run and the ratio of
+# medians. The child measures the time itself (ipc-flood.js).
 # Usage: bench/ipc.sh [N]   (from the build directory; needs node and tmux)
 set -u
 N=${1:-1000000}
+ROUNDS=${ROUNDS:-3}
 FORKSCOPE=${FORKSCOPE:-./forkscope}
 here=$(cd "$(dirname "$0")" && pwd)
 CCHILD=${CCHILD:-./bench/ipc-flood-child}
@@ -17,27 +22,47 @@ SOCK="fs-bench-ipc-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f msg/s (%.2fs)", n / s, s }'; }
 wait_file() { for _ in $(seq 2400); do [ -s "$1" ] && return 0; sleep 0.25; done; return 1; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# report NAME FILE: every time in FILE, then the median's rate.
+report() {
+    printf '%-22s %s  [runs: %s]\n' "$1:" "$(rate "$N" "$(median <"$2")")" "$(tr '\n' ' ' <"$2")"
+}
+# ratio A B: how many times faster A's median is than B's.
+ratio() { awk -v a="$(median <"$1")" -v b="$(median <"$2")" 'BEGIN { printf "%.2f", b / a }'; }
 command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 0; }
 
-echo "== $N messages Node child -> parent"
-node "$here/ipc-parent.js" send "$N" "$tmp/node-send"
-echo "node's fork() parent:  $(rate "$N" "$(cat "$tmp/node-send")")"
-"$FORKSCOPE" --headless --json "fork:node $here/ipc-flood.js send $N $tmp/fs-send" >/dev/null
-echo "forkscope headless:    $(rate "$N" "$(cat "$tmp/fs-send")")"
-tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
-    "$FORKSCOPE 'fork:node $here/ipc-flood.js send $N $tmp/fs-screen'"
-wait_file "$tmp/fs-screen" && echo "forkscope on screen:   $(rate "$N" "$(cat "$tmp/fs-screen")")"
-tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
+echo "== $N messages Node child -> parent ($ROUNDS rounds)"
+for r in $(seq "$ROUNDS"); do
+    node "$here/ipc-parent.js" send "$N" "$tmp/t" && cat "$tmp/t" >>"$tmp/c2p-node" && echo >>"$tmp/c2p-node"
+    rm -f "$tmp/t"
+    "$FORKSCOPE" --headless --json "fork:node $here/ipc-flood.js send $N $tmp/t" >/dev/null
+    cat "$tmp/t" >>"$tmp/c2p-headless" && echo >>"$tmp/c2p-headless"
+    rm -f "$tmp/t"
+    tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
+        "$FORKSCOPE 'fork:node $here/ipc-flood.js send $N $tmp/t'"
+    wait_file "$tmp/t" && cat "$tmp/t" >>"$tmp/c2p-screen" && echo >>"$tmp/c2p-screen"
+    rm -f "$tmp/t"
+    tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
+done
+report "node's fork() parent" "$tmp/c2p-node"
+report "forkscope headless" "$tmp/c2p-headless"
+report "forkscope on screen" "$tmp/c2p-screen"
+echo "forkscope / node: headless --json $(ratio "$tmp/c2p-headless" "$tmp/c2p-node")x, on screen $(ratio "$tmp/c2p-screen" "$tmp/c2p-node")x (target >= 1)"
 
-echo "== $N messages parent -> Node child"
-node "$here/ipc-parent.js" recv "$N" "$tmp/node-recv"
-echo "node's fork() parent:  $(rate "$N" "$(cat "$tmp/node-recv")")"
-# forkscope's side: N `send` lines on --control; a full channel pauses the
-# reading of the input (doc/protocol.md), so every message arrives.
-awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send c {\"i\":%d}\n", i }' |
-    "$FORKSCOPE" --headless --control --interval 60 --names c \
-        "fork:node $here/ipc-flood.js recv $N $tmp/fs-recv" >/dev/null
-[ -s "$tmp/fs-recv" ] && echo "forkscope (--control):  $(rate "$N" "$(cat "$tmp/fs-recv")")"
+echo "== $N messages parent -> Node child ($ROUNDS rounds)"
+awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send c {\"i\":%d}\n", i }' >"$tmp/cmds"
+for r in $(seq "$ROUNDS"); do
+    node "$here/ipc-parent.js" recv "$N" "$tmp/t" && cat "$tmp/t" >>"$tmp/p2c-node" && echo >>"$tmp/p2c-node"
+    rm -f "$tmp/t"
+    timeout 600 "$FORKSCOPE" --headless --json --control --names c \
+        "fork:node $here/ipc-flood.js recv $N $tmp/t" \
+        <"$tmp/cmds" >/dev/null
+    cat "$tmp/t" >>"$tmp/p2c-fs" && echo >>"$tmp/p2c-fs"
+    rm -f "$tmp/t"
+done
+report "node's fork() parent" "$tmp/p2c-node"
+report "forkscope (--control)" "$tmp/p2c-fs"
+echo "forkscope / node: $(ratio "$tmp/p2c-fs" "$tmp/p2c-node")x (target >= 1; forkscope also prints an event per message)"
 
 M=10000000
 echo "== $M small messages from a C child"

@@ -65,7 +65,8 @@ on_port_message(void *arg, const char *json, size_t len)
     struct fs_channel_counts *c = &at->channel.counts;
     c->msgs_in++;
     c->bytes_in += len;
-    struct fs_msg m = {FS_MSG_IN, FS_IPC_JSON, json, len, len, 0, false, "", NULL};
+    struct fs_msg m = {
+        .dir = FS_MSG_IN, .mode = FS_IPC_JSON, .data = json, .len = len, .size = len, .cmd = ""};
     if (at->app->ops->task_message != NULL)
         at->app->ops->task_message(at->app->fe, &at->t, &m);
     if (at->t.spec.pool_of != NULL)
@@ -180,7 +181,13 @@ fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err
         at->channel.counts.msgs_out++;
         at->channel.counts.bytes_out += buf.len - 1;
         size_t n = buf.len - 1;
-        struct fs_msg m = {FS_MSG_OUT, FS_IPC_JSON, buf.data, n, n, 0, false, "", NULL};
+        struct fs_msg m = {.dir = FS_MSG_OUT,
+                           .mode = FS_IPC_JSON,
+                           .data = buf.data,
+                           .len = n,
+                           .size = n,
+                           .cmd = "",
+                           .printed = true};
         if (at->app->ops->task_message != NULL)
             at->app->ops->task_message(at->app->fe, &at->t, &m);
     } else {

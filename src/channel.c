@@ -30,7 +30,8 @@ deliver(struct app_task *at, enum fs_msg_dir dir, const char *data, size_t len, 
                        .flags = flags,
                        .internal = info->internal,
                        .cmd = info->cmd,
-                       .fds = fds};
+                       .fds = fds,
+                       .printed = dir == FS_MSG_OUT && at->channel.mode == FS_IPC_JSON};
     if (at->app->ops->task_message != NULL)
         at->app->ops->task_message(at->app->fe, &at->t, &m);
 }

@@ -29,6 +29,8 @@ struct fs_msg {
     const char *cmd;  /* its "cmd", "" when none was seen */
     /* Descriptors the task passed with it (already closed), NULL when none. */
     const struct fs_passfd *fds;
+    bool printed;     /* json mode: jansson's own compact text (what forkscope
+                         sends), so valid and without duplicate keys */
 };
 
 /* What became of a pool's job. */

@@ -482,7 +482,9 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     struct hl *hl = fe;
     /* The fast path: a plain JSON message is printed as the child wrote it. */
     if (!(m->flags & FS_IPC_BAD) && !m->internal && m->fds == NULL && m->mode == FS_IPC_JSON &&
-        fs_jsontext_verbatim(m->data, m->len) && message_verbatim(hl, t, m))
+        (m->printed ? fs_jsontext_spelled_verbatim(m->data, m->len)
+                    : fs_jsontext_verbatim(m->data, m->len)) &&
+        message_verbatim(hl, t, m))
         return;
     const char *dir = m->dir == FS_MSG_IN ? "in" : "out";
     char *err = NULL;

@@ -83,9 +83,15 @@ tokens_verbatim(const char *p, const char *end)
 }
 
 bool
+fs_jsontext_spelled_verbatim(const char *text, size_t len)
+{
+    return len > 0 && tokens_verbatim(text, text + len);
+}
+
+bool
 fs_jsontext_verbatim(const char *text, size_t len)
 {
-    if (len == 0 || !tokens_verbatim(text, text + len))
+    if (!fs_jsontext_spelled_verbatim(text, len))
         return false;
     json_error_t e;
     json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);

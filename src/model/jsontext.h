@@ -19,5 +19,8 @@
  * 18 digits, no -0, and no escape in its strings but \" \\ \b \f \n \r \t.
  * False says only that this cannot tell: the text may be valid all the same. */
 bool fs_jsontext_verbatim(const char *text, size_t len);
+/* The same for text known to be valid JSON without duplicate keys (jansson's
+ * own output): only its spelling is looked at. */
+bool fs_jsontext_spelled_verbatim(const char *text, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
 # started), demos, and the basics demo run headless to its end.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 26
+plan 28
 
 # usage_error DESC WORD ARGS...: status 2, WORD in the message, nothing started
 # (the commands given touch $FS_TMP/started).
@@ -51,6 +51,8 @@ usage_error "--names count mismatch" "names" --headless --names a,b "$TOUCH"
 usage_error "--names with a duplicate" "'a'" --headless --names a,a "$TOUCH" 'true'
 usage_error "--max-line too small" "--max-line" --headless --max-line 8 "$TOUCH"
 usage_error "--max-line not a size" "--max-line" --headless --max-line lots "$TOUCH"
+usage_error "--send-timeout without --control" "--control" --headless --send-timeout 2 "$TOUCH"
+usage_error "--send-timeout not a duration" "--send-timeout" --headless --control --send-timeout soon "$TOUCH"
 usage_error "-f without its argument" "'f'" --headless -f
 usage_error "an empty command" "empty" --headless "$TOUCH" 'cmd:'
 usage_error "an unbalanced quote in a cmd: task" "quote" --headless "$TOUCH" 'cmd:echo "oops'
