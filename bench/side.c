@@ -190,7 +190,8 @@ child_exit(void *arg, int code, int sig)
     check_gone(s);
 }
 
-static const struct fs_proc_cbs child_cbs = {child_output, child_eof, child_exit};
+static const struct fs_proc_cbs child_cbs = {
+    .output = child_output, .eof = child_eof, .exit = child_exit};
 
 int
 side_start_child(struct side *s, char *const *argv)
@@ -269,8 +270,9 @@ side_ping(struct side *s, long i)
         fprintf(stderr, "worker-vs-fork: %s\n", err);
         exit(1);
     }
-    int r = s->kind == SIDE_WORKER ? fs_port_send(s->port, buf.data, buf.len - 1)
-                                   : fs_proc_channel_write(s->proc, buf.data, buf.len);
+    int r = s->kind == SIDE_WORKER
+                ? fs_port_send(s->port, buf.data, buf.len - 1)
+                : fs_proc_channel_write(s->proc, buf.data, buf.len, FS_PROC_SEND_REFUSE);
     fs_ipc_buf_fini(&buf);
     if (r != 0) {
         fprintf(stderr, "worker-vs-fork: cannot send: %s\n", strerror(-r));
