@@ -8,6 +8,19 @@
  * most FS_PROC_CHANNEL_FDS are taken with one read, and the kernel closes the
  * rest (MSG_CTRUNC), which is reported as a cut.
  *
+ * Pacing. A sender that writes one small message per write(2), as Node does,
+ * wakes a reader that sleeps between reads for every message or few, and each
+ * of those wake-ups costs the sender too: read eagerly, forkscope slowed a Node
+ * child's flood below what Node's own parent gets (doc/benchmarks.md). So when
+ * a read drains the channel less than PACE_WINDOW after the read before it,
+ * with nothing sent on the channel in between, the channel is not polled again
+ * until one runtime-wide timer fires PACE_NS later: the kernel gathers what
+ * arrives meanwhile, and the next read takes it at once. A message that comes
+ * alone, or answers one forkscope sent, is read as soon as it arrives; in a
+ * flood a message waits at most PACE_NS longer. The timer is a timerfd, as
+ * libuv's timers count in milliseconds, and the socket fills in less than one
+ * (about 4 KiB of small messages).
+ *
  * libuv's IPC pipes do receive descriptors, but only hand them over through
  * uv_accept into a new handle, which for a UDP socket sets options on the
  * socket the child still shares; forkscope only wants to look.
@@ -18,6 +31,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "rt/proc_int.h"
@@ -25,6 +39,11 @@
 
 /* Reads per readiness before other handles get their turn, as libuv does. */
 #define CHANNEL_READS 32
+
+/* Reads closer together than this are a flood (nanoseconds). */
+#define PACE_WINDOW 250000
+/* How long a flooding channel rests after a read that drained it. */
+#define PACE_NS 100000
 
 static void on_channel(uv_poll_t *h, int status, int events);
 
@@ -49,11 +68,88 @@ fs_proc_chan_flow(struct fs_proc *p)
 {
     if (p->chan_fd < 0)
         return false;
-    if (p->rt->output_paused)
+    if (p->rt->output_paused || p->chan_paced)
         uv_poll_stop(&p->chan_poll);
     else
         uv_poll_start(&p->chan_poll, UV_READABLE, on_channel);
     return true;
+}
+
+/* The pace timer fired: every paced channel is polled again. */
+static void
+on_pace(uv_poll_t *h, int status, int events)
+{
+    struct fs_rt *rt = h->data;
+    (void)status;
+    (void)events;
+    uint64_t expirations;
+    while (read(rt->pace_fd, &expirations, sizeof expirations) < 0 && errno == EINTR)
+        ;
+    rt->pace_armed = false;
+    uv_unref((uv_handle_t *)&rt->pace_poll);
+    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
+        if (p->chan_paced) {
+            p->chan_paced = false;
+            fs_proc_chan_flow(p);
+        }
+    }
+}
+
+void
+fs_proc_chan_pace_open(struct fs_rt *rt)
+{
+    /* Made once, with the runtime, so that the descriptors forkscope holds do
+     * not change with the traffic. Without it, channels are never paced. */
+    rt->pace_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (rt->pace_fd < 0)
+        return;
+    if (uv_poll_init(&rt->loop, &rt->pace_poll, rt->pace_fd) != 0) {
+        close(rt->pace_fd);
+        rt->pace_fd = -1;
+        return;
+    }
+    rt->pace_poll.data = rt;
+    uv_poll_start(&rt->pace_poll, UV_READABLE, on_pace);
+    /* It keeps the loop alive only while armed. */
+    uv_unref((uv_handle_t *)&rt->pace_poll);
+}
+
+/* Rests p's channel until the pace timer fires; false when there is no timer
+ * (it could not be made, or the runtime is shutting down). */
+static bool
+pace(struct fs_proc *p)
+{
+    struct fs_rt *rt = p->rt;
+    if (rt->shut || rt->pace_fd < 0)
+        return false;
+    if (!rt->pace_armed) {
+        struct itimerspec its = {.it_value = {0, PACE_NS}};
+        if (timerfd_settime(rt->pace_fd, 0, &its, NULL) != 0)
+            return false;
+        rt->pace_armed = true;
+        uv_ref((uv_handle_t *)&rt->pace_poll);
+    }
+    p->chan_paced = true;
+    uv_poll_stop(&p->chan_poll);
+    return true;
+}
+
+void
+fs_proc_chan_pace_close(struct fs_rt *rt)
+{
+    if (rt->pace_fd < 0)
+        return;
+    /* What was paced reads again until its task ends. */
+    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
+        if (p->chan_paced) {
+            p->chan_paced = false;
+            fs_proc_chan_flow(p);
+        }
+    }
+    uv_close((uv_handle_t *)&rt->pace_poll, NULL);
+    close(rt->pace_fd);
+    rt->pace_fd = -1;
+    rt->pace_armed = false;
 }
 
 static void
@@ -143,9 +239,17 @@ on_channel(uv_poll_t *h, int status, int events)
             p->cbs.output(p->arg, FS_STREAM_CHANNEL, p->rt->read_buf, (size_t)n);
         /* The owner may have closed the channel or released the process, or
          * standard output may be over its mark; a short read drained it. */
-        if (p->released || p->chan_fd < 0 || p->rt->output_paused ||
-            (size_t)n < sizeof p->rt->read_buf)
+        if (p->released || p->chan_fd < 0 || p->rt->output_paused)
             break;
+        if ((size_t)n < sizeof p->rt->read_buf) {
+            uint64_t now = uv_hrtime();
+            bool flood = !p->chan_sent && now - p->chan_last_read < PACE_WINDOW;
+            p->chan_last_read = now;
+            p->chan_sent = false;
+            if (flood)
+                pace(p);
+            break;
+        }
     }
     p->busy--;
     if (over && p->chan_fd >= 0)
@@ -161,6 +265,7 @@ fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len, enum fs_p
         return -ENOTCONN;
     if (!p->pipe_open[2] || p->pipe_eof[2])
         return -EPIPE;
+    p->chan_sent = true;
     return fs_chanq_write(&p->chq, data, len, how);
 }
 

@@ -6,6 +6,7 @@
 #define FS_PROC_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "rt/chanq.h"
@@ -24,6 +25,12 @@ struct fs_proc {
      * child passes arrive (read(2) lets the kernel drop them). */
     uv_poll_t chan_poll;
     int chan_fd; /* the duplicate; -1: pipes[2] reads (no descriptors) */
+    /* Pacing (proc_chan.c): when the last read drained the channel, whether
+     * anything was sent on it since, and whether reading waits for rt's pace
+     * timer. */
+    uint64_t chan_last_read;
+    bool chan_sent;
+    bool chan_paced;
     unsigned nstreams;
     bool pty;
     bool pipe_open[3]; /* initialised and not yet closed */

@@ -95,6 +95,7 @@ fs_rt_new(char **err)
     signal_start(rt, &rt->sig_chld, on_sigchld, SIGCHLD);
     rt->out = fs_outq_new(rt, STDOUT_FILENO, FS_STDOUT_HIGH_WATER);
     rt->err = fs_outq_new(rt, STDERR_FILENO, FS_STDOUT_HIGH_WATER);
+    fs_proc_chan_pace_open(rt);
     return rt;
 }
 
@@ -433,6 +434,7 @@ fs_rt_shutdown(struct fs_rt *rt)
     rt->nextra_sig = 0;
     fs_timer_free(rt->stall_timer);
     rt->stall_timer = NULL;
+    fs_proc_chan_pace_close(rt);
     fs_outq_close(rt->out);
     fs_outq_close(rt->err);
 }

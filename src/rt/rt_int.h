@@ -56,6 +56,11 @@ struct fs_rt {
     unsigned waiting;
     struct fs_timer *stall_timer;
     double send_timeout;
+    /* The pace timer of channel reads (proc_chan.c): a timerfd, -1 when
+     * there is none. */
+    int pace_fd;
+    uv_poll_t pace_poll;
+    bool pace_armed;
     int *lingering;          /* groups whose leader exited while members remained */
     size_t nlingering;
     bool shut;
@@ -66,6 +71,10 @@ struct fs_rt {
 void fs_proc_reaped(struct fs_rt *rt, int pid, int status);
 /* proc.c: start or stop reading every process's pipes after output_paused changed. */
 void fs_proc_flow_all(struct fs_rt *rt);
+/* proc_chan.c: makes the pace timer (on failure, channels are not paced). */
+void fs_proc_chan_pace_open(struct fs_rt *rt);
+/* proc_chan.c: resumes every paced channel and closes the pace timer. */
+void fs_proc_chan_pace_close(struct fs_rt *rt);
 /* proc.c: at the very end, kills and reaps whatever process objects remain. */
 void fs_proc_reap_remaining(struct fs_rt *rt);
 /* rt.c: stop or resume reading standard input after `waiting` or
