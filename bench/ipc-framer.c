@@ -2,8 +2,9 @@
  * IPC framer microbenchmark: 10,000,000 small {"i":N} messages fed to the
  * framer in 64 KiB chunks, as the runtime would read them from fd 3. Reports
  * messages/s for framing + counting alone (the hot path; target >= 3,000,000/s),
- * with the cheap classification (cmd peek), and with full validation
- * (json_loadb per message, on fewer messages), in both modes.
+ * with the cheap classification (cmd peek), with the check every received
+ * message gets (FS_IPC_CHECK: model/jsoncheck.c for json), and with full
+ * validation (json_loadb per message, on fewer messages), in both modes.
  *
  *   make bench/ipc-framer && bench/ipc-framer [messages]
  */
@@ -103,6 +104,8 @@ main(int argc, char **argv)
     printf("json: %lu messages, %zu bytes, fed in %d KiB chunks\n", n, len, CHUNK / 1024);
     run("json: frame + count", FS_IPC_JSON, b, len, 0);
     run("json: frame + count + peek cmd", FS_IPC_JSON, b, len, 1);
+    /* What a channel does for every message it receives (src/channel.c). */
+    run("json: frame + peek + check (jsoncheck)", FS_IPC_JSON, b, len, 1 + FS_IPC_CHECK);
     free(b);
     b = make_stream(FS_IPC_JSON, nv, &len);
     run("json: frame + validate (json_loadb)", FS_IPC_JSON, b, len, 1 + FS_IPC_VALIDATE);
@@ -112,6 +115,7 @@ main(int argc, char **argv)
     printf("advanced: %lu messages, %zu bytes\n", n, len);
     run("advanced: frame + count", FS_IPC_ADVANCED, b, len, 0);
     run("advanced: frame + count + peek cmd", FS_IPC_ADVANCED, b, len, 1);
+    run("advanced: frame + peek + check (header)", FS_IPC_ADVANCED, b, len, 1 + FS_IPC_CHECK);
     free(b);
     b = make_stream(FS_IPC_ADVANCED, nv, &len);
     run("advanced: frame + validate (decode)", FS_IPC_ADVANCED, b, len, 1 + FS_IPC_VALIDATE);

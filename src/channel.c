@@ -45,17 +45,24 @@ on_frame(void *arg, const struct fs_ipc_frame *fr)
     memset(&info, 0, sizeof info);
     c->msgs_in++;
     c->bytes_in += fr->size;
-    if (fr->flags & FS_IPC_BAD) {
+    unsigned flags = fr->flags;
+    if (flags & FS_IPC_BAD) {
         c->bad++;
     } else {
-        fs_ipc_classify(at->channel.mode, fr->data, fr->len, 0, &info);
+        /* Whether it is a value at all is decided here, for every message;
+         * what it says waits until it is shown. */
+        fs_ipc_classify(at->channel.mode, fr->data, fr->len, FS_IPC_CHECK, &info);
         c->internal += info.internal;
+        if (info.validity == FS_IPC_INVALID) {
+            c->bad++;
+            flags |= FS_IPC_NOT_VALUE;
+        }
     }
     /* Descriptors waiting for a frame belong to this one (fs_channel_input). */
     struct fs_passfd *fds = fs_passfd_any(&at->channel.pending) ? &at->channel.pending : NULL;
-    deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, fr->flags, &info, fds);
+    deliver(at, FS_MSG_IN, fr->data, fr->len, fr->size, flags, &info, fds);
     memset(&at->channel.pending, 0, sizeof at->channel.pending);
-    if (at->t.spec.pool_of != NULL && !(fr->flags & FS_IPC_BAD) && !info.internal)
+    if (at->t.spec.pool_of != NULL && !(flags & (FS_IPC_BAD | FS_IPC_NOT_VALUE)) && !info.internal)
         fs_pool_member_message(at, at->channel.mode, fr->data, fr->len);
     if (info.internal && strcmp(info.cmd, "NODE_HANDLE") == 0) {
         /* The child holds back every later message until this answer. */
@@ -190,8 +197,7 @@ fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal
 int
 fs_channel_disconnect(struct app_task *at, char **err)
 {
-    if (at->proc == NULL || !at->channel.open ||
-        fs_proc_channel_close(at->proc) != 0) {
+    if (at->proc == NULL || !at->channel.open || fs_proc_channel_close(at->proc) != 0) {
         *err = fs_xasprintf("task '%s' has no open channel", at->t.spec.name);
         return -1;
     }

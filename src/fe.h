@@ -23,14 +23,15 @@ struct fs_msg {
     enum fs_ipc_mode mode;
     const char *data; /* the payload, without framing; for a bad frame its first bytes */
     size_t len;
-    size_t size;      /* the payload's full size */
-    unsigned flags;   /* FS_IPC_TOO_LONG, FS_IPC_TRUNCATED, FS_IPC_LOST_SYNC: a bad frame */
-    bool internal;    /* Node's own (cmd NODE_*) */
-    const char *cmd;  /* its "cmd", "" when none was seen */
+    size_t size;     /* the payload's full size */
+    unsigned flags;  /* FS_IPC_TOO_LONG, FS_IPC_TRUNCATED, FS_IPC_LOST_SYNC: a bad frame;
+                        FS_IPC_NOT_VALUE: whole, but not JSON (or V8 bytes) */
+    bool internal;   /* Node's own (cmd NODE_*) */
+    const char *cmd; /* its "cmd", "" when none was seen */
     /* Descriptors the task passed with it (already closed), NULL when none. */
     const struct fs_passfd *fds;
-    bool printed;     /* json mode: jansson's own compact text (what forkscope
-                         sends), so valid and without duplicate keys */
+    bool printed; /* json mode: jansson's own compact text (what forkscope
+                     sends), so valid and without duplicate keys */
 };
 
 /* What became of a pool's job. */
@@ -42,8 +43,8 @@ struct fs_fe_ops {
     /* A run began: pid and start time are set. */
     void (*task_start)(void *fe, const struct fs_task *t);
     /* Bytes a task wrote (in buffer mode: all of them, when it ends). */
-    void (*task_output)(void *fe, const struct fs_task *t, enum fs_stream stream,
-                        const char *data, size_t len);
+    void (*task_output)(void *fe, const struct fs_task *t, enum fs_stream stream, const char *data,
+                        size_t len);
     /* A stream reached its end: flush anything held for it. */
     void (*task_eof)(void *fe, const struct fs_task *t, enum fs_stream stream);
     /* A run finished (exit status and every EOF in). reason is NULL, or why

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/jsoncheck.h"
 #include "model/v8ser.h"
 #include "util/xalloc.h"
 
@@ -411,6 +412,14 @@ fs_ipc_classify(enum fs_ipc_mode mode, const char *payload, size_t len, unsigned
             json_peek_cmd(payload, len, out);
         else
             adv_peek_cmd(payload, len, out);
+        if (flags & FS_IPC_CHECK) {
+            bool ok = mode == FS_IPC_JSON ? fs_jsoncheck_valid(payload, len)
+                                          : len >= 2 && (unsigned char)payload[0] == 0xFF;
+            out->validity = ok ? FS_IPC_VALID : FS_IPC_INVALID;
+            if (!ok)
+                snprintf(out->error, sizeof out->error, "%s",
+                         mode == FS_IPC_JSON ? "not JSON" : "no serializer header");
+        }
         return;
     }
     char *err = NULL;

@@ -31,6 +31,10 @@ enum fs_ipc_mode {
 #define FS_IPC_TRUNCATED 2u /* the stream ended inside this frame */
 #define FS_IPC_LOST_SYNC 4u /* advanced: bytes discarded after an unusable length */
 #define FS_IPC_BAD (FS_IPC_TOO_LONG | FS_IPC_TRUNCATED | FS_IPC_LOST_SYNC)
+/* Not a frame flag: a well-framed payload that is no value (json: not JSON;
+ * advanced: no serializer header), found by fs_ipc_classify with FS_IPC_CHECK.
+ * Its bytes are all there; it is counted as bad. */
+#define FS_IPC_NOT_VALUE 8u
 
 struct fs_ipc_frame {
     const char *data; /* the payload (json: the line without "\n"; advanced: without the header) */
@@ -105,6 +109,11 @@ struct fs_ipc_info {
 
 /* Ask for full validation (json_loadb or a full V8 decode). */
 #define FS_IPC_VALIDATE 1u
+/* Ask whether the payload is a value at all, cheaply enough for every message
+ * as it arrives: json → fs_jsoncheck_valid (model/jsoncheck.h), which is exact;
+ * advanced → the serializer's 0xFF header byte and a version byte, where a full
+ * decode (FS_IPC_VALIDATE) would build the whole value. */
+#define FS_IPC_CHECK 2u
 
 /*
  * Classifies one good frame's payload. Without FS_IPC_VALIDATE it is cheap (no
@@ -112,7 +121,9 @@ struct fs_ipc_info {
  * first key, which is where Node puts it in every internal message, and leaves
  * validity FS_IPC_UNCHECKED. With FS_IPC_VALIDATE the payload is fully parsed
  * (about a microsecond for a small message; linear in its size) and "cmd" is
- * found wherever it is.
+ * found wherever it is. With FS_IPC_CHECK alone, validity is FS_IPC_VALID or
+ * FS_IPC_INVALID (error "not JSON" or "no serializer header") and "cmd" is
+ * peeked as without flags.
  */
 void fs_ipc_classify(enum fs_ipc_mode mode, const char *payload, size_t len, unsigned flags,
                      struct fs_ipc_info *out);

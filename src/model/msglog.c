@@ -52,7 +52,7 @@ evict_oldest(struct fs_msglog *log)
 
 void
 fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool internal,
-              bool bad, int mode, const char *data, size_t len, size_t size)
+              unsigned flags, int mode, const char *data, size_t len, size_t size)
 {
     size_t kept = len < FS_MSGLOG_KEEP ? len : FS_MSGLOG_KEEP;
     while (log->n > 0 && (log->n == log->cap || log->bytes + kept > log->max_bytes))
@@ -62,7 +62,7 @@ fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool i
     e->task = task;
     e->in = in;
     e->internal = internal;
-    e->bad = bad;
+    e->flags = flags;
     e->mode = mode;
     e->size = size;
     e->kept = kept;

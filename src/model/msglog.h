@@ -16,15 +16,15 @@
 
 struct fs_msglog_entry {
     double t;
-    const void *task;   /* the sender's or receiver's key (the app's task) */
-    bool in;            /* task -> forkscope */
+    const void *task; /* the sender's or receiver's key (the app's task) */
+    bool in;          /* task -> forkscope */
     bool internal;
-    bool bad;
-    int mode;           /* the channel's enum fs_ipc_mode */
-    size_t size;        /* the payload's full size */
-    size_t kept;        /* bytes of it in data */
+    unsigned flags; /* the frame's FS_IPC_* flags (model/ipc.h): non-zero is bad */
+    int mode;       /* the channel's enum fs_ipc_mode */
+    size_t size;    /* the payload's full size */
+    size_t kept;    /* bytes of it in data */
     char *data;
-    char *passed;       /* what descriptors came with it ("tcp-server"), or NULL */
+    char *passed; /* what descriptors came with it ("tcp-server"), or NULL */
 };
 
 struct fs_msglog {
@@ -38,7 +38,7 @@ struct fs_msglog {
 void fs_msglog_init(struct fs_msglog *log, size_t max_entries, size_t max_bytes);
 void fs_msglog_fini(struct fs_msglog *log);
 void fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool internal,
-                   bool bad, int mode, const char *data, size_t len, size_t size);
+                   unsigned flags, int mode, const char *data, size_t len, size_t size);
 /* Notes what descriptors came with the newest entry (a description, copied and
  * counted in the bytes kept). */
 void fs_msglog_set_passed(struct fs_msglog *log, const char *passed);

@@ -117,14 +117,17 @@ static char *
 message_text(const struct fs_msglog_entry *e, bool pretty)
 {
     char *err = NULL;
-    json_t *v = e->bad || e->kept < e->size ? NULL
-                                            : fs_ipc_display(e->mode, e->data, e->kept, &err);
+    bool framing = (e->flags & FS_IPC_BAD) != 0;
+    json_t *v =
+        framing || e->kept < e->size ? NULL : fs_ipc_display(e->mode, e->data, e->kept, &err);
     if (v == NULL) {
+        const char *why = framing ? "bad frame"
+                          : err   ? err
+                          : (e->flags & FS_IPC_NOT_VALUE)
+                              ? (e->mode == FS_IPC_JSON ? "not JSON" : "no serializer header")
+                              : "too large to show whole";
         char *head = head_text(e->data, e->kept, e->size);
-        char *s = fs_xasprintf("(%s) %s", e->bad ? "bad frame"
-                                          : err ? err
-                                                : "too large to show whole",
-                               head);
+        char *s = fs_xasprintf("(%s) %s", why, head);
         free(head);
         free(err);
         return s;
@@ -146,7 +149,7 @@ draw_entry(struct ui *ui, const struct fs_msglog_entry *e, int y, struct fs_rect
              e->in ? "<-" : "->", e->size, e->internal ? "[node] " : "",
              e->passed ? "[passed: " : "", e->passed ? e->passed : "", e->passed ? "] " : "", text);
     free(text);
-    ui_put_el(ui, e->bad ? FS_EL_ERROR : e->internal ? FS_EL_STATE_IDLE : FS_EL_NORMAL, true);
+    ui_put_el(ui, e->flags ? FS_EL_ERROR : e->internal ? FS_EL_STATE_IDLE : FS_EL_NORMAL, true);
     ui_put_text(y, area.x, area.w, line, false);
 }
 
@@ -175,7 +178,8 @@ ui_traffic_draw(struct ui *ui, struct fs_rect area)
     }
     int y = area.y + used;
     char head[200];
-    snprintf(head, sizeof head, " messages of %s (A: %s)   %llu logged, %llu dropped from the log%s",
+    snprintf(head, sizeof head,
+             " messages of %s (A: %s)   %llu logged, %llu dropped from the log%s",
              ui->traffic_all ? "every task" : "the selected task",
              ui->traffic_all ? "the selected task only" : "every task", ui->msglog.total,
              ui->msglog.evicted, ui->traffic_back ? "   scrolled (End: follow)" : "");

@@ -137,8 +137,8 @@ ui_sync_tasks(struct ui *ui)
     for (size_t i = 0; i < n; i++) {
         ui->tasks[i].ui = ui;
         if (ui->tasks[i].pane == NULL)
-            ui->tasks[i].pane = fs_pane_new(24, 80, fs_app_task(ui->app, i)->spec.pty,
-                                            pane_output, &ui->tasks[i]);
+            ui->tasks[i].pane =
+                fs_pane_new(24, 80, fs_app_task(ui->app, i)->spec.pty, pane_output, &ui->tasks[i]);
         else
             fs_pane_set_arg(ui->tasks[i].pane, &ui->tasks[i]);
     }
@@ -266,8 +266,7 @@ static void
 fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 {
     struct ui *ui = fe;
-    bool bad = (m->flags & FS_IPC_BAD) != 0;
-    fs_msglog_add(&ui->msglog, fs_rt_now(ui->rt), t, m->dir == FS_MSG_IN, m->internal, bad,
+    fs_msglog_add(&ui->msglog, fs_rt_now(ui->rt), t, m->dir == FS_MSG_IN, m->internal, m->flags,
                   (int)m->mode, m->data, m->len, m->size);
     if (m->fds != NULL) {
         char what[160];
@@ -302,11 +301,12 @@ fe_job(void *fe, const struct fs_task *pool, const struct fs_task *member, long 
 }
 
 static const struct fs_fe_ops screen_ops = {
-    fe_pty, fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message,
-    fe_job,
+    fe_pty,     fe_start, fe_output,  fe_eof,     fe_exit,
+    fe_restart, fe_error, fe_samples, fe_message, fe_job,
 };
 
-/* ---- input, resize, quit ---------------------------------------------------------------------- */
+/* ---- input, resize, quit ----------------------------------------------------------------------
+ */
 
 static void
 on_input(void *arg)

@@ -4,7 +4,7 @@
 # size and first bytes, the valid messages after it still arrive where the
 # framing allows, and a 200 MiB line does not make forkscope's memory grow.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 31
+plan 35
 H="$FS_HELPERS/fs-badframes"
 
 # session MODE SERIALIZATION: a session file with one task running the helper.
@@ -98,6 +98,36 @@ check "the line is reported as too long, with its full size" \
     bad_is 209715210 '"error":"frame longer than the limit","head":"{\"big\":\"aaaa'
 check "and is the only bad message" test "$(nbad)" = 1
 check "forkscope quits on request" test "$rc" != 124
+
+# ---- on screen: the channel's counts --------------------------------------------------
+# Every message is checked as it arrives, so a line that frames well but is not
+# JSON is counted as bad with the framing errors (doc/protocol.md, "Bad frames").
+if command -v tmux >/dev/null; then
+    SOCK="fs-ipcbad-$$"
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+    row() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -E "$1"; }
+    shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+    tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/json.yaml'; sleep 1000"
+    check "screen, json: the table marks the task's bad messages" shown ' 14/0! '
+    tmux -L "$SOCK" send-keys -t fs m
+    # CHANNEL, MSG IN, MSG OUT, BYTES IN, BYTES OUT, BAD
+    check "screen, json: all seven bad lines are counted, those that are not JSON too" \
+        shown '^ bad +14 +0 +[0-9]+ +0 +7 '
+    diag "$(row '^ bad ')"
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    session advanced advanced
+    tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/advanced.yaml'; sleep 1000"
+    tmux -L "$SOCK" send-keys -t fs m
+    # The frame with a serializer header that does not decode is shown as
+    # undecodable but not counted: that would take a full decode on arrival.
+    check "screen, advanced: the four frames without a usable header are counted" \
+        shown '^ bad +10 +0 +[0-9]+ +0 +4 '
+    check "screen, advanced: the undecodable frame is shown with the decoder's reason" \
+        shown 'undecodable \(5 bytes\): unknown tag 0x01 at offset 3'
+    tmux -L "$SOCK" kill-server 2>/dev/null
+else
+    for i in 1 2 3 4; do skip "tmux is not installed"; done
+fi
 
 # ---- the text front end -------------------------------------------------------------
 session json json
