@@ -56,6 +56,9 @@ static const char usage_text[] =
     "      --proc-root DIR  read process figures from DIR instead of /proc\n"
     "      --theme NAME     colour theme of the screen: default, dark, light,\n"
     "                       mono, or a theme file\n"
+    "      --message-log COUNT[,SIZE]  the screen's message log keeps the last\n"
+    "                       COUNT messages and at most SIZE bytes of them\n"
+    "                       (default 10000,16MiB)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -75,7 +78,8 @@ enum {
     OPT_THEME,
     OPT_INTERVAL,
     OPT_PROC_ROOT,
-    OPT_SEND_TIMEOUT
+    OPT_SEND_TIMEOUT,
+    OPT_MESSAGE_LOG
 };
 
 static const struct option long_options[] = {
@@ -90,6 +94,7 @@ static const struct option long_options[] = {
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
     {"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
+    {"message-log", required_argument, NULL, OPT_MESSAGE_LOG},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -106,6 +111,7 @@ struct cli {
     bool headless;
     struct fs_headless_opts hl;
     const char *theme;
+    size_t msglog_count, msglog_bytes; /* --message-log; 0: the default */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -181,6 +187,24 @@ load_demo(struct fs_session *s, const char *name)
     return 0;
 }
 
+/* --message-log COUNT[,SIZE]. */
+static int
+parse_message_log(const char *arg, struct cli *cli)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(arg, &end, 10);
+    if (errno != 0 || end == arg || *arg == '-' || n < 1 || n > 10000000)
+        return -1;
+    cli->msglog_count = (size_t)n;
+    if (*end == '\0')
+        return 0;
+    if (*end != ',' || fs_config_parse_size(end + 1, &cli->msglog_bytes) != 0 ||
+        cli->msglog_bytes < 64 * 1024)
+        return -1;
+    return 0;
+}
+
 static int
 parse_options(int argc, char **argv, struct cli *cli)
 {
@@ -216,8 +240,7 @@ parse_options(int argc, char **argv, struct cli *cli)
         case OPT_INTERVAL:
             if (fs_config_parse_duration(optarg, &cli->hl.interval) != 0 ||
                 cli->hl.interval < 0.1 || cli->hl.interval > 3600)
-                return usage_error("--interval: '%s' is not a duration from 0.1 s to 1 h",
-                                   optarg);
+                return usage_error("--interval: '%s' is not a duration from 0.1 s to 1 h", optarg);
             break;
         case OPT_PROC_ROOT:
             cli->hl.proc_root = optarg;
@@ -226,6 +249,12 @@ parse_options(int argc, char **argv, struct cli *cli)
             if (fs_config_parse_duration(optarg, &cli->hl.send_timeout) != 0 ||
                 cli->hl.send_timeout < 0.1 || cli->hl.send_timeout > 3600)
                 return usage_error("--send-timeout: '%s' is not a duration from 0.1 s to 1 h",
+                                   optarg);
+            break;
+        case OPT_MESSAGE_LOG:
+            if (parse_message_log(optarg, cli) != 0)
+                return usage_error("--message-log: '%s' is not COUNT (1 to 10000000) or "
+                                   "COUNT,SIZE (SIZE at least 64KiB)",
                                    optarg);
             break;
         case 'h':
@@ -241,6 +270,8 @@ parse_options(int argc, char **argv, struct cli *cli)
     }
     if ((cli->hl.json || cli->hl.control) && !cli->headless)
         return usage_error("%s needs --headless", cli->hl.json ? "--json" : "--control");
+    if (cli->msglog_count > 0 && cli->headless)
+        return usage_error("--message-log is for the screen (--headless prints every message)");
     if (cli->hl.send_timeout > 0 && !cli->hl.control)
         return usage_error("--send-timeout needs --control");
     if (cli->hl.send_timeout == 0)
@@ -298,7 +329,11 @@ main(int argc, char **argv)
     if (cli.headless) {
         r = fs_headless_run(&s, &cli.hl);
     } else {
-        struct fs_ui_opts ui = {cli.theme, cli.hl.interval, cli.hl.proc_root};
+        struct fs_ui_opts ui = {.theme = cli.theme,
+                                .interval = cli.hl.interval,
+                                .proc_root = cli.hl.proc_root,
+                                .msglog_count = cli.msglog_count,
+                                .msglog_bytes = cli.msglog_bytes};
         r = fs_ui_run(&s, &ui);
     }
     fs_session_fini(&s);

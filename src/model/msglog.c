@@ -15,7 +15,10 @@ void
 fs_msglog_init(struct fs_msglog *log, size_t max_entries, size_t max_bytes)
 {
     memset(log, 0, sizeof *log);
-    log->cap = max_entries ? max_entries : 1;
+    size_t by_bytes = max_bytes / (FS_MSGLOG_ENTRY_COST + 1);
+    log->cap = max_entries < by_bytes ? max_entries : by_bytes;
+    if (log->cap == 0)
+        log->cap = 1;
     log->max_bytes = max_bytes;
     log->ring = fs_xcalloc(log->cap, sizeof *log->ring);
 }
@@ -24,7 +27,7 @@ fs_msglog_init(struct fs_msglog *log, size_t max_entries, size_t max_bytes)
 static void
 entry_drop(struct fs_msglog *log, struct fs_msglog_entry *e)
 {
-    log->bytes -= e->kept + (e->passed ? strlen(e->passed) + 1 : 0);
+    log->bytes -= FS_MSGLOG_ENTRY_COST + e->kept + (e->passed ? strlen(e->passed) + 1 : 0);
     free(e->data);
     free(e->passed);
     e->data = e->passed = NULL;
@@ -55,7 +58,8 @@ fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool i
               unsigned flags, int mode, const char *data, size_t len, size_t size)
 {
     size_t kept = len < FS_MSGLOG_KEEP ? len : FS_MSGLOG_KEEP;
-    while (log->n > 0 && (log->n == log->cap || log->bytes + kept > log->max_bytes))
+    size_t cost = FS_MSGLOG_ENTRY_COST + kept;
+    while (log->n > 0 && (log->n == log->cap || log->bytes + cost > log->max_bytes))
         evict_oldest(log);
     struct fs_msglog_entry *e = &log->ring[(log->head + log->n) % log->cap];
     e->t = t;
@@ -69,7 +73,7 @@ fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool i
     e->data = fs_xmalloc(kept ? kept : 1);
     memcpy(e->data, data, kept);
     e->passed = NULL;
-    log->bytes += kept;
+    log->bytes += cost;
     log->n++;
     log->total++;
 }

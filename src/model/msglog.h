@@ -1,6 +1,7 @@
 /*
  * The message log behind the traffic view: the last messages of every channel,
- * in arrival order, bounded by a count (default 10,000) and by the bytes kept.
+ * in arrival order, bounded by a count (default 10,000) and by the bytes kept
+ * (each entry's copy and its bookkeeping, FS_MSGLOG_ENTRY_COST).
  * Each entry keeps at most FS_MSGLOG_KEEP bytes of its payload (what a screen
  * line can show, and a bit more for pretty-printing); its full size is noted.
  * What is evicted or cut is counted. Plain C, no allocation per message beyond
@@ -26,6 +27,12 @@ struct fs_msglog_entry {
     char *data;
     char *passed; /* what descriptors came with it ("tcp-server"), or NULL */
 };
+
+/* What an entry costs against the byte bound besides its kept bytes: the entry
+ * itself and the allocator's overhead of its copy. So a flood of tiny messages
+ * is bounded by bytes too, and the ring is never made longer than the bytes
+ * allow. */
+#define FS_MSGLOG_ENTRY_COST (sizeof(struct fs_msglog_entry) + 16)
 
 struct fs_msglog {
     struct fs_msglog_entry *ring;

@@ -379,7 +379,8 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->rt = rt;
     ui->layout = FS_LAYOUT_GRID;
-    fs_msglog_init(&ui->msglog, 10000, 16u << 20);
+    fs_msglog_init(&ui->msglog, opts->msglog_count ? opts->msglog_count : FS_UI_MSGLOG_COUNT,
+                   opts->msglog_bytes ? opts->msglog_bytes : FS_UI_MSGLOG_BYTES);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);
     curses_start(ui);
     ui->frame = fs_timer_new(rt, on_frame, ui);

@@ -12,7 +12,13 @@ struct fs_ui_opts {
     const char *theme;     /* name or path; NULL: the session's or the default */
     double interval;       /* seconds between /proc samples */
     const char *proc_root; /* NULL: /proc */
+    /* The traffic view's message log: at most this many messages and bytes
+     * (0: FS_UI_MSGLOG_COUNT, FS_UI_MSGLOG_BYTES). */
+    size_t msglog_count, msglog_bytes;
 };
+
+#define FS_UI_MSGLOG_COUNT 10000
+#define FS_UI_MSGLOG_BYTES ((size_t)16 << 20)
 
 /* Runs the session on the screen until the user quits and every task has
  * stopped. Returns forkscope's exit status. */

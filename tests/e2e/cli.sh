@@ -3,7 +3,7 @@
 # started), demos, and the basics demo run headless to its end.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 28
+plan 31
 
 # usage_error DESC WORD ARGS...: status 2, WORD in the message, nothing started
 # (the commands given touch $FS_TMP/started).
@@ -53,6 +53,9 @@ usage_error "--max-line too small" "--max-line" --headless --max-line 8 "$TOUCH"
 usage_error "--max-line not a size" "--max-line" --headless --max-line lots "$TOUCH"
 usage_error "--send-timeout without --control" "--control" --headless --send-timeout 2 "$TOUCH"
 usage_error "--send-timeout not a duration" "--send-timeout" --headless --control --send-timeout soon "$TOUCH"
+usage_error "--message-log of no messages" "--message-log" --message-log 0 "$TOUCH"
+usage_error "--message-log under 64KiB" "--message-log" --message-log 100,1KiB "$TOUCH"
+usage_error "--message-log with --headless" "--message-log" --headless --message-log 100 "$TOUCH"
 usage_error "-f without its argument" "'f'" --headless -f
 usage_error "an empty command" "empty" --headless "$TOUCH" 'cmd:'
 usage_error "an unbalanced quote in a cmd: task" "quote" --headless "$TOUCH" 'cmd:echo "oops'

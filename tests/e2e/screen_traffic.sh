@@ -3,7 +3,7 @@
 # a message typed with M (invalid JSON refused with its position), the table's
 # message column. Needs node (SKIP otherwise) and tmux.
 . "$FS_SRCDIR/tests/lib.sh"
-N=7
+N=14
 plan $N
 if ! command -v node >/dev/null || ! command -v tmux >/dev/null; then
     for i in $(seq $N); do skip "node or tmux is not installed"; done
@@ -13,6 +13,8 @@ SOCK="fs-traffic-$$"
 T() { tmux -L "$SOCK" "$@"; }
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
 shown() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
+shown_re() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+not_shown() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
 F="$FS_SRCDIR/tests/fixtures/ipc-e2e"
 T new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' --names echo 'fork:$F/echo.js'; sleep 1000"
 check "the table counts the channel's messages" shown "1/0"
@@ -30,5 +32,32 @@ T send-keys -t fs Enter
 check "invalid JSON is refused with its position" shown "invalid JSON at line 1, column"
 T send-keys -t fs m
 check "m again returns to the panes" shown "> echo"
+T send-keys -t fs q
+T kill-server 2>/dev/null
+
+# Two channels, every task's messages (A), a log of 4 (--message-log), search.
+T new-session -d -s fs -x 160 -y 45 \
+    "'$FORKSCOPE' --message-log 4 --names a,b 'fork:$F/echo.js' 'fork:$F/echo.js'; sleep 1000"
+check "both tasks' tables count their hello" wait_for 10 sh -c \
+    "[ \"\$(tmux -L '$SOCK' capture-pane -p -t fs | grep -c ' 1/0 ')\" = 2 ]"
+T send-keys -t fs m
+check "the log shows the selected task's messages" shown 'messages of the selected task (A: every task)'
+for n in 1 2 3; do
+    T send-keys -t fs M
+    T send-keys -t fs -l "{\"n\":$n}"
+    T send-keys -t fs Enter
+    shown "{\"echo\":{\"n\":$n}}" || diag "no echo of $n"
+done
+check "--message-log 4: eight logged, the four oldest dropped" shown '8 logged, 4 dropped from the log'
+T send-keys -t fs A
+check "A: every task's messages" shown 'messages of every task (A: the selected task only)'
+T send-keys -t fs /
+T send-keys -t fs -l '"n":2'
+T send-keys -t fs Enter
+check "/ finds an older message and scrolls the log to it" shown 'scrolled (End: follow)'
+check "the message found is the one pretty-printed" shown_re '^ +"n": 2 *$'
+T send-keys -t fs End
+check "End follows the newest again" not_shown 'scrolled (End: follow)'
+check "the newest is pretty-printed again" shown_re '^ +"n": 3 *$'
 T send-keys -t fs q
 finish
