@@ -14,6 +14,7 @@
 
 #include "model/ipc.h"
 #include "model/jsoncheck.h"
+#include "json_random.h"
 
 /* jansson's answer, as the display gets it. */
 static bool
@@ -196,53 +197,6 @@ static const char *const pieces[] = {
     "-",
 };
 
-static size_t
-random_pieces(char *buf, size_t cap, unsigned *seed)
-{
-    size_t len = 0, n = 1 + (size_t)rand_r(seed) % 12;
-    for (size_t i = 0; i < n; i++) {
-        const char *p = pieces[(size_t)rand_r(seed) % (sizeof pieces / sizeof pieces[0])];
-        size_t pl = strlen(p);
-        if (len + pl >= cap)
-            break;
-        memcpy(buf + len, p, pl);
-        len += pl;
-    }
-    return len;
-}
-
-/* A value as Node would send it. */
-static json_t *
-random_value(unsigned *seed, int depth)
-{
-    int k = rand_r(seed) % (depth > 3 ? 5 : 7);
-    switch (k) {
-    case 0:
-        return json_integer((json_int_t)(rand_r(seed) % 2000000) - 1000000);
-    case 1:
-        return json_string(rand_r(seed) % 2 ? "x\"y\\z\n\t/" : "\xe2\x9c\x93 ok \xf0\x9f\x98\x80");
-    case 2:
-        return rand_r(seed) % 2 ? json_true() : json_null();
-    case 3:
-        return json_real((double)rand_r(seed) / 7.0 - 1000.0);
-    case 4:
-        return json_string("");
-    case 5: {
-        json_t *a = json_array();
-        for (int i = rand_r(seed) % 4; i > 0; i--)
-            json_array_append_new(a, random_value(seed, depth + 1));
-        return a;
-    }
-    default: {
-        json_t *o = json_object();
-        static const char *const keys[] = {"i", "cmd", "", "\xc3\xa9", "k\"q"};
-        for (int i = rand_r(seed) % 4; i > 0; i--)
-            json_object_set_new(o, keys[rand_r(seed) % 5], random_value(seed, depth + 1));
-        return o;
-    }
-    }
-}
-
 /* Never "valid" where jansson says no; the same answer as jansson overall. */
 static void
 compare(const char *buf, size_t len, size_t *plain, size_t *valid)
@@ -262,7 +216,8 @@ START_TEST(test_random_pieces_agree_with_jansson)
     char buf[256];
     size_t plain = 0, valid = 0;
     for (int i = 0; i < 300000; i++) {
-        size_t len = random_pieces(buf, sizeof buf, &seed);
+        size_t len =
+            json_random_pieces(buf, sizeof buf, &seed, pieces, sizeof pieces / sizeof pieces[0]);
         compare(buf, len, &plain, &valid);
     }
     /* Both answers came up often enough to have been checked. */
@@ -277,7 +232,7 @@ START_TEST(test_mutated_values_agree_with_jansson)
     unsigned seed = 99;
     size_t plain = 0, valid = 0;
     for (int i = 0; i < 50000; i++) {
-        json_t *v = random_value(&seed, 0);
+        json_t *v = json_random_value(&seed, 0, true);
         char *s = json_dumps(v, JSON_ENCODE_ANY | (i % 3 ? JSON_COMPACT : JSON_INDENT(1)));
         json_decref(v);
         size_t len = strlen(s);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_random.h"
 #include "model/jsontext.h"
 
 static bool
@@ -109,60 +110,14 @@ static const char *const pieces[] = {
     "\"\"",      "12345678901234567890",
 };
 
-/* A random text made of JSON pieces: mostly invalid, sometimes valid. */
-static size_t
-random_pieces(char *buf, size_t cap, unsigned *seed)
-{
-    size_t len = 0, n = 1 + (size_t)rand_r(seed) % 12;
-    for (size_t i = 0; i < n; i++) {
-        const char *p = pieces[(size_t)rand_r(seed) % (sizeof pieces / sizeof pieces[0])];
-        size_t pl = strlen(p);
-        if (len + pl >= cap)
-            break;
-        memcpy(buf + len, p, pl);
-        len += pl;
-    }
-    buf[len] = '\0';
-    return len;
-}
-
-/* A random value built with jansson: the texts Node would send. */
-static json_t *
-random_value(unsigned *seed, int depth)
-{
-    int k = rand_r(seed) % (depth > 3 ? 4 : 7);
-    switch (k) {
-    case 0:
-        return json_integer((json_int_t)(rand_r(seed) % 2000000) - 1000000);
-    case 1:
-        return json_string(rand_r(seed) % 2 ? "x\"y\\z\n\t" : "\xe2\x9c\x93 ok");
-    case 2:
-        return rand_r(seed) % 2 ? json_true() : json_null();
-    case 3:
-        return json_string("");
-    case 4: {
-        json_t *a = json_array();
-        for (int i = rand_r(seed) % 4; i > 0; i--)
-            json_array_append_new(a, random_value(seed, depth + 1));
-        return a;
-    }
-    default: {
-        json_t *o = json_object();
-        static const char *const keys[] = {"i", "cmd", "", "\xc3\xa9", "k\"q"};
-        for (int i = rand_r(seed) % 4; i > 0; i--)
-            json_object_set_new(o, keys[rand_r(seed) % 5], random_value(seed, depth + 1));
-        return o;
-    }
-    }
-}
-
 START_TEST(test_random_texts_agree_with_jansson)
 {
     unsigned seed = 12345;
     char buf[256];
     size_t verbatims = 0;
     for (int i = 0; i < 200000; i++) {
-        size_t len = random_pieces(buf, sizeof buf, &seed);
+        size_t len =
+            json_random_pieces(buf, sizeof buf, &seed, pieces, sizeof pieces / sizeof pieces[0]);
         if (!fs_jsontext_verbatim(buf, len))
             continue;
         verbatims++;
@@ -182,7 +137,7 @@ START_TEST(test_jansson_output_is_verbatim)
 {
     unsigned seed = 777;
     for (int i = 0; i < 20000; i++) {
-        json_t *v = random_value(&seed, 0);
+        json_t *v = json_random_value(&seed, 0, false);
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         ck_assert_ptr_nonnull(s);
         /* Duplicate keys cannot come out of a jansson object. */
