@@ -56,8 +56,11 @@ wait_for() {
     done
 }
 
-# Processes in a process group, one PID a line (none: empty).
-group_members() { pgrep -g "$1" 2>/dev/null || true; }
+# Live processes in a process group, one PID a line (none: empty). A zombie is
+# dead already: it waits only for whoever reaps orphans on this machine (after
+# forkscope is killed, init, which in a container may be slow to), so it does
+# not count.
+group_members() { ps -e -o pid=,pgid=,stat= | awk -v g="$1" '$2 == g && $3 !~ /^Z/ { print $1 }'; }
 group_gone() { [ -z "$(group_members "$1")" ]; }
 
 # ---- JSON events and background sessions (the headless e2e scripts) ----------------
