@@ -3,7 +3,7 @@
 # a message typed with M (invalid JSON refused with its position), the table's
 # message column. Needs node (SKIP otherwise) and tmux.
 . "$FS_SRCDIR/tests/lib.sh"
-N=14
+N=15
 plan $N
 if ! command -v node >/dev/null || ! command -v tmux >/dev/null; then
     for i in $(seq $N); do skip "node or tmux is not installed"; done
