@@ -5,6 +5,11 @@
  * thread once it is done. A module marked unsafe (crash) runs instead in a
  * `forkscope worker-host` child process, like a fork task, so that its crash
  * kills that process, not the dashboard.
+ *
+ * Sending: a message goes straight into the port's inbox. When the inbox is
+ * full, a --control send waits in a queue here instead, and holds back the
+ * input (rt/hold.h) until the worker has taken the inbox down and the queue
+ * has gone into it; on the screen a full inbox refuses the typed message.
  */
 #include "config.h"
 
@@ -16,6 +21,8 @@
 
 #include "app_int.h"
 #include "model/ipc.h"
+#include "rt/chanq.h"
+#include "rt/hold.h"
 #include "sample/sampler.h"
 #include "util/xalloc.h"
 #include "worker/jobs.h"
@@ -30,8 +37,18 @@ struct app_worker {
     struct fs_worker *thread;
     struct fs_shm *shm;
     struct fs_wake *wake;
-    pthread_mutex_t mu;   /* guards detached against the thread's wake-ups */
-    bool detached;        /* given up on at quit: its thread must not wake the loop */
+    pthread_mutex_t mu; /* guards detached against the thread's wake-ups */
+    bool detached;      /* given up on at quit: its thread must not wake the loop */
+    /* Sends waiting for room in the inbox, oldest first; they hold the input. */
+    struct pending *pend, **pend_tail;
+    size_t pend_count, pend_bytes;
+    struct fs_rt_hold hold;
+};
+
+struct pending {
+    struct pending *next;
+    size_t len;
+    char data[];
 };
 
 /* In the worker's thread: the port has messages, or the worker is done. */
@@ -73,7 +90,54 @@ on_port_message(void *arg, const char *json, size_t len)
         fs_pool_member_message(at, FS_IPC_JSON, json, len);
 }
 
-/* On the loop: drain the port, and join the thread once it is done. */
+static size_t
+hold_queued(struct fs_rt_hold *h)
+{
+    return ((struct app_worker *)((char *)h - offsetof(struct app_worker, hold)))->pend_bytes;
+}
+
+/* Moves waiting sends into the inbox while it has room; once none waits, the
+ * input goes on. */
+static void
+flush_pending(struct app_worker *w)
+{
+    while (w->pend != NULL && fs_port_send(w->port, w->pend->data, w->pend->len) == 0) {
+        struct pending *q = w->pend;
+        w->pend = q->next;
+        w->pend_count--;
+        w->pend_bytes -= q->len;
+        free(q);
+        fs_rt_hold_moved(&w->hold);
+    }
+    if (w->pend == NULL) {
+        w->pend_tail = &w->pend;
+        fs_rt_hold_stop(w->at->app->rt, &w->hold);
+    }
+}
+
+/* The worker is gone: what still waits will never be taken. */
+static void
+drop_pending(struct app_worker *w)
+{
+    if (w->pend_count > 0) {
+        char *msg = fs_xasprintf("task '%s': %zu messages (%zu bytes) that forkscope had queued "
+                                 "for its inbox were not delivered",
+                                 w->at->t.spec.name, w->pend_count, w->pend_bytes);
+        fs_app_error(w->at, msg);
+        free(msg);
+    }
+    while (w->pend != NULL) {
+        struct pending *q = w->pend;
+        w->pend = q->next;
+        free(q);
+    }
+    w->pend_tail = &w->pend;
+    w->pend_count = w->pend_bytes = 0;
+    fs_rt_hold_stop(w->at->app->rt, &w->hold);
+}
+
+/* On the loop: drain the port, fill the inbox from the queue, and join the
+ * thread once it is done. */
 static void
 on_wake(void *arg)
 {
@@ -82,6 +146,8 @@ on_wake(void *arg)
     /* Read done first: every message posted before it is then in the port. */
     bool done = w->thread != NULL && fs_worker_done(w->thread);
     fs_port_drain(w->port, on_port_message, at);
+    if (w->pend != NULL && !done)
+        flush_pending(w);
     if (done) {
         int rc = fs_worker_join(w->thread);
         w->thread = NULL;
@@ -109,6 +175,8 @@ fs_app_worker_spawn(struct app_task *at, char **err)
         }
     }
     pthread_mutex_init(&w->mu, NULL);
+    w->pend_tail = &w->pend;
+    w->hold.queued = hold_queued;
     w->wake = fs_wake_new(at->app->rt, on_wake, w);
     w->port = fs_port_new(spec->name, port_wake, w);
     if (w->shm != NULL)
@@ -132,8 +200,7 @@ fs_app_worker_spawn(struct app_task *at, char **err)
 pid_t
 fs_app_worker_tid(struct app_task *at)
 {
-    return at->worker != NULL && at->worker->thread != NULL ? fs_worker_tid(at->worker->thread)
-                                                            : 0;
+    return at->worker != NULL && at->worker->thread != NULL ? fs_worker_tid(at->worker->thread) : 0;
 }
 
 void
@@ -161,6 +228,54 @@ fs_app_worker_overdue(struct app_task *at)
     }
 }
 
+/* Why a send to w's inbox was refused. */
+static char *
+send_error(struct app_worker *w, int r)
+{
+    const char *name = w->at->t.spec.name;
+    switch (r) {
+    case -EAGAIN:
+        return fs_xasprintf("task '%s': not sent: its inbox is full (the worker has not taken "
+                            "its messages yet)",
+                            name);
+    case -ETIMEDOUT:
+        return fs_xasprintf("task '%s': not sent: the worker has taken nothing from its inbox "
+                            "for %g s and %zu messages wait",
+                            name, w->at->app->send_timeout, w->pend_count);
+    case -ENOBUFS:
+        return fs_xasprintf("task '%s': not sent: %zu bytes wait for its inbox already", name,
+                            w->pend_bytes);
+    default:
+        return fs_xasprintf("task '%s': not sent: its port is closed", name);
+    }
+}
+
+/* Into the inbox, or behind the messages waiting for it. */
+static int
+send_or_queue(struct app_worker *w, const char *data, size_t n)
+{
+    int r = w->pend == NULL ? fs_port_send(w->port, data, n) : -EAGAIN;
+    if (r != -EAGAIN || w->at->app->send_timeout <= 0)
+        return r; /* sent, closed, or on the screen: refused */
+    if (fs_rt_hold_stalled(&w->hold))
+        return -ETIMEDOUT;
+    if (w->pend_bytes + n > FS_CHANQ_CAP)
+        return -ENOBUFS;
+    struct pending *q = fs_xmalloc(sizeof *q + n);
+    q->next = NULL;
+    q->len = n;
+    memcpy(q->data, data, n);
+    *w->pend_tail = q;
+    w->pend_tail = &q->next;
+    w->pend_count++;
+    w->pend_bytes += n;
+    fs_rt_hold_start(w->at->app->rt, &w->hold);
+    /* The worker may have made room since: the port wakes the loop only for a
+     * send that found the inbox full, and this one may not have tried. */
+    flush_pending(w);
+    return 0;
+}
+
 int
 fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err)
 {
@@ -176,11 +291,11 @@ fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err
         *err = e;
         return -1;
     }
-    int r = fs_port_send(w->port, buf.data, buf.len - 1); /* without the "\n" */
+    size_t n = buf.len - 1; /* without the "\n" */
+    int r = send_or_queue(w, buf.data, n);
     if (r == 0) {
         at->channel.counts.msgs_out++;
-        at->channel.counts.bytes_out += buf.len - 1;
-        size_t n = buf.len - 1;
+        at->channel.counts.bytes_out += n;
         struct fs_msg m = {.dir = FS_MSG_OUT,
                            .mode = FS_IPC_JSON,
                            .data = buf.data,
@@ -191,8 +306,7 @@ fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err
         if (at->app->ops->task_message != NULL)
             at->app->ops->task_message(at->app->fe, &at->t, &m);
     } else {
-        *err = fs_xasprintf("task '%s': not sent: %s", at->t.spec.name,
-                            r == -EAGAIN ? "its inbox is full" : "its port is closed");
+        *err = send_error(w, r);
     }
     fs_ipc_buf_fini(&buf);
     return r == 0 ? 0 : -1;
@@ -205,6 +319,7 @@ fs_app_worker_end(struct app_task *at)
     if (w == NULL)
         return;
     at->worker = NULL;
+    drop_pending(w);
     fs_channel_eof(at);
     if (w->thread != NULL)
         detach(w); /* a task freed while its thread still runs */

@@ -398,6 +398,94 @@ START_TEST(test_port_send_full)
 }
 END_TEST
 
+/* After a send found the inbox full, the worker's recv wakes the loop once,
+ * when it has taken the inbox down to half. */
+START_TEST(test_port_room_wake)
+{
+    struct waker wk;
+    struct fs_port *p = fs_port_new_bounded("room", waker_wake, &wk, 8, 1 << 20);
+    char *msg;
+    size_t len;
+
+    sem_init(&wk.sem, 0, 0);
+    atomic_init(&wk.calls, 0);
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(fs_port_send(p, "x", 1), 0);
+    /* Taking from a full inbox nobody waits on wakes nobody. */
+    ck_assert_int_eq(fs_port_recv(p, &msg, &len, 0), 0);
+    fs_port_free_msg(p, msg);
+    ck_assert_uint_eq(atomic_load(&wk.calls), 0);
+    ck_assert_int_eq(fs_port_send(p, "x", 1), 0);
+    ck_assert_int_eq(fs_port_send(p, "x", 1), -EAGAIN);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(fs_port_recv(p, &msg, &len, 0), 0);
+        fs_port_free_msg(p, msg);
+    }
+    ck_assert_uint_eq(atomic_load(&wk.calls), 0); /* 5 left: not half yet */
+    ck_assert_int_eq(fs_port_recv(p, &msg, &len, 0), 0);
+    fs_port_free_msg(p, msg);
+    ck_assert_uint_eq(atomic_load(&wk.calls), 1); /* 4 left: room */
+    ck_assert_int_eq(fs_port_recv(p, &msg, &len, 0), 0);
+    fs_port_free_msg(p, msg);
+    ck_assert_uint_eq(atomic_load(&wk.calls), 1); /* once */
+    sem_destroy(&wk.sem);
+    fs_port_free(p);
+}
+END_TEST
+
+struct slow_taker {
+    struct fs_port *port;
+    int n;
+    int got;
+    int out_of_order;
+};
+
+static void *
+take_slowly(void *arg)
+{
+    struct slow_taker *st = arg;
+    char *msg;
+    size_t len;
+
+    while (st->got < st->n && fs_port_recv(st->port, &msg, &len, -1) == 0) {
+        st->out_of_order += atoi(msg) != st->got;
+        fs_port_free_msg(st->port, msg);
+        if (++st->got % 64 == 0)
+            usleep(100);
+    }
+    return NULL;
+}
+
+/* The loop sends faster than the worker takes, and tries again only when
+ * woken: every message arrives, in order, and no wake-up is lost. */
+START_TEST(test_port_room_wake_threads)
+{
+    struct waker wk;
+    struct fs_port *p = fs_port_new_bounded("room", waker_wake, &wk, 16, 1 << 20);
+    struct slow_taker st = {p, 20000, 0, 0};
+    pthread_t t;
+    unsigned long fulls = 0;
+
+    sem_init(&wk.sem, 0, 0);
+    atomic_init(&wk.calls, 0);
+    pthread_create(&t, NULL, take_slowly, &st);
+    for (int i = 0; i < st.n; i++) {
+        char text[16];
+        int len = snprintf(text, sizeof text, "%d", i);
+        while (fs_port_send(p, text, (size_t)len) == -EAGAIN) {
+            fulls++;
+            waker_wait(&wk);
+        }
+    }
+    pthread_join(t, NULL);
+    ck_assert_int_eq(st.got, st.n);
+    ck_assert_int_eq(st.out_of_order, 0);
+    ck_assert_uint_gt(fulls, 0); /* the inbox was full at times */
+    sem_destroy(&wk.sem);
+    fs_port_free(p);
+}
+END_TEST
+
 struct blocked_recv {
     struct fs_port *port;
     int rc;
@@ -847,6 +935,8 @@ make_suite(void)
     tcase_add_test(tc, test_port_close_unblocks_post);
     tcase_add_test(tc, test_port_recv_timeout);
     tcase_add_test(tc, test_port_send_full);
+    tcase_add_test(tc, test_port_room_wake);
+    tcase_add_test(tc, test_port_room_wake_threads);
     tcase_add_test(tc, test_port_stop_flag);
     tcase_add_test(tc, test_shm_registry);
     suite_add_tcase(s, tc);

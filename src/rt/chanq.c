@@ -3,14 +3,15 @@
  * flight at a time; what is sent meanwhile gathers in a pending buffer, which
  * becomes the next write when the current one completes. A flood of small
  * messages thus costs one write(2) per batch instead of one per message, and
- * no allocation per message. The runtime keeps the list of full channels and a
- * timer that finds the ones whose task stopped reading.
+ * no allocation per message. A full channel holds the --control input back
+ * (rt/hold.c).
  */
 #include "config.h"
 
 #include "rt/chanq.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,12 @@
 /* A write buffer larger than this is not kept for reuse. */
 #define KEEP_CAP (256u << 10)
 
+static size_t
+hold_queued(struct fs_rt_hold *h)
+{
+    return fs_chanq_queued((struct fs_chanq *)((char *)h - offsetof(struct fs_chanq, hold)));
+}
+
 void
 fs_chanq_init(struct fs_chanq *q, struct fs_rt *rt, uv_stream_t *stream)
 {
@@ -27,6 +34,7 @@ fs_chanq_init(struct fs_chanq *q, struct fs_rt *rt, uv_stream_t *stream)
     q->rt = rt;
     q->stream = stream;
     q->req.data = q;
+    q->hold.queued = hold_queued;
 }
 
 size_t
@@ -35,86 +43,6 @@ fs_chanq_queued(const struct fs_chanq *q)
     if (q->stream == NULL)
         return q->unsent;
     return (q->writing ? uv_stream_get_write_queue_size(q->stream) : 0) + q->plen;
-}
-
-/* ---- the runtime's list of full channels ------------------------------------------ */
-
-static void on_stall_tick(void *arg);
-
-static void
-stall_timer_start(struct fs_rt *rt)
-{
-    if (rt->shut)
-        return;
-    if (rt->stall_timer == NULL) {
-        rt->stall_timer = fs_timer_new(rt, on_stall_tick, rt);
-        fs_timer_weak(rt->stall_timer);
-    }
-    double period = rt->send_timeout / 4;
-    fs_timer_start(rt->stall_timer, period < 0.05 ? 0.05 : period > 1 ? 1 : period);
-}
-
-static void
-set_full(struct fs_chanq *q)
-{
-    struct fs_rt *rt = q->rt;
-    q->full = true;
-    q->stalled = false;
-    q->moved = false;
-    q->progress_at = fs_rt_now(rt);
-    q->last_queued = fs_chanq_queued(q);
-    q->next_full = rt->full;
-    rt->full = q;
-    if (rt->waiting++ == 0) {
-        fs_rt_input_flow(rt);
-        stall_timer_start(rt);
-    }
-}
-
-static void
-clear_full(struct fs_chanq *q)
-{
-    struct fs_rt *rt = q->rt;
-    struct fs_chanq **pp = &rt->full;
-    while (*pp != q)
-        pp = &(*pp)->next_full;
-    *pp = q->next_full;
-    q->full = false;
-    if (!q->stalled && --rt->waiting == 0)
-        fs_rt_input_flow(rt);
-    q->stalled = false;
-    if (rt->full == NULL && rt->stall_timer != NULL)
-        fs_timer_stop(rt->stall_timer);
-}
-
-/* Every so often while a channel is full: has its task taken anything since
- * the last look? One that took nothing for the send timeout is stalled: the
- * input goes on without it. One that reads again holds the input back again. */
-static void
-on_stall_tick(void *arg)
-{
-    struct fs_rt *rt = arg;
-    double now = fs_rt_now(rt);
-    unsigned waiting = rt->waiting;
-    for (struct fs_chanq *q = rt->full; q != NULL; q = q->next_full) {
-        size_t queued = fs_chanq_queued(q);
-        if (q->moved || queued < q->last_queued) {
-            q->progress_at = now;
-            if (q->stalled) {
-                q->stalled = false;
-                rt->waiting++;
-            }
-        } else if (!q->stalled && now - q->progress_at >= rt->send_timeout) {
-            q->stalled = true;
-            rt->waiting--;
-        }
-        q->moved = false;
-        q->last_queued = queued;
-    }
-    if ((waiting == 0) != (rt->waiting == 0))
-        fs_rt_input_flow(rt);
-    if (rt->full != NULL)
-        stall_timer_start(rt);
 }
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -162,11 +90,11 @@ write_done(uv_write_t *req, int status)
         q->broken = status;
         return;
     }
-    q->moved = true;
+    fs_rt_hold_moved(&q->hold);
     if (q->plen > 0)
         submit(q);
-    if (q->full && fs_chanq_queued(q) <= FS_CHANQ_LOW)
-        clear_full(q);
+    if (fs_chanq_queued(q) <= FS_CHANQ_LOW)
+        fs_rt_hold_stop(q->rt, &q->hold);
 }
 
 int
@@ -179,7 +107,7 @@ fs_chanq_write(struct fs_chanq *q, const char *data, size_t len, enum fs_proc_se
     size_t queued = fs_chanq_queued(q);
     if (how == FS_PROC_SEND_REFUSE && queued > FS_CHANQ_HIGH)
         return -EAGAIN;
-    if (how == FS_PROC_SEND_WAIT && q->stalled)
+    if (how == FS_PROC_SEND_WAIT && fs_rt_hold_stalled(&q->hold))
         return -ETIMEDOUT;
     if (how == FS_PROC_SEND_WAIT && queued + len > FS_CHANQ_CAP)
         return -ENOBUFS;
@@ -199,8 +127,8 @@ fs_chanq_write(struct fs_chanq *q, const char *data, size_t len, enum fs_proc_se
             return r;
         }
     }
-    if (!q->full && fs_chanq_queued(q) > FS_CHANQ_HIGH)
-        set_full(q);
+    if (fs_chanq_queued(q) > FS_CHANQ_HIGH)
+        fs_rt_hold_start(q->rt, &q->hold);
     return 0;
 }
 
@@ -210,8 +138,7 @@ fs_chanq_close(struct fs_chanq *q)
     if (q->stream == NULL)
         return;
     q->unsent = fs_chanq_queued(q) + q->failed;
-    if (q->full)
-        clear_full(q);
+    fs_rt_hold_stop(q->rt, &q->hold);
     q->stream = NULL;
     free(q->pbuf);
     q->pbuf = NULL;

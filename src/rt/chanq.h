@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <uv.h>
 
+#include "rt/hold.h"
 #include "rt/proc.h"
 
 /* Over this, a channel is full; it stops being full at half of it. */
@@ -35,11 +36,9 @@ struct fs_chanq {
     int broken;    /* a write failed (UV_EPIPE...): nothing more is sent */
     size_t failed; /* bytes of writes that failed */
     size_t unsent; /* bytes not delivered when the channel closed */
-    /* Flow control: on the runtime's list of full channels while full. */
-    bool full, stalled, moved;
-    double progress_at; /* when the task last took bytes */
-    size_t last_queued;
-    struct fs_chanq *next_full;
+    /* Flow control: holds the input back while full (over FS_CHANQ_HIGH
+     * until down to FS_CHANQ_LOW). */
+    struct fs_rt_hold hold;
 };
 
 void fs_chanq_init(struct fs_chanq *q, struct fs_rt *rt, uv_stream_t *stream);

@@ -6,6 +6,7 @@
 
 #include <uv.h>
 
+#include "rt/hold.h"
 #include "rt/outq.h"
 #include "rt/rt.h"
 #include "rt/watchdog.h"
@@ -50,9 +51,10 @@ struct fs_rt {
     struct fs_watchdog wd;
     struct fs_proc *procs;   /* every process object not yet freed */
     bool output_paused;      /* standard output is over its high-water mark */
-    /* Channels over their high-water mark (chanq.c), and how many of them
-     * still hold back standard input: those whose task has not stalled. */
-    struct fs_chanq *full;
+    /* What holds back standard input (hold.c): full channels, worker
+     * queues; and how many of them still do (those whose task has not
+     * stalled). */
+    struct fs_rt_hold *holds;
     unsigned waiting;
     struct fs_timer *stall_timer;
     double send_timeout;

@@ -7,6 +7,8 @@
  * the outbox go from empty to non-empty. The loop's drain empties the outbox
  * whole, so the next post after a drain wakes again: no wake-up is lost, and a
  * burst of posts costs one wake-up (uv_async_send coalesces the rest anyway).
+ * The worker's recv wakes the loop too, once, when a send had found the inbox
+ * full and the worker has taken it down to half.
  */
 #include "config.h"
 
@@ -41,6 +43,7 @@ struct fs_port {
     struct fs_mailbox out, in;
     size_t max_msgs, max_bytes;
     bool closed;
+    bool room_wanted; /* a send found the inbox full: wake the loop when it has room */
     atomic_bool stop;
     fs_port_wake_fn wake;
     void *wake_arg;
@@ -242,6 +245,7 @@ fs_port_send(struct fs_port *p, const char *json, size_t len)
         rc = -EPIPE;
     } else if (!mailbox_fits(p, &p->in, len)) {
         p->send_full++;
+        p->room_wanted = true;
         rc = -EAGAIN;
     } else {
         mailbox_push(&p->in, m);
@@ -308,7 +312,16 @@ port_recv(struct fs_port *p, char **json, size_t *len, int timeout_ms)
         p->in.tail = NULL;
     p->in.count--;
     p->in.bytes -= m->len;
+    /* A sender that found the inbox full hears once it is down to half. */
+    bool room = p->room_wanted && p->in.count <= p->max_msgs / 2 && p->in.bytes <= p->max_bytes / 2;
+    if (room) {
+        p->room_wanted = false;
+        if (p->wake != NULL)
+            p->wakes++;
+    }
     pthread_mutex_unlock(&p->lock);
+    if (room && p->wake != NULL)
+        p->wake(p->wake_arg);
 
     /* Hand out the message's bytes: move them to the start of the block. */
     *len = m->len;

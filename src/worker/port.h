@@ -48,7 +48,9 @@ size_t fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg);
 
 /*
  * Sends a message to the worker (a copy). Never blocks: returns 0, -EAGAIN when
- * the inbox is full (the caller shows it as dropped), -EPIPE when closed.
+ * the inbox is full, -EPIPE when closed. After -EAGAIN the wake function is
+ * called (on the worker's thread) once the worker has taken the inbox down to
+ * half of its bounds, so a caller that queued the message can send it then.
  */
 int fs_port_send(struct fs_port *p, const char *json, size_t len);
 

@@ -104,7 +104,7 @@ check "forkscope quits on request" test "$rc" != 124
 # JSON is counted as bad with the framing errors (doc/protocol.md, "Bad frames").
 if command -v tmux >/dev/null; then
     SOCK="fs-ipcbad-$$"
-    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+    trap 'tmux -L "fs-ipcbad-$$" kill-server 2>/dev/null; tmux -L "fs-ipcbad2-$$" kill-server 2>/dev/null; _fs_cleanup' EXIT
     row() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -E "$1"; }
     shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
     tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/json.yaml'; sleep 1000"
@@ -115,6 +115,8 @@ if command -v tmux >/dev/null; then
         shown '^ bad +14 +0 +[0-9]+ +0 +7 '
     diag "$(row '^ bad ')"
     tmux -L "$SOCK" kill-server 2>/dev/null
+    # A server of its own: a new session on a server still shutting down can fail.
+    SOCK="fs-ipcbad2-$$"
     session advanced advanced
     tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/advanced.yaml'; sleep 1000"
     tmux -L "$SOCK" send-keys -t fs m

@@ -8,9 +8,10 @@ if ! command -v tmux >/dev/null; then
     for i in $(seq $N); do skip "tmux is not installed"; done
     finish
 fi
-SOCK="fs-keys-$$"
+SOCK0="fs-keys-$$"
+SOCK=$SOCK0
 T() { tmux -L "$SOCK" "$@"; }
-trap 'for s in "$SOCK" "$SOCK-nc" "$SOCK-nc-th"; do tmux -L "$s" kill-server 2>/dev/null; done; _fs_cleanup' EXIT
+trap 'for s in "$SOCK0" "$SOCK0-nc" "$SOCK0-th"; do tmux -L "$s" kill-server 2>/dev/null; done; _fs_cleanup' EXIT
 shown() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
 gone() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
 row() { T capture-pane -p -t fs | grep -E "^$1 "; }
@@ -107,6 +108,9 @@ check "l cycles the layout" shown "layout: columns"
 T send-keys -t fs q
 check "q quits" shown "forkscope-exited"
 T kill-server 2>/dev/null
+# Each part has a server of its own: a new session on a server still shutting
+# down can fail.
+SOCK="$SOCK0-nc"
 
 # NO_COLOR: no colour sequences at all on the screen.
 T new-session -d -s fs -x 100 -y 30 "cd '$FS_TMP' && NO_COLOR=1 '$FORKSCOPE' 'echo plain'; sleep 1000"
@@ -118,7 +122,7 @@ else
 fi
 T send-keys -t fs q
 T kill-server 2>/dev/null
-SOCK="$SOCK-th"
+SOCK="$SOCK0-th"
 
 # A broken theme file names its line and the screen falls back to the default.
 printf 'name = broken\nnormal = default\ntable.header = purple-ish\n' >"$FS_TMP/bad.theme"

@@ -11,7 +11,7 @@ if ! command -v node >/dev/null || ! command -v tmux >/dev/null; then
 fi
 SOCK="fs-traffic-$$"
 T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+trap 'tmux -L "fs-traffic-$$" kill-server 2>/dev/null; tmux -L "fs-traffic2-$$" kill-server 2>/dev/null; _fs_cleanup' EXIT
 shown() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
 shown_re() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
 not_shown() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
@@ -34,6 +34,8 @@ T send-keys -t fs m
 check "m again returns to the panes" shown "> echo"
 T send-keys -t fs q
 T kill-server 2>/dev/null
+# A server of its own: a new session on a server still shutting down can fail.
+SOCK="fs-traffic2-$$"
 
 # Two channels, every task's messages (A), a log of 4 (--message-log), search.
 T new-session -d -s fs -x 160 -y 45 \

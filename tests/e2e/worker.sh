@@ -2,7 +2,7 @@
 # worker tasks: modules on threads inside forkscope, shared memory, a plugin,
 # stopping, and an unsafe module in a host process that dies alone.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 13
+plan 19
 PLUGIN="$FS_HELPERS/../libhello.so"
 
 run_fs --headless --json 'worker:primes 2000000' 'worker:primes 2000000' \
@@ -67,4 +67,52 @@ run_fs --headless --json 'worker:nosuch' "worker:/nonexistent/lib.so" 'echo fine
 check "an unknown module is an error naming it" grep -qE '"ev":"error".*unknown worker module .nosuch.' "$FS_TMP/out"
 check "a missing plugin is an error naming the file" grep -qE '"ev":"error".*/nonexistent/lib.so' "$FS_TMP/out"
 check "the session goes on" grep -qF '"data":"fine"' "$FS_TMP/out"
+
+# ---- sending faster than a worker takes ------------------------------------------------------
+# A flood of sends through --control waits for room in the worker's inbox (1024
+# messages) instead of being refused: every message reaches the echo module, in
+# order (doc/workers.md, "Sending").
+N=20000
+fs_bg --headless --json --control --names e 'worker:echo'
+wait_evs 10 1 start e
+(awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send e {\"i\":%d}\n", i }') |
+    (trap '' PIPE; cat >&7) 2>/dev/null &
+GEN=$!
+all_echoed() { [ "$(grep -c '"msg":{"echo":{"i":' "$FS_TMP/out")" -ge "$N" ]; }
+wait_for 60 all_echoed
+wait "$GEN" 2>/dev/null
+echoes=$(grep -F '"dir":"in"' "$FS_TMP/out" | sed -n 's/.*"msg":{"echo":{"i":\([0-9]*\)}}.*/\1/p')
+check "$N sends to a worker through --control: every one echoed" test "$(echo "$echoes" | grep -c .)" = "$N"
+check "in order" sh -c "echo '$(echo "$echoes" | tr '\n' ' ')' | awk '{ for (i = 1; i <= NF; i++) if (\$i != i - 1) exit 1 }'"
+check "no send was refused" test "$(nevs error)" = 0
+ctl quit
+fs_wait 10
+
+# A worker that takes nothing: once its inbox is full, sends wait; after the send
+# timeout they are refused, each naming the task, and the commands after them run.
+L=5000
+fs_bg --headless --json --control --send-timeout 0.5 --names deaf 'worker:sleep 100000'
+wait_evs 10 1 start deaf
+(awk -v n="$L" 'BEGIN { for (i = 0; i < n; i++) printf "send deaf {\"i\":%d}\n", i }'
+    echo marker) | (trap '' PIPE; cat >&7) 2>/dev/null &
+GEN=$!
+wait_for 30 sh -c "grep -q '\"msg\":\"control line $((L + 1)): .*marker' '$FS_TMP/out'"
+sent=$(grep -c '"dir":"out"' "$FS_TMP/out")
+refused=$(evs error deaf | grep -c 'not sent: the worker has taken nothing from its inbox for 0.5 s')
+if [ "$sent" -gt 1024 ] && [ "$refused" -gt 0 ] && [ $((sent + refused)) -eq "$L" ]; then
+    ok "a worker that takes nothing: $sent sends queued (1024 in its inbox), $refused refused, none lost"
+else
+    not_ok "a worker that takes nothing: $sent sent + $refused refused != $L"; evs error | head -n 3 | cut -c1-200
+fi
+check "the command after them ran" sh -c "grep -q '\"msg\":\"control line $((L + 1)): .*marker' '$FS_TMP/out'"
+wait "$GEN" 2>/dev/null
+ctl 'stop deaf'
+wait_for 10 grep -q '"ev":"exit","task":"deaf"' "$FS_TMP/out"
+if evs error deaf | grep -qE "deaf': $((sent - 1024)) messages \([0-9]+ bytes\) that forkscope had queued for its inbox were not delivered"; then
+    ok "at its end, the $((sent - 1024)) messages that never went into its inbox are reported"
+else
+    not_ok "no report of the undelivered messages"; evs error deaf | tail -n 2 | cut -c1-200
+fi
+ctl quit
+fs_wait 10
 finish
