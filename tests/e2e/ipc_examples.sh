@@ -2,9 +2,9 @@
 # The example children of doc/protocol.md, taken from the document itself and
 # run as fork: tasks under forkscope: Python and shell in json mode, C in
 # advanced mode. Each says hello (or sends its frames), answers what forkscope
-# sends, and ends when forkscope disconnects it.
+# sends, and ends when forkscope disconnects it. Then the built-in `ipc` demo.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 12
+plan 18
 DOC="$FS_SRCDIR/doc/protocol.md"
 
 # block LANG: the first fenced block of that language after "## Example children".
@@ -71,4 +71,24 @@ else
     for i in 1 2 3 4; do not_ok "c: the example compiles"; done
 fi
 check "no example leaves a process behind" test -z "$(pgrep -f "$FS_TMP/child" || true)"
+
+# ---- forkscope demo ipc ----
+fs_bg --headless --json --control demo ipc
+ticks() { [ "$(evs message ticker | grep -c '"msg":{"tick":')" -ge 3 ]; }
+check "demo ipc: the ticker's messages arrive" wait_for 10 ticks
+first_round() { [ "$(evs message flood | grep -c '"msg":{"round":0,')" = 20000 ]; }
+check "demo ipc: the flood's first burst of 20,000 arrives whole" wait_for 10 first_round
+check "demo ipc: the line that is not JSON is the one bad message" \
+    test "$(evs message garbage | grep -c '"bad":true')/$(nevs message garbage)" = "1/3"
+ctl 'send echo-sh {"q":1}' 'send echo-thread {"q":2}'
+check "demo ipc: the shell child answers" wait_for 10 has_msg echo-sh '"msg":{"echo":{"q":1}}'
+check "demo ipc: the worker thread answers" wait_for 10 has_msg echo-thread '"msg":{"echo":{"q":2}}'
+if command -v node >/dev/null; then
+    check "demo ipc: Node's advanced message is decoded (a Map, a BigInt, a Buffer)" wait_for 15 sh -c \
+        "grep -F '\"task\":\"node\"' '$FS_TMP/out' | grep -F '\"map\":{\"\$map\":[[\"a\",1],[\"b\",2]]}' | grep -F '\"big\":\"12345678901234567890n\"' | grep -qF '\"\$type\":\"Buffer\"'"
+else
+    skip "node is not installed"
+fi
+ctl quit
+fs_wait 20
 finish
