@@ -121,6 +121,24 @@ fs_wait() {
     fi
 }
 
+# send_flood TASK N [TAIL]: N lines `send TASK {"i":k TAIL}` and then a line
+# `marker` on the background forkscope's input (fs_bg); waits (30 s at most)
+# for the marker's error event, which comes once every send before it was
+# carried out or refused. Sets SENT to the messages sent ("dir":"out" events);
+# fails when the marker did not come.
+send_flood() {
+    local task=$1 n=$2 tail=${3:-} r=0
+    (awk -v n="$n" -v t="$task" -v tail="$tail" \
+        'BEGIN { for (i = 0; i < n; i++) printf "send %s {\"i\":%d%s}\n", t, i, tail }'
+        echo marker) | (trap '' PIPE; cat >&7) 2>/dev/null &
+    local gen=$!
+    wait_for 30 sh -c "grep -q '\"msg\":\"control line $((n + 1)): .*marker' '$FS_TMP/out'" || r=1
+    SENT=$(grep -c '"dir":"out"' "$FS_TMP/out")
+    kill "$gen" 2>/dev/null
+    wait "$gen" 2>/dev/null
+    return $r
+}
+
 # task_pid TASK [N]: the pid of the Nth (default first) start event of TASK.
 task_pid() { evs start "$1" | sed -n "${2:-1}p" | jfield pid; }
 
