@@ -21,7 +21,6 @@
 
 #include "app_int.h"
 #include "model/ipc.h"
-#include "rt/chanq.h"
 #include "rt/hold.h"
 #include "sample/sampler.h"
 #include "util/xalloc.h"
@@ -44,6 +43,11 @@ struct app_worker {
     size_t pend_count, pend_bytes;
     struct fs_rt_hold hold;
 };
+
+/* A waiting send is refused past this many bytes queued (it cannot happen
+ * while the input is held back: one read of input holds far fewer), as for a
+ * channel (rt/chanq.h). */
+#define PENDING_CAP (16u << 20)
 
 struct pending {
     struct pending *next;
@@ -259,7 +263,7 @@ send_or_queue(struct app_worker *w, const char *data, size_t n)
         return r; /* sent, closed, or on the screen: refused */
     if (fs_rt_hold_stalled(&w->hold))
         return -ETIMEDOUT;
-    if (w->pend_bytes + n > FS_CHANQ_CAP)
+    if (w->pend_bytes + n > PENDING_CAP)
         return -ENOBUFS;
     struct pending *q = fs_xmalloc(sizeof *q + n);
     q->next = NULL;
