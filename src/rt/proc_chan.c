@@ -75,7 +75,19 @@ fs_proc_chan_flow(struct fs_proc *p)
     return true;
 }
 
-/* The pace timer fired: every paced channel is polled again. */
+/* Every paced channel is polled again. */
+static void
+resume_paced(struct fs_rt *rt)
+{
+    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
+        if (p->chan_paced) {
+            p->chan_paced = false;
+            fs_proc_chan_flow(p);
+        }
+    }
+}
+
+/* The pace timer fired. */
 static void
 on_pace(uv_poll_t *h, int status, int events)
 {
@@ -87,12 +99,7 @@ on_pace(uv_poll_t *h, int status, int events)
         ;
     rt->pace_armed = false;
     uv_unref((uv_handle_t *)&rt->pace_poll);
-    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
-        if (p->chan_paced) {
-            p->chan_paced = false;
-            fs_proc_chan_flow(p);
-        }
-    }
+    resume_paced(rt);
 }
 
 void
@@ -114,24 +121,23 @@ fs_proc_chan_pace_open(struct fs_rt *rt)
     uv_unref((uv_handle_t *)&rt->pace_poll);
 }
 
-/* Rests p's channel until the pace timer fires; false when there is no timer
- * (it could not be made, or the runtime is shutting down). */
-static bool
+/* Rests p's channel until the pace timer fires. Without a timer (it could
+ * not be made, or the runtime is shutting down) the channel reads on. */
+static void
 pace(struct fs_proc *p)
 {
     struct fs_rt *rt = p->rt;
     if (rt->shut || rt->pace_fd < 0)
-        return false;
+        return;
     if (!rt->pace_armed) {
         struct itimerspec its = {.it_value = {0, PACE_NS}};
         if (timerfd_settime(rt->pace_fd, 0, &its, NULL) != 0)
-            return false;
+            return;
         rt->pace_armed = true;
         uv_ref((uv_handle_t *)&rt->pace_poll);
     }
     p->chan_paced = true;
     uv_poll_stop(&p->chan_poll);
-    return true;
 }
 
 void
@@ -140,12 +146,7 @@ fs_proc_chan_pace_close(struct fs_rt *rt)
     if (rt->pace_fd < 0)
         return;
     /* What was paced reads again until its task ends. */
-    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
-        if (p->chan_paced) {
-            p->chan_paced = false;
-            fs_proc_chan_flow(p);
-        }
-    }
+    resume_paced(rt);
     uv_close((uv_handle_t *)&rt->pace_poll, NULL);
     close(rt->pace_fd);
     rt->pace_fd = -1;
