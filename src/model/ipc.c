@@ -402,6 +402,12 @@ info_from_value(json_t *v, struct fs_ipc_info *out)
         set_cmd(out, json_string_value(cmd), json_string_length(cmd));
 }
 
+const char *
+fs_ipc_not_value_reason(enum fs_ipc_mode mode)
+{
+    return mode == FS_IPC_JSON ? "not JSON" : "no serializer header";
+}
+
 void
 fs_ipc_classify(enum fs_ipc_mode mode, const char *payload, size_t len, unsigned flags,
                 struct fs_ipc_info *out)
@@ -417,8 +423,7 @@ fs_ipc_classify(enum fs_ipc_mode mode, const char *payload, size_t len, unsigned
                                           : len >= 2 && (unsigned char)payload[0] == 0xFF;
             out->validity = ok ? FS_IPC_VALID : FS_IPC_INVALID;
             if (!ok)
-                snprintf(out->error, sizeof out->error, "%s",
-                         mode == FS_IPC_JSON ? "not JSON" : "no serializer header");
+                snprintf(out->error, sizeof out->error, "%s", fs_ipc_not_value_reason(mode));
         }
         return;
     }

@@ -125,6 +125,9 @@ struct fs_ipc_info {
  * FS_IPC_INVALID (error "not JSON" or "no serializer header") and "cmd" is
  * peeked as without flags.
  */
+/* Why a payload of `mode` is FS_IPC_NOT_VALUE, in a few words. */
+const char *fs_ipc_not_value_reason(enum fs_ipc_mode mode);
+
 void fs_ipc_classify(enum fs_ipc_mode mode, const char *payload, size_t len, unsigned flags,
                      struct fs_ipc_info *out);
 

@@ -121,11 +121,10 @@ message_text(const struct fs_msglog_entry *e, bool pretty)
     json_t *v =
         framing || e->kept < e->size ? NULL : fs_ipc_display(e->mode, e->data, e->kept, &err);
     if (v == NULL) {
-        const char *why = framing ? "bad frame"
-                          : err   ? err
-                          : (e->flags & FS_IPC_NOT_VALUE)
-                              ? (e->mode == FS_IPC_JSON ? "not JSON" : "no serializer header")
-                              : "too large to show whole";
+        const char *why = framing                         ? "bad frame"
+                          : err                           ? err
+                          : (e->flags & FS_IPC_NOT_VALUE) ? fs_ipc_not_value_reason(e->mode)
+                                                          : "too large to show whole";
         char *head = head_text(e->data, e->kept, e->size);
         char *s = fs_xasprintf("(%s) %s", why, head);
         free(head);
