@@ -139,6 +139,18 @@ send_flood() {
     return $r
 }
 
+# ---- the screen (the tmux e2e scripts) ------------------------------------------------
+# forkscope runs in a detached tmux session named fs on the server $SOCK. T runs a
+# tmux command there. shown TEXT, shown_re REGEX and gone TEXT wait (SCREEN_WAIT
+# seconds, 5 by default) until the screen shows TEXT, a line matching REGEX, or
+# no longer shows TEXT.
+T() { tmux -L "$SOCK" "$@"; }
+screen_grep() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -q "$@"; }
+_fs_screen_lacks() { ! screen_grep -F -- "$1"; }
+shown() { wait_for "${SCREEN_WAIT:-5}" screen_grep -F -- "$1"; }
+shown_re() { wait_for "${SCREEN_WAIT:-5}" screen_grep -E -- "$1"; }
+gone() { wait_for "${SCREEN_WAIT:-5}" _fs_screen_lacks "$1"; }
+
 # task_pid TASK [N]: the pid of the Nth (default first) start event of TASK.
 task_pid() { evs start "$1" | sed -n "${2:-1}p" | jfield pid; }
 

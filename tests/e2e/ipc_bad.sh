@@ -106,13 +106,13 @@ if command -v tmux >/dev/null; then
     SOCK="fs-ipcbad-$$"
     trap 'tmux -L "fs-ipcbad-$$" kill-server 2>/dev/null; tmux -L "fs-ipcbad2-$$" kill-server 2>/dev/null; _fs_cleanup' EXIT
     row() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -E "$1"; }
-    shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+    SCREEN_WAIT=10
     tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/json.yaml'; sleep 1000"
-    check "screen, json: the table marks the task's bad messages" shown ' 14/0! '
+    check "screen, json: the table marks the task's bad messages" shown_re ' 14/0! '
     tmux -L "$SOCK" send-keys -t fs m
     # CHANNEL, MSG IN, MSG OUT, BYTES IN, BYTES OUT, BAD
     check "screen, json: all seven bad lines are counted, those that are not JSON too" \
-        shown '^ bad +14 +0 +[0-9]+ +0 +7 '
+        shown_re '^ bad +14 +0 +[0-9]+ +0 +7 '
     diag "$(row '^ bad ')"
     tmux -L "$SOCK" kill-server 2>/dev/null
     # A server of its own: a new session on a server still shutting down can fail.
@@ -123,9 +123,9 @@ if command -v tmux >/dev/null; then
     # The frame with a serializer header that does not decode is shown as
     # undecodable but not counted: that would take a full decode on arrival.
     check "screen, advanced: the four frames without a usable header are counted" \
-        shown '^ bad +10 +0 +[0-9]+ +0 +4 '
+        shown_re '^ bad +10 +0 +[0-9]+ +0 +4 '
     check "screen, advanced: the undecodable frame is shown with the decoder's reason" \
-        shown 'undecodable \(5 bytes\): unknown tag 0x01 at offset 3'
+        shown_re 'undecodable \(5 bytes\): unknown tag 0x01 at offset 3'
     tmux -L "$SOCK" kill-server 2>/dev/null
 else
     for i in 1 2 3 4; do skip "tmux is not installed"; done

@@ -63,9 +63,8 @@ if ! command -v tmux >/dev/null; then
     finish
 fi
 SOCK="fs-handles-$$"
-T() { tmux -L "$SOCK" "$@"; }
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
-shown() { wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
+SCREEN_WAIT=10
 cat >"$FS_TMP/screen.yaml" <<YAML
 tasks:
   h:

@@ -129,13 +129,13 @@ check "demo pools: both pools do their 6 jobs beside plain workers, exit 0" \
 if command -v tmux >/dev/null; then
     SOCK="fs-pool-$$"
     trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
-    shown() { wait_for 8 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qE -- \"\$1\"" _ "$1"; }
+    SCREEN_WAIT=8
     printf 'tasks:\n  naps:\n    worker: sleep\n    args: "300"\n    pool: 2\n    jobs: 12\n' >"$FS_TMP/scr.yaml"
     tmux -L "$SOCK" -f /dev/null new-session -d -s fs -x 180 -y 40 "'$FORKSCOPE' -f '$FS_TMP/scr.yaml'; sleep 1000"
-    check "screen: the pool row shows jobs queued, running and ended" shown "pool/worker +- +[0-9]+q 2r [0-9]+d"
-    check "screen: a worker row's memory is marked shared" shown "naps-1 +worker .* [0-9.]+[KMG] sh "
-    check "screen: the pool's pane is its job log" shown "job 3 -> naps-[12]"
-    check "screen: the ended pool says how many jobs were done" shown "12/12 done"
+    check "screen: the pool row shows jobs queued, running and ended" shown_re "pool/worker +- +[0-9]+q 2r [0-9]+d"
+    check "screen: a worker row's memory is marked shared" shown_re "naps-1 +worker .* [0-9.]+[KMG] sh "
+    check "screen: the pool's pane is its job log" shown_re "job 3 -> naps-[12]"
+    check "screen: the ended pool says how many jobs were done" shown_re "12/12 done"
     tmux -L "$SOCK" send-keys -t fs q
 else
     for i in 1 2 3 4; do skip "tmux is not installed"; done

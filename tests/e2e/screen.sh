@@ -11,13 +11,9 @@ if ! command -v tmux >/dev/null; then
 fi
 
 SOCK="fs-e2e-$$"
-T() { tmux -L "$SOCK" "$@"; }
 _fs_cleanup_tmux() { tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup; }
 trap _fs_cleanup_tmux EXIT
 screen() { T capture-pane -p -t fs; }
-# screen_has TEXT: the screen shows TEXT (fixed string) within 5 s.
-screen_has() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -qF -- \"\$1\"" _ "$1"; }
-screen_lacks() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -qF -- \"\$1\"" _ "$1"; }
 
 cat >"$FS_TMP/s.yaml" <<'YAML'
 tasks:
@@ -39,16 +35,16 @@ find_fs() { FPID=$(pgrep -P "$PANE" -x forkscope | head -1); [ -n "$FPID" ]; }
 FPID=""
 wait_for 10 find_fs
 
-check "three tasks in three panes: alpha's output" screen_has "alpha-says-hello"
-check "beta's output" screen_has "beta-was-here"
-check "beta's exit status on its border and in the table" screen_has "exited 3"
+check "three tasks in three panes: alpha's output" shown "alpha-says-hello"
+check "beta's output" shown "beta-was-here"
+check "beta's exit status on its border and in the table" shown "exited 3"
 # The progress bar: \r rewrites one line, which ends reading 100%.
-check "a \\r progress bar ends as one line reading 100%" screen_has "progress 100%"
+check "a \\r progress bar ends as one line reading 100%" shown "progress 100%"
 if screen | grep -q "progress 99%"; then not_ok "progress bar left earlier states"; else ok "progress bar left no earlier states"; fi
 
 # Stop alpha (selected first): it ends by SIGTERM, shown on its border.
 T send-keys -t fs x
-check "stop: alpha killed by SIGTERM shown" screen_has "killed by SIGTERM"
+check "stop: alpha killed by SIGTERM shown" shown "killed by SIGTERM"
 # Restart it: running again, its output again.
 T send-keys -t fs r
 # The pane keeps the old run's output and shows the new run's below it.
@@ -70,20 +66,20 @@ if wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -q '^NAME'";
 else
     not_ok "zoom: the table is still shown"
 fi
-check "zoom: the zoomed pane is beta's" screen_has "beta-was-here"
+check "zoom: the zoomed pane is beta's" shown "beta-was-here"
 T send-keys -t fs z
-check "zoom back: the table returns" screen_has "NAME"
+check "zoom back: the table returns" shown "NAME"
 
 # Help overlay lists the keys.
 T send-keys -t fs '?'
-check "help overlay: lists zoom" screen_has "zoom the selected pane"
-check "help overlay: lists the signal list key" screen_has "send a signal"
+check "help overlay: lists zoom" shown "zoom the selected pane"
+check "help overlay: lists the signal list key" shown "send a signal"
 T send-keys -t fs Escape
-check "help overlay closes" screen_lacks "this help"
+check "help overlay closes" gone "this help"
 
 # Theme switch.
 T send-keys -t fs t
-check "theme: the status line names the new theme" screen_has "theme: dark"
+check "theme: the status line names the new theme" shown "theme: dark"
 
 # Resize down to 20x6 and back: no crash, the screen comes back.
 T resize-window -t fs -x 20 -y 6
@@ -91,11 +87,11 @@ sleep 0.5
 T resize-window -t fs -x 160 -y 48
 sleep 0.5
 if [ -n "$FPID" ] && kill -0 "$FPID" 2>/dev/null; then ok "resize to 20x6 and back: still running"; else not_ok "resize: forkscope died"; fi
-check "resize back: the table is drawn again" screen_has "NAME"
+check "resize back: the table is drawn again" shown "NAME"
 
 # Quit: every task stops, forkscope exits, nothing is left.
 T send-keys -t fs q
-check "quit: forkscope exits" screen_has "forkscope-exited-"
+check "quit: forkscope exits" shown "forkscope-exited-"
 if pgrep -f "alpha-says-hello" >/dev/null || pgrep -f "progress %d" >/dev/null; then
     not_ok "quit: task processes survive: $(pgrep -af 'alpha-says-hello|progress' | tr '\n' ';')"
 else

@@ -10,10 +10,7 @@ if ! command -v tmux >/dev/null; then
 fi
 SOCK0="fs-keys-$$"
 SOCK=$SOCK0
-T() { tmux -L "$SOCK" "$@"; }
 trap 'for s in "$SOCK0" "$SOCK0-nc" "$SOCK0-th"; do tmux -L "$s" kill-server 2>/dev/null; done; _fs_cleanup' EXIT
-shown() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
-gone() { wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs 2>/dev/null | grep -qF -- \"\$1\"" _ "$1"; }
 row() { T capture-pane -p -t fs | grep -E "^$1 "; }
 row_has() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^$1 ' | grep -qF -- \"\$2\"" _ "$2"; }
 
