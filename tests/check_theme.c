@@ -203,6 +203,9 @@ START_TEST(test_errors_name_their_line)
         {"stderr = #gg0000\n", "t.theme:1: unknown colour '#gg0000'"},
         {"stderr = bright-orange\n", "t.theme:1: unknown colour 'bright-orange'"},
         {"# one\nnormal red\n", "t.theme:2: expected ELEMENT = STYLE"},
+        /* A line without '=' (here a whole 3-byte file): no pointer is made from the
+         * missing '=' (clang's UBSan and tests/fuzz/fuzz_theme check that part). */
+        {"abc", "t.theme:1: expected ELEMENT = STYLE"},
         {"normal = red\n= red\n", "t.theme:2: expected ELEMENT = STYLE"},
         {"\r\n\r\nnormal =   \r\n", "t.theme:3: expected ELEMENT = STYLE"},
         {"normal = # nothing\n", "t.theme:1: expected ELEMENT = STYLE"},

@@ -380,9 +380,10 @@ parse_line(struct parser *ps, struct fs_theme *t, const char *p, const char *end
     trim(&p, &end);
     if (p == end)
         return 0;
-    const char *eq = memchr(p, '=', (size_t)(end - p)), *key_end = eq, *val = eq + 1;
+    const char *eq = memchr(p, '=', (size_t)(end - p));
     if (eq == NULL || eq == p)
         return fail(ps, "expected ELEMENT = STYLE");
+    const char *key_end = eq, *val = eq + 1;
     trim(&p, &key_end);
     trim(&val, &end);
     if (val == end)
