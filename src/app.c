@@ -158,16 +158,50 @@ on_eof(void *arg, enum fs_stream stream)
 }
 
 static void
+on_passed(void *arg, const struct fs_passfd *fds)
+{
+    fs_channel_passed(arg, fds);
+}
+
+/* The stop grace period is over (or a second quit cut it short). Once the
+ * run's own process has exited, whatever still holds its output has left the
+ * task's process group (setsid, a double-forking daemon): no signal of ours
+ * reaches it and it may never close the output, so the run's streams are ended
+ * here instead of waited for. See doc/processes.md. */
+static void
+stop_overdue(struct app_task *at)
+{
+    at->stop_overdue = true;
+    if (at->proc == NULL || !at->t.st.have_exit)
+        return;
+    static const char why[] = "a process outside its group still held its output open; "
+                              "forkscope stopped waiting for it";
+    char *r = at->end_reason != NULL ? fs_xasprintf("%s; %s", at->end_reason, why)
+                                     : fs_xstrdup(why);
+    free(at->end_reason);
+    at->end_reason = r;
+    fs_proc_end_streams(at->proc);
+}
+
+static void
 on_exit_status(void *arg, int code, int sig)
 {
     struct app_task *at = arg;
     act(at, fs_task_exit_status(&at->t, code, sig, now(at)));
+    if (at->stop_overdue)
+        stop_overdue(at);
 }
 
 static void
-on_passed(void *arg, const struct fs_passfd *fds)
+on_kill_timer(void *arg)
 {
-    fs_channel_passed(arg, fds);
+    struct app_task *at = arg;
+    if (at->worker != NULL) {
+        fs_app_worker_overdue(at);
+    } else if (at->proc != NULL) {
+        fs_proc_signal(at->proc, SIGKILL);
+        stop_overdue(at);
+    }
 }
 
 static const struct fs_proc_cbs proc_cbs = {
@@ -176,16 +210,6 @@ static const struct fs_proc_cbs proc_cbs = {
     .eof = on_eof,
     .exit = on_exit_status,
 };
-
-static void
-on_kill_timer(void *arg)
-{
-    struct app_task *at = arg;
-    if (at->worker != NULL)
-        fs_app_worker_overdue(at);
-    else if (at->proc != NULL)
-        fs_proc_signal(at->proc, SIGKILL);
-}
 
 static void
 on_restart_timer(void *arg)
@@ -243,6 +267,7 @@ spawn(struct app_task *at)
     const struct fs_task_spec *spec = &at->t.spec;
     free(at->end_reason);
     at->end_reason = NULL;
+    at->stop_overdue = false;
     if (spec->pool_size > 0) {
         fs_pool_begin(at);
         return;
@@ -639,9 +664,10 @@ fs_app_quit(struct fs_app *app)
     for (size_t i = 0; i < app->ntasks; i++) {
         struct app_task *at = app->tasks[i];
         fs_timer_stop(at->restart_timer);
-        if (app->quitting > 1 && at->proc != NULL)
+        if (app->quitting > 1 && at->proc != NULL) {
             fs_proc_signal(at->proc, SIGKILL);
-        else
+            stop_overdue(at);
+        } else
             act(at, fs_task_stop(&at->t, now(at)));
     }
     check_done(app);

@@ -30,6 +30,7 @@ struct app_task {
         unsigned long long cut;  /* bytes that arrived past the cap */
     } held;
     char *end_reason;            /* why forkscope ended this run, or NULL */
+    bool stop_overdue;           /* this run's stop grace period is over */
     struct fs_channel channel;   /* fork tasks: the IPC channel of the current run */
     struct app_worker *worker;   /* worker tasks: the thread of the current run */
     /* Pools (app_pool.c). */

@@ -535,6 +535,17 @@ fs_proc_maybe_free(struct fs_proc *p)
 }
 
 void
+fs_proc_end_streams(struct fs_proc *p)
+{
+    p->busy++;
+    for (int i = 0; i < 3; i++)
+        if (p->pipe_open[i] && !p->pipe_eof[i])
+            fs_proc_slot_over(p, i);
+    p->busy--;
+    fs_proc_maybe_free(p);
+}
+
+void
 fs_proc_release(struct fs_proc *p)
 {
     if (p == NULL)

@@ -74,6 +74,10 @@ int fs_proc_channel_close(struct fs_proc *p);
 /* Sets a pty task's terminal size; the kernel sends SIGWINCH to its
  * foreground process group. */
 int fs_proc_resize(struct fs_proc *p, int rows, int cols);
+/* Ends every stream still open as if it had reached EOF (the `eof` callback
+ * comes for each): for a run whose process has exited while a process out of
+ * reach of its group (one that left it with setsid) still holds its output. */
+void fs_proc_end_streams(struct fs_proc *p);
 /* The owner lets go: no more callbacks; the process object is freed once its
  * pipes are closed and its exit status reaped. A live process is killed. */
 void fs_proc_release(struct fs_proc *p);
