@@ -503,6 +503,15 @@ fs_app_runtime_new(void)
 int
 fs_app_runtime_free(struct fs_rt *rt, int status)
 {
+    /* Output that could not be written is a failure of the session, said
+     * after the fact: the queues have been written out (or failed) by now. */
+    const char *what = NULL;
+    int e = fs_rt_write_error(rt, &what);
+    if (e != 0) {
+        fprintf(stderr, "forkscope: writing %s: %s\n", what, strerror(e));
+        if (status == 0)
+            status = 1;
+    }
     if (fs_rt_free(rt) != 0) {
         fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
         return 70;

@@ -21,7 +21,8 @@ struct fs_app;
 
 /* What both front ends do around a session: start the runtime (NULL, with the
  * reason on stderr, when it cannot start), and close it, turning a handle left
- * open — a bug — into exit status 70 so the tests catch it. */
+ * open — a bug — into exit status 70 so the tests catch it, and a failed write
+ * of forkscope's own output (other than EPIPE) into a message and status 1. */
 struct fs_rt *fs_app_runtime_new(void);
 int fs_app_runtime_free(struct fs_rt *rt, int status);
 

@@ -47,6 +47,7 @@ struct fs_outq {
     size_t in_flight;  /* bytes the writer holds, guarded by mu */
     bool closing;      /* guarded by mu */
     bool broken;       /* guarded by mu */
+    int error;         /* guarded by mu: the errno that broke it */
     bool wake_loop;    /* guarded by mu: the loop is paused, waiting for progress */
     bool broken_told;  /* loop thread only */
     uv_async_t wake;
@@ -68,7 +69,8 @@ buf_append(struct buf *b, const char *data, size_t len)
     b->len += len;
 }
 
-static bool
+/* Writes everything: 0, or the errno of the write that failed. */
+static int
 write_all(int fd, const char *p, size_t len)
 {
     while (len > 0) {
@@ -81,12 +83,12 @@ write_all(int fd, const char *p, size_t len)
                 usleep(1000);
                 continue;
             }
-            return false;
+            return errno;
         }
         p += w;
         len -= (size_t)w;
     }
-    return true;
+    return 0;
 }
 
 static void *
@@ -108,10 +110,13 @@ writer(void *arg)
         bool broken = q->broken;
         pthread_mutex_unlock(&q->mu);
 
-        if (!broken && !write_all(q->fd, drain.data, drain.len))
-            broken = true;
+        int e = broken ? 0 : write_all(q->fd, drain.data, drain.len);
 
         pthread_mutex_lock(&q->mu);
+        if (e != 0) {
+            broken = true;
+            q->error = e;
+        }
         q->in_flight = 0;
         /* The loop hears of progress only when it waits for it: a wake-up
          * per batch would cost it an extra turn each time. */
@@ -227,8 +232,11 @@ fs_outq_write(struct fs_outq *q, const char *data, size_t len)
         return;
     if (!q->started) {
         /* No writer thread could be made, or it is gone: write in place. */
-        if (!q->broken && !write_all(q->fd, data, len))
+        int e = q->broken ? 0 : write_all(q->fd, data, len);
+        if (e != 0) {
             q->broken = true;
+            q->error = e;
+        }
         return;
     }
     if (q->broken_seen)
@@ -256,6 +264,15 @@ fs_outq_broken(struct fs_outq *q)
     bool b = q->broken;
     pthread_mutex_unlock(&q->mu);
     return b;
+}
+
+int
+fs_outq_error(struct fs_outq *q)
+{
+    pthread_mutex_lock(&q->mu);
+    int e = q->error;
+    pthread_mutex_unlock(&q->mu);
+    return e;
 }
 
 void

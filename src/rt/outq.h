@@ -17,7 +17,10 @@ struct fs_outq;
 void fs_outq_write(struct fs_outq *q, const char *data, size_t len);
 /* Bytes queued and not yet written. */
 size_t fs_outq_pending(struct fs_outq *q);
-/* True when writes failed for good (EPIPE): further output is discarded. */
+/* True when writes failed for good (EPIPE, ENOSPC, EIO...): further output is
+ * discarded. */
 bool fs_outq_broken(struct fs_outq *q);
+/* The errno of the write that broke it, or 0. */
+int fs_outq_error(struct fs_outq *q);
 
 #endif

@@ -136,6 +136,21 @@ fs_rt_stderr(struct fs_rt *rt)
     return rt->err;
 }
 
+int
+fs_rt_write_error(struct fs_rt *rt, const char **what)
+{
+    struct fs_outq *qs[] = {rt->out, rt->err};
+    static const char *const names[] = {"standard output", "standard error"};
+    for (int i = 0; i < 2; i++) {
+        int e = fs_outq_error(qs[i]);
+        if (e != 0 && e != EPIPE) {
+            *what = names[i];
+            return e;
+        }
+    }
+    return 0;
+}
+
 /* ---- standard input ---------------------------------------------------- */
 
 static void

@@ -60,6 +60,11 @@ void fs_rt_set_send_timeout(struct fs_rt *rt, double seconds);
 struct fs_outq *fs_rt_stdout(struct fs_rt *rt);
 struct fs_outq *fs_rt_stderr(struct fs_rt *rt);
 
+/* The first write error on standard output or standard error other than
+ * EPIPE (a reader that went away is a quiet stop, not an error): a positive
+ * errno, with *what naming the stream ("standard output"), or 0. */
+int fs_rt_write_error(struct fs_rt *rt, const char **what);
+
 /* Timers: one-shot, in seconds. fs_timer_free stops and releases it. */
 struct fs_timer *fs_timer_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
 void fs_timer_start(struct fs_timer *t, double seconds);
