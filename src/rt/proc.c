@@ -32,9 +32,40 @@
 extern char **environ;
 
 
+/* The steps of the child between fork and exec, in order. Each failure is
+ * reported with its stage and errno; none ends in a silent exit 127. */
+enum child_stage {
+    STAGE_GROUP,     /* setsid (pty) or setpgid */
+    STAGE_DEATHSIG,  /* prctl(PR_SET_PDEATHSIG), and forkscope still its parent */
+    STAGE_SIGNALS,   /* the signal mask */
+    STAGE_TTY,       /* the pty as controlling terminal */
+    STAGE_STDIO,     /* standard input, output and error */
+    STAGE_CHANNEL,   /* the channel on fd 3 */
+    STAGE_CHDIR,
+    STAGE_GO,        /* waiting for forkscope's go-ahead */
+    STAGE_EXEC,
+    STAGE_COUNT
+};
+
+/* What each stage did, for messages; the names are those of the test hook. */
+static const struct {
+    const char *name;
+    const char *what;
+} child_stages[STAGE_COUNT] = {
+    [STAGE_GROUP] = {"group", "make its own process group"},
+    [STAGE_DEATHSIG] = {"deathsig", "ask for SIGKILL when forkscope dies"},
+    [STAGE_SIGNALS] = {"signals", "reset its signal mask"},
+    [STAGE_TTY] = {"tty", "take its pty as controlling terminal"},
+    [STAGE_STDIO] = {"stdio", "set up its standard input, output and error"},
+    [STAGE_CHANNEL] = {"channel", "put its channel on fd 3"},
+    [STAGE_CHDIR] = {"chdir", "change directory"},
+    [STAGE_GO] = {"go", "wait for forkscope's go-ahead"},
+    [STAGE_EXEC] = {"exec", "execute the program"},
+};
+
 /* What the child reports when it fails before exec. */
 struct child_error {
-    int stage; /* 0 chdir, 1 exec, 2 setup */
+    int stage; /* enum child_stage */
     int err;
 };
 
@@ -138,6 +169,7 @@ struct child_setup {
     int channel_fd;            /* placed on fd 3, or -1 */
     int go_fd;                 /* read end: forkscope says go */
     int errpipe;               /* write end, close-on-exec */
+    int fault;                 /* a stage made to fail with EIO (the test hook), or -1 */
 };
 
 static void __attribute__((noreturn))
@@ -149,44 +181,78 @@ child_fail(int errfd, int stage, int err)
     _exit(127);
 }
 
+/* Ends the child when a stage failed (bad: its call failed, errno set) or
+ * the test hook makes it fail. */
+static void
+child_check(const struct child_setup *c, int stage, bool bad)
+{
+    if (c->fault == stage) {
+        bad = true;
+        errno = EIO;
+    }
+    if (bad)
+        child_fail(c->errpipe, stage, errno);
+}
+
 static void __attribute__((noreturn))
 child_main(const struct child_setup *c)
 {
     /* A pty task leads a new session so the pty can become its controlling
      * terminal; either way it leads its own process group. */
-    if (c->pty ? setsid() < 0 : setpgid(0, 0) < 0)
-        child_fail(c->errpipe, 2, errno);
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != c->parent)
-        _exit(127);
-    /* Undo what forkscope set for itself: ignored SIGPIPE, blocked signals. */
+    child_check(c, STAGE_GROUP, c->pty ? setsid() < 0 : setpgid(0, 0) < 0);
+    bool bad = prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0;
+    /* forkscope died before the death signal was armed: nobody reads the
+     * report, but the child must not run on. */
+    if (!bad && getppid() != c->parent) {
+        bad = true;
+        errno = ESRCH;
+    }
+    child_check(c, STAGE_DEATHSIG, bad);
+    /* Undo what forkscope set for itself: ignored SIGPIPE, blocked signals.
+     * (signal() refuses SIGKILL, SIGSTOP and the ones libc keeps: harmless.) */
     for (int s = 1; s < NSIG; s++)
         signal(s, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    child_check(c, STAGE_SIGNALS, sigprocmask(SIG_SETMASK, &none, NULL) != 0);
 
-    if (c->pty && ioctl(c->out_fd, TIOCSCTTY, 0) < 0)
-        child_fail(c->errpipe, 2, errno);
-    if (dup2(c->in_fd, 0) < 0 || dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0)
-        child_fail(c->errpipe, 2, errno);
+    child_check(c, STAGE_TTY, c->pty && ioctl(c->out_fd, TIOCSCTTY, 0) < 0);
+    child_check(c, STAGE_STDIO,
+                dup2(c->in_fd, 0) < 0 || dup2(c->out_fd, 1) < 0 || dup2(c->err_fd, 2) < 0);
     /* The channel goes to fd 3, where NODE_CHANNEL_FD says it is; dup2 clears
      * close-on-exec on the copy (and when it already is fd 3, fcntl does). */
-    if (c->channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0
-                           : c->channel_fd >= 0 && dup2(c->channel_fd, 3) < 0)
-        child_fail(c->errpipe, 2, errno);
-    if (c->cwd != NULL && chdir(c->cwd) != 0)
-        child_fail(c->errpipe, 0, errno);
+    child_check(c, STAGE_CHANNEL,
+                c->channel_fd == 3 ? fcntl(3, F_SETFD, 0) < 0
+                                   : c->channel_fd >= 0 && dup2(c->channel_fd, 3) < 0);
+    child_check(c, STAGE_CHDIR, c->cwd != NULL && chdir(c->cwd) != 0);
     /* Wait until the group is on the watchdog's list. EOF means forkscope gave
-     * up on this child. */
+     * up on this child (its write failed: it reports why). */
     char go;
     ssize_t r;
     do
         r = read(c->go_fd, &go, 1);
     while (r < 0 && errno == EINTR);
-    if (r != 1)
-        _exit(127);
+    if (r == 0)
+        errno = EPIPE;
+    child_check(c, STAGE_GO, r != 1);
+    child_check(c, STAGE_EXEC, false);
     execve(c->path, c->argv, c->env);
-    child_fail(c->errpipe, 1, errno);
+    child_fail(c->errpipe, STAGE_EXEC, errno);
+}
+
+/* The test hook: FS_PROC_FAULT=STAGE (a name of child_stages) makes that
+ * stage of every spawn fail with EIO, so that the stages nothing outside can
+ * break are tested too. Builds with assertions only (--enable-debug). */
+static int
+fault_stage(void)
+{
+#ifndef NDEBUG
+    const char *f = getenv("FS_PROC_FAULT");
+    for (int i = 0; f != NULL && i < STAGE_COUNT; i++)
+        if (strcmp(f, child_stages[i].name) == 0)
+            return i;
+#endif
+    return -1;
 }
 
 /* ---- spawning ------------------------------------------------------------------- */
@@ -206,17 +272,24 @@ static char *
 describe_child_error(const struct child_error *ce, const char *argv0, const char *cwd)
 {
     switch (ce->stage) {
-    case 0:
-        return fs_xasprintf("cannot change to directory '%s': %s", cwd, strerror(ce->err));
-    case 1:
-        return fs_xasprintf("cannot execute '%s': %s", argv0, strerror(ce->err));
+    case STAGE_CHDIR:
+        return fs_xasprintf("cannot change to directory '%s' (stage chdir): %s", cwd ? cwd : ".",
+                            strerror(ce->err));
+    case STAGE_EXEC:
+        return fs_xasprintf("cannot execute '%s' (stage exec): %s", argv0, strerror(ce->err));
     default:
-        return fs_xasprintf("cannot set up the process: %s", strerror(ce->err));
+        if (ce->stage < 0 || ce->stage >= STAGE_COUNT)
+            return fs_xasprintf("the process failed before exec: %s", strerror(ce->err));
+        return fs_xasprintf("the process could not %s (stage %s): %s",
+                            child_stages[ce->stage].what, child_stages[ce->stage].name,
+                            strerror(ce->err));
     }
 }
 
-/* Reads the child's report: 0 when it executed, else its failure. Returning
- * only after exec also means the child's process group exists by then. */
+/* Reads the child's report: 0 when it executed, else -1 and its failure.
+ * Returning only after exec also means the child's process group exists by
+ * then. A child that died before it could report (killed) has executed
+ * nothing either, but its death is what it reports. */
 static int
 await_exec(int errpipe, struct child_error *ce)
 {
@@ -224,6 +297,12 @@ await_exec(int errpipe, struct child_error *ce)
     do
         r = read(errpipe, ce, sizeof *ce);
     while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        /* Whether the program runs is unknown: treated as a failure. */
+        ce->stage = STAGE_GO;
+        ce->err = errno;
+        return -1;
+    }
     return r == (ssize_t)sizeof *ce ? -1 : 0;
 }
 
@@ -322,8 +401,9 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
     char *path = find_program(o->argv[0], env, o->cwd);
     if (path == NULL) {
         int e = errno;
-        *err = e == ENOENT ? fs_xasprintf("program '%s' not found", o->argv[0])
-                           : fs_xasprintf("program '%s' is not executable", o->argv[0]);
+        *err = e == ENOENT ? fs_xasprintf("program '%s' not found: %s", o->argv[0], strerror(e))
+                           : fs_xasprintf("program '%s' is not executable: %s", o->argv[0],
+                                          strerror(e));
         fs_strv_free(env);
         return -e;
     }
@@ -345,6 +425,7 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         .channel_fd = o->channel ? fds[CH_C] : -1,
         .go_fd = fds[GO_R],
         .errpipe = fds[EP_W],
+        .fault = fault_stage(),
     };
     pid_t pid = fork();
     if (pid < 0) {
@@ -361,12 +442,22 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
     for (size_t i = 0; i < sizeof child_ends / sizeof child_ends[0]; i++)
         if (fds[child_ends[i]] >= 0)
             close(fds[child_ends[i]]);
-    ssize_t w = write(fds[GO_W], "g", 1);
-    (void)w;
+    ssize_t w;
+    do
+        w = write(fds[GO_W], "g", 1);
+    while (w < 0 && errno == EINTR);
+    int go_err = w == 1 ? 0 : w < 0 ? errno : EIO;
     close(fds[GO_W]);
     struct child_error ce;
     int failed = await_exec(fds[EP_R], &ce);
     close(fds[EP_R]);
+    if (go_err != 0 && (!failed || ce.stage == STAGE_GO)) {
+        /* The child saw no go-ahead and reported that; forkscope knows why.
+         * (A child that failed earlier is gone: its own report stands.) */
+        failed = -1;
+        ce.stage = STAGE_GO;
+        ce.err = go_err;
+    }
 
     struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty, o->channel);
     p->pty = o->pty;
