@@ -8,6 +8,7 @@
 #include "rt/rt_int.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,12 +365,46 @@ fs_wake_free(struct fs_wake *w)
 
 /* ---- the screen's input and signals ---------------------------------------------- */
 
+/* A terminal that hung up (its emulator or tmux server went away) reports
+ * POLLHUP, or POLLERR, whatever was asked for. */
+static bool
+fd_hung_up(int fd)
+{
+    struct pollfd p = {fd, 0, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+/* The terminal is gone: quit as on SIGHUP, which does not come when forkscope
+ * is not in the terminal's session. Once: the key watcher would otherwise
+ * wake the loop on every turn, since a hung-up terminal is always readable. */
+static void
+terminal_gone(struct fs_rt *rt)
+{
+    if (rt->hung_up)
+        return;
+    rt->hung_up = true;
+    if (rt->keys_active)
+        uv_poll_stop(&rt->keys);
+    if (rt->quit_cb)
+        rt->quit_cb(rt->quit_arg, SIGHUP);
+}
+
+bool
+fs_rt_terminal_gone(struct fs_rt *rt)
+{
+    if (!rt->hung_up && (fd_hung_up(STDIN_FILENO) || fd_hung_up(STDOUT_FILENO)))
+        terminal_gone(rt);
+    return rt->hung_up;
+}
+
 static void
 on_keys(uv_poll_t *h, int status, int events)
 {
     struct fs_rt *rt = h->data;
-    (void)status;
-    (void)events;
+    if (status < 0 || (events & UV_DISCONNECT) || fd_hung_up(STDIN_FILENO)) {
+        terminal_gone(rt);
+        return;
+    }
     rt->keys_cb(rt->keys_arg);
 }
 
@@ -383,7 +418,12 @@ fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg)
     rt->keys_cb = cb;
     rt->keys_arg = arg;
     rt->keys_active = true;
-    return uv_poll_start(&rt->keys, UV_READABLE, on_keys);
+    r = uv_poll_start(&rt->keys, UV_READABLE | UV_DISCONNECT, on_keys);
+    if (r != 0) {
+        uv_close((uv_handle_t *)&rt->keys, NULL);
+        rt->keys_active = false;
+    }
+    return r;
 }
 
 static void

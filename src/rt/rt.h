@@ -81,8 +81,13 @@ struct fs_wake *fs_wake_new(struct fs_rt *rt, fs_timer_cb cb, void *arg);
 void fs_wake_send(struct fs_wake *w);
 void fs_wake_free(struct fs_wake *w);
 
-/* Calls cb whenever standard input is readable (the screen reads keys itself). */
+/* Calls cb whenever standard input is readable (the screen reads keys itself).
+ * When the terminal hangs up instead, calls the quit callback with SIGHUP
+ * (once) and watches no more. 0, or a UV error with nothing left open. */
 int fs_rt_watch_input(struct fs_rt *rt, fs_timer_cb cb, void *arg);
+/* Whether the terminal on standard input or output has hung up; the first time
+ * it is found so, the quit callback is called with SIGHUP. */
+bool fs_rt_terminal_gone(struct fs_rt *rt);
 /* Calls cb for another signal, such as SIGWINCH. At most 4 of them. */
 int fs_rt_on_signal(struct fs_rt *rt, int sig, fs_rt_signal_cb cb, void *arg);
 

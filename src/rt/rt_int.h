@@ -37,6 +37,7 @@ struct fs_rt {
     /* The screen's key input and extra signals. */
     uv_poll_t keys;
     bool keys_active;
+    bool hung_up; /* the terminal is gone (fs_rt_terminal_gone) */
     fs_timer_cb keys_cb;
     void *keys_arg;
     struct {

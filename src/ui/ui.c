@@ -68,6 +68,10 @@ on_frame(void *arg)
     struct ui *ui = arg;
     ui->frame_pending = false;
     ui->last_frame = fs_rt_now(ui->rt);
+    /* A terminal that hung up takes no more frames: forkscope is quitting
+     * (fs_rt_terminal_gone saw to that), and every write would fail. */
+    if (fs_rt_terminal_gone(ui->rt))
+        return;
     if (ui->dirty) {
         ui->dirty = false;
         ui_draw(ui);
@@ -393,16 +397,30 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     }
     ui_sync_tasks(ui);
     fs_rt_on_quit_signal(rt, on_quit_signal, ui);
-    fs_rt_on_signal(rt, SIGWINCH, on_winch, ui);
-    fs_rt_watch_input(rt, on_input, ui);
-    fs_app_start_all(ui->app);
-    ui_dirty(ui);
+    int r = fs_rt_on_signal(rt, SIGWINCH, on_winch, ui);
+    if (r != 0)
+        ui_message(ui, true, "terminal resizes will not be followed: %s", strerror(-r));
+    r = fs_rt_watch_input(rt, on_input, ui);
+    if (r == 0) {
+        fs_app_start_all(ui->app);
+        ui_dirty(ui);
+    } else {
+        /* A screen that cannot read keys could not be driven or quit but by
+         * signals: nothing is started, and forkscope says why. */
+        ui->input_failed = r;
+        fs_app_quit(ui->app);
+    }
     fs_rt_run(rt);
 
     fs_timer_stop(ui->frame);
     fs_timer_free(ui->frame);
     endwin();
     int status = fs_app_exit_status(ui->app);
+    if (ui->input_failed != 0) {
+        fprintf(stderr, "forkscope: cannot watch the terminal for keys: %s\n",
+                strerror(-ui->input_failed));
+        status = 1;
+    }
     fs_app_free(ui->app);
     for (size_t i = 0; i < ui->ntasks; i++)
         fs_pane_free(ui->tasks[i].pane);

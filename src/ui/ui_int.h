@@ -101,6 +101,7 @@ struct ui {
     /* Search in the selected pane (or the message log). */
     char *search;
     int quit_requests;
+    int input_failed; /* the key watcher could not start: its error (negative) */
 };
 
 /* ui.c */
