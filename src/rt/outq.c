@@ -202,16 +202,23 @@ on_flush(uv_prepare_t *h)
         handover(q);
 }
 
-struct fs_outq *
-fs_outq_new(struct fs_rt *rt, int fd, size_t high_water)
+int
+fs_outq_new(struct fs_rt *rt, int fd, size_t high_water, struct fs_outq **out)
 {
+    *out = NULL;
     struct fs_outq *q = fs_xcalloc(1, sizeof *q);
+    /* The first wake-up handle of the loop makes its eventfd: with no
+     * descriptor left, that fails. */
+    int r = uv_async_init(&rt->loop, &q->wake, on_wake);
+    if (r != 0) {
+        free(q);
+        return r;
+    }
     q->rt = rt;
     q->fd = fd;
     q->high_water = high_water;
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->cv, NULL);
-    uv_async_init(&rt->loop, &q->wake, on_wake);
     q->wake.data = q;
     uv_unref((uv_handle_t *)&q->wake);
     q->started = pthread_create(&q->thread, NULL, writer, q) == 0;
@@ -222,7 +229,8 @@ fs_outq_new(struct fs_rt *rt, int fd, size_t high_water)
         uv_unref((uv_handle_t *)&q->flush);
         q->flush_open = true;
     }
-    return q;
+    *out = q;
+    return 0;
 }
 
 void

@@ -357,10 +357,14 @@ make_fds(const struct fs_proc_opts *o, int *fds, char **err)
     return rc;
 }
 
+/* The process object of a spawned child, reading its pipes. A pipe that
+ * libuv cannot take is closed here and its slot left shut, and *failed holds
+ * the error: the caller gives the process up (its slots can never end). */
 static struct fs_proc *
 proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, const int *fds,
-         bool pty, bool channel)
+         bool pty, bool channel, int *failed)
 {
+    *failed = 0;
     unsigned nstreams = (pty ? 1 : 2) + (channel ? 1 : 0);
     struct fs_proc *p = fs_xcalloc(1, sizeof *p);
     p->rt = rt;
@@ -374,10 +378,20 @@ proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg, 
     for (int i = 0; i < 3; i++) {
         if ((i == 1 && pty) || (i == 2 && !channel))
             continue;
-        uv_pipe_init(&rt->loop, &p->pipes[i], 0);
-        p->pipes[i].data = p;
-        p->pipe_open[i] = true;
-        uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
+        int r = uv_pipe_init(&rt->loop, &p->pipes[i], 0);
+        if (r == 0) {
+            p->pipes[i].data = p;
+            p->pipe_open[i] = true;
+            r = uv_pipe_open(&p->pipes[i], fds[slot_fd[i]]);
+        }
+        if (r != 0) {
+            /* The handle does not own the descriptor until it is open. */
+            close(fds[slot_fd[i]]);
+            if (*failed == 0)
+                *failed = r;
+            if (i == 2)
+                channel = false;
+        }
     }
     p->chan_fd = -1;
     if (channel) {
@@ -459,8 +473,17 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         ce.err = go_err;
     }
 
-    struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty, o->channel);
+    int open_err;
+    struct fs_proc *p = proc_new(rt, pid, cbs, arg, fds, o->pty, o->channel, &open_err);
     p->pty = o->pty;
+    if (!failed && open_err != 0) {
+        /* The program runs, but its output could not be read: it is killed
+         * (fs_proc_release) rather than left with a stream that never ends. */
+        *err = fs_xasprintf("cannot read the task's output: %s", uv_strerror(open_err));
+        rc = open_err;
+        fs_proc_release(p);
+        goto out;
+    }
     if (failed) {
         /* The child exits 127 and is reaped like any other; the caller gets
          * no callbacks from it. */

@@ -8,8 +8,10 @@
 #include "rt/rt_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -57,14 +59,59 @@ on_sigchld(uv_signal_t *h, int sig)
 
 /* Quit signals do not keep the loop alive; the SIGCHLD watcher does, so the
  * loop never ends while an exit status is still to come. */
-static void
+static int
 signal_start(struct fs_rt *rt, uv_signal_t *h, uv_signal_cb cb, int sig)
 {
-    uv_signal_init(&rt->loop, h);
+    int r = uv_signal_init(&rt->loop, h);
+    if (r != 0)
+        return r;
     h->data = rt;
-    uv_signal_start(h, cb, sig);
+    r = uv_signal_start(h, cb, sig);
+    if (r != 0) {
+        uv_close((uv_handle_t *)h, NULL);
+        return r;
+    }
     if (sig != SIGCHLD)
         uv_unref((uv_handle_t *)h);
+    return 0;
+}
+
+/* libuv aborts, rather than fail, when the first loop cannot create the pipe
+ * that guards its signal handling (uv__signal_global_once_init); with the
+ * loop's own descriptor that takes three. Checking for them first turns a
+ * too-low `ulimit -n` into a message. */
+static int
+descriptors_free(int n)
+{
+    int fds[8];
+    int got = 0, r = 0;
+    while (got < n && got < 8) {
+        fds[got] = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+        if (fds[got] < 0) {
+            r = -errno;
+            break;
+        }
+        got++;
+    }
+    while (got > 0)
+        close(fds[--got]);
+    return r;
+}
+
+/* fs_rt_new could not finish: closes what it opened of the loop. */
+static void
+rt_abandon(struct fs_rt *rt, uv_signal_t *const *sigs, int nsigs)
+{
+    for (int i = 0; i < nsigs; i++)
+        uv_close((uv_handle_t *)sigs[i], NULL);
+    fs_outq_close(rt->out);
+    fs_outq_close(rt->err);
+    uv_run(&rt->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&rt->loop);
+    fs_outq_free(rt->out);
+    fs_outq_free(rt->err);
+    fs_watchdog_stop(&rt->wd);
+    free(rt);
 }
 
 struct fs_rt *
@@ -80,7 +127,9 @@ fs_rt_new(char **err)
      * init, so they are reaped here and never become invisible zombies. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
-    int r = uv_loop_init(&rt->loop);
+    int r = descriptors_free(3);
+    if (r == 0)
+        r = uv_loop_init(&rt->loop);
     if (r != 0) {
         *err = fs_xasprintf("cannot start the event loop: %s", uv_strerror(r));
         fs_watchdog_stop(&rt->wd);
@@ -90,12 +139,29 @@ fs_rt_new(char **err)
     rt->loop.data = rt;
     rt->t0 = uv_hrtime();
     rt->send_timeout = FS_RT_SEND_TIMEOUT;
-    signal_start(rt, &rt->sig_int, on_quit_signal, SIGINT);
-    signal_start(rt, &rt->sig_term, on_quit_signal, SIGTERM);
-    signal_start(rt, &rt->sig_hup, on_quit_signal, SIGHUP);
-    signal_start(rt, &rt->sig_chld, on_sigchld, SIGCHLD);
-    rt->out = fs_outq_new(rt, STDOUT_FILENO, FS_STDOUT_HIGH_WATER);
-    rt->err = fs_outq_new(rt, STDERR_FILENO, FS_STDOUT_HIGH_WATER);
+    /* Without these forkscope could not be stopped, or would never learn
+     * that a task exited: it does not start. */
+    static const int signums[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD};
+    uv_signal_t *const sigs[] = {&rt->sig_int, &rt->sig_term, &rt->sig_hup, &rt->sig_chld};
+    int nsigs = 0;
+    for (; nsigs < 4; nsigs++) {
+        r = signal_start(rt, sigs[nsigs],
+                         signums[nsigs] == SIGCHLD ? on_sigchld : on_quit_signal, signums[nsigs]);
+        if (r != 0) {
+            *err = fs_xasprintf("cannot watch signal %s: %s", strsignal(signums[nsigs]),
+                                uv_strerror(r));
+            rt_abandon(rt, sigs, nsigs);
+            return NULL;
+        }
+    }
+    r = fs_outq_new(rt, STDOUT_FILENO, FS_STDOUT_HIGH_WATER, &rt->out);
+    if (r == 0)
+        r = fs_outq_new(rt, STDERR_FILENO, FS_STDOUT_HIGH_WATER, &rt->err);
+    if (r != 0) {
+        *err = fs_xasprintf("cannot set up the output queue: %s", uv_strerror(r));
+        rt_abandon(rt, sigs, nsigs);
+        return NULL;
+    }
     fs_proc_chan_pace_open(rt);
     return rt;
 }
@@ -337,7 +403,13 @@ struct fs_wake *
 fs_wake_new(struct fs_rt *rt, fs_timer_cb cb, void *arg)
 {
     struct fs_wake *w = fs_xcalloc(1, sizeof *w);
-    uv_async_init(&rt->loop, &w->handle, on_wake);
+    /* This cannot fail: the loop's one descriptor for wake-ups was made with
+     * the output queue's (fs_rt_new), and later ones only share it. */
+    int r = uv_async_init(&rt->loop, &w->handle, on_wake);
+    if (r != 0) {
+        fprintf(stderr, "forkscope: internal error: uv_async_init: %s\n", uv_strerror(r));
+        abort();
+    }
     w->handle.data = w;
     w->cb = cb;
     w->arg = arg;
@@ -440,11 +512,13 @@ fs_rt_on_signal(struct fs_rt *rt, int sig, fs_rt_signal_cb cb, void *arg)
 {
     if (rt->nextra_sig == (int)(sizeof rt->extra_sig / sizeof rt->extra_sig[0]))
         return UV_ENOSPC;
-    int i = rt->nextra_sig++;
+    int i = rt->nextra_sig;
     rt->extra_sig[i].cb = cb;
     rt->extra_sig[i].arg = arg;
-    signal_start(rt, &rt->extra_sig[i].h, on_extra_signal, sig);
-    return 0;
+    int r = signal_start(rt, &rt->extra_sig[i].h, on_extra_signal, sig);
+    if (r == 0)
+        rt->nextra_sig++;
+    return r;
 }
 
 /* ---- lingering groups and shutdown -------------------------------------------- */

@@ -86,8 +86,8 @@ void fs_rt_input_flow(struct fs_rt *rt);
 /* rt.c: remember a group that outlived its leader. */
 void fs_rt_add_lingering(struct fs_rt *rt, int pgid);
 
-/* outq.c */
-struct fs_outq *fs_outq_new(struct fs_rt *rt, int fd, size_t high_water);
+/* outq.c: 0 and *out, or a UV error (nothing is left open then). */
+int fs_outq_new(struct fs_rt *rt, int fd, size_t high_water, struct fs_outq **out);
 /* Writes out everything queued, stops the thread and closes the async handle. */
 void fs_outq_close(struct fs_outq *q);
 void fs_outq_free(struct fs_outq *q);
