@@ -288,8 +288,8 @@ describe_child_error(const struct child_error *ce, const char *argv0, const char
 
 /* Reads the child's report: 0 when it executed, else -1 and its failure.
  * Returning only after exec also means the child's process group exists by
- * then. A child that died before it could report (killed) has executed
- * nothing either, but its death is what it reports. */
+ * then. A child killed before it could report reads as executed: its death
+ * is then reported as its exit. */
 static int
 await_exec(int errpipe, struct child_error *ce)
 {

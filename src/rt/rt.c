@@ -78,23 +78,20 @@ signal_start(struct fs_rt *rt, uv_signal_t *h, uv_signal_cb cb, int sig)
 
 /* libuv aborts, rather than fail, when the first loop cannot create the pipe
  * that guards its signal handling (uv__signal_global_once_init); with the
- * loop's own descriptor that takes three. Checking for them first turns a
+ * loop's own descriptor that takes three. Checking for three first turns a
  * too-low `ulimit -n` into a message. */
 static int
-descriptors_free(int n)
+three_descriptors_free(void)
 {
-    int fds[8];
-    int got = 0, r = 0;
-    while (got < n && got < 8) {
-        fds[got] = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
-        if (fds[got] < 0) {
-            r = -errno;
-            break;
-        }
-        got++;
-    }
-    while (got > 0)
-        close(fds[--got]);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return -errno;
+    int d = fcntl(p[0], F_DUPFD_CLOEXEC, 0);
+    int r = d < 0 ? -errno : 0;
+    if (d >= 0)
+        close(d);
+    close(p[0]);
+    close(p[1]);
     return r;
 }
 
@@ -114,9 +111,29 @@ rt_abandon(struct fs_rt *rt, uv_signal_t *const *sigs, int nsigs)
     free(rt);
 }
 
+/* A standard descriptor that forkscope was started without (`2>&-`) would be
+ * the next one opened — the watchdog's pipe, the loop's epoll — and output
+ * meant for it would go there. Each is held by /dev/null, read-only: reading
+ * it gives end of file, and writing it fails (EBADF) and is reported like any
+ * other write error. */
+static void
+hold_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int n = open("/dev/null", O_RDONLY);
+        if (n >= 0 && n != fd) {
+            dup2(n, fd);
+            close(n);
+        }
+    }
+}
+
 struct fs_rt *
 fs_rt_new(char **err)
 {
+    hold_standard_fds();
     struct fs_rt *rt = fs_xcalloc(1, sizeof *rt);
     /* The watchdog is forked first, while forkscope has one thread. */
     if (fs_watchdog_start(&rt->wd, err) != 0) {
@@ -127,7 +144,7 @@ fs_rt_new(char **err)
      * init, so they are reaped here and never become invisible zombies. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
-    int r = descriptors_free(3);
+    int r = three_descriptors_free();
     if (r == 0)
         r = uv_loop_init(&rt->loop);
     if (r != 0) {

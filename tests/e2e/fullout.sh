@@ -3,10 +3,10 @@
 # (/dev/full) is reported on standard error, naming the stream and the error,
 # and the exit status is 1. A reader that went away (EPIPE) stays a quiet stop.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 9
+plan 11
 
 if ! [ -c /dev/full ] || echo x 2>/dev/null >/dev/full; then
-    for i in $(seq 9); do skip "no /dev/full that fails writes with ENOSPC here"; done
+    for i in $(seq 11); do skip "no /dev/full that fails writes with ENOSPC here"; done
     finish
 fi
 
@@ -43,6 +43,23 @@ fi
 rc=0
 timeout -k 5 30 "$FORKSCOPE" --headless 'echo oops >&2' >"$FS_TMP/out" 2>/dev/full || rc=$?
 if [ "$rc" = 1 ]; then ok "standard error on a full disk: status 1"; else not_ok "stderr full: status $rc"; fi
+
+# Started without a standard output or error at all (closed): the writes fail
+# (EBADF), which is said, and nothing else is hit by them.
+rc=0
+timeout -k 5 30 "$FORKSCOPE" --headless 'echo hi' >&- 2>"$FS_TMP/err" || rc=$?
+if [ "$rc" = 1 ] && grep -qF "forkscope: writing standard output: Bad file descriptor" "$FS_TMP/err"; then
+    ok "standard output closed: reported, status 1"
+else
+    not_ok "standard output closed: status $rc"; show "$FS_TMP/err"
+fi
+rc=0
+timeout -k 5 30 "$FORKSCOPE" --headless 'echo hi' >"$FS_TMP/out" 2>&- || rc=$?
+if [ "$rc" = 1 ] && grep -q "hi" "$FS_TMP/out"; then
+    ok "standard error closed: the output is intact, status 1"
+else
+    not_ok "standard error closed: status $rc"; show "$FS_TMP/out"
+fi
 
 # EPIPE: the reader went away. Quiet, and forkscope ends.
 set -o pipefail
