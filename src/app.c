@@ -176,8 +176,8 @@ stop_overdue(struct app_task *at)
         return;
     static const char why[] = "a process outside its group still held its output open; "
                               "forkscope stopped waiting for it";
-    char *r = at->end_reason != NULL ? fs_xasprintf("%s; %s", at->end_reason, why)
-                                     : fs_xstrdup(why);
+    char *r =
+        at->end_reason != NULL ? fs_xasprintf("%s; %s", at->end_reason, why) : fs_xstrdup(why);
     free(at->end_reason);
     at->end_reason = r;
     fs_proc_end_streams(at->proc);

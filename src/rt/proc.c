@@ -35,14 +35,14 @@ extern char **environ;
 /* The steps of the child between fork and exec, in order. Each failure is
  * reported with its stage and errno; none ends in a silent exit 127. */
 enum child_stage {
-    STAGE_GROUP,     /* setsid (pty) or setpgid */
-    STAGE_DEATHSIG,  /* prctl(PR_SET_PDEATHSIG), and forkscope still its parent */
-    STAGE_SIGNALS,   /* the signal mask */
-    STAGE_TTY,       /* the pty as controlling terminal */
-    STAGE_STDIO,     /* standard input, output and error */
-    STAGE_CHANNEL,   /* the channel on fd 3 */
-    STAGE_CHDIR,
-    STAGE_GO,        /* waiting for forkscope's go-ahead */
+    STAGE_GROUP,    /* setsid (pty) or setpgid */
+    STAGE_DEATHSIG, /* prctl(PR_SET_PDEATHSIG), and forkscope still its parent */
+    STAGE_SIGNALS,  /* the signal mask */
+    STAGE_TTY,      /* the pty as controlling terminal */
+    STAGE_STDIO,    /* standard input, output and error */
+    STAGE_CHANNEL,  /* the channel on fd 3 */
+    STAGE_CHDIR,    /* the task's cwd */
+    STAGE_GO,       /* waiting for forkscope's go-ahead */
     STAGE_EXEC,
     STAGE_COUNT
 };

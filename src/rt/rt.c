@@ -162,8 +162,8 @@ fs_rt_new(char **err)
     uv_signal_t *const sigs[] = {&rt->sig_int, &rt->sig_term, &rt->sig_hup, &rt->sig_chld};
     int nsigs = 0;
     for (; nsigs < 4; nsigs++) {
-        r = signal_start(rt, sigs[nsigs],
-                         signums[nsigs] == SIGCHLD ? on_sigchld : on_quit_signal, signums[nsigs]);
+        r = signal_start(rt, sigs[nsigs], signums[nsigs] == SIGCHLD ? on_sigchld : on_quit_signal,
+                         signums[nsigs]);
         if (r != 0) {
             *err = fs_xasprintf("cannot watch signal %s: %s", strsignal(signums[nsigs]),
                                 uv_strerror(r));
