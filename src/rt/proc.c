@@ -280,9 +280,8 @@ describe_child_error(const struct child_error *ce, const char *argv0, const char
     default:
         if (ce->stage < 0 || ce->stage >= STAGE_COUNT)
             return fs_xasprintf("the process failed before exec: %s", strerror(ce->err));
-        return fs_xasprintf("the process could not %s (stage %s): %s",
-                            child_stages[ce->stage].what, child_stages[ce->stage].name,
-                            strerror(ce->err));
+        return fs_xasprintf("the process could not %s (stage %s): %s", child_stages[ce->stage].what,
+                            child_stages[ce->stage].name, strerror(ce->err));
     }
 }
 
@@ -415,9 +414,9 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
     char *path = find_program(o->argv[0], env, o->cwd);
     if (path == NULL) {
         int e = errno;
-        *err = e == ENOENT ? fs_xasprintf("program '%s' not found: %s", o->argv[0], strerror(e))
-                           : fs_xasprintf("program '%s' is not executable: %s", o->argv[0],
-                                          strerror(e));
+        *err = e == ENOENT
+                   ? fs_xasprintf("program '%s' not found: %s", o->argv[0], strerror(e))
+                   : fs_xasprintf("program '%s' is not executable: %s", o->argv[0], strerror(e));
         fs_strv_free(env);
         return -e;
     }
