@@ -36,7 +36,9 @@ show_report() {
 }
 
 fail() {
-    echo "FAIL: fuzz $1: $2"
+    target=$1
+    shift
+    echo "FAIL: fuzz $target: $*"
     failed=$((failed + 1))
 }
 
@@ -90,7 +92,8 @@ fuzz() {
 for name in $names; do
     bin=tests/fuzz/fuzz_$name
     if [ ! -x "$bin" ]; then
-        fail "$name" "$bin is not built (make fuzz-programs in a tree configured with --enable-fuzzing)"
+        fail "$name" "$bin is not built (make fuzz-programs, in a tree configured with" \
+            "--enable-fuzzing)"
         continue
     fi
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/forkscope-fuzz.XXXXXX")
