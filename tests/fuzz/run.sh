@@ -42,20 +42,33 @@ fail() {
     failed=$((failed + 1))
 }
 
-# Step 1: every file of the crash and seed folders, run once each.
+# Step 1: every file of the crash and seed folders, run once each. Each crash
+# reproducer runs on its own, so that all those that fail again are named; the
+# first one's input and report are printed.
 replay() {
     name=$1 bin=$2 log=$3
-    files=$(find "$srcdir/tests/fuzz/crashes/$name" "$srcdir/tests/fuzz/seeds/$name" \
-        -type f ! -name 'README*' 2>/dev/null | sort)
-    [ -n "$files" ] || return 0
+    crashes=$(find "$srcdir/tests/fuzz/crashes/$name" -type f ! -name 'README*' 2>/dev/null | sort)
+    seeds=$(find "$srcdir/tests/fuzz/seeds/$name" -type f 2>/dev/null | sort)
+    bad=
+    for f in $crashes; do
+        "$bin" -rss_limit_mb=2048 -timeout=$per_input "$f" >"$log.one" 2>&1 && continue
+        [ -n "$bad" ] || { first=$f; mv "$log.one" "$log"; }
+        bad="$bad ${f##*/}"
+    done
     # shellcheck disable=SC2086 # one argument per file; the names have no blanks
-    if "$bin" -rss_limit_mb=2048 -timeout=$per_input $files >"$log" 2>&1; then
-        replayed=$(echo "$files" | wc -l)
+    if [ -z "$bad" ] && { [ -z "$seeds" ] ||
+        "$bin" -rss_limit_mb=2048 -timeout=$per_input $seeds >"$log" 2>&1; }; then
+        replayed=$(printf '%s\n%s\n' "$crashes" "$seeds" | grep -c .)
         return 0
     fi
-    fail "$name" "an input from tests/fuzz/crashes or seeds crashes it again"
-    last=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
-    [ -n "$last" ] && show_input "$last"
+    if [ -n "$bad" ]; then
+        fail "$name" "reproducers in tests/fuzz/crashes/$name fail again:$bad"
+        show_input "$first"
+    else
+        fail "$name" "a seed in tests/fuzz/seeds/$name fails"
+        last=$(sed -n 's/^Running: //p' "$log" | tail -n 1)
+        [ -n "$last" ] && show_input "$last"
+    fi
     show_report "$log"
     return 1
 }
