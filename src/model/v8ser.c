@@ -33,6 +33,7 @@ struct dec {
 };
 
 static json_t *read_value(struct dec *d);
+static json_t *fail(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static json_t *
 fail(struct dec *d, const char *fmt, ...)
