@@ -21,6 +21,7 @@
 #include "ui/ui.h"
 #include "worker_host.h"
 #include "util/xalloc.h"
+#include "worker/modules.h"
 
 #define EXIT_USAGE 2
 
@@ -279,6 +280,27 @@ parse_options(int argc, char **argv, struct cli *cli)
     return 0;
 }
 
+/* A session file's worker task names a built-in module or a plugin's path: a
+ * bare name that is neither is an error of the file, found before anything
+ * starts. (A plugin's file is looked at only when its task starts: it may be
+ * built by then.) */
+static int
+check_worker_names(const struct fs_session *s)
+{
+    for (size_t i = 0; i < s->ntasks; i++) {
+        const struct fs_task_spec *t = &s->tasks[i];
+        char *err = NULL;
+        if (t->kind != FS_KIND_WORKER || t->file == NULL ||
+            fs_worker_check_name(t->module, &err) == 0)
+            continue;
+        fprintf(stderr, "forkscope: %s:%d:%d: task '%s': %s\n", t->file, t->line, t->col,
+                t->name, err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Builds the session from files, arguments, or the default places. */
 static int
 build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
@@ -322,6 +344,8 @@ main(int argc, char **argv)
     struct fs_session s;
     fs_session_init(&s);
     r = build_session(&s, &cli, argc - optind, argv + optind);
+    if (r == 0 && check_worker_names(&s) != 0)
+        r = EXIT_USAGE;
     if (r != 0) {
         fs_session_fini(&s);
         return r;

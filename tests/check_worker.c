@@ -586,8 +586,16 @@ START_TEST(test_module_table)
     ck_assert_int_eq(fs_worker_load("", &entry, NULL, &err), -EINVAL);
     free(err);
     ck_assert(fs_worker_spec_is_plugin("./libmine.so"));
-    ck_assert(fs_worker_spec_is_plugin("libmine.so:go"));
+    ck_assert(fs_worker_spec_is_plugin("/abs/libmine.so:go"));
+    /* A bare name is never a plugin: dlopen would search the linker's path. */
+    ck_assert(!fs_worker_spec_is_plugin("libmine.so"));
+    ck_assert(!fs_worker_spec_is_plugin("libmine.so:go"));
     ck_assert(!fs_worker_spec_is_plugin("primes"));
+    ck_assert_int_eq(fs_worker_check_name("primes", &err), 0);
+    ck_assert_int_eq(fs_worker_check_name("./missing.so", &err), 0);
+    ck_assert_int_eq(fs_worker_check_name("libmine.so", &err), -ENOENT);
+    ck_assert_ptr_nonnull(strstr(err, "unknown worker module 'libmine.so'"));
+    free(err);
 }
 END_TEST
 
@@ -889,6 +897,14 @@ START_TEST(test_plugin_errors)
     char *hello = plugin_path("libhello.so"), *bad = plugin_path("libbadabi.so");
     char *spec, *want, *err;
     fs_worker_entry entry;
+
+    /* libc.so.6 is on every search path: a bare name must not load it. */
+    ck_assert_int_eq(fs_worker_load("libc.so.6", &entry, NULL, &err), -ENOENT);
+    ck_assert_msg(strncmp(err, "unknown worker module 'libc.so.6' (built in: ", 45) == 0, "%s",
+                  err);
+    ck_assert_msg(strstr(err, "'./libc.so.6'") != NULL, "%s", err);
+    ck_assert_ptr_null(entry);
+    free(err);
 
     ck_assert_int_eq(fs_worker_load("./no-such-plugin.so", &entry, NULL, &err), -ENOENT);
     ck_assert_msg(strncmp(err, "cannot load './no-such-plugin.so': ", 35) == 0, "%s", err);
