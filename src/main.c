@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -336,6 +337,9 @@ main(int argc, char **argv)
     struct cli cli = {0};
     cli.hl.max_line = 64 * 1024;
     cli.hl.interval = 1.0;
+    /* jansson's allocations abort on out-of-memory like forkscope's own, so no
+     * caller has to handle a NULL from json_dumps or json_pack (app_pool.c). */
+    json_set_alloc_funcs(fs_xmalloc, free);
     if (argc >= 2 && strcmp(argv[1], "worker-host") == 0)
         return fs_worker_host_main(argc - 2, argv + 2);
     int r = parse_options(argc, argv, &cli);
