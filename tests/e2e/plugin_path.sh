@@ -4,7 +4,7 @@
 # directory, and a bare name is a built-in module or an error, never a search of
 # the dynamic linker's path. Each check has a different libhello.so in the way.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 12
+plan 13
 HELLO="$FS_HELPERS/../libhello.so"
 BADABI="$FS_HELPERS/../libbadabi.so"
 
@@ -60,6 +60,25 @@ else
     ok "no load error (the library in the current directory was not loaded)"
 fi
 check "forkscope ended with 0" test "$rc" = 0
+
+# Replicas are copies of their task, resolved path included.
+cat >"$FS_TMP/project/twins.yaml" <<'YAML'
+tasks:
+  twin:
+    worker: ./libhello.so
+    replicas: 2
+YAML
+cd "$FS_TMP/elsewhere" || exit 1
+fs_bg --headless --json --control -f ../project/twins.yaml
+cd - >/dev/null || exit 1
+wait_for 30 started_or_failed
+ctl quit
+fs_wait 30
+if [ "$(nevs start)" = 2 ] && [ "$(nevs error)" = 0 ]; then
+    ok "both replicas load the plugin beside the file"
+else
+    not_ok "replicas: $(nevs start) started"; evs error | sed 's/^/#   /'
+fi
 
 # On the command line a relative path is relative to the current directory.
 cd "$FS_TMP/project" || exit 1
