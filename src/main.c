@@ -294,8 +294,8 @@ check_worker_names(const struct fs_session *s)
         if (t->kind != FS_KIND_WORKER || t->file == NULL ||
             fs_worker_check_name(t->module, &err) == 0)
             continue;
-        fprintf(stderr, "forkscope: %s:%d:%d: task '%s': %s\n", t->file, t->line, t->col,
-                t->name, err);
+        fprintf(stderr, "forkscope: %s:%d:%d: task '%s': %s\n", t->file, t->line, t->col, t->name,
+                err);
         free(err);
         return -1;
     }

@@ -157,7 +157,8 @@ fs_worker_host_main(int argc, char **argv)
     struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, NULL, NULL};
     h.pend_tail = &h.pend;
     if (fcntl(h.chan, F_GETFD) < 0) {
-        fprintf(stderr, "forkscope worker-host: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
+        fprintf(stderr,
+                "forkscope worker-host: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
                 h.chan, strerror(errno));
         return 2;
     }
@@ -168,8 +169,8 @@ fs_worker_host_main(int argc, char **argv)
     }
     h.port = fs_port_new(argv[0], on_wake, &h);
     struct fs_worker *w;
-    int r = fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL,
-                                 argc > 1 ? argv[1] : NULL, h.port, NULL, NULL, &w);
+    int r = fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, argc > 1 ? argv[1] : NULL,
+                                 h.port, NULL, NULL, &w);
     if (r != 0) {
         fprintf(stderr, "forkscope worker-host: cannot start the module's thread: %s\n",
                 strerror(-r));

@@ -41,7 +41,8 @@ struct fs_worker {
  * process's handler from running, the handler that gives the terminal back
  * (ui/ui.c). abort() and a failed assert raise SIGABRT on the calling thread.
  */
-static const int synchronous_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGABRT};
+static const int synchronous_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                                          SIGTRAP, SIGSYS, SIGABRT};
 
 static void *
 worker_run(void *arg)
