@@ -38,8 +38,12 @@ if [ "$(nevs error)" = 1 ]; then ok "no send refused"; else not_ok "errors:"; ev
 # A poll that fails (here: the host's limit of open files lowered under it to
 # 1, less than the 2 descriptors it polls): the host says so and ends, instead
 # of waiting for ever for a module nobody stopped.
+# (An echo first: the start event comes before the exec, and the host must be
+# in its loop, past the dynamic loader, when its limit is lowered.)
 if command -v prlimit >/dev/null && fs_bg --headless --json --control -f "$FS_TMP/host.yaml" &&
     wait_evs 30 1 start host && pid=$(task_pid host) && [ -n "$pid" ] &&
+    ctl 'send host {"before":"limit"}' &&
+    wait_for 30 grep -q '"task":"host","dir":"in".*"echo":{"before":"limit"}' "$FS_TMP/out" &&
     prlimit --pid "$pid" --nofile=1:1 2>"$FS_TMP/prlimit.err"; then
     ctl 'send host {"wake":"up"}'
     if wait_evs 30 1 exit host; then
@@ -48,9 +52,17 @@ if command -v prlimit >/dev/null && fs_bg --headless --json --control -f "$FS_TM
         not_ok "the host still runs after a poll error"
         kill -9 "$pid" 2>/dev/null
     fi
-    check "it says why" grep -qE '"task":"host","stream":"stderr","data":"forkscope worker-host: poll: ' \
-        "$FS_TMP/out"
-    check "its status is 1" grep -qE '"ev":"exit","task":"host",.*"code":1,' "$FS_TMP/out"
+    if grep -qE '"task":"host","stream":"stderr","data":"forkscope worker-host: poll: ' "$FS_TMP/out"
+    then
+        ok "it says why"
+    else
+        not_ok "no message"; evs output host | sed 's/^/#   /'
+    fi
+    if grep -qE '"ev":"exit","task":"host",.*"code":1,' "$FS_TMP/out"; then
+        ok "its status is 1"
+    else
+        not_ok "status"; evs exit host | sed 's/^/#   /'
+    fi
     ctl quit
     fs_wait 30
 else
