@@ -795,8 +795,9 @@ record_cpu_at_exit(void *arg)
  * time: on a busy machine the thread may wait long for a CPU, but the work it
  * does between the request and its return is the same. The wall-clock bound,
  * far shorter than a whole run of any of these, catches a module that sleeps
- * through the request. (Freeing counts: ThreadSanitizer spends about 25 ms of
- * CPU per 8 MiB freed, hence a sort of 2,000,000 numbers, 2 x 16 MB.)
+ * through the request. (Under ThreadSanitizer, a stopped sort's way out costs
+ * CPU in proportion to its memory, about 0.1 s for 4,000,000 numbers and their
+ * 64 MB, after the last look at the flag: hence 2,000,000.)
  */
 static void
 check_stops(const char *module, const char *args)
