@@ -193,6 +193,7 @@ fs_app_worker_spawn(struct app_task *at, char **err)
         fs_port_free(w->port);
         fs_wake_free(w->wake);
         fs_shm_put(w->shm);
+        pthread_mutex_destroy(&w->mu);
         free(w);
         return -1;
     }

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "ui/ui.h"
 #include "worker_host.h"
 #include "util/xalloc.h"
+#include "worker/modules.h"
 
 #define EXIT_USAGE 2
 
@@ -279,6 +281,27 @@ parse_options(int argc, char **argv, struct cli *cli)
     return 0;
 }
 
+/* A session file's worker task names a built-in module or a plugin's path: a
+ * bare name that is neither is an error of the file, found before anything
+ * starts. (A plugin's file is looked at only when its task starts: it may be
+ * built by then.) */
+static int
+check_worker_names(const struct fs_session *s)
+{
+    for (size_t i = 0; i < s->ntasks; i++) {
+        const struct fs_task_spec *t = &s->tasks[i];
+        char *err = NULL;
+        if (t->kind != FS_KIND_WORKER || t->file == NULL ||
+            fs_worker_check_name(t->module, &err) == 0)
+            continue;
+        fprintf(stderr, "forkscope: %s:%d:%d: task '%s': %s\n", t->file, t->line, t->col, t->name,
+                err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Builds the session from files, arguments, or the default places. */
 static int
 build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
@@ -314,6 +337,9 @@ main(int argc, char **argv)
     struct cli cli = {0};
     cli.hl.max_line = 64 * 1024;
     cli.hl.interval = 1.0;
+    /* jansson's allocations abort on out-of-memory like forkscope's own, so no
+     * caller has to handle a NULL from json_dumps or json_pack (app_pool.c). */
+    json_set_alloc_funcs(fs_xmalloc, free);
     if (argc >= 2 && strcmp(argv[1], "worker-host") == 0)
         return fs_worker_host_main(argc - 2, argv + 2);
     int r = parse_options(argc, argv, &cli);
@@ -322,6 +348,8 @@ main(int argc, char **argv)
     struct fs_session s;
     fs_session_init(&s);
     r = build_session(&s, &cli, argc - optind, argv + optind);
+    if (r == 0 && check_worker_names(&s) != 0)
+        r = EXIT_USAGE;
     if (r != 0) {
         fs_session_fini(&s);
         return r;

@@ -4,6 +4,13 @@
  * a pipe, messages from the module are written to the channel (fd 3) one JSON
  * text a line, lines read from the channel are sent to the module's port.
  * Plain poll(2): no event loop is needed for two descriptors.
+ *
+ * Backpressure, as inside forkscope (app_worker.c): a line that finds the
+ * module's inbox full waits here, with the rest of its read, and the channel
+ * is not read again until the module has taken its inbox down (the port then
+ * wakes this thread) and every waiting line has gone in. forkscope's side of
+ * the channel then fills and holds its sender back: nothing is dropped. What
+ * waits is bounded by one read (64 KiB) plus the longest line (1 MiB).
  */
 #include "config.h"
 
@@ -25,10 +32,18 @@
 #include "worker/port.h"
 #include "worker/thread.h"
 
+/* A line read from the channel, waiting for room in the module's inbox. */
+struct pending {
+    struct pending *next;
+    size_t len;
+    char data[];
+};
+
 struct host {
     int chan;
     int wake[2];
     struct fs_port *port;
+    struct pending *pend, **pend_tail; /* oldest first */
 };
 
 static void
@@ -65,8 +80,52 @@ static void
 relay_in(void *arg, const char *line, size_t len, unsigned flags)
 {
     struct host *h = arg;
-    if (len > 0 && !(flags & FS_LINE_SPLIT))
-        fs_port_send(h->port, line, len);
+    if (len == 0 || (flags & FS_LINE_SPLIT))
+        return;
+    if (h->pend == NULL && fs_port_send(h->port, line, len) != -EAGAIN)
+        return; /* in the inbox (or the port is closed: the module is gone) */
+    struct pending *q = fs_xmalloc(sizeof *q + len);
+    q->next = NULL;
+    q->len = len;
+    memcpy(q->data, line, len);
+    *h->pend_tail = q;
+    h->pend_tail = &q->next;
+}
+
+/* Moves waiting lines into the inbox while it has room. The port wakes this
+ * thread once the module has taken a full inbox down to half. */
+static void
+flush_pending(struct host *h)
+{
+    while (h->pend != NULL && fs_port_send(h->port, h->pend->data, h->pend->len) != -EAGAIN) {
+        struct pending *q = h->pend;
+        h->pend = q->next;
+        free(q);
+    }
+    if (h->pend == NULL)
+        h->pend_tail = &h->pend;
+}
+
+static void
+drop_pending(struct host *h)
+{
+    while (h->pend != NULL) {
+        struct pending *q = h->pend;
+        h->pend = q->next;
+        free(q);
+    }
+    h->pend_tail = &h->pend;
+}
+
+/* The relay has failed and the module may not return (a plugin that never
+ * looks at its stop flag): joining could wait for ever, so this process ends
+ * here, its module's thread with it. */
+static void
+give_up(struct fs_worker *w, const char *what, int err)
+{
+    fprintf(stderr, "forkscope worker-host: %s: %s\n", what, strerror(err));
+    fs_worker_stop(w);
+    _exit(1);
 }
 
 int
@@ -95,21 +154,43 @@ fs_worker_host_main(int argc, char **argv)
     signal(SIGSEGV, SIG_DFL);
     signal(SIGBUS, SIG_DFL);
     const char *fd = getenv("NODE_CHANNEL_FD");
-    struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL};
-    if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0)
+    struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, NULL, NULL};
+    h.pend_tail = &h.pend;
+    if (fcntl(h.chan, F_GETFD) < 0) {
+        fprintf(stderr,
+                "forkscope worker-host: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
+                h.chan, strerror(errno));
+        return 2;
+    }
+    if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+        fprintf(stderr, "forkscope worker-host: cannot make the module's wake-up pipe: %s\n",
+                strerror(errno));
         return 1;
+    }
     h.port = fs_port_new(argv[0], on_wake, &h);
     struct fs_worker *w;
-    if (fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, argc > 1 ? argv[1] : NULL,
-                             h.port, NULL, NULL, &w) != 0)
+    int r = fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, argc > 1 ? argv[1] : NULL,
+                                 h.port, NULL, NULL, &w);
+    if (r != 0) {
+        fprintf(stderr, "forkscope worker-host: cannot start the module's thread: %s\n",
+                strerror(-r));
+        fs_port_free(h.port);
+        close(h.wake[0]);
+        close(h.wake[1]);
         return 1;
+    }
     struct fs_linebuf lines;
     fs_linebuf_init(&lines, 1 << 20);
     bool chan_open = true;
     for (;;) {
+        /* The channel is read only while no line waits for the inbox. */
+        bool read_chan = chan_open && h.pend == NULL;
         struct pollfd p[2] = {{h.wake[0], POLLIN, 0}, {h.chan, POLLIN, 0}};
-        if (poll(p, chan_open ? 2 : 1, -1) < 0 && errno != EINTR)
-            break;
+        if (poll(p, read_chan ? 2 : 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            give_up(w, "poll", errno);
+        }
         if (p[0].revents) {
             char buf[256];
             while (read(h.wake[0], buf, sizeof buf) > 0)
@@ -118,20 +199,25 @@ fs_worker_host_main(int argc, char **argv)
             fs_port_drain(h.port, relay_out, &h);
             if (done)
                 break;
+            flush_pending(&h);
         }
-        if (chan_open && p[1].revents) {
+        if (read_chan && p[1].revents) {
             char buf[65536];
             ssize_t n = read(h.chan, buf, sizeof buf);
             if (n > 0) {
                 fs_linebuf_feed(&lines, buf, (size_t)n, relay_in, &h);
-            } else if (n == 0 || errno != EINTR) {
+            } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 chan_open = false; /* forkscope is gone or disconnected */
+                drop_pending(&h);
                 fs_worker_stop(w);
             }
         }
     }
     int rc = fs_worker_join(w);
+    drop_pending(&h);
     fs_linebuf_fini(&lines);
     fs_port_free(h.port);
+    close(h.wake[0]);
+    close(h.wake[1]);
     return rc;
 }

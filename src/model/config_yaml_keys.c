@@ -158,9 +158,17 @@ key_shell(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
 static int
 key_worker(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    if (set_kind_key(c, t, key) < 0)
+    if (set_kind_key(c, t, key) < 0 ||
+        fs_yaml_command_from_text(c, t, text(key), val, FS_KIND_WORKER) < 0)
         return -1;
-    return fs_yaml_command_from_text(c, t, text(key), val, FS_KIND_WORKER);
+    /* A plugin is a path (it has a '/', doc/workers.md): relative to the file's
+     * directory, as cwd is, not to wherever forkscope was started. */
+    char *module = t->spec->module;
+    if (strchr(module, '/') != NULL && module[0] != '/') {
+        t->spec->module = fs_config_join(c->dir, module);
+        free(module);
+    }
+    return 0;
 }
 
 /* cmd and fork: a list of strings, or one string split into words. */

@@ -133,7 +133,7 @@ message_text(const struct fs_msglog_entry *e, bool pretty)
     }
     char *s = json_dumps(v, JSON_ENCODE_ANY | (pretty ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(v);
-    return s ? s : strdup("?");
+    return s != NULL ? s : fs_xstrdup("?");
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "ui/ui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -30,18 +31,32 @@
 
 static struct termios saved_termios;
 static bool have_termios;
+/* The terminal, and /dev/null to put in its place: the crash may be on a worker
+ * thread while the loop's thread goes on drawing, and its next frame must not
+ * land on the terminal just given back. */
+static int tty_fd = -1, null_fd = -1;
 
-/* Async-signal-safe: writes the sequences that undo what curses set, puts the
- * saved terminal modes back and lets the signal do what it would have done. */
+/* Async-signal-safe: silences the loop's writes, writes the sequences that undo
+ * what curses set, puts the saved terminal modes back, says what happened and
+ * lets the signal do what it would have done. */
 static void
 fatal_signal(int sig)
 {
     static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[?2004l\033[0m"
                                 "\033[?25h\033[?1049l\r\n";
-    ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
-    (void)w;
+    static const char killed[] = "forkscope: killed by ";
+    const char *name = fs_signame(sig); /* a lookup in a const table */
+    int out = STDOUT_FILENO;
+    if (tty_fd >= 0 && null_fd >= 0 && dup2(null_fd, STDOUT_FILENO) >= 0)
+        out = tty_fd;
+    ssize_t w = write(out, reset, sizeof reset - 1);
     if (have_termios)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_termios);
+    w = write(STDERR_FILENO, killed, sizeof killed - 1);
+    if (name != NULL)
+        w = write(STDERR_FILENO, name, strlen(name));
+    w = write(STDERR_FILENO, "\r\n", 2);
+    (void)w;
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -51,6 +66,10 @@ install_fatal_handlers(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT};
     have_termios = tcgetattr(STDIN_FILENO, &saved_termios) == 0;
+    if (tty_fd < 0)
+        tty_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (null_fd < 0)
+        null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);

@@ -59,7 +59,9 @@ merge_sort(struct fs_port *p, uint64_t *v, uint64_t *tmp, size_t n)
         for (size_t i = 0; i < n; i += 2 * w) {
             size_t na = n - i < w ? n - i : w;
             size_t nb = n - i - na < w ? n - i - na : w;
-            if (!merge(p, v + i, na, v + i + na, nb, tmp + i))
+            /* Before each merge too: merge() looks only every 64Ki numbers, and in
+             * the early passes no merge is that long. */
+            if (fs_port_stop_requested(p) || !merge(p, v + i, na, v + i + na, nb, tmp + i))
                 return NULL;
         }
         uint64_t *t = v;
@@ -87,7 +89,9 @@ fs_mod_sort(struct fs_port *p, const char *args)
         return 1;
     }
     for (uint64_t i = 0; i < n; i++) {
-        if (i % (1u << 20) == 0 && fs_port_stop_requested(p))
+        /* As often as merge() looks: filling fresh memory is page faults, slow
+         * in sanitizer builds (each page has shadow pages to fault in too). */
+        if (i % 65536 == 0 && fs_port_stop_requested(p))
             break;
         x ^= x << 13;
         x ^= x >> 7;

@@ -45,7 +45,9 @@ fs_worker_module_find(const char *name)
 bool
 fs_worker_spec_is_plugin(const char *spec)
 {
-    return strchr(spec, '/') != NULL || strstr(spec, ".so") != NULL;
+    /* Only a path: dlopen would look a bare name up on the linker's search path
+     * (LD_LIBRARY_PATH, the cache, /usr/lib), not where the user is. */
+    return strchr(spec, '/') != NULL;
 }
 
 static char *
@@ -61,9 +63,28 @@ unknown_module(const char *name)
         if (len >= cap)
             break;
     }
-    msg = fs_xasprintf("unknown worker module '%s' (built in: %s)", name, known);
+    if (strstr(name, ".so") != NULL)
+        msg = fs_xasprintf("unknown worker module '%s' (built in: %s; a plugin is named by its "
+                           "path, with a '/': './%s')",
+                           name, known, name);
+    else
+        msg = fs_xasprintf("unknown worker module '%s' (built in: %s)", name, known);
     free(known);
     return msg;
+}
+
+int
+fs_worker_check_name(const char *spec, char **err)
+{
+    *err = NULL;
+    if (spec == NULL || spec[0] == '\0') {
+        *err = fs_xstrdup("empty worker module name");
+        return -EINVAL;
+    }
+    if (fs_worker_spec_is_plugin(spec) || fs_worker_module_find(spec) != NULL)
+        return 0;
+    *err = unknown_module(spec);
+    return -ENOENT;
 }
 
 /* Splits "path[:symbol]"; the colon counts only after the last slash. */
@@ -126,22 +147,17 @@ int
 fs_worker_load(const char *spec, fs_worker_entry *entry, bool *unsafe, char **err)
 {
     const struct fs_worker_module *m;
+    int rc;
 
-    *err = NULL;
     *entry = NULL;
     if (unsafe != NULL)
         *unsafe = false;
-    if (spec == NULL || spec[0] == '\0') {
-        *err = fs_xstrdup("empty worker module name");
-        return -EINVAL;
-    }
+    rc = fs_worker_check_name(spec, err);
+    if (rc != 0)
+        return rc;
     if (fs_worker_spec_is_plugin(spec))
         return load_plugin(spec, entry, err);
     m = fs_worker_module_find(spec);
-    if (m == NULL) {
-        *err = unknown_module(spec);
-        return -ENOENT;
-    }
     *entry = m->entry;
     if (unsafe != NULL)
         *unsafe = m->unsafe;

@@ -2,7 +2,8 @@
  * The worker modules: a const table of the built-in ones (primes, sort, spin,
  * sleep, alloc, echo, counter, racer, crash), and the loader that turns a task's
  * `worker:` value into an entry point, either a built-in name or a plugin
- * (`./libmine.so` or `./libmine.so:symbol`, loaded with dlopen, ABI checked).
+ * (a path with a '/': `./libmine.so` or `./libmine.so:symbol`, loaded with
+ * dlopen, ABI checked).
  *
  * Also the small helpers the built-in modules share: argument parsing that
  * posts {"error":...} on bad input, and printf-style posting.
@@ -31,8 +32,17 @@ extern const struct fs_worker_module fs_worker_modules[];
 /* Returns the built-in module named `name`, or NULL. */
 const struct fs_worker_module *fs_worker_module_find(const char *name);
 
-/* True if `spec` names a plugin file rather than a built-in module. */
+/* True if `spec` names a plugin file rather than a built-in module: it has a
+ * '/'. A bare name is a built-in module or nothing, never a library that the
+ * dynamic linker would search for. */
 bool fs_worker_spec_is_plugin(const char *spec);
+
+/*
+ * Checks what can be checked without loading anything: a path (a plugin, looked
+ * at only when it runs) or the name of a built-in module. Returns 0, or a
+ * negative errno with *err set as fs_worker_load sets it (the caller frees it).
+ */
+int fs_worker_check_name(const char *spec, char **err);
 
 /*
  * Resolves a `worker:` value. On success returns 0 and sets *entry, and

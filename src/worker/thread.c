@@ -1,5 +1,5 @@
 /*
- * Worker threads: start one with its signals blocked and its TID recorded,
+ * Worker threads: start one with its asynchronous signals blocked and its TID recorded,
  * record the entry's return code, tell the loop when it has returned, join it.
  * Owns the struct fs_worker and its copy of the arguments; not the port.
  */
@@ -33,6 +33,16 @@ struct fs_worker {
     int rc;
     atomic_bool done;
 };
+
+/*
+ * The signals a fault raises on the faulting thread itself. They stay unblocked
+ * on a worker thread: blocking one does not stop the kernel from delivering it
+ * (it then kills the process with the default action), it only keeps the
+ * process's handler from running, the handler that gives the terminal back
+ * (ui/ui.c). abort() and a failed assert raise SIGABRT on the calling thread.
+ */
+static const int synchronous_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                                          SIGTRAP, SIGSYS, SIGABRT};
 
 static void *
 worker_run(void *arg)
@@ -84,8 +94,11 @@ fs_worker_start_loop(fs_worker_main_fn entry, fs_worker_loop_fn loop, const char
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->started, NULL);
 
-    /* The new thread inherits the mask: signals stay with the loop's thread. */
+    /* The new thread inherits the mask: asynchronous signals (SIGCHLD, SIGTERM,
+     * SIGWINCH...) stay with the loop's thread, where libuv handles them. */
     sigfillset(&all);
+    for (size_t i = 0; i < sizeof synchronous_signals / sizeof synchronous_signals[0]; i++)
+        sigdelset(&all, synchronous_signals[i]);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     err = pthread_create(&w->thread, NULL, worker_run, w);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
