@@ -45,7 +45,7 @@ check "invalid JSON is refused with its position" grep -qE '"ev":"error".*invali
 if [ "$(grep -c '"dir":"out"' "$FS_TMP/out")" = 1 ]; then ok "only the valid message was sent"; else not_ok "out messages: $(grep -c '"dir":"out"' "$FS_TMP/out")"; fi
 
 # 100,000 messages arrive complete and in order.
-timeout 60 "$FORKSCOPE" --headless --json "fork:$F/flood.js 100000" >"$FS_TMP/out" 2>"$FS_TMP/err"
+timeout 300 "$FORKSCOPE" --headless --json "fork:$F/flood.js 100000" >"$FS_TMP/out" 2>"$FS_TMP/err"
 grep '"ev":"message"' "$FS_TMP/out" | sed -n 's/.*"msg":{"i":\([0-9]*\)}.*/\1/p' >"$FS_TMP/seq"
 if [ "$(wc -l <"$FS_TMP/seq")" = 100000 ] && seq 0 99999 | cmp -s - "$FS_TMP/seq"; then
     ok "100,000 messages arrive complete and in order"
@@ -54,13 +54,13 @@ else
 fi
 
 # A 10 MiB message from a child that exits right after sending it.
-timeout 60 "$FORKSCOPE" --headless --json "fork:$F/big.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+timeout 300 "$FORKSCOPE" --headless --json "fork:$F/big.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
 size=$(sed -n 's/.*"ev":"message".*"bytes":\([0-9]*\).*/\1/p' "$FS_TMP/out")
 if [ "$size" = $((10 * 1024 * 1024 + 10)) ]; then ok "a 10 MiB message arrives whole ($size bytes)"; else not_ok "10 MiB message: bytes '$size'"; fi
 check "its exit is clean" grep -qF '"code":0' "$FS_TMP/out"
 
 # A child that sends and exits at once loses nothing.
-timeout 20 "$FORKSCOPE" --headless --json "fork:$F/sendexit.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
+timeout 120 "$FORKSCOPE" --headless --json "fork:$F/sendexit.js" >"$FS_TMP/out" 2>"$FS_TMP/err"
 check "a message sent just before exit arrives" grep -qF '"msg":{"last":"words"}' "$FS_TMP/out"
 
 # A child that passes a socket handle keeps talking after forkscope's ACK; the
