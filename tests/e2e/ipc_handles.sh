@@ -24,7 +24,11 @@ else
     show "$FS_TMP/err"
 fi
 after=$(fd_count)
-check "forkscope holds as many descriptors as before ($before, then $after)" test "$before" = "$after"
+# Not "as many": a descriptor forkscope holds for a moment (a start's status
+# pipe, a /proc file being read) may be open at the first count on a loaded
+# machine. The passed objects themselves are looked for one by one below.
+check "forkscope holds no more descriptors than before ($before, then $after)" \
+    test "$after" -le "$before"
 # The objects the child passed, as /proc names them: none is open in forkscope.
 ours=$(for f in /proc/$FPID/fd/*; do readlink "$f"; done | sort -u)
 passed=$(evs output h | sed -n 's/.*"data":"passed [a-z-]* \(socket:\[[0-9]*\]\|pipe:\[[0-9]*\]\)".*/\1/p')
