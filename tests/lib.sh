@@ -25,6 +25,21 @@ skip() { _fs_n=$((_fs_n + 1)); echo "ok $_fs_n - # SKIP $*"; }
 diag() { printf '# %s\n' "$@"; }
 finish() { exit "$_fs_failed"; }
 
+# skip_missing N PROGRAM [WHAT]: N checks that cannot run because PROGRAM is not
+# installed. They are SKIPs that say so, except under CI=true: tools/setup
+# installs node and tmux, so on a CI machine a missing one is a failure, not a
+# run that passes without having tested them.
+skip_missing() {
+    local n=$1 prog=$2 what=${3:+: $3} i
+    for ((i = 0; i < n; i++)); do
+        if [ "${CI:-}" = true ]; then
+            not_ok "$prog is not installed, and CI=true requires it (tools/setup installs it)$what"
+        else
+            skip "$prog is not installed$what"
+        fi
+    done
+}
+
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {
     local desc=$1
@@ -35,11 +50,12 @@ check() {
 # Shows a file's contents as TAP diagnostics (for failures).
 show() { sed 's/^/#   /' "$1"; }
 
-# Runs forkscope headless with a time limit; stdout to $FS_TMP/out, stderr to
+# Runs forkscope headless with a time limit (FS_TIMEOUT, 120 s: for a run that
+# hangs, not for a slow one); stdout to $FS_TMP/out, stderr to
 # $FS_TMP/err, exit status in $rc.
 run_fs() {
     rc=0
-    timeout -k 5 "${FS_TIMEOUT:-30}" "$FORKSCOPE" "$@" >"$FS_TMP/out" 2>"$FS_TMP/err" || rc=$?
+    timeout -k 5 "${FS_TIMEOUT:-120}" "$FORKSCOPE" "$@" >"$FS_TMP/out" 2>"$FS_TMP/err" || rc=$?
 }
 
 # Counts JSON events of a kind in $FS_TMP/out, e.g. `events exit`.
@@ -122,7 +138,7 @@ fs_wait() {
 }
 
 # send_flood TASK N [TAIL]: N lines `send TASK {"i":k TAIL}` and then a line
-# `marker` on the background forkscope's input (fs_bg); waits (30 s at most)
+# `marker` on the background forkscope's input (fs_bg); waits (300 s at most)
 # for the marker's error event, which comes once every send before it was
 # carried out or refused. Sets SENT to the messages sent ("dir":"out" events);
 # fails when the marker did not come.
@@ -132,7 +148,9 @@ send_flood() {
         'BEGIN { for (i = 0; i < n; i++) printf "send %s {\"i\":%d%s}\n", t, i, tail }'
         echo marker) | (trap '' PIPE; cat >&7) 2>/dev/null &
     local gen=$!
-    wait_for 30 sh -c "grep -q '\"msg\":\"control line $((n + 1)): .*marker' '$FS_TMP/out'" || r=1
+    # Thousands of sends take their time on a loaded machine under a sanitizer
+    # (60,000 took over 30 s): the limit is for a marker that never comes.
+    wait_for 300 sh -c "grep -q '\"msg\":\"control line $((n + 1)): .*marker' '$FS_TMP/out'" || r=1
     SENT=$(grep -c '"dir":"out"' "$FS_TMP/out")
     kill "$gen" 2>/dev/null
     wait "$gen" 2>/dev/null
@@ -142,14 +160,15 @@ send_flood() {
 # ---- the screen (the tmux e2e scripts) ------------------------------------------------
 # forkscope runs in a detached tmux session named fs on the server $SOCK. T runs a
 # tmux command there. shown TEXT, shown_re REGEX and gone TEXT wait (SCREEN_WAIT
-# seconds, 5 by default) until the screen shows TEXT, a line matching REGEX, or
-# no longer shows TEXT.
+# seconds, 30 by default: a limit that only matters when the screen is wrong, and
+# a loaded machine with a sanitizer build can take seconds to draw) until the
+# screen shows TEXT, a line matching REGEX, or no longer shows TEXT.
 T() { tmux -L "$SOCK" "$@"; }
 screen_grep() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -q "$@"; }
 _fs_screen_lacks() { ! screen_grep -F -- "$1"; }
-shown() { wait_for "${SCREEN_WAIT:-5}" screen_grep -F -- "$1"; }
-shown_re() { wait_for "${SCREEN_WAIT:-5}" screen_grep -E -- "$1"; }
-gone() { wait_for "${SCREEN_WAIT:-5}" _fs_screen_lacks "$1"; }
+shown() { wait_for "${SCREEN_WAIT:-30}" screen_grep -F -- "$1"; }
+shown_re() { wait_for "${SCREEN_WAIT:-30}" screen_grep -E -- "$1"; }
+gone() { wait_for "${SCREEN_WAIT:-30}" _fs_screen_lacks "$1"; }
 
 # task_pid TASK [N]: the pid of the Nth (default first) start event of TASK.
 task_pid() { evs start "$1" | sed -n "${2:-1}p" | jfield pid; }

@@ -93,7 +93,7 @@ else
     skip "no peak RSS without the message"
 fi
 ctl quit
-fs_wait 20
+fs_wait 30
 check "the line is reported as too long, with its full size" \
     bad_is 209715210 '"error":"frame longer than the limit","head":"{\"big\":\"aaaa'
 check "and is the only bad message" test "$(nbad)" = 1
@@ -106,7 +106,6 @@ if command -v tmux >/dev/null; then
     SOCK="fs-ipcbad-$$"
     trap 'tmux -L "fs-ipcbad-$$" kill-server 2>/dev/null; tmux -L "fs-ipcbad2-$$" kill-server 2>/dev/null; _fs_cleanup' EXIT
     row() { tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | grep -E "$1"; }
-    SCREEN_WAIT=10
     tmux -L "$SOCK" new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' -f '$FS_TMP/json.yaml'; sleep 1000"
     check "screen, json: the table marks the task's bad messages" shown_re ' 14/0! '
     tmux -L "$SOCK" send-keys -t fs m
@@ -128,7 +127,7 @@ if command -v tmux >/dev/null; then
         shown_re 'undecodable \(5 bytes\): unknown tag 0x01 at offset 3'
     tmux -L "$SOCK" kill-server 2>/dev/null
 else
-    for i in 1 2 3 4; do skip "tmux is not installed"; done
+    skip_missing 4 tmux
 fi
 
 # ---- the text front end -------------------------------------------------------------

@@ -13,7 +13,7 @@ has() { grep -qF -- "$1" "$FS_TMP/out"; }
 fd_count() { ls "/proc/$FPID/fd" | wc -l; }
 
 fs_bg --headless --json --control --names h "fork:$H handles"
-wait_for 20 has '"msg":{"ready":true}' || diag "no ready message"
+wait_for 30 has '"msg":{"ready":true}' || diag "no ready message"
 before=$(fd_count)
 ctl 'send h {"go":1}'
 if wait_for 30 has '"msg":{"after":"handles"}'; then
@@ -24,7 +24,11 @@ else
     show "$FS_TMP/err"
 fi
 after=$(fd_count)
-check "forkscope holds as many descriptors as before ($before, then $after)" test "$before" = "$after"
+# Not "as many": a descriptor forkscope holds for a moment (a start's status
+# pipe, a /proc file being read) may be open at the first count on a loaded
+# machine. The passed objects themselves are looked for one by one below.
+check "forkscope holds no more descriptors than before ($before, then $after)" \
+    test "$after" -le "$before"
 # The objects the child passed, as /proc names them: none is open in forkscope.
 ours=$(for f in /proc/$FPID/fd/*; do readlink "$f"; done | sort -u)
 passed=$(evs output h | sed -n 's/.*"data":"passed [a-z-]* \(socket:\[[0-9]*\]\|pipe:\[[0-9]*\]\)".*/\1/p')
@@ -32,7 +36,7 @@ leaked=$(comm -12 <(echo "$ours") <(echo "$passed" | sort -u))
 check "none of the $(echo "$passed" | wc -w) sockets and pipes it passed is open in forkscope" \
     test -n "$passed" -a -z "$leaked"
 ctl quit
-fs_wait 20
+fs_wait 30
 check "forkscope quits on request" test "$rc" != 124
 
 for k in $KINDS; do
@@ -51,20 +55,23 @@ check "only the 11 messages that came with descriptors have a handles field (of 
 check "the message after them has none" has '"msg":{"after":"handles"}}'
 
 # The text front end says what was passed.
-(sleep 1; echo 'send h {"go":1}'; sleep 2; echo quit) |
-    timeout 20 "$FORKSCOPE" --headless --control --names h "fork:$H handles" >"$FS_TMP/out" 2>"$FS_TMP/err"
+fs_bg --headless --control --names h "fork:$H handles"
+wait_for 30 has '{"ready":true}'
+ctl 'send h {"go":1}'
+wait_for 30 has '{"after":"handles"}'
+ctl quit
+fs_wait 30
 check "text: a passed descriptor is named after its message" \
     has 'h = <- {"cmd":"NODE_HANDLE","type":"net.Native","msg":{"kind":"tcp-server"}}  (internal)  (passed: tcp-server)'
 check "text: a cut is named" has 'h = <- {"many":40}  (passed: unix x16, more cut)'
 
 # ---- on the screen ------------------------------------------------------------------
 if ! command -v tmux >/dev/null; then
-    for i in $(seq 8); do skip "tmux is not installed"; done
+    skip_missing 8 tmux
     finish
 fi
 SOCK="fs-handles-$$"
 trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
-SCREEN_WAIT=10
 cat >"$FS_TMP/screen.yaml" <<YAML
 tasks:
   h:

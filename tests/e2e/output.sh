@@ -117,17 +117,21 @@ fi
 
 # ---- a reader that goes away ------------------------------------------------------------
 # `forkscope ... | head -n 1`: once its standard output is closed, forkscope stops
-# its tasks and ends promptly, like any filter, instead of reading on.
-t0=$(date +%s.%N)
-timeout -k 2 20 "$FORKSCOPE" --headless --json 'yes' 2>"$FS_TMP/err" | head -n 1 >"$FS_TMP/first"
-elapsed=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
-if fcmp "$elapsed" '<' 1.5; then
-    ok "closed stdout: forkscope ends promptly ($elapsed s)"
+# its tasks and ends, like any filter, instead of reading on. `yes` never ends,
+# so a forkscope that read on would run until the time limit (status 124): the
+# limit only matters on failure, and no fixed duration decides on a busy machine.
+t0=$EPOCHREALTIME
+timeout -k 2 60 "$FORKSCOPE" --headless --json 'yes' 2>"$FS_TMP/err" | head -n 1 >"$FS_TMP/first"
+st=${PIPESTATUS[0]}
+elapsed=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+if [ "$st" -le 1 ]; then
+    ok "closed stdout: forkscope ends by itself (status $st, after $elapsed s)"
 else
-    not_ok "closed stdout: forkscope took $elapsed s to end"
+    not_ok "closed stdout: status $st after $elapsed s (124: still running at the limit)"
+    show "$FS_TMP/err"
 fi
 YES=$(jfield pid <"$FS_TMP/first")
-if [ -n "$YES" ] && wait_for 5 group_gone "$YES"; then
+if [ -n "$YES" ] && wait_for 30 group_gone "$YES"; then
     ok "closed stdout: the task is stopped"
 else
     not_ok "closed stdout: task group '$YES' still there"
@@ -147,7 +151,7 @@ rm -f "$FS_TMP/fpid" "$FS_TMP/frc" "$FS_TMP/producer-done"
     echo "$frc" >"$FS_TMP/frc"
 ) | (sleep 2; cat) >"$FS_TMP/out" &
 PIPE=$!
-wait_for 10 test -s "$FS_TMP/fpid"
+wait_for 30 test -s "$FS_TMP/fpid"
 FP=$(cat "$FS_TMP/fpid")
 max_rss=0
 for _ in 1 2 3 4 5 6; do
@@ -165,7 +169,9 @@ if [ "$max_rss" -gt 0 ] && [ "$max_rss" -lt 51200 ]; then
 else
     not_ok "slow reader: forkscope's RSS reached $max_rss kB"
 fi
-if ! wait_for 30 sh -c "! kill -0 $PIPE 2>/dev/null"; then
+# 60 MB of JSON events through a sanitizer build on a loaded machine took more
+# than 30 s: the limit is for a run that never ends.
+if ! wait_for 300 sh -c "! kill -0 $PIPE 2>/dev/null"; then
     kill -9 "$FP" 2>/dev/null
 fi
 wait "$PIPE" 2>/dev/null

@@ -105,7 +105,13 @@ tasks:
     pool: 2
     jobs: 10
 YAML
-(sleep 1; echo 'stop slow'; sleep 3; echo quit) | run_fs --headless --json --control -f "$FS_TMP/stop.yaml"
+fs_bg --headless --json --control -f "$FS_TMP/stop.yaml"
+# The two members have started their jobs (job events say so) before the stop.
+wait_for 30 sh -c "[ \$(grep -c '\"ev\":\"start\"' '$FS_TMP/out') -ge 2 ]"
+ctl 'stop slow'
+wait_evs 30 1 exit slow
+ctl quit
+fs_wait 30
 check "stopped pool: 8 jobs cancelled, the 2 running ones failed" \
     test "$(exit_field slow cancelled)/$(exit_field slow failed)" = 8/2
 pids=$(evs start | sed -n 's/.*"pid":\([0-9][0-9]*\).*/\1/p')
@@ -129,7 +135,6 @@ check "demo pools: both pools do their 6 jobs beside plain workers, exit 0" \
 if command -v tmux >/dev/null; then
     SOCK="fs-pool-$$"
     trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
-    SCREEN_WAIT=8
     printf 'tasks:\n  naps:\n    worker: sleep\n    args: "300"\n    pool: 2\n    jobs: 12\n' >"$FS_TMP/scr.yaml"
     tmux -L "$SOCK" -f /dev/null new-session -d -s fs -x 180 -y 40 "'$FORKSCOPE' -f '$FS_TMP/scr.yaml'; sleep 1000"
     check "screen: the pool row shows jobs queued, running and ended" shown_re "pool/worker +- +[0-9]+q 2r [0-9]+d"
@@ -138,7 +143,7 @@ if command -v tmux >/dev/null; then
     check "screen: the ended pool says how many jobs were done" shown_re "12/12 done"
     tmux -L "$SOCK" send-keys -t fs q
 else
-    for i in 1 2 3 4; do skip "tmux is not installed"; done
+    skip_missing 4 tmux
 fi
 
 # ---- a Node child as a fork member ----
@@ -151,6 +156,6 @@ JS
     check "node pool: 4 jobs done, Node children exit when their channel closes" \
         eval 'test "$(exit_field nd done)" = 4 && test "$rc" = 0 && grep -q "\"msg\":{\"job\":4,\"len\":4}" "$FS_TMP/out"'
 else
-    skip "node is not installed: the Node fork pool is not tested"
+    skip_missing 1 node "the Node fork pool is not tested"
 fi
 finish

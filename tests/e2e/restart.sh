@@ -159,13 +159,13 @@ session reset 'tasks:
     restart: on-failure
     backoff: {base: 0.1, factor: 4, max: 2, reset_after: 0.2}'
 fs_bg --headless --json --control -f "$FS_TMP/reset.yaml"
-if wait_evs 10 3 restart slowfail; then
+if wait_evs 30 3 restart slowfail; then
     ok "reset_after: more restarts than max, since each run outlasts reset_after"
 else
     not_ok "reset_after: only $(nevs restart slowfail) restarts"; show "$FS_TMP/out"
 fi
 ctl quit
-fs_wait 10
+fs_wait 30
 if same_numbers "$(values restart slowfail delay | cut -d' ' -f1-3)" "0.1 0.1 0.1" &&
     [ "$(values restart slowfail attempt | cut -d' ' -f1-3)" = "1 1 1" ]; then
     ok "reset_after: the delay stays at base and the attempt at 1"

@@ -5,14 +5,14 @@
 N=30
 plan $N
 if ! command -v tmux >/dev/null; then
-    for i in $(seq $N); do skip "tmux is not installed"; done
+    skip_missing $N tmux
     finish
 fi
 SOCK0="fs-keys-$$"
 SOCK=$SOCK0
 trap 'for s in "$SOCK0" "$SOCK0-nc" "$SOCK0-th"; do tmux -L "$s" kill-server 2>/dev/null; done; _fs_cleanup' EXIT
 row() { T capture-pane -p -t fs | grep -E "^$1 "; }
-row_has() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^$1 ' | grep -qF -- \"\$2\"" _ "$2"; }
+row_has() { wait_for 30 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^$1 ' | grep -qF -- \"\$2\"" _ "$2"; }
 
 cat >"$FS_TMP/k.yaml" <<'YAML'
 tasks:
@@ -69,7 +69,7 @@ check "the stopped task shows exited 0" row_has one "exited 0"
 T send-keys -t fs s
 check "s starts it again" row_has one running
 T send-keys -t fs r
-check "r restarts it (one restart counted)" wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^one ' | grep -qE 'running.* 1 '"
+check "r restarts it (one restart counted)" wait_for 30 sh -c "tmux -L '$SOCK' capture-pane -p -t fs | grep -E '^one ' | grep -qE 'running.* 1 '"
 T send-keys -t fs K
 check "K kills it with SIGKILL" row_has one "killed by SIGKILL"
 
@@ -77,7 +77,7 @@ check "K kills it with SIGKILL" row_has one "killed by SIGKILL"
 T send-keys -t fs j i
 check "i enters input mode" shown "INPUT"
 T send-keys -t fs h e l l o - c a t Enter
-check "typed keys reach the task's terminal" wait_for 5 sh -c "test \$(tmux -L '$SOCK' capture-pane -p -t fs | grep -c hello-cat) -ge 2"
+check "typed keys reach the task's terminal" wait_for 30 sh -c "test \$(tmux -L '$SOCK' capture-pane -p -t fs | grep -c hello-cat) -ge 2"
 T send-keys -t fs C-]
 check "Ctrl-] leaves input mode" gone "INPUT"
 
@@ -90,7 +90,7 @@ check "a adds a task that starts at once" shown "added-task-output"
 T send-keys -t fs k
 check "the idle task is selected" shown "> three"
 T send-keys -t fs D
-check "D removes a task that is not running" wait_for 5 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -qE '^three '"
+check "D removes a task that is not running" wait_for 30 sh -c "! tmux -L '$SOCK' capture-pane -p -t fs | grep -qE '^three '"
 T send-keys -t fs k D
 check "D refuses a running task" shown "stop it before removing it"
 
