@@ -1,7 +1,31 @@
 /*
  * The guard between a child's output and libvterm 0.1.4, which has bugs that
- * output alone can trigger (found by fuzzing; tests/check_term.c "guard"):
+ * output alone can trigger (found by reading its parser.c and state.c and by
+ * fuzzing; tests/check_term.c "guard", tests/fuzz/crashes/term/). Whatever the
+ * bytes, libvterm only ever sees sequences it survives:
  *
+ * - CSI arguments: libvterm keeps 16 (CSI_ARGS_MAX; ':' sub-parameters count
+ *   as arguments) and writes the 17th and later past its array, over its own
+ *   parser state: SIGSEGV. It adds digits into a long that overflows and then
+ *   into int positions and counts. So the guard takes every CSI that is not
+ *   clean in (csi_run) and rebuilds it: arguments clamped to 65535 (as xterm
+ *   does), an SGR of more than 16 cut into several between attributes (so
+ *   38;5;N and 38;2;R;G;B stay whole; xterm applies 30), any other CSI cut to
+ *   its first 16 (xterm ignores past 30), leader and intermediate bytes cut to
+ *   libvterm's 15. A clean CSI (complete in the write, at most 16 arguments,
+ *   none above 65535, no control inside) passes as it is: the common case
+ *   costs one look at its bytes.
+ * - DECRQSS (DCS $ q Pt ST): for a Pt it does not know, libvterm passes a
+ *   number as the string of a "%.s" format. The guard takes every DCS in:
+ *   the five requests libvterm answers (m, r, s, SP q, " q) go to it whole;
+ *   any other is answered DCS 0 $ r ST, as xterm answers; other DCS, which
+ *   libvterm ignores, are dropped.
+ * - OSC: libvterm copies a string that comes in one write into a stack array
+ *   of its length (16 MiB overflow the stack) and keeps 64 bytes of one cut
+ *   between writes. The guard takes OSCs in and hands each over whole, its
+ *   first 512 bytes (a title keeps 255).
+ * - SOS, PM and APC (ESC X, ESC ^, ESC _): libvterm 0.1.4 does not know them
+ *   and prints their contents; they are dropped whole, as xterm and tmux do.
  * - REP (CSI b) repeats the last character printed. When that character had
  *   no width, or none was printed yet, libvterm loops forever. Such a REP is
  *   dropped, as later libvterm versions do (the controls inside it still run).
@@ -12,10 +36,16 @@
  *   its bottom, and the next line feed memmoves a negative size. The region
  *   is reset then, as tmux does on any resize (fs_term_guard_resized).
  *
- * It looks at bytes only, never interpreting output: it finds ESC [ params b
- * (REP), ESC # 8 (DECALN, whose E's are not "printed characters" for REP) and
- * C2 80..9F, holding back an unfinished one at the end of a write. Whether the
- * last character had a width is tracked from putglyph (fs_term_guard_glyph).
+ * It parses as libvterm 0.1.4 parses, byte by byte where it must: after ESC,
+ * controls run, DEL and bytes from 0x80 are passed over and intermediates
+ * gathered, and '[', ']' or 'P' still begins a CSI, OSC or DCS after them; in
+ * a sequence, controls run where they are, CAN and SUB cancel it, ESC cancels
+ * it and begins another (ESC \ ends a string). A sequence the guard takes in
+ * reaches libvterm only whole, or not at all; one cut by the end of a write
+ * is continued with the next (g_mode, csi, str), and an escape still
+ * undecided there is fed and remembered (esc_open): if it becomes a CSI or a
+ * string, CAN ends libvterm's escape first. Whether the last character had a
+ * width is tracked from putglyph (rep_hazard).
  *
  * It also owns the fast path for plain lines (doc/terminal.md): once a plain
  * line at the bottom of the screen has been seen through libvterm to behave
@@ -32,7 +62,18 @@
 #include <string.h>
 
 enum match { MATCH_NO, MATCH_YES, MATCH_MORE };
-enum { SEQ_REP, SEQ_DECALN };
+/* What the guard is taking in (g_mode), or what a sequence is. */
+enum { G_NONE, G_CSI, G_OSC, G_DCS, G_IGNORE, G_DECALN };
+/* The parts of a CSI, in order. */
+enum { PH_LEAD, PH_ARGS, PH_INTER };
+/* libvterm 0.1.4 keeps 16 CSI arguments and writes past them when given more. */
+#define VT_ARGS 16
+/* Arguments are clamped to this, as xterm does: none then overflows libvterm's
+ * int arithmetic on positions and counts. */
+#define ARG_MAX 65535
+/* A rebuilt CSI: ESC [, leader, VT_ARGS arguments of 5 digits and a
+ * separator each, intermediates, final byte. */
+#define CSI_OUT (2 + FS_TERM_GUARD_BYTES + VT_ARGS * 6 + FS_TERM_GUARD_BYTES + 1)
 
 /* ---- Character sets, as far as the bytes fed to libvterm tell ---- */
 
@@ -47,7 +88,7 @@ charset_reset(struct fs_term *t)
 {
     t->cs_gl = 0;
     t->cs_ascii = 1;  /* G0; the others count as unknown */
-    t->cs_esc = false;
+    /* cs_esc stays: a reset of the state leaves libvterm's parser as it is. */
 }
 
 static void
@@ -105,6 +146,22 @@ charset_scan(struct fs_term *t, const unsigned char *s, size_t n)
     }
 }
 
+/* C0 controls that libvterm runs in the middle of an escape sequence (and
+ * DEL, which it ignores there). */
+static inline bool
+inner_control(unsigned char c)
+{
+    return (c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f;
+}
+
+/* Bytes that libvterm passes over between ESC and what follows it: it runs
+ * the controls, ignores DEL and bytes from 0x80, and stays in the escape. */
+static inline bool
+esc_skip(unsigned char c)
+{
+    return inner_control(c) || c >= 0x80;
+}
+
 static void
 vt_write(struct fs_term *t, const unsigned char *s, size_t n)
 {
@@ -138,6 +195,29 @@ clamp_cursor(struct fs_term *t)
     vt_write(t, (const unsigned char *)seq, (size_t)n);
 }
 
+/* Where the first DECRC in s[0..n) ends (ESC, bytes libvterm passes over,
+ * '8'; its ESC may be in the bytes fed before), or 0 when there is none. */
+static size_t
+decrc_end(const struct fs_term *t, const unsigned char *s, size_t n)
+{
+    size_t j = 0;
+    if (t->esc_tail) {
+        while (j < n && esc_skip(s[j]))
+            j++;
+        if (j < n && s[j] == '8')
+            return j + 1;
+    }
+    const unsigned char *e;
+    while (j < n && (e = memchr(s + j, 0x1b, n - j)) != NULL) {
+        j = (size_t)(e - s) + 1;
+        while (j < n && esc_skip(s[j]))
+            j++;
+        if (j < n && s[j] == '8')
+            return j + 1;
+    }
+    return 0;
+}
+
 static void
 vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
 {
@@ -146,22 +226,18 @@ vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
     t->fp_ready = false;
     charset_scan(t, s, n);
     while (n > 0) {
-        /* The end of the next DECRC, if there is one in this span. */
-        size_t cut = n;
-        if (t->esc_tail && s[0] == '8') {
-            cut = 1;
-        } else {
-            for (size_t i = 0; i + 1 < n; i++) {
-                if (s[i] == 0x1b && s[i + 1] == '8') {
-                    cut = i + 2;
-                    break;
-                }
-            }
-        }
-        vt_write(t, s, cut);
-        t->esc_tail = s[cut - 1] == 0x1b;
-        if (cut < n || s[cut - 1] == '8')
-            clamp_cursor(t);
+        size_t cut = decrc_end(t, s, n);
+        vt_write(t, s, cut > 0 ? cut : n);
+        /* Whether libvterm is left just after an ESC (what follows may be
+         * a DECRC); bytes it passes over there change nothing. */
+        size_t k = cut > 0 ? cut : n;
+        while (k > 0 && esc_skip(s[k - 1]))
+            k--;
+        if (k > 0)
+            t->esc_tail = s[k - 1] == 0x1b;
+        if (cut == 0)
+            break;
+        clamp_cursor(t);
         s += cut;
         n -= cut;
     }
@@ -351,186 +427,485 @@ feed_text(struct fs_term *t, const unsigned char *s, size_t n)
     }
 }
 
-/* C0 controls that libvterm runs in the middle of an escape sequence (and
- * DEL, which it ignores there). */
-static inline bool
-inner_control(unsigned char c)
-{
-    return (c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f;
-}
+/* ---- Escape sequences ---- */
 
-static inline bool
-param_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || c == ':' || c == ';';
-}
-
-/* Matches REP or DECALN at s (s[0] is ESC): MATCH_YES with its length and
- * kind, MATCH_NO, or MATCH_MORE when s ends before it is decided. */
-static enum match
-match_seq(const unsigned char *s, size_t n, size_t *len, int *kind)
-{
-    size_t i = 1;
-    while (i < n && inner_control(s[i]))
-        i++;
-    if (i == n)
-        return MATCH_MORE;
-    if (s[i] == '#') {
-        for (i++; i < n && inner_control(s[i]); i++)
-            continue;
-        if (i == n)
-            return MATCH_MORE;
-        *kind = SEQ_DECALN;
-        *len = i + 1;
-        return s[i] == '8' ? MATCH_YES : MATCH_NO;
-    }
-    if (s[i] != '[')
-        return MATCH_NO;
-    for (i++; i < n; i++) {
-        if (param_byte(s[i]) || inner_control(s[i]))
-            continue;
-        *kind = SEQ_REP;
-        *len = i + 1;
-        return s[i] == 'b' ? MATCH_YES : MATCH_NO;
-    }
-    return MATCH_MORE;
-}
-
-/* Runs only the controls inside a sequence that is dropped. */
+/* Runs the controls among s[0..n), as libvterm would in the middle of a
+ * sequence that the guard takes in itself. */
 static void
 feed_controls(struct fs_term *t, const unsigned char *s, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (inner_control(s[i]) && s[i] != 0x7f)
             vt_feed(t, s + i, 1);
     }
 }
 
+/* Which sequence the byte after ESC, controls and ninter intermediates
+ * introduces. libvterm 0.1.4 starts a CSI, OSC or DCS after intermediates too. */
+static int
+intro_kind(unsigned char c, int ninter)
+{
+    switch (c) {
+    case '[':
+        return G_CSI;
+    case ']':
+        return G_OSC;
+    case 'P':
+        return G_DCS;
+    case 'X':
+    case '^':
+    case '_':
+        return ninter == 0 ? G_IGNORE : G_NONE;
+    default:
+        return G_NONE;
+    }
+}
+
+/* Matches what starts at s (s[0] is ESC): a CSI or string up to and with its
+ * introducer, or DECALN whole. MATCH_YES with its length and kind, MATCH_NO,
+ * or MATCH_MORE when s ends before it is decided (*len then says how many of
+ * the bytes are intermediates, *kind whether they are "#"). */
+static enum match
+match_seq(const unsigned char *s, size_t n, size_t *len, int *kind)
+{
+    size_t i = 1;
+    int ninter = 0;
+    bool hash = false;
+    for (; i < n; i++) {
+        if (s[i] >= 0x20 && s[i] <= 0x2f)
+            hash = ninter++ == 0 && s[i] == '#';
+        else if (!esc_skip(s[i]))
+            break;
+    }
+    if (i == n) {
+        *len = (size_t)ninter;
+        *kind = hash;
+        return MATCH_MORE;
+    }
+    *len = i + 1;
+    *kind = intro_kind(s[i], ninter);
+    if (*kind != G_NONE)
+        return MATCH_YES;
+    if (hash && ninter == 1 && s[i] == '8') {
+        *kind = G_DECALN;
+        return MATCH_YES;
+    }
+    return MATCH_NO;
+}
+
+/*
+ * The length of the CSI body at s (after '[') when it is complete before end
+ * and libvterm can take it as it is: at most VT_ARGS arguments, each at most
+ * ARG_MAX, no control inside, not REP. 0 otherwise: the CSI is taken in and
+ * rebuilt (csi_run). This is the cheap check on the hot path.
+ */
+static size_t
+clean_csi(const unsigned char *s, const unsigned char *end)
+{
+    const unsigned char *p = s;
+    while (p < end && *p >= 0x3c && *p <= 0x3f)
+        p++;
+    bool plain = p == s;
+    unsigned seps = 0, val = 0;
+    for (; p < end; p++) {
+        if (*p >= '0' && *p <= '9') {
+            val = val * 10 + (unsigned)(*p - '0');
+            if (val > ARG_MAX)
+                return 0;
+        } else if (*p == ';' || *p == ':') {
+            if (++seps >= VT_ARGS)
+                return 0;
+            val = 0;
+        } else {
+            break;
+        }
+    }
+    const unsigned char *inter = p;
+    while (p < end && *p >= 0x20 && *p <= 0x2f)
+        p++;
+    if (p == end || *p < 0x40 || *p > 0x7e)
+        return 0;
+    if (*p == 'b' && plain && p == inter)
+        return 0;
+    return (size_t)(p + 1 - s);
+}
+
+/* DECALN fills the screen with E's, which are not "printed characters" that
+ * REP could repeat. */
 static void
-feed_seq(struct fs_term *t, const unsigned char *s, size_t n, int kind)
+feed_decaln(struct fs_term *t, const unsigned char *s, size_t n)
 {
-    if (kind == SEQ_DECALN) {
-        bool hazard = t->rep_hazard;
-        vt_feed(t, s, n);
-        t->rep_hazard = hazard;
-    } else if (!t->rep_hazard) {
-        vt_feed(t, s, n);
-    } else {
-        feed_controls(t, s, n);
-    }
+    bool hazard = t->rep_hazard;
+    vt_feed(t, s, n);
+    t->rep_hazard = hazard;
 }
 
-/* True when held bytes are the start of a CSI (ESC, controls, '['). */
-static bool
-held_is_csi(const struct fs_term *t)
-{
-    for (size_t i = 1; i < t->nheld; i++) {
-        if (!inner_control(t->held[i]))
-            return t->held[i] == '[';
-    }
-    return false;
-}
-
-/* The held sequence outgrew the buffer while still undecided. A REP that
- * could hang is skipped to its end; anything else is let through, after
- * which REP is treated as unsafe until a character is printed. */
+/* Feeds an escape that is still undecided at the end of a write (ESC, then
+ * controls, ignored bytes and ninter intermediates) and remembers it. */
 static void
-held_overflow(struct fs_term *t)
+esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter, bool hash)
 {
-    if (held_is_csi(t) && t->rep_hazard) {
-        feed_controls(t, t->held, t->nheld);
-        t->skip_csi = true;
-    } else {
-        vt_feed(t, t->held, t->nheld);
-        t->rep_hazard = true;
-    }
-    t->nheld = 0;
+    vt_feed(t, s, n);
+    t->esc_open = true;
+    t->esc_ninter = ninter;
+    t->esc_hash = hash;
 }
 
-/* Drops the rest of an overlong CSI while skip_csi is set; returns where
- * normal output resumes. */
+static void
+csi_begin(struct fs_term *t)
+{
+    struct fs_term_guard_csi *c = &t->csi;
+    t->g_mode = G_CSI;
+    c->phase = PH_LEAD;
+    c->nlead = c->ninter = c->nargs = 0;
+    c->cut = false;
+    c->arg[0] = -1;
+    c->sub[0] = false;
+}
+
+/* Writes the CSI with its arguments [from, to) and final byte into buf
+ * (CSI_OUT bytes); returns its length. */
+static size_t
+csi_put(const struct fs_term_guard_csi *c, int from, int to, unsigned char fin, unsigned char *buf)
+{
+    size_t n = 0;
+    buf[n++] = 0x1b;
+    buf[n++] = '[';
+    memcpy(buf + n, c->lead, (size_t)c->nlead);
+    n += (size_t)c->nlead;
+    for (int i = from; i < to; i++) {
+        if (c->arg[i] >= 0) {
+            char d[8];
+            int k = 0;
+            for (int32_t v = c->arg[i]; k == 0 || v > 0; v /= 10)
+                d[k++] = (char)('0' + v % 10);
+            while (k > 0)
+                buf[n++] = (unsigned char)d[--k];
+        }
+        if (i + 1 < to)
+            buf[n++] = c->sub[i] ? ':' : ';';
+    }
+    memcpy(buf + n, c->inter, (size_t)c->ninter);
+    n += (size_t)c->ninter;
+    buf[n++] = fin;
+    return n;
+}
+
+static void
+csi_emit(struct fs_term *t, int from, int to, unsigned char fin)
+{
+    unsigned char buf[CSI_OUT];
+    vt_feed(t, buf, csi_put(&t->csi, from, to, fin, buf));
+}
+
+/* The end of the SGR attribute that starts at argument i: its ':'
+ * sub-parameters, or the ";5;N" and ";2;R;G;B" of an extended colour. */
+static int
+sgr_unit(const struct fs_term_guard_csi *c, int i, int nargs)
+{
+    int j = i;
+    while (c->sub[j] && j + 1 < nargs)
+        j++;
+    int32_t a = c->arg[i];
+    if (j == i && (a == 38 || a == 48 || a == 58) && i + 1 < nargs) {
+        int more = c->arg[i + 1] == 5 ? 2 : c->arg[i + 1] == 2 ? 4 : 0;
+        j = i + more < nargs - 1 ? i + more : nargs - 1;
+    }
+    return j + 1;
+}
+
+/* A long SGR becomes several, cut between attributes, as xterm would have
+ * applied them all. An attribute longer than libvterm takes is cut. */
+static void
+csi_split_sgr(struct fs_term *t, int nargs)
+{
+    int start = 0;
+    for (int i = 0; i < nargs;) {
+        int e = sgr_unit(&t->csi, i, nargs);
+        if (e - start > VT_ARGS && i > start) {
+            csi_emit(t, start, i, 'm');
+            start = i;
+        }
+        if (e - start > VT_ARGS) {
+            csi_emit(t, start, start + VT_ARGS, 'm');
+            start = e;
+        }
+        i = e;
+    }
+    if (start < nargs)
+        csi_emit(t, start, nargs, 'm');
+}
+
+/* The final byte: the CSI goes to libvterm in a shape it survives. */
+static void
+csi_final(struct fs_term *t, unsigned char fin)
+{
+    const struct fs_term_guard_csi *c = &t->csi;
+    int nargs = c->nargs + 1;
+    bool plain = c->nlead == 0 && c->ninter == 0;
+    t->g_mode = G_NONE;
+    if (fin == 'b' && plain && t->rep_hazard)
+        return;  /* REP with nothing to repeat would hang */
+    if (nargs <= VT_ARGS) {
+        csi_emit(t, 0, nargs, fin);
+    } else if (fin == 'm' && plain) {
+        csi_split_sgr(t, nargs);
+    } else {
+        csi_emit(t, 0, VT_ARGS, fin);
+    }
+}
+
+/*
+ * Takes in the bytes of a CSI from s, parsed as libvterm 0.1.4 parses them
+ * (leader, arguments, intermediates, final byte; a control inside runs where
+ * it is; ESC, CAN and SUB end it, as does any other byte, which is used up).
+ * Returns the first byte not taken: end when the CSI goes on.
+ */
 static const unsigned char *
-skip_csi(struct fs_term *t, const unsigned char *s, const unsigned char *end)
+csi_run(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
+    struct fs_term_guard_csi *c = &t->csi;
     for (; s < end; s++) {
-        if (param_byte(*s))
-            continue;
-        if (inner_control(*s)) {
-            if (*s != 0x7f)
+        unsigned char b = *s;
+        if (b == 0x1b) {
+            t->g_mode = G_NONE;
+            return s;
+        }
+        if (b == 0x18 || b == 0x1a) {
+            t->g_mode = G_NONE;
+            vt_feed(t, s, 1);
+            return s + 1;
+        }
+        if (inner_control(b)) {
+            if (b != 0x7f)
                 vt_feed(t, s, 1);
             continue;
         }
-        t->skip_csi = false;
-        return *s >= 0x40 && *s <= 0x7e ? s + 1 : s;
+        if (c->phase == PH_LEAD) {
+            if (b >= 0x3c && b <= 0x3f) {
+                if (c->nlead < FS_TERM_GUARD_BYTES)
+                    c->lead[c->nlead++] = b;
+                continue;
+            }
+            c->phase = PH_ARGS;
+        }
+        if (c->phase == PH_ARGS) {
+            if (b >= '0' && b <= '9') {
+                int32_t *a = &c->arg[c->nargs];
+                if (!c->cut) {
+                    int32_t v = (*a < 0 ? 0 : *a) * 10 + (b - '0');
+                    *a = v < ARG_MAX ? v : ARG_MAX;
+                }
+                continue;
+            }
+            if (b == ';' || b == ':') {
+                if (c->nargs + 1 < FS_TERM_GUARD_ARGS) {
+                    c->sub[c->nargs++] = b == ':';
+                    c->arg[c->nargs] = -1;
+                    c->sub[c->nargs] = false;
+                } else {
+                    c->cut = true;
+                }
+                continue;
+            }
+            c->phase = PH_INTER;
+        }
+        if (b >= 0x20 && b <= 0x2f) {
+            if (c->ninter < FS_TERM_GUARD_BYTES)
+                c->inter[c->ninter++] = b;
+            continue;
+        }
+        t->g_mode = G_NONE;
+        if (b >= 0x40 && b <= 0x7e)
+            csi_final(t, b);
+        return s + 1;
     }
     return s;
 }
 
-/* Decides the sequence held from the last write with the new bytes; returns
- * the first byte not taken. */
+static void
+str_begin(struct fs_term *t, int mode)
+{
+    t->g_mode = mode;
+    t->str.esc = false;
+    t->str.n = 0;
+}
+
+/* DECRQSS queries that libvterm 0.1.4 answers; any other makes it pass a
+ * number as a string to printf. */
+static const char *const decrqss_known[] = {"m", "r", "s", " q", "\"q"};
+
+static void
+dcs_end(struct fs_term *t)
+{
+    const struct fs_term_guard_str *g = &t->str;
+    /* libvterm acts on no other DCS. */
+    if (g->n < 2 || memcmp(g->buf, "$q", 2) != 0)
+        return;
+    for (size_t i = 0; i < sizeof(decrqss_known) / sizeof(decrqss_known[0]); i++) {
+        size_t k = strlen(decrqss_known[i]);
+        if (g->n == k + 2 && memcmp(g->buf + 2, decrqss_known[i], k) == 0) {
+            unsigned char seq[16] = "\033P$q";
+            memcpy(seq + 4, decrqss_known[i], k);
+            memcpy(seq + 4 + k, "\033\\", 2);
+            vt_feed(t, seq, k + 6);
+            return;
+        }
+    }
+    /* What xterm answers to a request it does not know. */
+    if (t->out != NULL)
+        t->out("\033P0$r\033\\", 7, t->out_arg);
+}
+
+/* ST or BEL ended the string: an OSC goes to libvterm whole (its first
+ * FS_TERM_GUARD_STR bytes); a DCS is answered; SOS, PM and APC are gone. */
+static void
+str_end(struct fs_term *t)
+{
+    int mode = t->g_mode;
+    t->g_mode = G_NONE;
+    if (mode == G_DCS) {
+        dcs_end(t);
+    } else if (mode == G_OSC) {
+        unsigned char seq[FS_TERM_GUARD_STR + 4] = "\033]";
+        memcpy(seq + 2, t->str.buf, t->str.n);
+        memcpy(seq + 2 + t->str.n, "\033\\", 2);
+        vt_feed(t, seq, t->str.n + 4);
+    }
+}
+
+/*
+ * Takes in the bytes of a string from s, ended as libvterm 0.1.4 ends one:
+ * by BEL or ST; CAN and SUB cancel it, and ESC followed by anything but '\'
+ * cancels it and starts an escape sequence. Controls inside run, except in
+ * the strings the guard drops. Returns the first byte not taken.
+ */
+static const unsigned char *
+str_run(struct fs_term *t, const unsigned char *s, const unsigned char *end)
+{
+    struct fs_term_guard_str *g = &t->str;
+    bool keep = t->g_mode != G_IGNORE;
+    for (; s < end; s++) {
+        unsigned char b = *s;
+        if (g->esc) {
+            if (b == '\\') {
+                g->esc = false;
+                str_end(t);
+                return s + 1;
+            }
+            if (inner_control(b)) {
+                if (keep && b != 0x7f)
+                    vt_feed(t, s, 1);
+                continue;
+            }
+            /* The string is dropped and the ESC begins what follows. */
+            g->esc = false;
+            t->g_mode = G_NONE;
+            esc_open(t, (const unsigned char *)"\033", 1, 0, false);
+            return s;
+        }
+        if (b == 0x1b) {
+            g->esc = true;
+        } else if (b == 0x07) {
+            str_end(t);
+            return s + 1;
+        } else if (b == 0x18 || b == 0x1a) {
+            t->g_mode = G_NONE;
+            vt_feed(t, s, 1);
+            return s + 1;
+        } else if (b < 0x20) {
+            if (keep)
+                vt_feed(t, s, 1);
+        } else if (b != 0x7f && keep && g->n < sizeof(g->buf)) {
+            g->buf[g->n++] = (char)b;
+        }
+    }
+    return s;
+}
+
+/* Begins taking in a sequence. The guard feeds libvterm no part of it until
+ * it ends, and maybe nothing then, so libvterm must not be left in an escape
+ * that the bytes fed after it would continue: CAN ends one. */
+static void
+seq_begin(struct fs_term *t, int kind)
+{
+    if (t->cs_esc)
+        vt_feed(t, (const unsigned char *)"\030", 1);
+    if (kind == G_CSI)
+        csi_begin(t);
+    else
+        str_begin(t, kind);
+}
+
+/* Decides the C2 held from the last write with the new bytes; returns the
+ * first byte not taken. */
 static const unsigned char *
 resume_held(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    if (t->held[0] == 0xc2) {
-        t->nheld = 0;
-        if (s < end && *s >= 0x80 && *s <= 0x9f)
-            return s + 1;
-        vt_feed(t, (const unsigned char *)"\xc2", 1);
-        return s;
-    }
-    while (s < end) {
-        if (t->nheld == sizeof(t->held)) {
-            held_overflow(t);
-            return s;
-        }
-        t->held[t->nheld++] = *s++;
-        size_t n;
-        int kind;
-        enum match m = match_seq(t->held, t->nheld, &n, &kind);
-        if (m == MATCH_MORE)
-            continue;
-        size_t held = t->nheld;
-        t->nheld = 0;
-        if (m == MATCH_YES) {
-            feed_seq(t, t->held, held, kind);
-            return s;
-        }
-        /* The last byte ended the match: it goes back to the main scan. */
-        vt_feed(t, t->held, held - 1);
-        return s - 1;
-    }
+    t->nheld = 0;
+    if (s < end && *s >= 0x80 && *s <= 0x9f)
+        return s + 1;
+    vt_feed(t, (const unsigned char *)"\xc2", 1);
     return s;
 }
 
-/* Keeps the undecided sequence s[0..n) that ends a write for the next one.
- * One longer than the buffer is decided now; all its bytes are parameters or
- * controls, so whatever held_overflow chose applies to all of them. */
-static void
-hold(struct fs_term *t, const unsigned char *s, size_t n)
+/*
+ * Decides the escape that libvterm was left in at the end of the last write
+ * with the new bytes; returns the first byte not taken. If it turns into a
+ * CSI or a string, the guard takes that in (seq_begin ends libvterm's
+ * escape).
+ */
+static const unsigned char *
+resume_esc(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    size_t k = n < sizeof(t->held) ? n : sizeof(t->held);
-    memcpy(t->held, s, k);
-    t->nheld = k;
-    if (n <= sizeof(t->held))
-        return;
-    held_overflow(t);
-    if (t->skip_csi)
-        skip_csi(t, s + k, s + n);
-    else
-        vt_feed(t, s + k, n - k);
+    const unsigned char *p = s;
+    for (; s < end; s++) {
+        unsigned char b = *s;
+        if (b >= 0x20 && b <= 0x2f) {
+            t->esc_hash = t->esc_ninter++ == 0 && b == '#';
+            continue;
+        }
+        if (esc_skip(b))
+            continue;
+        vt_feed(t, p, (size_t)(s - p));
+        t->esc_open = false;
+        int kind = intro_kind(b, t->esc_ninter);
+        if (kind != G_NONE) {
+            seq_begin(t, kind);
+            return s + 1;
+        }
+        if (b == '8' && t->esc_hash && t->esc_ninter == 1) {
+            feed_decaln(t, s, 1);
+            return s + 1;
+        }
+        return s;  /* it ends libvterm's escape in the main scan */
+    }
+    vt_feed(t, p, (size_t)(s - p));
+    return s;
 }
 
-void
-fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
+/* Continues what the last write or the last sequence left: a held byte, a
+ * CSI or a string. */
+static const unsigned char *
+resume(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    const unsigned char *q = (const unsigned char *)data, *end = q + len;
-    /* First finish what the last write left: a held sequence (which may turn
-     * into skipping) or a skip. */
-    while (t->skip_csi || t->nheld > 0) {
-        q = t->skip_csi ? skip_csi(t, q, end) : resume_held(t, q, end);
-        if (q == end)
-            return;
-    }
+    if (t->nheld > 0)
+        return resume_held(t, s, end);
+    if (t->esc_open)
+        return resume_esc(t, s, end);
+    if (t->g_mode == G_CSI)
+        return csi_run(t, s, end);
+    return str_run(t, s, end);
+}
+
+/*
+ * Feeds output that holds no unfinished sequence at q: text and clean CSIs
+ * in stretches as long as possible, up to the first sequence that the guard
+ * takes in itself. Returns where that one's bytes start (end when none).
+ */
+static const unsigned char *
+scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
+{
     const unsigned char *p = q;  /* bytes from p to q are not fed yet */
     /* The next ESC and C2 at or after q (NULL: none left), found with
      * memchr and kept until q passes them. */
@@ -550,8 +925,9 @@ fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
         if (*q == 0xc2) {
             if (q + 1 == end) {
                 feed_text(t, p, (size_t)(q - p));
-                hold(t, q, 1);
-                return;
+                t->held[0] = 0xc2;
+                t->nheld = 1;
+                return end;
             }
             if (q[1] >= 0x80 && q[1] <= 0x9f) {
                 feed_text(t, p, (size_t)(q - p));
@@ -568,15 +944,41 @@ fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
             q++;
             continue;
         }
+        if (m == MATCH_YES && kind == G_CSI) {
+            size_t body = clean_csi(q + n, end);
+            if (body > 0) {
+                q += n + body;
+                continue;
+            }
+        }
         feed_text(t, p, (size_t)(q - p));
         if (m == MATCH_MORE) {
-            hold(t, q, (size_t)(end - q));
-            return;
+            esc_open(t, q, (size_t)(end - q), (int)n, kind != 0);
+            return end;
         }
-        feed_seq(t, q, n, kind);
-        p = q = q + n;
+        if (kind == G_DECALN) {
+            feed_decaln(t, q, n);
+            p = q = q + n;
+            continue;
+        }
+        feed_controls(t, q + 1, n - 2);
+        seq_begin(t, kind);
+        return q + n;
     }
     feed_text(t, p, (size_t)(end - p));
+    return end;
+}
+
+void
+fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
+{
+    const unsigned char *q = (const unsigned char *)data, *end = q + len;
+    while (q < end) {
+        if (t->nheld > 0 || t->esc_open || t->g_mode != G_NONE)
+            q = resume(t, q, end);
+        else
+            q = scan(t, q, end);
+    }
 }
 
 void
@@ -591,4 +993,5 @@ fs_term_guard_resized(struct fs_term *t, int old_rows)
     char seq[48];
     int n = snprintf(seq, sizeof(seq), "\030\033[r\033[%d;%dH", pos.row + 1, pos.col + 1);
     vt_feed(t, (const unsigned char *)seq, (size_t)n);
+    t->esc_open = false;
 }

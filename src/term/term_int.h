@@ -16,6 +16,11 @@
 #define FS_TERM_TITLE_MAX 256
 /* Bytes of text one screen row can take: 4 per cell, and a NUL. */
 #define FS_TERM_ROW_TEXT_MAX (FS_TERM_MAX_DIM * 4 + 1)
+/* What the guard keeps of a CSI: arguments (xterm keeps 30), leader and
+ * intermediate bytes (libvterm keeps 15); and of an OSC or DCS string. */
+#define FS_TERM_GUARD_ARGS 32
+#define FS_TERM_GUARD_BYTES 15
+#define FS_TERM_GUARD_STR 512
 
 struct fs_term {
     VTerm *vt;
@@ -37,9 +42,25 @@ struct fs_term {
 
     /* guard.c */
     bool rep_hazard;                /* the last glyph had no width: REP would hang */
-    bool skip_csi;                  /* dropping the rest of an overlong unsafe REP */
-    unsigned char held[64];         /* an undecided sequence that ended the last write */
+    unsigned char held[1];          /* a C2 that ended the last write */
     size_t nheld;
+    bool esc_open;                  /* libvterm is in an escape that may become a CSI */
+    bool esc_hash;                  /* ... whose intermediates are "#" */
+    int esc_ninter;                 /* ... with this many intermediates */
+    int g_mode;                     /* 0, or the CSI or string being taken in */
+    struct fs_term_guard_csi {      /* a CSI, as libvterm would parse it */
+        int phase;                  /* leader, arguments or intermediates */
+        int nlead, ninter, nargs;   /* nargs: index of the current argument */
+        bool cut;                   /* arguments past FS_TERM_GUARD_ARGS were dropped */
+        unsigned char lead[FS_TERM_GUARD_BYTES], inter[FS_TERM_GUARD_BYTES];
+        int32_t arg[FS_TERM_GUARD_ARGS];   /* -1: missing */
+        bool sub[FS_TERM_GUARD_ARGS];      /* followed by ':' */
+    } csi;
+    struct fs_term_guard_str {      /* a DCS, OSC, SOS, PM or APC string */
+        bool esc;                   /* its last byte was ESC (ST may follow) */
+        size_t n;                   /* bytes kept in buf */
+        char buf[FS_TERM_GUARD_STR];
+    } str;
 
     /* The fast path for plain lines (guard.c, doc/terminal.md). */
     bool fp_enabled;
