@@ -108,6 +108,27 @@ START_TEST(test_restored_cursor_stays_on_a_shrunk_screen)
     /* Restored to the last column of the 1x3 screen, x lands there. */
     ck_assert_str_eq(row_text(t, 0), "  x");
     fs_term_free(t);
+    /* libvterm stays in the escape over controls and bytes from 0x80, so
+     * these are DECRC too, whole or cut; x must not land below the screen. */
+    static const char *const decrc[] = {"\033\a8x", "\033\x80\x81" "8x", "\033\r\x90" "8x"};
+    for (size_t i = 0; i < sizeof(decrc) / sizeof(decrc[0]); i++) {
+        for (int cut = 0; cut < 2; cut++) {
+            t = term(10, 20);
+            feed(t, "\033[10;5H\0337");
+            fs_term_resize(t, 2, 20);
+            if (cut) {
+                for (const char *p = decrc[i]; *p; p++)
+                    fs_term_write(t, p, 1);
+            } else {
+                feed(t, decrc[i]);
+            }
+            int r, c;
+            fs_term_cursor(t, &r, &c, NULL);
+            ck_assert_int_lt(r, 2);
+            feed(t, "\n\033[L\033M");
+            fs_term_free(t);
+        }
+    }
 }
 END_TEST
 
