@@ -85,6 +85,32 @@ struct fs_term {
     void *out_arg;
 };
 
+/* What the guard is taking in (g_mode), or what a sequence is. */
+enum {
+    FS_TERM_SEQ_NONE,
+    FS_TERM_SEQ_CSI,
+    FS_TERM_SEQ_OSC,
+    FS_TERM_SEQ_DCS,
+    FS_TERM_SEQ_IGNORE,  /* SOS, PM, APC */
+    FS_TERM_SEQ_DECALN,
+};
+
+/* C0 controls that libvterm runs in the middle of an escape sequence (and
+ * DEL, which it ignores there). */
+static inline bool
+fs_term_inner_control(unsigned char c)
+{
+    return (c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f;
+}
+
+/* Bytes that libvterm passes over between ESC and what follows it: it runs
+ * the controls, ignores DEL and bytes from 0x80, and stays in the escape. */
+static inline bool
+fs_term_esc_skip(unsigned char c)
+{
+    return fs_term_inner_control(c) || c >= 0x80;
+}
+
 /* Feeds child output to libvterm past the 0.1.4 bugs that it can trigger. */
 void fs_term_guard_feed(struct fs_term *t, const char *data, size_t len);
 /* Repairs the state after libvterm was resized from old_rows. */
@@ -92,6 +118,25 @@ void fs_term_guard_resized(struct fs_term *t, int old_rows);
 /* Forgets what the fast path knew of libvterm's state, after a reset (charsets
  * too when hard) or a resize. */
 void fs_term_guard_forget(struct fs_term *t, bool hard);
+/* Feeds bytes to libvterm as they are (guard.c keeps its view of them). */
+void fs_term_guard_vt_feed(struct fs_term *t, const unsigned char *s, size_t n);
+/* Feeds an escape still undecided at the end of a write (ESC, then controls,
+ * ignored bytes and ninter intermediates, hash: they are "#") and remembers
+ * it. */
+void fs_term_guard_esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter,
+                            bool hash);
+
+/* seq.c: the length of the CSI body at s (after '[') when it is complete
+ * before end and libvterm can take it as it is, else 0. */
+size_t fs_term_seq_clean_csi(const unsigned char *s, const unsigned char *end);
+/* Begins taking in a sequence of a kind (FS_TERM_SEQ_CSI ... _IGNORE). */
+void fs_term_seq_begin(struct fs_term *t, int kind);
+/* Take in the bytes of the CSI or string begun; return the first byte not
+ * taken (end when it goes on past it). */
+const unsigned char *fs_term_seq_csi(struct fs_term *t, const unsigned char *s,
+                                     const unsigned char *end);
+const unsigned char *fs_term_seq_str(struct fs_term *t, const unsigned char *s,
+                                     const unsigned char *end);
 /* Called from putglyph while a line is being verified. */
 void fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos);
 
