@@ -2,7 +2,10 @@
  * Unit tests for src/term/: what fs_term shows for plain text, wrapping,
  * carriage returns, cursor movement, erasing, colours, scroll regions, the
  * alternate screen, wide characters and resizing; the scrollback's limits;
- * search; replies and keys sent to the child; and a differential test that
+ * search; replies and keys sent to the child; the guard, on every input class
+ * that hangs or crashes libvterm 0.1.4 (REP, C1, shrinking, CSI argument
+ * counts and values, DECRQSS, long strings, bytes inside escapes), each fed
+ * whole and cut between writes; and a differential test that
  * feeds the same random byte streams to fs_term and to libvterm's own screen
  * layer and compares every visible cell, the cursor and the scrolled-out lines
  * (also on streams of mostly plain lines, where the fast path runs); and the
