@@ -43,6 +43,7 @@
 #include <string.h>
 
 enum match { MATCH_NO, MATCH_YES, MATCH_MORE };
+
 /* ---- Character sets, as far as the bytes fed to libvterm tell ---- */
 
 /*

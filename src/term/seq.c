@@ -46,7 +46,6 @@ enum { PH_LEAD, PH_ARGS, PH_INTER };
  * separator each, intermediates, final byte. */
 #define CSI_OUT (2 + FS_TERM_GUARD_BYTES + VT_ARGS * 6 + FS_TERM_GUARD_BYTES + 1)
 
-
 /*
  * The length of the CSI body at s (after '[') when it is complete before end
  * and libvterm can take it as it is: at most VT_ARGS arguments, each at most
