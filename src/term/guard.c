@@ -1,7 +1,12 @@
 /*
  * The guard between a child's output and libvterm 0.1.4, which has bugs that
- * output alone can trigger (found by fuzzing; tests/check_term.c "guard"):
+ * output alone can trigger (found by reading its parser.c and state.c and by
+ * fuzzing; tests/check_term.c "guard", tests/fuzz/crashes/term/). Whatever the
+ * bytes, libvterm only ever sees sequences it survives:
  *
+ * - CSI arguments past 16 or above 65535, DECRQSS requests it does not know,
+ *   OSCs of any length, SOS, PM and APC: see seq.c, which rebuilds, answers,
+ *   hands over whole or drops them.
  * - REP (CSI b) repeats the last character printed. When that character had
  *   no width, or none was printed yet, libvterm loops forever. Such a REP is
  *   dropped, as later libvterm versions do (the controls inside it still run).
@@ -12,10 +17,16 @@
  *   its bottom, and the next line feed memmoves a negative size. The region
  *   is reset then, as tmux does on any resize (fs_term_guard_resized).
  *
- * It looks at bytes only, never interpreting output: it finds ESC [ params b
- * (REP), ESC # 8 (DECALN, whose E's are not "printed characters" for REP) and
- * C2 80..9F, holding back an unfinished one at the end of a write. Whether the
- * last character had a width is tracked from putglyph (fs_term_guard_glyph).
+ * It parses as libvterm 0.1.4 parses, byte by byte where it must: after ESC,
+ * controls run, DEL and bytes from 0x80 are passed over and intermediates
+ * gathered, and '[', ']' or 'P' still begins a CSI, OSC or DCS after them; in
+ * a sequence, controls run where they are, CAN and SUB cancel it, ESC cancels
+ * it and begins another (ESC \ ends a string). A sequence the guard takes in
+ * reaches libvterm only whole, or not at all; one cut by the end of a write
+ * is continued with the next (g_mode, csi, str), and an escape still
+ * undecided there is fed and remembered (esc_open): if it becomes a CSI or a
+ * string, CAN ends libvterm's escape first. Whether the last character had a
+ * width is tracked from putglyph (rep_hazard).
  *
  * It also owns the fast path for plain lines (doc/terminal.md): once a plain
  * line at the bottom of the screen has been seen through libvterm to behave
@@ -32,7 +43,6 @@
 #include <string.h>
 
 enum match { MATCH_NO, MATCH_YES, MATCH_MORE };
-enum { SEQ_REP, SEQ_DECALN };
 
 /* ---- Character sets, as far as the bytes fed to libvterm tell ---- */
 
@@ -47,7 +57,7 @@ charset_reset(struct fs_term *t)
 {
     t->cs_gl = 0;
     t->cs_ascii = 1;  /* G0; the others count as unknown */
-    t->cs_esc = false;
+    /* cs_esc stays: a reset of the state leaves libvterm's parser as it is. */
 }
 
 static void
@@ -138,6 +148,29 @@ clamp_cursor(struct fs_term *t)
     vt_write(t, (const unsigned char *)seq, (size_t)n);
 }
 
+/* Where the first DECRC in s[0..n) ends (ESC, bytes libvterm passes over,
+ * '8'; its ESC may be in the bytes fed before), or 0 when there is none. */
+static size_t
+decrc_end(const struct fs_term *t, const unsigned char *s, size_t n)
+{
+    size_t j = 0;
+    if (t->esc_tail) {
+        while (j < n && fs_term_esc_skip(s[j]))
+            j++;
+        if (j < n && s[j] == '8')
+            return j + 1;
+    }
+    const unsigned char *e;
+    while (j < n && (e = memchr(s + j, 0x1b, n - j)) != NULL) {
+        j = (size_t)(e - s) + 1;
+        while (j < n && fs_term_esc_skip(s[j]))
+            j++;
+        if (j < n && s[j] == '8')
+            return j + 1;
+    }
+    return 0;
+}
+
 static void
 vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
 {
@@ -146,25 +179,27 @@ vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
     t->fp_ready = false;
     charset_scan(t, s, n);
     while (n > 0) {
-        /* The end of the next DECRC, if there is one in this span. */
-        size_t cut = n;
-        if (t->esc_tail && s[0] == '8') {
-            cut = 1;
-        } else {
-            for (size_t i = 0; i + 1 < n; i++) {
-                if (s[i] == 0x1b && s[i + 1] == '8') {
-                    cut = i + 2;
-                    break;
-                }
-            }
-        }
-        vt_write(t, s, cut);
-        t->esc_tail = s[cut - 1] == 0x1b;
-        if (cut < n || s[cut - 1] == '8')
-            clamp_cursor(t);
+        size_t cut = decrc_end(t, s, n);
+        vt_write(t, s, cut > 0 ? cut : n);
+        /* Whether libvterm is left just after an ESC (what follows may be
+         * a DECRC); bytes it passes over there change nothing. */
+        size_t k = cut > 0 ? cut : n;
+        while (k > 0 && fs_term_esc_skip(s[k - 1]))
+            k--;
+        if (k > 0)
+            t->esc_tail = s[k - 1] == 0x1b;
+        if (cut == 0)
+            break;
+        clamp_cursor(t);
         s += cut;
         n -= cut;
     }
+}
+
+void
+fs_term_guard_vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
+{
+    vt_feed(t, s, n);
 }
 
 /* ---- The fast path for plain lines (doc/terminal.md) ---- */
@@ -351,186 +386,163 @@ feed_text(struct fs_term *t, const unsigned char *s, size_t n)
     }
 }
 
-/* C0 controls that libvterm runs in the middle of an escape sequence (and
- * DEL, which it ignores there). */
-static inline bool
-inner_control(unsigned char c)
-{
-    return (c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f;
-}
+/* ---- Escape sequences ---- */
 
-static inline bool
-param_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || c == ':' || c == ';';
-}
-
-/* Matches REP or DECALN at s (s[0] is ESC): MATCH_YES with its length and
- * kind, MATCH_NO, or MATCH_MORE when s ends before it is decided. */
-static enum match
-match_seq(const unsigned char *s, size_t n, size_t *len, int *kind)
-{
-    size_t i = 1;
-    while (i < n && inner_control(s[i]))
-        i++;
-    if (i == n)
-        return MATCH_MORE;
-    if (s[i] == '#') {
-        for (i++; i < n && inner_control(s[i]); i++)
-            continue;
-        if (i == n)
-            return MATCH_MORE;
-        *kind = SEQ_DECALN;
-        *len = i + 1;
-        return s[i] == '8' ? MATCH_YES : MATCH_NO;
-    }
-    if (s[i] != '[')
-        return MATCH_NO;
-    for (i++; i < n; i++) {
-        if (param_byte(s[i]) || inner_control(s[i]))
-            continue;
-        *kind = SEQ_REP;
-        *len = i + 1;
-        return s[i] == 'b' ? MATCH_YES : MATCH_NO;
-    }
-    return MATCH_MORE;
-}
-
-/* Runs only the controls inside a sequence that is dropped. */
+/* Runs the controls among s[0..n), as libvterm would in the middle of a
+ * sequence that the guard takes in itself. */
 static void
 feed_controls(struct fs_term *t, const unsigned char *s, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        if (inner_control(s[i]) && s[i] != 0x7f)
+    for (size_t i = 0; i < n; i++) {
+        if (fs_term_inner_control(s[i]) && s[i] != 0x7f)
             vt_feed(t, s + i, 1);
     }
 }
 
+/* Which sequence the byte after ESC, controls and ninter intermediates
+ * introduces. libvterm 0.1.4 starts a CSI, OSC or DCS after intermediates too. */
+static int
+intro_kind(unsigned char c, int ninter)
+{
+    switch (c) {
+    case '[':
+        return FS_TERM_SEQ_CSI;
+    case ']':
+        return FS_TERM_SEQ_OSC;
+    case 'P':
+        return FS_TERM_SEQ_DCS;
+    case 'X':
+    case '^':
+    case '_':
+        return ninter == 0 ? FS_TERM_SEQ_IGNORE : FS_TERM_SEQ_NONE;
+    default:
+        return FS_TERM_SEQ_NONE;
+    }
+}
+
+/* Matches what starts at s (s[0] is ESC): a CSI or string up to and with its
+ * introducer, or DECALN whole. MATCH_YES with its length and kind, MATCH_NO,
+ * or MATCH_MORE when s ends before it is decided (*len then says how many of
+ * the bytes are intermediates, *kind whether they are "#"). */
+static enum match
+match_seq(const unsigned char *s, size_t n, size_t *len, int *kind)
+{
+    size_t i = 1;
+    int ninter = 0;
+    bool hash = false;
+    for (; i < n; i++) {
+        if (s[i] >= 0x20 && s[i] <= 0x2f)
+            hash = ninter++ == 0 && s[i] == '#';
+        else if (!fs_term_esc_skip(s[i]))
+            break;
+    }
+    if (i == n) {
+        *len = (size_t)ninter;
+        *kind = hash;
+        return MATCH_MORE;
+    }
+    *len = i + 1;
+    *kind = intro_kind(s[i], ninter);
+    if (*kind != FS_TERM_SEQ_NONE)
+        return MATCH_YES;
+    if (hash && ninter == 1 && s[i] == '8') {
+        *kind = FS_TERM_SEQ_DECALN;
+        return MATCH_YES;
+    }
+    return MATCH_NO;
+}
+
+/* DECALN fills the screen with E's, which are not "printed characters" that
+ * REP could repeat. */
 static void
-feed_seq(struct fs_term *t, const unsigned char *s, size_t n, int kind)
+feed_decaln(struct fs_term *t, const unsigned char *s, size_t n)
 {
-    if (kind == SEQ_DECALN) {
-        bool hazard = t->rep_hazard;
-        vt_feed(t, s, n);
-        t->rep_hazard = hazard;
-    } else if (!t->rep_hazard) {
-        vt_feed(t, s, n);
-    } else {
-        feed_controls(t, s, n);
-    }
+    bool hazard = t->rep_hazard;
+    vt_feed(t, s, n);
+    t->rep_hazard = hazard;
 }
 
-/* True when held bytes are the start of a CSI (ESC, controls, '['). */
-static bool
-held_is_csi(const struct fs_term *t)
+/* Feeds an escape that is still undecided at the end of a write (ESC, then
+ * controls, ignored bytes and ninter intermediates) and remembers it. */
+void
+fs_term_guard_esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter,
+                       bool hash)
 {
-    for (size_t i = 1; i < t->nheld; i++) {
-        if (!inner_control(t->held[i]))
-            return t->held[i] == '[';
-    }
-    return false;
+    vt_feed(t, s, n);
+    t->esc_open = true;
+    t->esc_ninter = ninter;
+    t->esc_hash = hash;
 }
 
-/* The held sequence outgrew the buffer while still undecided. A REP that
- * could hang is skipped to its end; anything else is let through, after
- * which REP is treated as unsafe until a character is printed. */
-static void
-held_overflow(struct fs_term *t)
-{
-    if (held_is_csi(t) && t->rep_hazard) {
-        feed_controls(t, t->held, t->nheld);
-        t->skip_csi = true;
-    } else {
-        vt_feed(t, t->held, t->nheld);
-        t->rep_hazard = true;
-    }
-    t->nheld = 0;
-}
-
-/* Drops the rest of an overlong CSI while skip_csi is set; returns where
- * normal output resumes. */
-static const unsigned char *
-skip_csi(struct fs_term *t, const unsigned char *s, const unsigned char *end)
-{
-    for (; s < end; s++) {
-        if (param_byte(*s))
-            continue;
-        if (inner_control(*s)) {
-            if (*s != 0x7f)
-                vt_feed(t, s, 1);
-            continue;
-        }
-        t->skip_csi = false;
-        return *s >= 0x40 && *s <= 0x7e ? s + 1 : s;
-    }
-    return s;
-}
-
-/* Decides the sequence held from the last write with the new bytes; returns
- * the first byte not taken. */
+/* Decides the C2 held from the last write with the new bytes; returns the
+ * first byte not taken. */
 static const unsigned char *
 resume_held(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    if (t->held[0] == 0xc2) {
-        t->nheld = 0;
-        if (s < end && *s >= 0x80 && *s <= 0x9f)
-            return s + 1;
-        vt_feed(t, (const unsigned char *)"\xc2", 1);
-        return s;
-    }
-    while (s < end) {
-        if (t->nheld == sizeof(t->held)) {
-            held_overflow(t);
-            return s;
-        }
-        t->held[t->nheld++] = *s++;
-        size_t n;
-        int kind;
-        enum match m = match_seq(t->held, t->nheld, &n, &kind);
-        if (m == MATCH_MORE)
-            continue;
-        size_t held = t->nheld;
-        t->nheld = 0;
-        if (m == MATCH_YES) {
-            feed_seq(t, t->held, held, kind);
-            return s;
-        }
-        /* The last byte ended the match: it goes back to the main scan. */
-        vt_feed(t, t->held, held - 1);
-        return s - 1;
-    }
+    t->nheld = 0;
+    if (s < end && *s >= 0x80 && *s <= 0x9f)
+        return s + 1;
+    vt_feed(t, (const unsigned char *)"\xc2", 1);
     return s;
 }
 
-/* Keeps the undecided sequence s[0..n) that ends a write for the next one.
- * One longer than the buffer is decided now; all its bytes are parameters or
- * controls, so whatever held_overflow chose applies to all of them. */
-static void
-hold(struct fs_term *t, const unsigned char *s, size_t n)
+/*
+ * Decides the escape that libvterm was left in at the end of the last write
+ * with the new bytes; returns the first byte not taken. If it turns into a
+ * CSI or a string, the guard takes that in (seq_begin ends libvterm's
+ * escape).
+ */
+static const unsigned char *
+resume_esc(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    size_t k = n < sizeof(t->held) ? n : sizeof(t->held);
-    memcpy(t->held, s, k);
-    t->nheld = k;
-    if (n <= sizeof(t->held))
-        return;
-    held_overflow(t);
-    if (t->skip_csi)
-        skip_csi(t, s + k, s + n);
-    else
-        vt_feed(t, s + k, n - k);
+    const unsigned char *p = s;
+    for (; s < end; s++) {
+        unsigned char b = *s;
+        if (b >= 0x20 && b <= 0x2f) {
+            t->esc_hash = t->esc_ninter++ == 0 && b == '#';
+            continue;
+        }
+        if (fs_term_esc_skip(b))
+            continue;
+        vt_feed(t, p, (size_t)(s - p));
+        t->esc_open = false;
+        int kind = intro_kind(b, t->esc_ninter);
+        if (kind != FS_TERM_SEQ_NONE) {
+            fs_term_seq_begin(t, kind);
+            return s + 1;
+        }
+        if (b == '8' && t->esc_hash && t->esc_ninter == 1) {
+            feed_decaln(t, s, 1);
+            return s + 1;
+        }
+        return s;  /* it ends libvterm's escape in the main scan */
+    }
+    vt_feed(t, p, (size_t)(s - p));
+    return s;
 }
 
-void
-fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
+/* Continues what the last write or the last sequence left: a held byte, a
+ * CSI or a string. */
+static const unsigned char *
+resume(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 {
-    const unsigned char *q = (const unsigned char *)data, *end = q + len;
-    /* First finish what the last write left: a held sequence (which may turn
-     * into skipping) or a skip. */
-    while (t->skip_csi || t->nheld > 0) {
-        q = t->skip_csi ? skip_csi(t, q, end) : resume_held(t, q, end);
-        if (q == end)
-            return;
-    }
+    if (t->nheld > 0)
+        return resume_held(t, s, end);
+    if (t->esc_open)
+        return resume_esc(t, s, end);
+    if (t->g_mode == FS_TERM_SEQ_CSI)
+        return fs_term_seq_csi(t, s, end);
+    return fs_term_seq_str(t, s, end);
+}
+
+/*
+ * Feeds output that holds no unfinished sequence at q: text and clean CSIs
+ * in stretches as long as possible, up to the first sequence that the guard
+ * takes in itself. Returns where that one's bytes start (end when none).
+ */
+static const unsigned char *
+scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
+{
     const unsigned char *p = q;  /* bytes from p to q are not fed yet */
     /* The next ESC and C2 at or after q (NULL: none left), found with
      * memchr and kept until q passes them. */
@@ -550,8 +562,9 @@ fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
         if (*q == 0xc2) {
             if (q + 1 == end) {
                 feed_text(t, p, (size_t)(q - p));
-                hold(t, q, 1);
-                return;
+                t->held[0] = 0xc2;
+                t->nheld = 1;
+                return end;
             }
             if (q[1] >= 0x80 && q[1] <= 0x9f) {
                 feed_text(t, p, (size_t)(q - p));
@@ -568,15 +581,41 @@ fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
             q++;
             continue;
         }
+        if (m == MATCH_YES && kind == FS_TERM_SEQ_CSI) {
+            size_t body = fs_term_seq_clean_csi(q + n, end);
+            if (body > 0) {
+                q += n + body;
+                continue;
+            }
+        }
         feed_text(t, p, (size_t)(q - p));
         if (m == MATCH_MORE) {
-            hold(t, q, (size_t)(end - q));
-            return;
+            fs_term_guard_esc_open(t, q, (size_t)(end - q), (int)n, kind != 0);
+            return end;
         }
-        feed_seq(t, q, n, kind);
-        p = q = q + n;
+        if (kind == FS_TERM_SEQ_DECALN) {
+            feed_decaln(t, q, n);
+            p = q = q + n;
+            continue;
+        }
+        feed_controls(t, q + 1, n - 2);
+        fs_term_seq_begin(t, kind);
+        return q + n;
     }
     feed_text(t, p, (size_t)(end - p));
+    return end;
+}
+
+void
+fs_term_guard_feed(struct fs_term *t, const char *data, size_t len)
+{
+    const unsigned char *q = (const unsigned char *)data, *end = q + len;
+    while (q < end) {
+        if (t->nheld > 0 || t->esc_open || t->g_mode != FS_TERM_SEQ_NONE)
+            q = resume(t, q, end);
+        else
+            q = scan(t, q, end);
+    }
 }
 
 void
@@ -591,4 +630,5 @@ fs_term_guard_resized(struct fs_term *t, int old_rows)
     char seq[48];
     int n = snprintf(seq, sizeof(seq), "\030\033[r\033[%d;%dH", pos.row + 1, pos.col + 1);
     vt_feed(t, (const unsigned char *)seq, (size_t)n);
+    t->esc_open = false;
 }

@@ -16,6 +16,11 @@
 #define FS_TERM_TITLE_MAX 256
 /* Bytes of text one screen row can take: 4 per cell, and a NUL. */
 #define FS_TERM_ROW_TEXT_MAX (FS_TERM_MAX_DIM * 4 + 1)
+/* What the guard keeps of a CSI: arguments (xterm keeps 30), leader and
+ * intermediate bytes (libvterm keeps 15); and of an OSC or DCS string. */
+#define FS_TERM_GUARD_ARGS 32
+#define FS_TERM_GUARD_BYTES 15
+#define FS_TERM_GUARD_STR 512
 
 struct fs_term {
     VTerm *vt;
@@ -37,9 +42,25 @@ struct fs_term {
 
     /* guard.c */
     bool rep_hazard;                /* the last glyph had no width: REP would hang */
-    bool skip_csi;                  /* dropping the rest of an overlong unsafe REP */
-    unsigned char held[64];         /* an undecided sequence that ended the last write */
+    unsigned char held[1];          /* a C2 that ended the last write */
     size_t nheld;
+    bool esc_open;                  /* libvterm is in an escape that may become a CSI */
+    bool esc_hash;                  /* ... whose intermediates are "#" */
+    int esc_ninter;                 /* ... with this many intermediates */
+    int g_mode;                     /* 0, or the CSI or string being taken in */
+    struct fs_term_guard_csi {      /* a CSI, as libvterm would parse it */
+        int phase;                  /* leader, arguments or intermediates */
+        int nlead, ninter, nargs;   /* nargs: index of the current argument */
+        bool cut;                   /* arguments past FS_TERM_GUARD_ARGS were dropped */
+        unsigned char lead[FS_TERM_GUARD_BYTES], inter[FS_TERM_GUARD_BYTES];
+        int32_t arg[FS_TERM_GUARD_ARGS];   /* -1: missing */
+        bool sub[FS_TERM_GUARD_ARGS];      /* followed by ':' */
+    } csi;
+    struct fs_term_guard_str {      /* a DCS, OSC, SOS, PM or APC string */
+        bool esc;                   /* its last byte was ESC (ST may follow) */
+        size_t n;                   /* bytes kept in buf */
+        char buf[FS_TERM_GUARD_STR];
+    } str;
 
     /* The fast path for plain lines (guard.c, doc/terminal.md). */
     bool fp_enabled;
@@ -64,6 +85,32 @@ struct fs_term {
     void *out_arg;
 };
 
+/* What the guard is taking in (g_mode), or what a sequence is. */
+enum {
+    FS_TERM_SEQ_NONE,
+    FS_TERM_SEQ_CSI,
+    FS_TERM_SEQ_OSC,
+    FS_TERM_SEQ_DCS,
+    FS_TERM_SEQ_IGNORE,  /* SOS, PM, APC */
+    FS_TERM_SEQ_DECALN,
+};
+
+/* C0 controls that libvterm runs in the middle of an escape sequence (and
+ * DEL, which it ignores there). */
+static inline bool
+fs_term_inner_control(unsigned char c)
+{
+    return (c < 0x20 && c != 0x1b && c != 0x18 && c != 0x1a) || c == 0x7f;
+}
+
+/* Bytes that libvterm passes over between ESC and what follows it: it runs
+ * the controls, ignores DEL and bytes from 0x80, and stays in the escape. */
+static inline bool
+fs_term_esc_skip(unsigned char c)
+{
+    return fs_term_inner_control(c) || c >= 0x80;
+}
+
 /* Feeds child output to libvterm past the 0.1.4 bugs that it can trigger. */
 void fs_term_guard_feed(struct fs_term *t, const char *data, size_t len);
 /* Repairs the state after libvterm was resized from old_rows. */
@@ -71,6 +118,25 @@ void fs_term_guard_resized(struct fs_term *t, int old_rows);
 /* Forgets what the fast path knew of libvterm's state, after a reset (charsets
  * too when hard) or a resize. */
 void fs_term_guard_forget(struct fs_term *t, bool hard);
+/* Feeds bytes to libvterm as they are (guard.c keeps its view of them). */
+void fs_term_guard_vt_feed(struct fs_term *t, const unsigned char *s, size_t n);
+/* Feeds an escape still undecided at the end of a write (ESC, then controls,
+ * ignored bytes and ninter intermediates, hash: they are "#") and remembers
+ * it. */
+void fs_term_guard_esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter,
+                            bool hash);
+
+/* seq.c: the length of the CSI body at s (after '[') when it is complete
+ * before end and libvterm can take it as it is, else 0. */
+size_t fs_term_seq_clean_csi(const unsigned char *s, const unsigned char *end);
+/* Begins taking in a sequence of a kind (FS_TERM_SEQ_CSI ... _IGNORE). */
+void fs_term_seq_begin(struct fs_term *t, int kind);
+/* Take in the bytes of the CSI or string begun; return the first byte not
+ * taken (end when it goes on past it). */
+const unsigned char *fs_term_seq_csi(struct fs_term *t, const unsigned char *s,
+                                     const unsigned char *end);
+const unsigned char *fs_term_seq_str(struct fs_term *t, const unsigned char *s,
+                                     const unsigned char *end);
 /* Called from putglyph while a line is being verified. */
 void fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos);
 
