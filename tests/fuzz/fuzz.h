@@ -12,8 +12,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An exact-size heap copy of the input (no NUL after it), so that a reader that
+ * looks one byte past what it was given is caught by AddressSanitizer; NULL when
+ * out of memory. The caller frees it. */
+static inline void *
+fuzz_copy(const uint8_t *data, size_t size)
+{
+    void *buf = malloc(size ? size : 1);
+    if (buf != NULL && size > 0)
+        memcpy(buf, data, size);
+    return buf;
+}
 
 /* FNV-1a over the input: the same input always gives the same chunks. */
 static inline uint64_t

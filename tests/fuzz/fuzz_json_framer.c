@@ -91,10 +91,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t rng = fuzz_seed(data, size);
     size_t max_frame = limits[fuzz_next(&rng) % 4];
     /* An exact-size copy, so that a read past the end of a chunk is caught. */
-    char *buf = malloc(size ? size : 1);
+    char *buf = fuzz_copy(data, size);
     if (buf == NULL)
         return 0;
-    memcpy(buf, data, size);
 
     struct fs_ipc_framer f;
     struct seen whole = {0, 0, max_frame ? max_frame : FS_IPC_MAX_FRAME_DEFAULT, true};

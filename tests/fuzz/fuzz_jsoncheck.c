@@ -16,10 +16,9 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size ? size : 1);
+    char *buf = fuzz_copy(data, size);
     if (buf == NULL)
         return 0;
-    memcpy(buf, data, size);
     json_error_t je;
     json_t *v = fs_ipc_parse_json(buf, size, &je);
     bool jansson = v != NULL;

@@ -1,37 +1,9 @@
 /*
  * libFuzzer target: the Procfile reader (model/config_procfile.c) on arbitrary
- * file contents, into a session that already holds a task named "web" so that
- * the merge with the command line's tasks runs too.
+ * file contents (fuzz_session.h has the body).
  */
 #include "config.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "fuzz.h"
-#include "model/config.h"
-#include "model/session.h"
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    char *buf = malloc(size ? size : 1);
-    if (buf == NULL)
-        return 0;
-    memcpy(buf, data, size);
-    struct fs_session s;
-    fs_session_init(&s);
-    char *err = NULL;
-    if (fs_config_add_arg(&s, "python -m http.server", "web", &err) < 0)
-        __builtin_trap();
-    size_t before = s.ntasks;
-    if (fs_config_parse_procfile(&s, "fuzz/Procfile", buf, size, &err) < 0) {
-        /* A failure says why and leaves the session as it was. */
-        if (err == NULL || s.ntasks != before)
-            __builtin_trap();
-    }
-    free(err);
-    fs_session_fini(&s);
-    free(buf);
-    return 0;
-}
+#define FUZZ_READER fs_config_parse_procfile
+#define FUZZ_PATH "fuzz/Procfile"
+#include "fuzz_session.h"

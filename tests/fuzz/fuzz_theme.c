@@ -14,10 +14,9 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size ? size : 1);
+    char *buf = fuzz_copy(data, size);
     if (buf == NULL)
         return 0;
-    memcpy(buf, data, size);
     struct fs_theme t;
     char *err = NULL;
     if (fs_theme_parse(&t, "fuzz/ocean.theme", buf, size, &err) < 0 && err == NULL)

@@ -15,10 +15,9 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    unsigned char *buf = malloc(size ? size : 1);
+    unsigned char *buf = fuzz_copy(data, size);
     if (buf == NULL)
         return 0;
-    memcpy(buf, data, size);
     struct fs_v8_error e;
     json_t *v = fs_v8_decode(buf, size, &e);
     if (v != NULL) {
