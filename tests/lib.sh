@@ -169,6 +169,13 @@ _fs_screen_lacks() { ! screen_grep -F -- "$1"; }
 shown() { wait_for "${SCREEN_WAIT:-30}" screen_grep -F -- "$1"; }
 shown_re() { wait_for "${SCREEN_WAIT:-30}" screen_grep -E -- "$1"; }
 gone() { wait_for "${SCREEN_WAIT:-30}" _fs_screen_lacks "$1"; }
+# find_fs: sets FPID to the forkscope that the session's pane started (a child of
+# the pane's shell); false while there is none. Used as `wait_for 30 find_fs`.
+find_fs() {
+    FPID=$(pgrep -P "$(T list-panes -t fs -F '#{pane_pid}' 2>/dev/null | head -1)" -x forkscope |
+        head -1)
+    [ -n "$FPID" ]
+}
 
 # task_pid TASK [N]: the pid of the Nth (default first) start event of TASK.
 task_pid() { evs start "$1" | sed -n "${2:-1}p" | jfield pid; }

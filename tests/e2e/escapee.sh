@@ -106,8 +106,6 @@ tasks:
 YAML
 T new-session -d -s fs -x 120 -y 30 \
     "'$FORKSCOPE' -f '$FS_TMP/q.yaml'; echo forkscope-exited-\$?; sleep 100000"
-PANE=$(T list-panes -t fs -F '#{pane_pid}')
-find_fs() { FPID=$(pgrep -P "$PANE" -x forkscope | head -1); [ -n "$FPID" ]; }
 FPID=""
 if wait_for 30 find_fs && holder_pid "$FS_TMP/h3" && shown "started"; then
     ok "screen: the task started its escapee"

@@ -33,7 +33,6 @@ trap _fs_cleanup_hangup EXIT
 # The tasks: the children of forkscope that lead their own session (pty tasks).
 task_leaders() { ps -e -o pid=,ppid=,pgid= | awk -v f="$FPID" '$2 == f && $1 == $3 { print $1 }'; }
 n_leaders_ge() { [ "$(task_leaders | wc -l)" -ge "$1" ]; }
-find_fs() { FPID=$(pgrep -P "$PANE" -x forkscope | head -1); [ -n "$FPID" ]; }
 fs_gone() { ! kill -0 "$FPID" 2>/dev/null; }
 
 # hangup HOW PREFIX: forkscope started as PREFIX forkscope ... in the pane;
@@ -41,7 +40,6 @@ fs_gone() { ! kill -0 "$FPID" 2>/dev/null; }
 hangup() {
     local how=$1 prefix=$2
     T new-session -d -s fs -x 200 -y 50 "$prefix '$FORKSCOPE' -f '$FS_TMP/flood.yaml'; sleep 100000"
-    PANE=$(T list-panes -t fs -F '#{pane_pid}')
     FPID=""
     if wait_for 30 find_fs && wait_for 30 n_leaders_ge 16 && SCREEN_WAIT=30 shown flood16; then
         LEADERS=$(task_leaders | tr '\n' ' ')

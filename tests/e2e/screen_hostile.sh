@@ -42,8 +42,6 @@ YAML
 
 T new-session -d -s fs -x 160 -y 48 \
     "cd '$FS_TMP' && '$FORKSCOPE' -f s.yaml; echo forkscope-exited-\$?; sleep 1000"
-PANE=$(T list-panes -t fs -F '#{pane_pid}')
-find_fs() { FPID=$(pgrep -P "$PANE" -x forkscope | head -1); [ -n "$FPID" ]; }
 FPID=""
 wait_for 30 find_fs
 
