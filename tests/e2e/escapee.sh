@@ -93,7 +93,7 @@ fi
 
 # 6-9: on the screen, `q`.
 if ! command -v tmux >/dev/null; then
-    for i in 1 2 3 4; do skip "tmux is not installed"; done
+    skip_missing 4 tmux
     finish
 fi
 SOCK="fs-escapee-$$"

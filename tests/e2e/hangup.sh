@@ -10,7 +10,7 @@
 plan 8
 
 if ! command -v tmux >/dev/null; then
-    for i in $(seq 8); do skip "tmux is not installed"; done
+    skip_missing 8 tmux
     finish
 fi
 

@@ -8,7 +8,7 @@
 plan 7
 
 if ! command -v tmux >/dev/null; then
-    for i in $(seq 7); do skip "tmux is not installed"; done
+    skip_missing 7 tmux
     finish
 fi
 

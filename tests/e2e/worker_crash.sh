@@ -9,7 +9,7 @@ plan 6
 CRASH="$FS_HELPERS/../libcrash.so"
 
 if ! command -v tmux >/dev/null; then
-    for i in $(seq 6); do skip "tmux is not installed"; done
+    skip_missing 6 tmux
     finish
 fi
 
