@@ -208,7 +208,8 @@ child_main(const struct child_setup *c)
         errno = ESRCH;
     }
     child_check(c, STAGE_DEATHSIG, bad);
-    /* Undo what forkscope set for itself: ignored SIGPIPE, blocked signals.
+    /* Undo what forkscope set for itself: ignored SIGPIPE, its handlers, and the
+     * mask, which blocks every signal from the fork until here (fs_proc_spawn).
      * (signal() refuses SIGKILL, SIGSTOP and the ones libc keeps: harmless.) */
     for (int s = 1; s < NSIG; s++)
         signal(s, SIG_DFL);
@@ -440,15 +441,27 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         .errpipe = fds[EP_W],
         .fault = fault_stage(),
     };
+    /* The child starts with every signal blocked and takes them back only once
+     * their dispositions are the defaults (child_main). Until it has left
+     * forkscope's process group it gets the group's signals (SIGWINCH from the
+     * terminal on every resize), and a handler inherited from forkscope, libuv's,
+     * would run there: it waits on libuv's lock pipe, which the fork handler is
+     * making anew, and the child never reaches exec while forkscope waits for
+     * it (tests/e2e/forksignal.sh). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
+    int fork_errno = errno;
+    if (pid == 0)
+        child_main(&c);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
-        rc = -errno;
+        rc = -fork_errno;
         *err = fs_xasprintf("cannot fork: %s", strerror(-rc));
         close_fds(fds, NFDS);
         goto out;
     }
-    if (pid == 0)
-        child_main(&c);
 
     fs_watchdog_add(&rt->wd, pid);
     int child_ends[] = {OUT_W, ERR_W, GO_R, EP_W, NUL, CH_C};
