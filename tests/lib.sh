@@ -169,6 +169,25 @@ _fs_screen_lacks() { ! screen_grep -F -- "$1"; }
 shown() { wait_for "${SCREEN_WAIT:-30}" screen_grep -F -- "$1"; }
 shown_re() { wait_for "${SCREEN_WAIT:-30}" screen_grep -E -- "$1"; }
 gone() { wait_for "${SCREEN_WAIT:-30}" _fs_screen_lacks "$1"; }
+# screen_begin N NAME [CLEANUP]: the start of a script of N checks on the screen.
+# Without tmux the N checks are skip_missing's and the script ends. Otherwise
+# SOCK names the script's own tmux server, which is killed when the script exits,
+# after the script's own CLEANUP function if it names one.
+screen_begin() {
+    if ! command -v tmux >/dev/null; then
+        skip_missing "$1" tmux
+        finish
+    fi
+    SOCK="fs-$2-$$"
+    _fs_screen_extra=${3:-}
+    trap _fs_screen_cleanup EXIT
+}
+_fs_screen_cleanup() {
+    [ -n "$_fs_screen_extra" ] && "$_fs_screen_extra"
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    _fs_cleanup
+}
+
 # find_fs: sets FPID to the forkscope that the session's pane started (a child of
 # the pane's shell); false while there is none. Used as `wait_for 30 find_fs`.
 find_fs() {

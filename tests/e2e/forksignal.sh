@@ -10,18 +10,10 @@
 . "$FS_SRCDIR/tests/lib.sh"
 plan 3
 
-if ! command -v tmux >/dev/null; then
-    skip_missing 3 tmux
-    finish
-fi
-
-SOCK="fs-forksig-$$"
-_fs_cleanup_tmux() {
-    [ -n "${FPID:-}" ] && kill -9 "$FPID" $(pgrep -P "$FPID") 2>/dev/null
-    tmux -L "$SOCK" kill-server 2>/dev/null
-    _fs_cleanup
-}
-trap _fs_cleanup_tmux EXIT
+FPID=""
+# A child caught before exec ignores the hangup: it goes with forkscope.
+kill_fs() { [ -n "$FPID" ] && kill -9 "$FPID" $(pgrep -P "$FPID") 2>/dev/null; }
+screen_begin 3 forksig kill_fs
 SCREEN_WAIT=30
 
 {

@@ -9,19 +9,9 @@
 . "$FS_SRCDIR/tests/lib.sh"
 plan 8
 
-if ! command -v tmux >/dev/null; then
-    skip_missing 8 tmux
-    finish
-fi
-
-SOCK="fs-hangup-$$"
 FPID=""
-_fs_cleanup_hangup() {
-    tmux -L "$SOCK" kill-server 2>/dev/null
-    [ -n "$FPID" ] && kill -9 "$FPID" 2>/dev/null
-    _fs_cleanup
-}
-trap _fs_cleanup_hangup EXIT
+kill_fs() { [ -n "$FPID" ] && kill -9 "$FPID" 2>/dev/null; }
+screen_begin 8 hangup kill_fs
 
 {
     echo "tasks:"

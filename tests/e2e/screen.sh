@@ -5,14 +5,7 @@
 . "$FS_SRCDIR/tests/lib.sh"
 plan 22
 
-if ! command -v tmux >/dev/null; then
-    skip_missing 22 tmux
-    finish
-fi
-
-SOCK="fs-e2e-$$"
-_fs_cleanup_tmux() { tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup; }
-trap _fs_cleanup_tmux EXIT
+screen_begin 22 e2e
 screen() { T capture-pane -p -t fs; }
 
 cat >"$FS_TMP/s.yaml" <<'YAML'

@@ -7,14 +7,7 @@
 . "$FS_SRCDIR/tests/lib.sh"
 plan 7
 
-if ! command -v tmux >/dev/null; then
-    skip_missing 7 tmux
-    finish
-fi
-
-SOCK="fs-hostile-$$"
-_fs_cleanup_tmux() { tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup; }
-trap _fs_cleanup_tmux EXIT
+screen_begin 7 hostile
 screen() { T capture-pane -p -t fs; }
 # Generous: it only matters when something is wrong.
 SCREEN_WAIT=30

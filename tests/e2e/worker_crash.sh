@@ -8,14 +8,7 @@
 plan 6
 CRASH="$FS_HELPERS/../libcrash.so"
 
-if ! command -v tmux >/dev/null; then
-    skip_missing 6 tmux
-    finish
-fi
-
-SOCK="fs-crash-$$"
-_fs_cleanup_tmux() { tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup; }
-trap _fs_cleanup_tmux EXIT
+screen_begin 6 crash
 SCREEN_WAIT=30
 
 # The pane runs forkscope, then shows how it ended and the terminal's modes as
