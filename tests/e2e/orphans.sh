@@ -24,12 +24,13 @@ start_stubborn() {
     "$FORKSCOPE" --headless --json "$@" >"$FS_TMP/out" 2>"$FS_TMP/err" &
     FPID=$!
     TGROUP=""
-    if ! wait_for 30 grep -q '"ev":"start"' "$FS_TMP/out"; then
+    # A whole start event: the file may be read while a line is being written.
+    if ! wait_for 30 grep -qE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out"; then
         diag "no start event in 30 s"; show "$FS_TMP/out"; show "$FS_TMP/err"
         kill -9 "$FPID" 2>/dev/null
         return 1
     fi
-    TGROUP=$(grep -o '"pid":[0-9]*' "$FS_TMP/out" | head -1 | cut -d: -f2)
+    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
     # The shell and its sleeping grandchild are both there.
     if ! wait_for 30 members_ge "$TGROUP" 2; then
@@ -111,8 +112,8 @@ mkfifo "$FS_TMP/ctl"
     >"$FS_TMP/out" 2>"$FS_TMP/err" &
 FPID=$!
 exec 7>"$FS_TMP/ctl"
-if wait_for 30 grep -q '"ev":"start"' "$FS_TMP/out" &&
-    TGROUP=$(grep -o '"pid":[0-9]*' "$FS_TMP/out" | head -1 | cut -d: -f2) &&
+if wait_for 30 grep -qE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out" &&
+    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2) &&
     _fs_groups="$_fs_groups $TGROUP" && wait_for 30 members_ge "$TGROUP" 2; then
     echo quit >&7
     if wait_for 30 sh -c "! kill -0 $FPID 2>/dev/null"; then
@@ -141,7 +142,7 @@ wait "$FPID" 2>/dev/null
 FPID=$!
 exec 7>"$FS_TMP/ctl"
 if wait_for 30 grep -q '"ev":"exit"' "$FS_TMP/out"; then
-    TGROUP=$(grep -o '"pid":[0-9]*' "$FS_TMP/out" | head -1 | cut -d: -f2)
+    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
     # The check below means something only when the grandchild is there: the
     # task's shell has exited (its exit event came), so a member of its group
