@@ -188,6 +188,15 @@ _fs_screen_cleanup() {
     _fs_cleanup
 }
 
+# screen_run_file FILE: forkscope -f FILE (in $FS_TMP) in a 160x48 session fs; the
+# pane then says forkscope-exited-STATUS. Sets FPID once it runs (30 s at most).
+screen_run_file() {
+    T new-session -d -s fs -x 160 -y 48 \
+        "cd '$FS_TMP' && '$FORKSCOPE' -f $1; echo forkscope-exited-\$?; sleep 1000"
+    FPID=""
+    wait_for 30 find_fs
+}
+
 # find_fs: sets FPID to the forkscope that the session's pane started (a child of
 # the pane's shell); false while there is none. Used as `wait_for 30 find_fs`.
 find_fs() {

@@ -20,10 +20,7 @@ tasks:
     stop_timeout: 1
 YAML
 
-T new-session -d -s fs -x 160 -y 48 \
-    "cd '$FS_TMP' && '$FORKSCOPE' -f s.yaml; echo forkscope-exited-\$?; sleep 1000"
-FPID=""
-wait_for 30 find_fs
+screen_run_file s.yaml
 
 check "three tasks in three panes: alpha's output" shown "alpha-says-hello"
 check "beta's output" shown "beta-was-here"

@@ -33,10 +33,7 @@ tasks:
     stop_timeout: 1
 YAML
 
-T new-session -d -s fs -x 160 -y 48 \
-    "cd '$FS_TMP' && '$FORKSCOPE' -f s.yaml; echo forkscope-exited-\$?; sleep 1000"
-FPID=""
-wait_for 30 find_fs
+screen_run_file s.yaml
 
 check "an SGR of 18 parameters: the text after it is drawn" shown "sgr-survived"
 # ESC P 0 $ r ESC \: what xterm answers to a request it does not know.
