@@ -9,7 +9,7 @@
  *                        worker posts one message per fs_port_post), then
  *                        waits until the channel closes
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 
 #define CHANNEL_FD 3
 #define PREFIX "{\"echo\":"

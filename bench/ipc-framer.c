@@ -8,14 +8,14 @@
  *
  *   make bench/ipc-framer && bench/ipc-framer [messages]
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "util/xalloc.h"
 
 #define CHUNK (64 * 1024)

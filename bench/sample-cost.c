@@ -13,7 +13,7 @@
  *
  *   make bench/sample-cost && bench/sample-cost [-n TASKS] [-r ROUNDS]
  */
-#include "config.h"
+#include <config.h>
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * framing and classification as in app.c and channel.c. Nothing here is timed
  * but the arrival of messages and the end of the thread or child.
  */
-#include "config.h"
+#include <config.h>
 
 #include "side.h"
 

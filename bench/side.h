@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "rt/rt.h"
 #include "worker/modules.h"
 

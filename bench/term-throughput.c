@@ -7,7 +7,7 @@
  * fs_terms each filled with 10,000 lines of 100 characters, and the growth of
  * the process's RSS. Usage: term-throughput [MiB] [chunk bytes]
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>

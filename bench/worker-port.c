@@ -9,7 +9,7 @@
  *
  * Target: >= 1,000,000 messages/s one way. Never part of `make check`.
  */
-#include "config.h"
+#include <config.h>
 
 #include <pthread.h>
 #include <stdbool.h>

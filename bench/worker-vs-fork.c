@@ -29,7 +29,7 @@
  * the parent's page tables, so a real forkscope with full scrollbacks forks
  * slower than this small process. Never part of `make check`.
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <limits.h>

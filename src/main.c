@@ -3,7 +3,7 @@
  * then the front end. Usage and session-file errors exit with status 2 before
  * anything starts.
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -15,13 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "demo.h"
+#include "config/config.h"
+#include "config/demo.h"
 #include "headless/headless.h"
-#include "model/config.h"
 #include "model/session.h"
 #include "ui/ui.h"
-#include "worker_host.h"
 #include "util/xalloc.h"
+#include "worker/host.h"
 #include "worker/modules.h"
 
 #define EXIT_USAGE 2

@@ -4,7 +4,7 @@
  * input is checked for its exact message, line and column, and for leaving the
  * session untouched.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "util/xalloc.h"
 
 #include "session_fixture.h"

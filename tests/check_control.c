@@ -1,7 +1,7 @@
 /*
  * Unit tests of the --control command parser.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <signal.h>

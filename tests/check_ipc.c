@@ -3,14 +3,14 @@
  * truncated and garbage frames in both modes), the classifier and the JSON
  * validate/encode path.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "util/xalloc.h"
 
 #define MAX_FRAMES 64

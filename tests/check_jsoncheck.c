@@ -5,15 +5,15 @@
  * should do is answer alone for what Node sends. Fixed cases for jansson's
  * corners, then random and mutated texts compared with jansson itself.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/ipc.h"
-#include "model/jsoncheck.h"
+#include "ipc/ipc.h"
+#include "ipc/jsoncheck.h"
 #include "json_random.h"
 
 /* jansson's answer, as the display gets it. */

@@ -4,15 +4,15 @@
  * (Node's JSON.stringify output; what jansson prints otherwise), and random
  * texts, for which every "verbatim" answer is checked against jansson itself.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/jsontext.h"
 #include "json_random.h"
-#include "model/jsontext.h"
 
 static bool
 verbatim(const char *s)

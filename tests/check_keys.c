@@ -4,7 +4,7 @@
  * do what the entry they follow does, and the keys the dashboard promises are
  * all there.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <string.h>

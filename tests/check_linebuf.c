@@ -1,7 +1,7 @@
 /*
  * Unit tests of the bounded line splitter.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the bounded message log.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * Unit tests of passed-descriptor kinds (one real descriptor of each kind) and
  * of the bounded record of one message's descriptors and its text.
  */
-#include "config.h"
+#include <config.h>
 
 #include <arpa/inet.h>
 #include <check.h>

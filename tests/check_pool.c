@@ -3,7 +3,7 @@
  * pool task and its members, the errors of a bad pool, and a member thread's
  * job loop (worker/jobs.h) on a real port.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "util/xalloc.h"
 #include "worker/jobs.h"
 #include "worker/modules.h"

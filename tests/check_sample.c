@@ -4,7 +4,7 @@
  * sample/machine.c and sample/tree.c, on the fixture trees under
  * tests/fixtures/proc (see the README there for the numbers they hold).
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
  * flags, on the fixture snapshots proc-a and proc-b (two seconds apart; see
  * tests/fixtures/proc/README.md) and once on the real /proc.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
  * bytes as the cells it stands for, and the store stays within its line and
  * byte limits, counting what it evicts.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the task state machine and the backoff formula.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

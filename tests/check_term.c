@@ -12,7 +12,7 @@
  * same streams, with resizes and every write split, through fs_term with and
  * without its fast path, which must give byte-identical terminals.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

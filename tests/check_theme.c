@@ -3,7 +3,7 @@
  * of the source tree, every colour syntax, each parse error with its line, the
  * colour mappings on known values, and the search of a theme by name or path.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "model/theme.h"
+#include "config/theme.h"
 #include "util/xalloc.h"
 
 static int

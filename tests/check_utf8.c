@@ -1,7 +1,7 @@
 /*
  * Unit tests of UTF-8 validation, split points and escaping.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * to its expected display form, the encoder writes node's exact bytes, every
  * truncation and a random-bytes fuzz loop fail cleanly.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <dirent.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/v8ser.h"
+#include "ipc/v8ser.h"
 #include "util/xalloc.h"
 
 /* Reads tests/fixtures/ipc/<name> whole; the caller frees it. */

@@ -1,7 +1,7 @@
 /*
  * Unit tests of util/words.c: splitting command strings into argv words.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdarg.h>

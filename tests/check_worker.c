@@ -4,7 +4,7 @@
  * built-in modules, and plugin loading. The port cases are also run under
  * ThreadSanitizer (CK_RUN_CASE=port, see doc/workers.md).
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <errno.h>

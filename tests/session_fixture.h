@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/config.h"
+#include "config/config.h"
 
 static struct fs_session S;
 static char *ERR;

@@ -4,7 +4,7 @@
  * queued on the runtime's standard-output queue, which pauses the tasks when its
  * reader is slow. JSON is built with jansson.
  */
-#include "config.h"
+#include <config.h>
 
 #include "headless/headless.h"
 
@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app.h"
+#include "app/app.h"
+#include "ipc/jsontext.h"
 #include "model/control.h"
-#include "model/jsontext.h"
 #include "model/linebuf.h"
 #include "rt/outq.h"
 #include "util/signame.h"

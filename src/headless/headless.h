@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "fe.h"
+#include "app/fe.h"
 #include "model/session.h"
 #include "rt/rt.h"
 

@@ -3,7 +3,7 @@
  * operation and the arguments it takes; the parser and the usage text both come
  * from it.
  */
-#include "config.h"
+#include <config.h>
 
 #include "model/control.h"
 

@@ -3,7 +3,7 @@
  * line of max_line bytes; complete lines inside a chunk are delivered straight
  * from the chunk without a copy.
  */
-#include "config.h"
+#include <config.h>
 
 #include "model/linebuf.h"
 

@@ -2,7 +2,7 @@
  * The bounded message log (see msglog.h): a ring of entries; adding past either
  * bound evicts the oldest.
  */
-#include "config.h"
+#include <config.h>
 
 #include "model/msglog.h"
 

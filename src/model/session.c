@@ -2,7 +2,7 @@
  * A session: an owned array of task specs plus the session-wide settings. The
  * array grows one task at a time; sessions hold tens of tasks, not millions.
  */
-#include "config.h"
+#include <config.h>
 
 #include "model/session.h"
 

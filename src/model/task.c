@@ -6,7 +6,7 @@
  * A run is finished only when its exit status has arrived and every output
  * stream has reached EOF, in either order (tmux's job_check_died rule).
  */
-#include "config.h"
+#include <config.h>
 
 #include "model/task.h"
 

@@ -6,7 +6,7 @@
  * no allocation per message. A full channel holds the --control input back
  * (rt/hold.c).
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/chanq.h"
 

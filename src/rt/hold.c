@@ -3,7 +3,7 @@
  * many of them still hold (those not stalled), and a timer that looks for
  * holds whose task stopped taking anything.
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/hold.h"
 

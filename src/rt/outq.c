@@ -10,7 +10,7 @@
  * it, and the loop resumes reading (task output and the --control input,
  * whose commands print events too).
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/rt_int.h"
 

@@ -9,7 +9,7 @@
  * allocates (argv, environment, the program's path) is prepared before fork.
  * A failure in the child is reported over a close-on-exec pipe, as libuv does.
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/proc.h"
 

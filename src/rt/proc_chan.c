@@ -25,7 +25,7 @@
  * uv_accept into a new handle, which for a UDP socket sets options on the
  * socket the child still shares; forkscope only wants to look.
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>

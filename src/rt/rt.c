@@ -3,7 +3,7 @@
  * groups left behind by tasks. It owns every libuv handle outside proc.c and
  * outq.c and closes them all on shutdown, so the loop closes with no leak.
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/rt_int.h"
 

@@ -3,7 +3,7 @@
  * per change, written with one write(2) of fewer than PIPE_BUF bytes so records
  * never interleave or tear: a sign byte ('+' or '-') and a 4-byte pgid.
  */
-#include "config.h"
+#include <config.h>
 
 #include "rt/watchdog.h"
 

@@ -4,7 +4,7 @@
  * into a small stack buffer: only the beginning of /proc/stat is needed. Owns the
  * previous CPU totals inside struct fs_machine.
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/machine.h"
 

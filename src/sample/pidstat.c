@@ -4,7 +4,7 @@
  * (fs_procfs_read) and parses it by hand. Also the CPU% and rate arithmetic.
  * Owns nothing.
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/pidstat.h"
 

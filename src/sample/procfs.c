@@ -4,7 +4,7 @@
  * hand-written decimal parsers. It owns nothing: fds it opens are either closed
  * before it returns or handed to the caller.
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/procfs.h"
 

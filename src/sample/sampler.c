@@ -4,7 +4,7 @@
  * history ring and optionally its thread list and cmdline. It owns all of them;
  * callers get const views (see sampler.h for how long they stay valid).
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/sampler.h"
 

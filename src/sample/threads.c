@@ -4,7 +4,7 @@
  * from the previous listing, matched by TID and start time. Owns its arrays
  * inside struct fs_threads.
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/threads.h"
 

@@ -4,7 +4,7 @@
  * pid and start time), and sums over a process's descendants. Owns the scan
  * arrays inside struct fs_tree.
  */
-#include "config.h"
+#include <config.h>
 
 #include "sample/tree.h"
 

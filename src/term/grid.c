@@ -13,7 +13,7 @@
  * followed by its WIDE_CONT, or a WIDE_CONT not after a whole WIDE, reads
  * as blank.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/grid.h"
 

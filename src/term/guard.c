@@ -35,7 +35,7 @@
  * the scrollback. The last line of each run goes through libvterm again, so
  * its state ends exactly as if it had seen every byte.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/term_int.h"
 

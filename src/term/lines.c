@@ -3,7 +3,7 @@
  * UTF-8 text of any kept line. Line n is in the scrollback when n is below
  * fs_term_screen_line(), on the screen from there on. Owns nothing.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/term_int.h"
 

@@ -15,7 +15,7 @@
  * length. Evicting the oldest line frees its chunk once the chunk holds no
  * more live lines, so memory follows the content and the budget bounds it.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/scrollback.h"
 

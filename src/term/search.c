@@ -4,7 +4,7 @@
  * has an uppercase letter. Matches are found in each line's UTF-8 text and
  * reported in screen columns. Owns nothing.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/term_int.h"
 

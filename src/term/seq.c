@@ -29,7 +29,7 @@
  * - SOS, PM and APC (ESC X, ESC ^, ESC _): libvterm 0.1.4 does not know them
  *   and prints their contents; they are dropped whole, as xterm and tmux do.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/term_int.h"
 

@@ -7,7 +7,7 @@
  * scrollback where xterm would save them: when a scroll region that starts at
  * the top and spans the full width scrolls up.
  */
-#include "config.h"
+#include <config.h>
 
 #include "term/term_int.h"
 

@@ -3,7 +3,7 @@
  * styles and terminal cell colours into curses attributes and colour pairs
  * (ncurses allocates and recycles the pairs, alloc_pair).
  */
-#include "config.h"
+#include <config.h>
 
 #include <limits.h>
 #include <stdlib.h>

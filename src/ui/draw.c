@@ -4,7 +4,7 @@
  * and the overlays (help, signal list, prompt). Everything is drawn into
  * stdscr and sent with one doupdate(); curses sends only what changed.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>

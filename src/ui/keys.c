@@ -3,7 +3,7 @@
  * help overlay. Each entry names a key, what it does, and the action. Keys of
  * the other modes (input, prompt, signal list, help) are handled here too.
  */
-#include "config.h"
+#include <config.h>
 
 #include <signal.h>
 #include <stdlib.h>
@@ -228,9 +228,9 @@ act_input(struct ui *ui)
 static void
 act_layout(struct ui *ui)
 {
-    ui->layout = (enum fs_layout_mode)((ui->layout + 1) % FS_LAYOUT_MODE_COUNT);
+    ui->layout = (enum fs_tiling_mode)((ui->layout + 1) % FS_TILING_MODE_COUNT);
     ui->zoom = false;
-    ui_message(ui, false, "layout: %s", fs_layout_mode_name(ui->layout));
+    ui_message(ui, false, "layout: %s", fs_tiling_mode_name(ui->layout));
     ui_relayout(ui);
 }
 

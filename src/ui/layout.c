@@ -1,9 +1,9 @@
 /*
  * Where things go on the screen for the next frame: the task table on top, the
  * grid of panes below it, the status line at the bottom; a zoomed pane takes
- * everything but the status line. The arithmetic is model/layout.c's.
+ * everything but the status line. The arithmetic is model/tiling.c's.
  */
-#include "config.h"
+#include <config.h>
 
 #include "ui/ui_int.h"
 
@@ -46,18 +46,18 @@ ui_layout(struct ui *ui)
         ui->traffic_rect = area;
         return;
     }
-    if (area.h < FS_LAYOUT_MIN_H || area.w < FS_LAYOUT_MIN_W) {
+    if (area.h < FS_TILING_MIN_H || area.w < FS_TILING_MIN_W) {
         /* No room for panes: the table takes the screen. */
         ui->table_h = h;
         return;
     }
     int rows, cols;
     size_t max = sizeof ui->pane_rect / sizeof ui->pane_rect[0];
-    size_t shown = fs_layout_grid(ui->layout, area.w, area.h, ui->ntasks, &rows, &cols);
+    size_t shown = fs_tiling_grid(ui->layout, area.w, area.h, ui->ntasks, &rows, &cols);
     if (shown > max)
-        shown = fs_layout_grid(ui->layout, area.w, area.h, max, &rows, &cols);
-    fs_layout_window(ui->ntasks, shown, ui->sel, &ui->first);
-    fs_layout_place(area, rows, cols, shown, ui->pane_rect);
+        shown = fs_tiling_grid(ui->layout, area.w, area.h, max, &rows, &cols);
+    fs_tiling_window(ui->ntasks, shown, ui->sel, &ui->first);
+    fs_tiling_place(area, rows, cols, shown, ui->pane_rect);
     for (size_t k = 0; k < shown; k++)
         ui->pane_task[k] = ui->first + k;
     ui->npanes_shown = shown;

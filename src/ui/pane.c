@@ -6,7 +6,7 @@
  * A scrolled-back view is anchored on an absolute line number, so new output
  * does not move the text under the reader's eyes.
  */
-#include "config.h"
+#include <config.h>
 
 #include "ui/pane.h"
 

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/layout.h"
 #include "model/task.h"
+#include "model/tiling.h"
 
 struct fs_pane;
 struct ui;

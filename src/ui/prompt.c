@@ -3,12 +3,12 @@
  * prefixes of the command line) or a search. Basic line editing (left, right,
  * Home, End, Backspace, Delete, Ctrl-U, Ctrl-W) and a history per kind.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/config.h"
+#include "config/config.h"
 #include "ui/ui_int.h"
 #include "util/xalloc.h"
 

@@ -3,7 +3,7 @@
  * counts) and the task table: one row per task, its columns from the const
  * table ui_columns, and, when asked, the selected task's threads under it.
  */
-#include "config.h"
+#include <config.h>
 
 #include <math.h>
 #include <stddef.h>

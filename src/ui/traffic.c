@@ -6,14 +6,14 @@
  * messages and bad frames marked; the newest message pretty-printed at the
  * bottom. Messages are decoded only when a row shows them.
  */
-#include "config.h"
+#include <config.h>
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "ui/ui_int.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"

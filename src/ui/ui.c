@@ -5,7 +5,7 @@
  * second (none while nothing changed). On every exit path the terminal is
  * restored, a fatal signal inside forkscope included.
  */
-#include "config.h"
+#include <config.h>
 
 #include "ui/ui.h"
 
@@ -401,7 +401,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
         return 1;
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->rt = rt;
-    ui->layout = FS_LAYOUT_GRID;
+    ui->layout = FS_TILING_GRID;
     fs_msglog_init(&ui->msglog, opts->msglog_count ? opts->msglog_count : FS_UI_MSGLOG_COUNT,
                    opts->msglog_bytes ? opts->msglog_bytes : FS_UI_MSGLOG_BYTES);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <wchar.h>
 
-#include "app.h"
-#include "model/layout.h"
+#include "app/app.h"
+#include "config/theme.h"
 #include "model/msglog.h"
-#include "model/theme.h"
+#include "model/tiling.h"
 #include "rt/rt.h"
 #include "ui/pane.h"
 
@@ -63,7 +63,7 @@ struct ui {
     size_t sel;
     size_t first;        /* first task whose pane is shown */
     bool zoom;
-    enum fs_layout_mode layout;
+    enum fs_tiling_mode layout;
     enum ui_mode mode;
     struct ui_prompt prompt;
     int signal_choice;

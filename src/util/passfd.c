@@ -3,7 +3,7 @@
  * used: the descriptor may be shared with a running child, so nothing about it
  * (its flags, its socket options) is changed.
  */
-#include "config.h"
+#include <config.h>
 
 #include "util/passfd.h"
 

@@ -1,7 +1,7 @@
 /*
  * Signal names and numbers, both ways, from one const table.
  */
-#include "config.h"
+#include <config.h>
 
 #include "util/signame.h"
 

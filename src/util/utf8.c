@@ -1,7 +1,7 @@
 /*
  * UTF-8 validation, safe split points and reversible escaping of invalid bytes.
  */
-#include "config.h"
+#include <config.h>
 
 #include "util/utf8.h"
 

@@ -5,7 +5,7 @@
  * The words are built in one scratch buffer as long as the input, so a word can
  * never outgrow it.
  */
-#include "config.h"
+#include <config.h>
 
 #include "util/words.h"
 

@@ -1,7 +1,7 @@
 /*
  * Allocation wrappers: abort with a message on out-of-memory, never return NULL.
  */
-#include "config.h"
+#include <config.h>
 
 #include "util/xalloc.h"
 

@@ -2,7 +2,7 @@
  * The job loop of a pool member's thread (see jobs.h). Job messages are parsed
  * with jansson; the answers are formatted with fs_worker_postf.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/jobs.h"
 

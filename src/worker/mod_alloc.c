@@ -5,7 +5,7 @@
  * it is stopped), frees it and posts {"freed_mib":N}. Like every module, it
  * returns 1 and says "stopped":true when a stop request ended it.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * Atomics), so concurrent updates get lost. Both check for a stop request every
  * 65536 additions and post {"done":N,"counter":value} at the end.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdatomic.h>
 #include <stdint.h>

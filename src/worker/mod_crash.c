@@ -4,7 +4,7 @@
  * runs it in a separate host process, where the crash shows as that process
  * being killed by SIGSEGV: never inside forkscope itself.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/modules.h"
 

@@ -3,7 +3,7 @@
  * {"echo":<the message>} until it is stopped or the port closes, then posts
  * {"echoed":N}. Waits in fs_port_recv, so it uses no CPU while idle.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>

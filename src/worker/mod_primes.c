@@ -4,7 +4,7 @@
  * as it goes and {"count":C,"n":N} at the end. Checks for a stop request
  * after every segment, i.e. every millisecond or so.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * checking for a stop request between them, then posts {"slept_ms":N}.
  * A thread that shows on the dashboard with no CPU use.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdint.h>
 #include <time.h>

@@ -5,7 +5,7 @@
  * honoured within milliseconds even for large N. Posts {"progress":x}, then
  * {"sorted":N,"ok":true} after checking the order.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdbool.h>
 #include <stdint.h>

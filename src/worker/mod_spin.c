@@ -3,7 +3,7 @@
  * on the dashboard), looking at the clock and the stop flag every ~100k
  * iterations, posting {"progress":x}, then {"spun_ms":N,"iterations":I}.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdint.h>
 

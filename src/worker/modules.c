@@ -4,7 +4,7 @@
  * helpers the built-in modules share. A new built-in module is one entry in
  * fs_worker_modules[] and one mod_<name>.c file.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/modules.h"
 

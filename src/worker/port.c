@@ -10,7 +10,7 @@
  * The worker's recv wakes the loop too, once, when a send had found the inbox
  * full and the worker has taken it down to half.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/port.h"
 

@@ -4,7 +4,7 @@
  * starts). Owns the blocks, which are anonymous private mappings: page-aligned,
  * zero-filled, and returned to the system when freed.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/shm.h"
 

@@ -3,7 +3,7 @@
  * record the entry's return code, tell the loop when it has returned, join it.
  * Owns the struct fs_worker and its copy of the arguments; not the port.
  */
-#include "config.h"
+#include <config.h>
 
 #include "worker/thread.h"
 

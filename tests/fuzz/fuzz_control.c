@@ -4,14 +4,14 @@
  * each line is parsed from an exact-size copy. The JSON of a `send` command
  * then goes through the encoder of both channel modes, as the app sends it.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "ipc/ipc.h"
 #include "model/control.h"
-#include "model/ipc.h"
 
 static void
 encode(enum fs_ipc_mode mode, const char *json)

@@ -10,14 +10,14 @@
  * must give the same frames: where the socket happens to split a read must not
  * change what the traffic view shows.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 
 #ifndef FUZZ_IPC_MODE
 #define FUZZ_IPC_MODE FS_IPC_JSON

@@ -4,14 +4,14 @@
  * fs_jsoncheck_valid gives jansson's answer, and fs_jsoncheck_plain never
  * vouches for text jansson refuses. A disagreement stops the run.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "model/ipc.h"
-#include "model/jsoncheck.h"
+#include "ipc/ipc.h"
+#include "ipc/jsoncheck.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

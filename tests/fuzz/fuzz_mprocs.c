@@ -5,7 +5,7 @@
  * keep the fuzzer in the mprocs branch of the reader, and by the file name in
  * its messages (fuzz_session.h has the body).
  */
-#include "config.h"
+#include <config.h>
 
 #define FUZZ_READER fs_config_parse_yaml
 #define FUZZ_PATH "fuzz/mprocs.yaml"

@@ -2,7 +2,7 @@
  * libFuzzer target: the Procfile reader (model/config_procfile.c) on arbitrary
  * file contents (fuzz_session.h has the body).
  */
-#include "config.h"
+#include <config.h>
 
 #define FUZZ_READER fs_config_parse_procfile
 #define FUZZ_PATH "fuzz/Procfile"

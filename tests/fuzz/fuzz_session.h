@@ -8,8 +8,8 @@
 #ifndef FS_FUZZ_SESSION_H
 #define FS_FUZZ_SESSION_H
 
+#include "config/config.h"
 #include "fuzz.h"
-#include "model/config.h"
 #include "model/session.h"
 
 int

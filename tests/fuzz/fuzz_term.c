@@ -10,7 +10,7 @@
  * The size, the scrollback limits (small, so that eviction is reached) and the
  * fast path's switch come from the input too.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,13 +3,13 @@
  * arbitrary file contents. The buffer is an exact-size copy with no NUL after
  * it, so a read past the end of the file is caught.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/theme.h"
 #include "fuzz.h"
-#include "model/theme.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,13 +4,13 @@
  * and encoded back (model/v8ser_enc.c); the re-encoding of a display form must
  * decode again.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "model/v8ser.h"
+#include "ipc/v8ser.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

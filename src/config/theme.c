@@ -4,9 +4,9 @@
  * what a terminal has. A theme is a plain value; nothing here allocates but the
  * error messages, which the caller frees.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/theme.h"
+#include "config/theme.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "util/passfd.h"
 
 struct fs_channel_counts {

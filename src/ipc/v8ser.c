@@ -6,9 +6,9 @@
  * (back-references are shown, not resolved), so its memory is linear in the
  * input. The encoder is in v8ser_enc.c.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/v8ser.h"
+#include "ipc/v8ser.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -5,14 +5,14 @@
  * (NUL bytes, \u0000, surrogate escapes, nesting depth, doubles that
  * overflow), it does not decide and leaves the text to jansson.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/jsoncheck.h"
+#include "ipc/jsoncheck.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 
 /* Digits before the point plus the exponent: below this the value is under
  * 10^308 and strtod cannot overflow. */

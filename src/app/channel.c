@@ -7,15 +7,15 @@
  * passes were looked at and closed by the runtime; what they were goes with the
  * message they came with.
  */
-#include "config.h"
+#include <config.h>
 
-#include "channel.h"
+#include "app/channel.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app_int.h"
+#include "app/app_int.h"
 #include "util/xalloc.h"
 
 static void

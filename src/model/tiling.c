@@ -3,9 +3,9 @@
  * they are arranged in, where each pane goes, and which window of panes is shown
  * when not all fit. Pure integer arithmetic on cells; owns nothing.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/layout.h"
+#include "model/tiling.h"
 
 #include <float.h>
 
@@ -23,16 +23,16 @@
  * side by side wins: output lines are long, screens are wide. */
 #define ROW_WEIGHT 0.01
 
-static const char *const mode_names[FS_LAYOUT_MODE_COUNT] = {
-    [FS_LAYOUT_GRID] = "grid",
-    [FS_LAYOUT_COLUMNS] = "columns",
-    [FS_LAYOUT_ROWS] = "rows",
+static const char *const mode_names[FS_TILING_MODE_COUNT] = {
+    [FS_TILING_GRID] = "grid",
+    [FS_TILING_COLUMNS] = "columns",
+    [FS_TILING_ROWS] = "rows",
 };
 
 const char *
-fs_layout_mode_name(enum fs_layout_mode mode)
+fs_tiling_mode_name(enum fs_tiling_mode mode)
 {
-    if ((unsigned)mode >= FS_LAYOUT_MODE_COUNT)
+    if ((unsigned)mode >= FS_TILING_MODE_COUNT)
         return "?";
     return mode_names[mode];
 }
@@ -86,25 +86,25 @@ choose_grid(int w, int h, size_t k, size_t max_rows, size_t max_cols, int *rows,
 }
 
 size_t
-fs_layout_grid(enum fs_layout_mode mode, int w, int h, size_t n, int *rows, int *cols)
+fs_tiling_grid(enum fs_tiling_mode mode, int w, int h, size_t n, int *rows, int *cols)
 {
-    size_t max_cols = fit(w, FS_LAYOUT_MIN_W), max_rows = fit(h, FS_LAYOUT_MIN_H);
+    size_t max_cols = fit(w, FS_TILING_MIN_W), max_rows = fit(h, FS_TILING_MIN_H);
     size_t k;
     *rows = *cols = n > 0;
     if (n == 0)
         return 0;
     switch (mode) {
-    case FS_LAYOUT_COLUMNS:
+    case FS_TILING_COLUMNS:
         k = min_size(n, max_rows > 0 ? max_cols : 0);
         k = k > 0 ? k : 1;
         *cols = (int)k;
         return k;
-    case FS_LAYOUT_ROWS:
+    case FS_TILING_ROWS:
         k = min_size(n, max_cols > 0 ? max_rows : 0);
         k = k > 0 ? k : 1;
         *rows = (int)k;
         return k;
-    case FS_LAYOUT_GRID:
+    case FS_TILING_GRID:
     default:
         break;
     }
@@ -128,7 +128,7 @@ split(int start, int len, int parts, int i, int *pos, int *size)
 }
 
 void
-fs_layout_place(struct fs_rect area, int rows, int cols, size_t shown, struct fs_rect *out)
+fs_tiling_place(struct fs_rect area, int rows, int cols, size_t shown, struct fs_rect *out)
 {
     if (rows < 1 || cols < 1 || shown == 0)
         return;
@@ -151,7 +151,7 @@ fs_layout_place(struct fs_rect area, int rows, int cols, size_t shown, struct fs
 }
 
 void
-fs_layout_window(size_t n, size_t shown, size_t selected, size_t *first)
+fs_tiling_window(size_t n, size_t shown, size_t selected, size_t *first)
 {
     if (shown == 0 || shown >= n) {
         *first = 0;

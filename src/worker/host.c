@@ -12,9 +12,9 @@
  * the channel then fills and holds its sender back: nothing is dropped. What
  * waits is bounded by one read (64 KiB) plus the longest line (1 MiB).
  */
-#include "config.h"
+#include <config.h>
 
-#include "worker_host.h"
+#include "worker/host.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,7 +11,7 @@
  * input (rt/hold.h) until the worker has taken the inbox down and the queue
  * has gone into it; on the screen a full inbox refuses the typed message.
  */
-#include "config.h"
+#include <config.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app_int.h"
-#include "model/ipc.h"
+#include "app/app_int.h"
+#include "ipc/ipc.h"
 #include "rt/hold.h"
 #include "sample/sampler.h"
 #include "util/xalloc.h"

@@ -19,14 +19,14 @@
  * runs: exit code 0 when every job was done, 1 when one failed or was never
  * run (the pool was stopped).
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app_int.h"
-#include "model/ipc.h"
+#include "app/app_int.h"
+#include "ipc/ipc.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
 

@@ -4,9 +4,9 @@
  * delivered straight from the caller's chunk, one buffer reused for frames
  * split across reads, no allocation per message.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/jsoncheck.h"
-#include "model/v8ser.h"
+#include "ipc/jsoncheck.h"
+#include "ipc/v8ser.h"
 #include "util/xalloc.h"
 
 /* A buffer grown past this for one large frame is released once it is

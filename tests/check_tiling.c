@@ -4,14 +4,14 @@
  * covers the area exactly (checked on many random sizes), and the window of
  * shown panes following the selection.
  */
-#include "config.h"
+#include <config.h>
 
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/layout.h"
+#include "model/tiling.h"
 
 /* Check's ck_assert_* records where it is at every call, passing (a write to the
  * process that runs the test); in loops of many thousand checks that was most of
@@ -46,7 +46,7 @@ check_grids(int w, int h, const struct grid_case *cases, size_t ncases)
 {
     for (size_t i = 0; i < ncases; i++) {
         int rows = -1, cols = -1;
-        size_t shown = fs_layout_grid(FS_LAYOUT_GRID, w, h, cases[i].n, &rows, &cols);
+        size_t shown = fs_tiling_grid(FS_TILING_GRID, w, h, cases[i].n, &rows, &cols);
         ck_assert_msg(shown == cases[i].n && rows == cases[i].rows && cols == cases[i].cols,
                       "%zu panes in %dx%d: got %zu shown in %dx%d, want %dx%d", cases[i].n, w, h,
                       shown, rows, cols, cases[i].rows, cases[i].cols);
@@ -55,9 +55,9 @@ check_grids(int w, int h, const struct grid_case *cases, size_t ncases)
 
 START_TEST(test_mode_names)
 {
-    ck_assert_str_eq(fs_layout_mode_name(FS_LAYOUT_GRID), "grid");
-    ck_assert_str_eq(fs_layout_mode_name(FS_LAYOUT_COLUMNS), "columns");
-    ck_assert_str_eq(fs_layout_mode_name(FS_LAYOUT_ROWS), "rows");
+    ck_assert_str_eq(fs_tiling_mode_name(FS_TILING_GRID), "grid");
+    ck_assert_str_eq(fs_tiling_mode_name(FS_TILING_COLUMNS), "columns");
+    ck_assert_str_eq(fs_tiling_mode_name(FS_TILING_ROWS), "rows");
 }
 END_TEST
 
@@ -94,17 +94,17 @@ START_TEST(test_grid_too_many)
 {
     int rows, cols;
     /* 80/12 = 6 columns and 24/4 = 6 rows of minimum panes. */
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 80, 24, 100, &rows, &cols), 36);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 80, 24, 100, &rows, &cols), 36);
     ck_assert_int_eq(rows, 6);
     ck_assert_int_eq(cols, 6);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 40, 12, 10, &rows, &cols), 9);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 40, 12, 10, &rows, &cols), 9);
     ck_assert_int_eq(rows, 3);
     ck_assert_int_eq(cols, 3);
     /* Narrow and tall: stacked, since two columns of 15 would be too thin. */
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 30, 40, 5, &rows, &cols), 5);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 30, 40, 5, &rows, &cols), 5);
     ck_assert_int_eq(rows, 5);
     ck_assert_int_eq(cols, 1);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 24, 8, 5, &rows, &cols), 4);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 24, 8, 5, &rows, &cols), 4);
     ck_assert_int_eq(rows * cols, 4);
 }
 END_TEST
@@ -112,17 +112,17 @@ END_TEST
 START_TEST(test_grid_tiny_and_empty)
 {
     int rows = -1, cols = -1;
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 20, 6, 5, &rows, &cols), 1);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 20, 6, 5, &rows, &cols), 1);
     ck_assert_int_eq(rows, 1);
     ck_assert_int_eq(cols, 1);
     /* Smaller than one minimum pane: still one. */
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 5, 2, 3, &rows, &cols), 1);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 5, 2, 3, &rows, &cols), 1);
     ck_assert_int_eq(rows * cols, 1);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_GRID, 0, 0, 3, &rows, &cols), 1);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_COLUMNS, 5, 2, 3, &rows, &cols), 1);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_ROWS, 5, 2, 3, &rows, &cols), 1);
-    for (int m = 0; m < FS_LAYOUT_MODE_COUNT; m++) {
-        ck_assert_uint_eq(fs_layout_grid((enum fs_layout_mode)m, 160, 40, 0, &rows, &cols), 0);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_GRID, 0, 0, 3, &rows, &cols), 1);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_COLUMNS, 5, 2, 3, &rows, &cols), 1);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_ROWS, 5, 2, 3, &rows, &cols), 1);
+    for (int m = 0; m < FS_TILING_MODE_COUNT; m++) {
+        ck_assert_uint_eq(fs_tiling_grid((enum fs_tiling_mode)m, 160, 40, 0, &rows, &cols), 0);
         ck_assert_int_eq(rows, 0);
         ck_assert_int_eq(cols, 0);
     }
@@ -132,16 +132,16 @@ END_TEST
 START_TEST(test_columns_and_rows_modes)
 {
     int rows, cols;
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_COLUMNS, 160, 40, 3, &rows, &cols), 3);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_COLUMNS, 160, 40, 3, &rows, &cols), 3);
     ck_assert_int_eq(rows, 1);
     ck_assert_int_eq(cols, 3);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_COLUMNS, 160, 40, 20, &rows, &cols), 13);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_COLUMNS, 160, 40, 20, &rows, &cols), 13);
     ck_assert_int_eq(rows, 1);
     ck_assert_int_eq(cols, 13);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_ROWS, 160, 40, 3, &rows, &cols), 3);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_ROWS, 160, 40, 3, &rows, &cols), 3);
     ck_assert_int_eq(rows, 3);
     ck_assert_int_eq(cols, 1);
-    ck_assert_uint_eq(fs_layout_grid(FS_LAYOUT_ROWS, 160, 40, 20, &rows, &cols), 10);
+    ck_assert_uint_eq(fs_tiling_grid(FS_TILING_ROWS, 160, 40, 20, &rows, &cols), 10);
     ck_assert_int_eq(rows, 10);
     ck_assert_int_eq(cols, 1);
 }
@@ -153,11 +153,11 @@ START_TEST(test_grid_property)
     for (int iter = 0; iter < 5000; iter++) {
         int w = rnd(12, 400), h = rnd(4, 150), rows, cols;
         size_t n = (size_t)rnd(1, 80);
-        size_t shown = fs_layout_grid(FS_LAYOUT_GRID, w, h, n, &rows, &cols);
-        size_t most = (size_t)(w / FS_LAYOUT_MIN_W) * (size_t)(h / FS_LAYOUT_MIN_H);
+        size_t shown = fs_tiling_grid(FS_TILING_GRID, w, h, n, &rows, &cols);
+        size_t most = (size_t)(w / FS_TILING_MIN_W) * (size_t)(h / FS_TILING_MIN_H);
         REQUIRE(shown == (n < most ? n : most) && cols >= 1 &&
                     rows == (int)((shown + (size_t)cols - 1) / (size_t)cols) &&
-                    w / cols >= FS_LAYOUT_MIN_W && h / rows >= FS_LAYOUT_MIN_H,
+                    w / cols >= FS_TILING_MIN_W && h / rows >= FS_TILING_MIN_H,
                 "%zu panes over %dx%d: %zu shown in %dx%d", n, w, h, shown, rows, cols);
     }
 }
@@ -176,7 +176,7 @@ check_tiling(struct fs_rect area, int rows, int cols, size_t shown)
     static unsigned char seen[400 * 150];
     REQUIRE(shown <= 512 && area.w * area.h <= (int)sizeof seen, "a case too big for the test");
     memset(seen, 0, (size_t)(area.w * area.h));
-    fs_layout_place(area, rows, cols, shown, out);
+    fs_tiling_place(area, rows, cols, shown, out);
     int min_h = area.h, max_h = 0, min_w = area.w, max_w = 0;
     for (size_t i = 0; i < shown; i++) {
         struct fs_rect r = out[i];
@@ -217,7 +217,7 @@ START_TEST(test_place_exact_example)
     struct fs_rect out[5];
     /* 5 panes in 2×3 over 100×41 at (2, 1): rows of 21 and 20 lines; widths
      * 34, 33, 33 on top and 50, 50 below. */
-    fs_layout_place((struct fs_rect){2, 1, 100, 41}, 2, 3, 5, out);
+    fs_tiling_place((struct fs_rect){2, 1, 100, 41}, 2, 3, 5, out);
     static const struct fs_rect want[5] = {
         {2, 1, 34, 21}, {36, 1, 33, 21}, {69, 1, 33, 21}, {2, 22, 50, 20}, {52, 22, 50, 20},
     };
@@ -236,8 +236,8 @@ START_TEST(test_place_property)
         struct fs_rect area = {rnd(0, 50), rnd(0, 50), rnd(1, 400), rnd(1, 150)};
         int rows, cols;
         size_t n = (size_t)rnd(1, 60);
-        enum fs_layout_mode mode = (enum fs_layout_mode)rnd(0, FS_LAYOUT_MODE_COUNT - 1);
-        size_t shown = fs_layout_grid(mode, area.w, area.h, n, &rows, &cols);
+        enum fs_tiling_mode mode = (enum fs_tiling_mode)rnd(0, FS_TILING_MODE_COUNT - 1);
+        size_t shown = fs_tiling_grid(mode, area.w, area.h, n, &rows, &cols);
         check_tiling(area, rows, cols, shown);
         /* Any consistent grid, whether or not the panes are big enough. */
         cols = rnd(1, 20);
@@ -253,7 +253,7 @@ START_TEST(test_place_more_rows_than_needed)
     /* 3 panes given a 3×2 grid use only two rows, so nothing is left bare. */
     check_tiling((struct fs_rect){0, 0, 80, 30}, 3, 2, 3);
     struct fs_rect out[3];
-    fs_layout_place((struct fs_rect){0, 0, 80, 30}, 3, 2, 3, out);
+    fs_tiling_place((struct fs_rect){0, 0, 80, 30}, 3, 2, 3, out);
     ck_assert_int_eq(out[2].h, 15);
     ck_assert_int_eq(out[2].w, 80);
 }
@@ -263,28 +263,28 @@ START_TEST(test_window_follows_selection)
 {
     size_t first = 0;
     for (size_t sel = 0; sel < 3; sel++) {
-        fs_layout_window(10, 3, sel, &first);
+        fs_tiling_window(10, 3, sel, &first);
         ck_assert_uint_eq(first, 0);
     }
-    fs_layout_window(10, 3, 3, &first);
+    fs_tiling_window(10, 3, 3, &first);
     ck_assert_uint_eq(first, 1); /* moved by one, not a page */
-    fs_layout_window(10, 3, 2, &first);
+    fs_tiling_window(10, 3, 2, &first);
     ck_assert_uint_eq(first, 1); /* inside: unchanged */
-    fs_layout_window(10, 3, 0, &first);
+    fs_tiling_window(10, 3, 0, &first);
     ck_assert_uint_eq(first, 0);
-    fs_layout_window(10, 3, 9, &first);
+    fs_tiling_window(10, 3, 9, &first);
     ck_assert_uint_eq(first, 7);
-    fs_layout_window(10, 3, 5, &first);
+    fs_tiling_window(10, 3, 5, &first);
     ck_assert_uint_eq(first, 5);
     /* Panes removed: the window slides back inside [0, n). */
     first = 9;
-    fs_layout_window(6, 3, 5, &first);
+    fs_tiling_window(6, 3, 5, &first);
     ck_assert_uint_eq(first, 3);
     first = 4;
-    fs_layout_window(10, 10, 7, &first);
+    fs_tiling_window(10, 10, 7, &first);
     ck_assert_uint_eq(first, 0);
     first = 4;
-    fs_layout_window(0, 0, 0, &first);
+    fs_tiling_window(0, 0, 0, &first);
     ck_assert_uint_eq(first, 0);
 }
 END_TEST
@@ -297,7 +297,7 @@ START_TEST(test_window_property)
         sel = (size_t)rnd(0, 1) ? (sel + 1) % n : (sel + n - 1) % n;
         if (rnd(0, 20) == 0)
             sel = (size_t)rnd(0, (int)n - 1);
-        fs_layout_window(n, shown, sel, &first);
+        fs_tiling_window(n, shown, sel, &first);
         REQUIRE(first <= sel && sel < first + shown && first + shown <= n,
                 "selection %zu outside the window of %zu from %zu", sel, shown, first);
         if (sel >= before && sel < before + shown && before + shown <= n)

@@ -5,8 +5,8 @@
 #ifndef FS_APP_INT_H
 #define FS_APP_INT_H
 
-#include "app.h"
-#include "channel.h"
+#include "app/app.h"
+#include "app/channel.h"
 #include <sys/types.h>
 
 #include "rt/proc.h"

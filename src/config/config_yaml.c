@@ -7,7 +7,7 @@
  * '$select', the top-level keys, and the checks on a whole task; the task keys and
  * their handlers are in config_yaml_keys.c.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,9 +16,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "model/config.h"
-#include "model/config_int.h"
-#include "model/config_yaml_int.h"
+#include "config/config.h"
+#include "config/config_int.h"
+#include "config/config_yaml_int.h"
 #include "util/xalloc.h"
 
 /* ---- messages and node access ----------------------------------------------------------- */

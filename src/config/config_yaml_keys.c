@@ -6,7 +6,7 @@
  * (string, boolean, duration, size, count, number). The walk that calls them, and
  * the checks on a whole task, are in config_yaml.c.
  */
-#include "config.h"
+#include <config.h>
 
 #include <limits.h>
 #include <signal.h>
@@ -16,9 +16,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "model/config.h"
-#include "model/config_int.h"
-#include "model/config_yaml_int.h"
+#include "config/config.h"
+#include "config/config_int.h"
+#include "config/config_yaml_int.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
 

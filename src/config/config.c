@@ -4,9 +4,9 @@
  * Procfile readers share (config_int.h): commands from text, task names, reading
  * a file, adopting a parsed session.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/config.h"
+#include "config/config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,7 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "model/config_int.h"
+#include "config/config_int.h"
 #include "util/words.h"
 #include "util/xalloc.h"
 

@@ -6,10 +6,10 @@
  * restart timer for the backoff. Every runtime event goes through the state
  * machine first, and the app carries out the action it returns (act()).
  */
-#include "config.h"
+#include <config.h>
 
-#include "app.h"
-#include "app_int.h"
+#include "app/app.h"
+#include "app/app_int.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -2,14 +2,14 @@
  * The built-in demos. Each is a session file held as a string and parsed by the
  * same reader as user files, so demos exercise exactly what users write.
  */
-#include "config.h"
+#include <config.h>
 
-#include "demo.h"
+#include "config/demo.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "model/config.h"
+#include "config/config.h"
 
 static const struct fs_demo demos[] = {
     {

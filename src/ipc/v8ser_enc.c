@@ -13,9 +13,9 @@
  * It cannot reproduce V8's hidden-class effects: a process that has seen
  * {"a":1.5} may write a later {"a":1.0} with 'N'. Both decode the same.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/v8ser.h"
+#include "ipc/v8ser.h"
 
 #include <math.h>
 #include <stdbool.h>

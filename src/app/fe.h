@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/ipc.h"
+#include "ipc/ipc.h"
 #include "model/task.h"
 #include "util/passfd.h"
 

@@ -6,6 +6,7 @@
 #define FS_THEME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* One element of the screen. A new element is one entry here and one in the

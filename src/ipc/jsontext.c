@@ -4,9 +4,9 @@
  * own parser for validity and duplicate keys. The scan is not a parser: it
  * only looks at each token's spelling, and rejects what it does not know.
  */
-#include "config.h"
+#include <config.h>
 
-#include "model/jsontext.h"
+#include "ipc/jsontext.h"
 
 #include <jansson.h>
 #include <string.h>

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "channel.h"
-#include "fe.h"
+#include "app/channel.h"
+#include "app/fe.h"
 #include "model/control.h"
 #include "model/session.h"
 #include "rt/rt.h"

@@ -3,14 +3,14 @@
  * blank lines and # comments skipped, every command a shell task run in the
  * Procfile's directory. Any bad line fails the whole file and adds nothing.
  */
-#include "config.h"
+#include <config.h>
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/config.h"
-#include "model/config_int.h"
+#include "config/config.h"
+#include "config/config_int.h"
 #include "util/xalloc.h"
 
 #define BLANKS " \t\v\f"
