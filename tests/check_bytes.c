@@ -42,8 +42,11 @@ START_TEST(appends_keep_order_and_double)
     }
     ck_assert_uint_eq(b.len, 1000000);
     ck_assert_uint_le(growths, 14);
+    /* A plain loop: a ck_assert a byte costs a write to Check's parent each. */
+    size_t wrong = 0;
     for (size_t i = 0; i < b.len; i++)
-        ck_assert_int_eq(b.data[i], (char)(i % 251));
+        wrong += b.data[i] != (char)(i % 251);
+    ck_assert_uint_eq(wrong, 0);
     fs_bytes_fini(&b);
 }
 END_TEST
