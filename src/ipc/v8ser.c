@@ -1,8 +1,11 @@
 /*
- * V8 ValueSerializer codec (see v8ser.h for the display form). The decoder is
- * a recursive reader over a bounds-checked cursor: every read checks the bytes
- * left, every length is checked against them before anything is allocated,
- * and recursion stops at FS_V8_MAX_DEPTH. It keeps only a count of object ids
+ * The V8 ValueSerializer decoder (see v8ser.h for the display form): the
+ * bounds-checked cursor, the value dispatch, and the leaf values (numbers,
+ * strings, BigInt, Date, RegExp, Error, host objects, ArrayBuffer) with their
+ * display. Objects, arrays, Map and Set are read in v8ser_obj.c, and recurse
+ * back through fs_v8_read_value. Every read checks the bytes left, every length
+ * is checked against them before anything is allocated, and recursion stops
+ * at FS_V8_MAX_DEPTH. The decoder keeps only a count of object ids
  * (back-references are shown, not resolved), so its memory is linear in the
  * input. The encoder is in v8ser_enc.c.
  */
@@ -19,24 +22,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "ipc/v8ser_int.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define HEAD_BYTES 16
 #define BIGINT_MAX_BYTES 1024
 
-struct dec {
-    const unsigned char *start, *p, *end;
-    unsigned long next_id;
-    int depth;
-    struct fs_v8_error *err;
-};
-
-static json_t *read_value(struct dec *d);
-static json_t *fail(struct dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static json_t *
-fail(struct dec *d, const char *fmt, ...)
+json_t *
+fs_v8_fail(struct fs_v8_dec *d, const char *fmt, ...)
 {
     if (d->err->msg[0] == '\0') {
         va_list ap;
@@ -48,51 +42,53 @@ fail(struct dec *d, const char *fmt, ...)
     return NULL;
 }
 
-static size_t
-left(const struct dec *d)
+int
+fs_v8_peek_tag(struct fs_v8_dec *d)
 {
-    return (size_t)(d->end - d->p);
+    while (d->p < d->end && *d->p == 0x00)
+        d->p++;
+    return d->p < d->end ? *d->p : -1;
 }
 
 static bool
-read_varint(struct dec *d, uint64_t *v)
+read_varint(struct fs_v8_dec *d, uint64_t *v)
 {
     *v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         if (d->p == d->end)
-            return fail(d, "truncated varint"), false;
+            return fs_v8_fail(d, "truncated varint"), false;
         unsigned char b = *d->p++;
         *v |= (uint64_t)(b & 0x7F) << shift;
         if (!(b & 0x80))
             return true;
     }
-    return fail(d, "varint too long"), false;
+    return fs_v8_fail(d, "varint too long"), false;
 }
 
-static bool
-read_u32(struct dec *d, uint32_t *v)
+bool
+fs_v8_read_u32(struct fs_v8_dec *d, uint32_t *v)
 {
     uint64_t x;
     if (!read_varint(d, &x))
         return false;
     if (x > UINT32_MAX)
-        return fail(d, "varint out of range"), false;
+        return fs_v8_fail(d, "varint out of range"), false;
     *v = (uint32_t)x;
     return true;
 }
 
 static const unsigned char *
-read_bytes(struct dec *d, size_t n)
+read_bytes(struct fs_v8_dec *d, size_t n)
 {
-    if (left(d) < n)
-        return fail(d, "truncated: %zu bytes needed, %zu left", n, left(d)), NULL;
+    if (fs_v8_left(d) < n)
+        return fs_v8_fail(d, "truncated: %zu bytes needed, %zu left", n, fs_v8_left(d)), NULL;
     const unsigned char *s = d->p;
     d->p += n;
     return s;
 }
 
 static bool
-read_double(struct dec *d, double *x)
+read_double(struct fs_v8_dec *d, double *x)
 {
     const unsigned char *b = read_bytes(d, 8);
     if (b == NULL)
@@ -104,8 +100,8 @@ read_double(struct dec *d, double *x)
     return true;
 }
 
-static json_t *
-tagged(const char *key, json_t *v)
+json_t *
+fs_v8_tagged(const char *key, json_t *v)
 {
     if (v == NULL)
         return NULL;
@@ -118,9 +114,9 @@ static json_t *
 number_json(double x)
 {
     if (isnan(x))
-        return tagged("$number", json_string("NaN"));
+        return fs_v8_tagged("$number", json_string("NaN"));
     if (isinf(x))
-        return tagged("$number", json_string(x > 0 ? "Infinity" : "-Infinity"));
+        return fs_v8_tagged("$number", json_string(x > 0 ? "Infinity" : "-Infinity"));
     if (x == floor(x) && fabs(x) < 9007199254740992.0 && !(x == 0 && signbit(x)))
         return json_integer((json_int_t)x);
     return json_real(x);
@@ -196,10 +192,10 @@ utf8_json(const unsigned char *s, size_t n)
 
 /* The body of a string whose tag was already read. */
 static json_t *
-read_string_body(struct dec *d, unsigned char tag)
+read_string_body(struct fs_v8_dec *d, unsigned char tag)
 {
     uint32_t n;
-    if (!read_u32(d, &n))
+    if (!fs_v8_read_u32(d, &n))
         return NULL;
     const unsigned char *s = read_bytes(d, n);
     if (s == NULL)
@@ -208,7 +204,7 @@ read_string_body(struct dec *d, unsigned char tag)
         return latin1_json(s, n);
     if (tag == 'c') {
         if (n % 2)
-            return fail(d, "odd UTF-16 byte length %u", n);
+            return fs_v8_fail(d, "odd UTF-16 byte length %u", n);
         return utf16_json(s, n);
     }
     return utf8_json(s, n);
@@ -216,15 +212,15 @@ read_string_body(struct dec *d, unsigned char tag)
 
 /* A string value with its tag (message, stack, pattern, boxed string). */
 static json_t *
-read_string(struct dec *d)
+read_string(struct fs_v8_dec *d)
 {
     while (d->p < d->end && *d->p == 0x00)
         d->p++;
     if (d->p == d->end)
-        return fail(d, "truncated: string expected");
+        return fs_v8_fail(d, "truncated: string expected");
     unsigned char tag = *d->p++;
     if (tag != '"' && tag != 'c' && tag != 'S')
-        return fail(d, "string expected, tag 0x%02x", tag);
+        return fs_v8_fail(d, "string expected, tag 0x%02x", tag);
     return read_string_body(d, tag);
 }
 
@@ -268,17 +264,17 @@ bigint_json(const unsigned char *b, size_t n, bool negative)
 }
 
 static json_t *
-read_bigint(struct dec *d)
+read_bigint(struct fs_v8_dec *d)
 {
     uint64_t bits;
     if (!read_varint(d, &bits))
         return NULL;
     uint64_t n = bits >> 1;
-    if (n > left(d))
-        return fail(d, "truncated: BigInt of %llu bytes", (unsigned long long)n);
+    if (n > fs_v8_left(d))
+        return fs_v8_fail(d, "truncated: BigInt of %llu bytes", (unsigned long long)n);
     const unsigned char *b = read_bytes(d, (size_t)n);
     if (n > BIGINT_MAX_BYTES)
-        return tagged("$bigint_bytes", json_integer((json_int_t)n));
+        return fs_v8_tagged("$bigint_bytes", json_integer((json_int_t)n));
     return bigint_json(b, (size_t)n, bits & 1);
 }
 
@@ -286,24 +282,24 @@ static json_t *
 date_json(double ms)
 {
     if (!isfinite(ms) || fabs(ms) > 8.64e15)
-        return tagged("$date", json_string("Invalid Date"));
+        return fs_v8_tagged("$date", json_string("Invalid Date"));
     double secs = floor(ms / 1000.0);
     int msr = (int)(ms - secs * 1000.0);
     time_t t = (time_t)secs;
     struct tm tm;
     if (gmtime_r(&t, &tm) == NULL)
-        return tagged("$date", json_string("Invalid Date"));
+        return fs_v8_tagged("$date", json_string("Invalid Date"));
     char buf[64];
     int year = tm.tm_year + 1900;
     snprintf(buf, sizeof buf,
              year >= 0 && year <= 9999 ? "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
                                        : "%+07d-%02d-%02dT%02d:%02d:%02d.%03dZ",
              year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, msr);
-    return tagged("$date", json_string(buf));
+    return fs_v8_tagged("$date", json_string(buf));
 }
 
 static json_t *
-read_regexp(struct dec *d)
+read_regexp(struct fs_v8_dec *d)
 {
     static const struct {
         uint32_t bit;
@@ -312,7 +308,7 @@ read_regexp(struct dec *d)
                  {32, 's'},  {16, 'u'}, {256, 'v'}, {8, 'y'}};
     json_t *pat = read_string(d);
     uint32_t f;
-    if (pat == NULL || !read_u32(d, &f)) {
+    if (pat == NULL || !fs_v8_read_u32(d, &f)) {
         json_decref(pat);
         return NULL;
     }
@@ -328,7 +324,7 @@ read_regexp(struct dec *d)
     memcpy(s + 1, json_string_value(pat), n);
     s[n + 1] = '/';
     memcpy(s + n + 2, fl, k + 1);
-    json_t *v = tagged("$regexp", json_stringn(s, n + 2 + k));
+    json_t *v = fs_v8_tagged("$regexp", json_stringn(s, n + 2 + k));
     free(s);
     json_decref(pat);
     return v;
@@ -358,7 +354,7 @@ error_name(unsigned char t)
 }
 
 static json_t *
-read_error(struct dec *d)
+read_error(struct fs_v8_dec *d)
 {
     json_t *e = json_object();
     json_object_set_new(e, "name", json_string("Error"));
@@ -368,15 +364,15 @@ read_error(struct dec *d)
         if (t == NULL)
             break;
         if (*t == '.')
-            return tagged("$error", e);
+            return fs_v8_tagged("$error", e);
         if (error_name(*t))
             v = json_string(error_name(*t));
         else if (*t == 'm' || *t == 's')
             v = read_string(d);
         else if (*t == 'c')
-            v = read_value(d);
+            v = fs_v8_read_value(d);
         else
-            fail(d, "unknown Error field 0x%02x", *t);
+            fs_v8_fail(d, "unknown Error field 0x%02x", *t);
         if (v == NULL)
             break;
         const char *key = *t == 'm'   ? "message"
@@ -422,19 +418,19 @@ bytes_json(const char *type, const unsigned char *b, size_t n, unsigned elem)
 
 /* Node's IPC host objects: 0 = an ArrayBufferView, 1 = a value follows. */
 static json_t *
-read_host(struct dec *d)
+read_host(struct fs_v8_dec *d)
 {
     uint32_t kind, type, n;
-    if (!read_u32(d, &kind))
+    if (!fs_v8_read_u32(d, &kind))
         return NULL;
     if (kind == 1)
-        return tagged("$host", read_value(d));
+        return fs_v8_tagged("$host", fs_v8_read_value(d));
     if (kind != 0)
-        return fail(d, "unknown host object kind %u", kind);
-    if (!read_u32(d, &type) || !read_u32(d, &n))
+        return fs_v8_fail(d, "unknown host object kind %u", kind);
+    if (!fs_v8_read_u32(d, &type) || !fs_v8_read_u32(d, &n))
         return NULL;
     if (type >= sizeof view_types / sizeof view_types[0])
-        return fail(d, "unknown ArrayBufferView type %u", type);
+        return fs_v8_fail(d, "unknown ArrayBufferView type %u", type);
     const unsigned char *b = read_bytes(d, n);
     if (b == NULL)
         return NULL;
@@ -442,10 +438,10 @@ read_host(struct dec *d)
 }
 
 static json_t *
-read_array_buffer(struct dec *d)
+read_array_buffer(struct fs_v8_dec *d)
 {
     uint32_t n;
-    if (!read_u32(d, &n))
+    if (!fs_v8_read_u32(d, &n))
         return NULL;
     const unsigned char *b = read_bytes(d, n);
     if (b == NULL)
@@ -453,234 +449,43 @@ read_array_buffer(struct dec *d)
     return bytes_json("ArrayBuffer", b, n, 0);
 }
 
-/* ---- objects and collections ---- */
-
-/* The next tag, skipping padding; -1 at the end. */
-static int
-peek_tag(struct dec *d)
-{
-    while (d->p < d->end && *d->p == 0x00)
-        d->p++;
-    return d->p < d->end ? *d->p : -1;
-}
-
-static char *
-key_string(struct dec *d, json_t *k, size_t *n)
-{
-    if (json_is_string(k)) {
-        /* Not strndup: the key may hold NUL characters. */
-        *n = json_string_length(k);
-        char *s = fs_xmalloc(*n + 1);
-        memcpy(s, json_string_value(k), *n + 1);
-        return s;
-    }
-    char *s = NULL;
-    if (json_is_integer(k))
-        s = fs_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(k));
-    else if (json_is_real(k))
-        s = fs_xasprintf("%.17g", json_real_value(k));
-    else
-        fail(d, "object key is not a string or number");
-    *n = s ? strlen(s) : 0;
-    return s;
-}
-
-/* Reads key/value pairs into obj until end_tag, then checks the count. */
-static bool
-read_props(struct dec *d, json_t *obj, int end_tag)
-{
-    uint32_t count = 0, expect;
-    for (;;) {
-        int t = peek_tag(d);
-        if (t < 0)
-            return fail(d, "truncated: properties not closed"), false;
-        if (t == end_tag)
-            break;
-        json_t *k = read_value(d);
-        size_t n = 0;
-        char *key = k ? key_string(d, k, &n) : NULL;
-        json_decref(k);
-        json_t *v = key ? read_value(d) : NULL;
-        if (v == NULL) {
-            free(key);
-            return false;
-        }
-        json_object_setn_new(obj, key, n, v);
-        free(key);
-        count++;
-    }
-    d->p++;
-    if (!read_u32(d, &expect))
-        return false;
-    if (expect != count)
-        return fail(d, "property count %u, expected %u", count, expect), false;
-    return true;
-}
-
-static json_t *
-read_object(struct dec *d)
-{
-    json_t *o = json_object();
-    if (!read_props(d, o, '{')) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-static json_t *
-read_dense(struct dec *d)
-{
-    uint32_t len, n2;
-    if (!read_u32(d, &len))
-        return NULL;
-    if (len > left(d))
-        return fail(d, "truncated: array of %u elements", len);
-    json_t *a = json_array(), *props = json_object();
-    for (uint32_t i = 0; i < len; i++) {
-        json_t *v;
-        if (peek_tag(d) == '-') {
-            d->p++;
-            v = tagged("$hole", json_true());
-        } else if ((v = read_value(d)) == NULL) {
-            goto bad;
-        }
-        json_array_append_new(a, v);
-    }
-    if (!read_props(d, props, '$') || !read_u32(d, &n2))
-        goto bad;
-    if (n2 != len)
-        return json_decref(a), json_decref(props), fail(d, "array length %u != %u", n2, len);
-    if (json_object_size(props) == 0) {
-        json_decref(props);
-        return a;
-    }
-    json_t *o = tagged("$array", a);
-    json_object_set_new(o, "$props", props);
-    return o;
-bad:
-    json_decref(a);
-    json_decref(props);
-    return NULL;
-}
-
-static json_t *
-read_sparse(struct dec *d)
-{
-    uint32_t len, n2;
-    json_t *items = json_object();
-    if (!read_u32(d, &len) || !read_props(d, items, '@') || !read_u32(d, &n2)) {
-        json_decref(items);
-        return NULL;
-    }
-    /* V8 writes many ordinary arrays this way (after a round trip through a
-     * child, say): one with every index present and nothing else is shown as
-     * the plain array it is. */
-    if (json_object_size(items) == len && len <= 1u << 20) {
-        json_t *plain = json_array();
-        for (uint32_t i = 0; i < len && plain != NULL; i++) {
-            char key[16];
-            snprintf(key, sizeof key, "%u", i);
-            json_t *v = json_object_get(items, key);
-            if (v == NULL) {
-                json_decref(plain);
-                plain = NULL;
-            } else {
-                json_array_append(plain, v);
-            }
-        }
-        if (plain != NULL) {
-            json_decref(items);
-            return plain;
-        }
-    }
-    json_t *o = tagged("$sparse", json_integer(len));
-    json_object_set_new(o, "items", items);
-    return o;
-}
-
-/* Map (';' ... ':' n) and Set ('\'' ... ',' n): n counts the values read. */
-static json_t *
-read_collection(struct dec *d, bool map)
-{
-    json_t *list = json_array(), *pair = NULL;
-    uint32_t count = 0, expect;
-    int end = map ? ':' : ',';
-    for (;;) {
-        int t = peek_tag(d);
-        if (t < 0) {
-            fail(d, "truncated: %s not closed", map ? "Map" : "Set");
-            goto bad;
-        }
-        if (t == end)
-            break;
-        json_t *v = read_value(d);
-        if (v == NULL)
-            goto bad;
-        count++;
-        if (!map) {
-            json_array_append_new(list, v);
-            continue;
-        }
-        if (pair == NULL)
-            pair = json_array();
-        json_array_append_new(pair, v);
-        if (json_array_size(pair) == 2) {
-            json_array_append_new(list, pair);
-            pair = NULL;
-        }
-    }
-    d->p++;
-    if (!read_u32(d, &expect))
-        goto bad;
-    if (expect != count || pair != NULL) {
-        fail(d, "%s count %u, expected %u", map ? "Map" : "Set", count, expect);
-        goto bad;
-    }
-    return tagged(map ? "$map" : "$set", list);
-bad:
-    json_decref(pair);
-    json_decref(list);
-    return NULL;
-}
-
 /* ---- values ---- */
 
 static json_t *
-read_boxed(struct dec *d, unsigned char tag)
+read_boxed(struct fs_v8_dec *d, unsigned char tag)
 {
     double x;
     switch (tag) {
     case 'y':
-        return tagged("$boxed", json_true());
+        return fs_v8_tagged("$boxed", json_true());
     case 'x':
-        return tagged("$boxed", json_false());
+        return fs_v8_tagged("$boxed", json_false());
     case 'n':
-        return read_double(d, &x) ? tagged("$boxed", number_json(x)) : NULL;
+        return read_double(d, &x) ? fs_v8_tagged("$boxed", number_json(x)) : NULL;
     case 's':
-        return tagged("$boxed", read_string(d));
+        return fs_v8_tagged("$boxed", read_string(d));
     default:
-        return tagged("$boxed", read_bigint(d));
+        return fs_v8_tagged("$boxed", read_bigint(d));
     }
 }
 
 /* Values that are objects to V8 and so take the next back-reference id. */
 static json_t *
-read_receiver(struct dec *d, unsigned char tag)
+read_receiver(struct fs_v8_dec *d, unsigned char tag)
 {
     double x;
     d->next_id++;
     switch (tag) {
     case 'o':
-        return read_object(d);
+        return fs_v8_read_object(d);
     case 'A':
-        return read_dense(d);
+        return fs_v8_read_dense(d);
     case 'a':
-        return read_sparse(d);
+        return fs_v8_read_sparse(d);
     case ';':
-        return read_collection(d, true);
+        return fs_v8_read_collection(d, true);
     case '\'':
-        return read_collection(d, false);
+        return fs_v8_read_collection(d, false);
     case 'D':
         return read_double(d, &x) ? date_json(x) : NULL;
     case 'R':
@@ -697,13 +502,13 @@ read_receiver(struct dec *d, unsigned char tag)
 }
 
 static json_t *
-read_scalar(struct dec *d, unsigned char tag)
+read_scalar(struct fs_v8_dec *d, unsigned char tag)
 {
     uint32_t u;
     double x;
     switch (tag) {
     case '_':
-        return tagged("$undefined", json_true());
+        return fs_v8_tagged("$undefined", json_true());
     case '0':
         return json_null();
     case 'T':
@@ -711,11 +516,11 @@ read_scalar(struct dec *d, unsigned char tag)
     case 'F':
         return json_false();
     case 'I':
-        if (!read_u32(d, &u))
+        if (!fs_v8_read_u32(d, &u))
             return NULL;
         return json_integer((json_int_t)(u >> 1) ^ -(json_int_t)(u & 1));
     case 'U':
-        return read_u32(d, &u) ? json_integer(u) : NULL;
+        return fs_v8_read_u32(d, &u) ? json_integer(u) : NULL;
     case 'N':
         return read_double(d, &x) ? number_json(x) : NULL;
     case 'Z':
@@ -725,30 +530,30 @@ read_scalar(struct dec *d, unsigned char tag)
     case 'S':
         return read_string_body(d, tag);
     case '^':
-        if (!read_u32(d, &u))
+        if (!fs_v8_read_u32(d, &u))
             return NULL;
         if (u >= d->next_id)
-            return fail(d, "back-reference to unknown object %u", u);
-        return tagged("$ref", json_integer(u));
+            return fs_v8_fail(d, "back-reference to unknown object %u", u);
+        return fs_v8_tagged("$ref", json_integer(u));
     default:
-        return fail(d, "unknown tag 0x%02x", tag);
+        return fs_v8_fail(d, "unknown tag 0x%02x", tag);
     }
 }
 
-static json_t *
-read_value(struct dec *d)
+json_t *
+fs_v8_read_value(struct fs_v8_dec *d)
 {
     if (d->depth >= FS_V8_MAX_DEPTH)
-        return fail(d, "nested deeper than %d", FS_V8_MAX_DEPTH);
-    if (peek_tag(d) < 0)
-        return fail(d, "truncated: value expected");
+        return fs_v8_fail(d, "nested deeper than %d", FS_V8_MAX_DEPTH);
+    if (fs_v8_peek_tag(d) < 0)
+        return fs_v8_fail(d, "truncated: value expected");
     unsigned char tag = *d->p++;
     d->depth++;
     json_t *v =
         strchr("oAa;'DRr\\Byxnsz", tag) && tag != 0 ? read_receiver(d, tag) : read_scalar(d, tag);
     d->depth--;
     if (v == NULL)
-        fail(d, "cannot decode tag 0x%02x", tag);
+        fs_v8_fail(d, "cannot decode tag 0x%02x", tag);
     return v;
 }
 
@@ -756,15 +561,15 @@ json_t *
 fs_v8_decode(const void *data, size_t len, struct fs_v8_error *err)
 {
     struct fs_v8_error dummy;
-    struct dec d = {data, data, (const unsigned char *)data + len, 0, 0, err ? err : &dummy};
+    struct fs_v8_dec d = {data, data, (const unsigned char *)data + len, 0, 0, err ? err : &dummy};
     uint32_t version;
     memset(d.err, 0, sizeof *d.err);
     d.err->size = len;
     if (len == 0 || *d.p++ != 0xFF)
-        return fail(&d, "no serializer header (0xFF)");
-    if (!read_u32(&d, &version))
+        return fs_v8_fail(&d, "no serializer header (0xFF)");
+    if (!fs_v8_read_u32(&d, &version))
         return NULL;
     if (version < 13)
-        return fail(&d, "unsupported format version %u", version);
-    return read_value(&d);
+        return fs_v8_fail(&d, "unsupported format version %u", version);
+    return fs_v8_read_value(&d);
 }

@@ -53,7 +53,7 @@ struct fs_v8_error {
 json_t *fs_v8_decode(const void *data, size_t len, struct fs_v8_error *err);
 
 /* Encodes a JSON value as Node would serialize JSON.parse() of its text:
- * 0xFF 0x0F + the value (see v8ser.c for the number and key rules). Returns a
+ * 0xFF 0x0F + the value (see v8ser_enc.c for the number and key rules). Returns a
  * malloc'd buffer (caller frees) with its size in *len, or NULL with *err set
  * (caller frees) when the value is nested too deep. */
 unsigned char *fs_v8_encode(json_t *v, size_t *len, char **err);

@@ -12,11 +12,9 @@
 
 #include <errno.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "rt/rt_int.h"
-#include "util/xalloc.h"
 
 /* A write buffer larger than this is not kept for reuse. */
 #define KEEP_CAP (256u << 10)
@@ -42,7 +40,7 @@ fs_chanq_queued(const struct fs_chanq *q)
 {
     if (q->stream == NULL)
         return q->unsent;
-    return (q->writing ? uv_stream_get_write_queue_size(q->stream) : 0) + q->plen;
+    return (q->writing ? uv_stream_get_write_queue_size(q->stream) : 0) + q->pend.len;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */
@@ -54,20 +52,16 @@ static void write_done(uv_write_t *req, int status);
 static int
 submit(struct fs_chanq *q)
 {
-    uv_buf_t ub = uv_buf_init(q->pbuf, (unsigned)q->plen);
+    uv_buf_t ub = uv_buf_init(q->pend.data, (unsigned)q->pend.len);
     int r = uv_write(&q->req, q->stream, &ub, 1, write_done);
     if (r != 0) {
         q->broken = r;
         return r;
     }
-    char *b = q->wbuf;
-    size_t cap = q->wcap;
-    q->wbuf = q->pbuf;
-    q->wcap = q->pcap;
-    q->wlen = q->plen;
-    q->pbuf = b;
-    q->pcap = cap;
-    q->plen = 0;
+    struct fs_bytes t = q->wbuf;
+    q->wbuf = q->pend;
+    q->pend = t;
+    fs_bytes_clear(&q->pend);
     q->writing = true;
     return 0;
 }
@@ -77,21 +71,19 @@ write_done(uv_write_t *req, int status)
 {
     struct fs_chanq *q = req->data;
     q->writing = false;
-    if (q->wcap > KEEP_CAP) {
-        free(q->wbuf);
-        q->wbuf = NULL;
-        q->wcap = 0;
-    }
+    size_t written = q->wbuf.len;
+    if (q->wbuf.cap > KEEP_CAP)
+        fs_bytes_fini(&q->wbuf);
     if (q->stream == NULL)
         return; /* closed: what was left is counted in unsent */
     if (status != 0) {
         /* The task closed its end: these bytes are lost, and so is the rest. */
-        q->failed += q->wlen;
+        q->failed += written;
         q->broken = status;
         return;
     }
     fs_rt_hold_moved(&q->hold);
-    if (q->plen > 0)
+    if (q->pend.len > 0)
         submit(q);
     if (fs_chanq_queued(q) <= FS_CHANQ_LOW)
         fs_rt_hold_stop(q->rt, &q->hold);
@@ -111,19 +103,11 @@ fs_chanq_write(struct fs_chanq *q, const char *data, size_t len, enum fs_proc_se
         return -ETIMEDOUT;
     if (how == FS_PROC_SEND_WAIT && queued + len > FS_CHANQ_CAP)
         return -ENOBUFS;
-    if (q->plen + len > q->pcap) {
-        size_t cap = q->pcap ? q->pcap : 4096;
-        while (cap < q->plen + len)
-            cap *= 2;
-        q->pbuf = fs_xrealloc(q->pbuf, cap);
-        q->pcap = cap;
-    }
-    memcpy(q->pbuf + q->plen, data, len);
-    q->plen += len;
+    fs_bytes_add(&q->pend, data, len);
     if (!q->writing) {
         int r = submit(q);
         if (r != 0) {
-            q->plen -= len;
+            q->pend.len -= len;
             return r;
         }
     }
@@ -140,15 +124,12 @@ fs_chanq_close(struct fs_chanq *q)
     q->unsent = fs_chanq_queued(q) + q->failed;
     fs_rt_hold_stop(q->rt, &q->hold);
     q->stream = NULL;
-    free(q->pbuf);
-    q->pbuf = NULL;
-    q->plen = q->pcap = 0;
+    fs_bytes_fini(&q->pend);
 }
 
 void
 fs_chanq_fini(struct fs_chanq *q)
 {
-    free(q->wbuf);
-    free(q->pbuf);
-    q->wbuf = q->pbuf = NULL;
+    fs_bytes_fini(&q->wbuf);
+    fs_bytes_fini(&q->pend);
 }

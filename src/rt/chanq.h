@@ -16,6 +16,7 @@
 
 #include "rt/hold.h"
 #include "rt/proc.h"
+#include "util/bytes.h"
 
 /* Over this, a channel is full; it stops being full at half of it. */
 #define FS_CHANQ_HIGH (1u << 20)
@@ -29,13 +30,11 @@ struct fs_chanq {
     uv_stream_t *stream; /* NULL before init and once closed */
     uv_write_t req;      /* the one write in flight */
     bool writing;
-    char *wbuf; /* the bytes of that write */
-    size_t wlen, wcap;
-    char *pbuf; /* bytes waiting for the next write */
-    size_t plen, pcap;
-    int broken;    /* a write failed (UV_EPIPE...): nothing more is sent */
-    size_t failed; /* bytes of writes that failed */
-    size_t unsent; /* bytes not delivered when the channel closed */
+    struct fs_bytes wbuf; /* the bytes of that write */
+    struct fs_bytes pend; /* bytes waiting for the next write */
+    int broken;           /* a write failed (UV_EPIPE...): nothing more is sent */
+    size_t failed;        /* bytes of writes that failed */
+    size_t unsent;        /* bytes not delivered when the channel closed */
     /* Flow control: holds the input back while full (over FS_CHANQ_HIGH
      * until down to FS_CHANQ_LOW). */
     struct fs_rt_hold hold;

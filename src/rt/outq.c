@@ -18,16 +18,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "rt/proc.h"
+#include "util/bytes.h"
 #include "util/xalloc.h"
-
-struct buf {
-    char *data;
-    size_t len, cap;
-};
 
 /* The stage is handed over once it holds this much. */
 #define HANDOVER (64u << 10)
@@ -36,38 +31,24 @@ struct fs_outq {
     struct fs_rt *rt;
     int fd;
     size_t high_water;
-    struct buf stage;   /* loop thread only */
-    size_t shared_seen; /* loop thread: fill + in_flight at the last handover */
-    bool broken_seen;   /* loop thread: broken at the last handover */
+    struct fs_bytes stage; /* loop thread only */
+    size_t shared_seen;    /* loop thread: fill + in_flight at the last handover */
+    bool broken_seen;      /* loop thread: broken at the last handover */
     uv_prepare_t flush;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t cv; /* the writer waits here for data or for closing */
-    struct buf fill;   /* guarded by mu */
-    size_t in_flight;  /* bytes the writer holds, guarded by mu */
-    bool closing;      /* guarded by mu */
-    bool broken;       /* guarded by mu */
-    int error;         /* guarded by mu: the errno that broke it */
-    bool wake_loop;    /* guarded by mu: the loop is paused, waiting for progress */
-    bool broken_told;  /* loop thread only */
+    pthread_cond_t cv;    /* the writer waits here for data or for closing */
+    struct fs_bytes fill; /* guarded by mu */
+    size_t in_flight;     /* bytes the writer holds, guarded by mu */
+    bool closing;         /* guarded by mu */
+    bool broken;          /* guarded by mu */
+    int error;            /* guarded by mu: the errno that broke it */
+    bool wake_loop;       /* guarded by mu: the loop is paused, waiting for progress */
+    bool broken_told;     /* loop thread only */
     uv_async_t wake;
     bool started;
     bool flush_open;
 };
-
-static void
-buf_append(struct buf *b, const char *data, size_t len)
-{
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + len)
-            cap *= 2;
-        b->data = fs_xrealloc(b->data, cap);
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-}
 
 /* Writes everything: 0, or the errno of the write that failed. */
 static int
@@ -95,16 +76,16 @@ static void *
 writer(void *arg)
 {
     struct fs_outq *q = arg;
-    struct buf drain = {0};
+    struct fs_bytes drain = FS_BYTES_INIT;
     pthread_mutex_lock(&q->mu);
     for (;;) {
         while (q->fill.len == 0 && !q->closing)
             pthread_cond_wait(&q->cv, &q->mu);
         if (q->fill.len == 0 && q->closing)
             break;
-        struct buf t = q->fill;
+        struct fs_bytes t = q->fill;
         q->fill = drain;
-        q->fill.len = 0;
+        fs_bytes_clear(&q->fill);
         drain = t;
         q->in_flight = drain.len;
         bool broken = q->broken;
@@ -125,7 +106,7 @@ writer(void *arg)
         q->broken = broken;
     }
     pthread_mutex_unlock(&q->mu);
-    free(drain.data);
+    fs_bytes_fini(&drain);
     return NULL;
 }
 
@@ -178,15 +159,15 @@ handover(struct fs_outq *q)
     pthread_mutex_lock(&q->mu);
     if (!q->broken) {
         if (q->fill.len == 0) {
-            struct buf t = q->fill;
+            struct fs_bytes t = q->fill;
             q->fill = q->stage;
             q->stage = t;
         } else {
-            buf_append(&q->fill, q->stage.data, q->stage.len);
+            fs_bytes_add(&q->fill, q->stage.data, q->stage.len);
         }
         pthread_cond_signal(&q->cv);
     }
-    q->stage.len = 0;
+    fs_bytes_clear(&q->stage);
     q->shared_seen = q->fill.len + q->in_flight;
     q->broken_seen = q->broken;
     pthread_mutex_unlock(&q->mu);
@@ -249,7 +230,7 @@ fs_outq_write(struct fs_outq *q, const char *data, size_t len)
     }
     if (q->broken_seen)
         return;
-    buf_append(&q->stage, data, len);
+    fs_bytes_add(&q->stage, data, len);
     if (q->stage.len >= HANDOVER)
         handover(q);
     else
@@ -311,7 +292,7 @@ fs_outq_free(struct fs_outq *q)
         return;
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
-    free(q->fill.data);
-    free(q->stage.data);
+    fs_bytes_fini(&q->fill);
+    fs_bytes_fini(&q->stage);
     free(q);
 }

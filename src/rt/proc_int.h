@@ -1,6 +1,7 @@
 /*
- * A task process's private state, shared by rt/proc.c (spawning, output pipes,
- * exit) and rt/proc_chan.c (the IPC channel of a fork task).
+ * A task process's private state, shared by rt/proc_spawn.c (everything up to
+ * exec), rt/proc.c (the process object, output pipes, exit) and rt/proc_chan.c
+ * (the IPC channel of a fork task).
  */
 #ifndef FS_PROC_INT_H
 #define FS_PROC_INT_H
@@ -44,6 +45,13 @@ struct fs_proc {
     struct fs_chanq chq; /* what is sent on the channel */
 };
 
+/* proc.c: the process object of a spawned child, reading its streams: fds
+ * are the forkscope ends of stdout, stderr (-1 on a pty) and the channel (-1
+ * without one). A descriptor libuv cannot take is closed and its slot left
+ * shut, and *failed holds the error: the caller gives the process up (its
+ * slots can never end). The object is owned as fs_proc_spawn's result is. */
+struct fs_proc *fs_proc_new(struct fs_rt *rt, pid_t pid, const struct fs_proc_cbs *cbs, void *arg,
+                            const int fds[3], bool pty, int *failed);
 /* proc.c: closes stream slot i (for the channel, its reader too). */
 void fs_proc_close_slot(struct fs_proc *p, int i);
 /* proc.c: slot i reached EOF or failed: closes it and tells the owner. */

@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: the V8 ValueSerializer decoder (model/v8ser.c) on
+ * libFuzzer target: the V8 ValueSerializer decoder (ipc/v8ser.c) on
  * arbitrary payloads. A decoded value is printed, as the traffic view prints it,
- * and encoded back (model/v8ser_enc.c); the re-encoding of a display form must
+ * and encoded back (ipc/v8ser_enc.c); the re-encoding of a display form must
  * decode again.
  */
 #include <config.h>
