@@ -23,14 +23,15 @@
 
 #include "util/xalloc.h"
 
-struct fs_msg {
-    struct fs_msg *next;
+/* One queued message: a heap copy of its bytes, NUL-terminated. */
+struct port_msg {
+    struct port_msg *next;
     size_t len;
     char data[];
 };
 
 struct fs_mailbox {
-    struct fs_msg *head, *tail;
+    struct port_msg *head, *tail;
     size_t count, bytes;
     pthread_cond_t changed; /* not full (outbox) or not empty (inbox) */
     unsigned waiters;
@@ -85,10 +86,10 @@ mailbox_init(struct fs_mailbox *mb)
 static void
 mailbox_fini(struct fs_mailbox *mb)
 {
-    struct fs_msg *m = mb->head;
+    struct port_msg *m = mb->head;
 
     while (m != NULL) {
-        struct fs_msg *next = m->next;
+        struct port_msg *next = m->next;
         free(m);
         m = next;
     }
@@ -97,7 +98,7 @@ mailbox_fini(struct fs_mailbox *mb)
 
 /* Appends m; the caller holds the lock. Returns true if the box was empty. */
 static bool
-mailbox_push(struct fs_mailbox *mb, struct fs_msg *m)
+mailbox_push(struct fs_mailbox *mb, struct port_msg *m)
 {
     bool was_empty = mb->head == NULL;
 
@@ -121,10 +122,10 @@ mailbox_fits(const struct fs_port *p, const struct fs_mailbox *mb, size_t len)
     return mb->count < p->max_msgs && mb->bytes + len <= p->max_bytes;
 }
 
-static struct fs_msg *
+static struct port_msg *
 msg_new(const char *json, size_t len)
 {
-    struct fs_msg *m = fs_xmalloc(sizeof *m + len + 1);
+    struct port_msg *m = fs_xmalloc(sizeof *m + len + 1);
 
     m->len = len;
     memcpy(m->data, json, len);
@@ -182,7 +183,7 @@ fs_port_set_shared(struct fs_port *p, void *mem, size_t size)
 static int
 port_post(struct fs_port *p, const char *json, size_t len)
 {
-    struct fs_msg *m = msg_new(json, len); /* copy before taking the lock */
+    struct port_msg *m = msg_new(json, len); /* copy before taking the lock */
     bool was_empty;
 
     pthread_mutex_lock(&p->lock);
@@ -211,7 +212,7 @@ port_post(struct fs_port *p, const char *json, size_t len)
 size_t
 fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg)
 {
-    struct fs_msg *m;
+    struct port_msg *m;
     size_t n = 0;
 
     pthread_mutex_lock(&p->lock);
@@ -224,7 +225,7 @@ fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg)
     pthread_mutex_unlock(&p->lock);
 
     while (m != NULL) {
-        struct fs_msg *next = m->next;
+        struct port_msg *next = m->next;
         if (cb != NULL)
             cb(arg, m->data, m->len);
         free(m);
@@ -237,7 +238,7 @@ fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg)
 int
 fs_port_send(struct fs_port *p, const char *json, size_t len)
 {
-    struct fs_msg *m = msg_new(json, len);
+    struct port_msg *m = msg_new(json, len);
     int rc = 0;
 
     pthread_mutex_lock(&p->lock);
@@ -282,7 +283,7 @@ static int
 port_recv(struct fs_port *p, char **json, size_t *len, int timeout_ms)
 {
     struct timespec deadline;
-    struct fs_msg *m;
+    struct port_msg *m;
 
     *json = NULL;
     *len = 0;
