@@ -265,7 +265,7 @@ START_TEST(tree_descendants)
     struct fs_tree_sum sum;
     fs_tree_init(&t);
     ck_assert_int_eq(fs_tree_scan(&t, a, 10.0, 100), 0);
-    ck_assert_uint_eq(t.n, 7); /* 400 has no stat: skipped quietly */
+    ck_assert_uint_eq(t.scans.n, 7); /* 400 has no stat: skipped quietly */
     ck_assert_ptr_null(fs_tree_find(&t, 400));
     ck_assert_int_eq(fs_tree_sum(&t, 100, &sum), 0);
     ck_assert_uint_eq(sum.count, 3); /* 101, its zombie 103, and 104 */

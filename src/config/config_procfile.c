@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "config/config_int.h"
+#include "config/errmsg.h"
 #include "util/xalloc.h"
 
 #define BLANKS " \t\v\f"
@@ -31,10 +32,8 @@ line_error(struct procfile *pf, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *what = fs_xvasprintf(fmt, ap);
+    fs_errmsg_vset(pf->err, pf->path, (unsigned)line, 1, fmt, ap);
     va_end(ap);
-    *pf->err = fs_xasprintf("%s:%d:1: %s", pf->path, line, what);
-    free(what);
     return -1;
 }
 

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "config/errmsg.h"
 #include "util/xalloc.h"
 
 static const char *const elem_names[FS_EL_COUNT] = {
@@ -217,10 +218,8 @@ fail(struct parser *ps, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *what = fs_xvasprintf(fmt, ap);
+    fs_errmsg_vset(ps->err, ps->path, ps->line, 0, fmt, ap);
     va_end(ap);
-    *ps->err = fs_xasprintf("%s:%u: %s", ps->path, ps->line, what);
-    free(what);
     return -1;
 }
 

@@ -441,12 +441,12 @@ fs_sampler_threads(const struct fs_sampler *s, const void *key, size_t *n, size_
     *n = 0;
     if (omitted)
         *omitted = 0;
-    if (w == NULL || w->threads == NULL || !w->threads->listed)
+    if (w == NULL || w->threads == NULL)
         return NULL;
-    *n = w->threads->n;
-    if (omitted)
+    const struct fs_thread_sample *list = fs_threads_list(w->threads, n);
+    if (omitted && list != NULL)
         *omitted = w->threads->omitted;
-    return w->threads->list;
+    return list;
 }
 
 const struct fs_machine *

@@ -11,18 +11,18 @@
 #ifndef FS_THREADS_H
 #define FS_THREADS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "sample/pidstat.h"
+#include "sample/snapdiff.h"
 
 /* At most this many threads are listed; the rest are counted in `omitted`. */
 #define FS_THREADS_MAX 4096
 
 struct fs_thread_sample {
-    pid_t tid;
+    pid_t tid; /* first: the id of fs_snapdiff */
     char name[FS_PIDSTAT_COMM_MAX];
     char state;
     uint64_t starttime; /* jiffies after boot */
@@ -31,13 +31,8 @@ struct fs_thread_sample {
 };
 
 struct fs_threads {
-    struct fs_thread_sample *list; /* sorted by tid */
-    size_t n, cap;
-    size_t omitted; /* threads beyond FS_THREADS_MAX in the last listing */
-    struct fs_thread_sample *prev;
-    size_t prev_n, prev_cap;
-    double at;
-    bool listed;
+    struct fs_snapdiff lists; /* of struct fs_thread_sample: the last listing and the one before */
+    size_t omitted;           /* threads beyond FS_THREADS_MAX in the last listing */
 };
 
 void fs_threads_init(struct fs_threads *t);
@@ -51,5 +46,9 @@ void fs_threads_reset(struct fs_threads *t);
  * a negative errno (-ENOENT: the process is gone; the list is then empty). */
 int fs_threads_sample(struct fs_threads *t, int rootfd, pid_t pid, pid_t only_tid, double now,
                       long clk_tck);
+
+/* Returns the last listing, sorted by tid, and its length in *n; NULL (and 0) when
+ * the last listing failed or there was none. Valid until the next listing. */
+const struct fs_thread_sample *fs_threads_list(const struct fs_threads *t, size_t *n);
 
 #endif

@@ -14,14 +14,15 @@
 #ifndef FS_TREE_H
 #define FS_TREE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sample/snapdiff.h"
+
 /* One process as seen by the last scan. */
 struct fs_tree_proc {
-    pid_t pid;
+    pid_t pid; /* first: the id of fs_snapdiff */
     pid_t ppid;
     char state;
     uint64_t starttime; /* jiffies after boot */
@@ -43,14 +44,9 @@ struct fs_tree_sum {
 };
 
 struct fs_tree {
-    struct fs_tree_proc *procs; /* the last scan, sorted by pid */
-    size_t n, cap;
-    struct fs_tree_proc *prev; /* the scan before it, sorted by pid */
-    size_t prev_n, prev_cap;
-    int *stack; /* the walk's stack, kept for reuse */
+    struct fs_snapdiff scans; /* of struct fs_tree_proc: the last scan and the one before */
+    int *stack;               /* the walk's stack, kept for reuse */
     size_t stack_cap;
-    double at; /* the time of the last scan */
-    bool scanned;
 };
 
 void fs_tree_init(struct fs_tree *t);

@@ -1,11 +1,11 @@
 /*
- * The worker host (see worker_host.h). The module runs on a thread as inside
+ * The worker host (see worker/host.h). The module runs on a thread as inside
  * forkscope; this process's main thread relays: the port's wake-ups arrive on
  * a pipe, messages from the module are written to the channel (fd 3) one JSON
  * text a line, lines read from the channel are sent to the module's port.
  * Plain poll(2): no event loop is needed for two descriptors.
  *
- * Backpressure, as inside forkscope (app_worker.c): a line that finds the
+ * Backpressure, as inside forkscope (app/worker.c): a line that finds the
  * module's inbox full waits here, with the rest of its read, and the channel
  * is not read again until the module has taken its inbox down (the port then
  * wakes this thread) and every waiting line has gone in. forkscope's side of
@@ -26,24 +26,17 @@
 #include <unistd.h>
 
 #include "model/linebuf.h"
-#include "util/xalloc.h"
+#include "util/blockq.h"
 #include "worker/jobs.h"
 #include "worker/modules.h"
 #include "worker/port.h"
 #include "worker/thread.h"
 
-/* A line read from the channel, waiting for room in the module's inbox. */
-struct pending {
-    struct pending *next;
-    size_t len;
-    char data[];
-};
-
 struct host {
     int chan;
     int wake[2];
     struct fs_port *port;
-    struct pending *pend, **pend_tail; /* oldest first */
+    struct fs_blockq pend; /* lines read from the channel, waiting for room in the inbox */
 };
 
 static void
@@ -82,14 +75,9 @@ relay_in(void *arg, const char *line, size_t len, unsigned flags)
     struct host *h = arg;
     if (len == 0 || (flags & FS_LINE_SPLIT))
         return;
-    if (h->pend == NULL && fs_port_send(h->port, line, len) != -EAGAIN)
+    if (h->pend.head == NULL && fs_port_send(h->port, line, len) != -EAGAIN)
         return; /* in the inbox (or the port is closed: the module is gone) */
-    struct pending *q = fs_xmalloc(sizeof *q + len);
-    q->next = NULL;
-    q->len = len;
-    memcpy(q->data, line, len);
-    *h->pend_tail = q;
-    h->pend_tail = &q->next;
+    fs_blockq_push(&h->pend, fs_blockq_item_new(line, len));
 }
 
 /* Moves waiting lines into the inbox while it has room. The port wakes this
@@ -97,24 +85,9 @@ relay_in(void *arg, const char *line, size_t len, unsigned flags)
 static void
 flush_pending(struct host *h)
 {
-    while (h->pend != NULL && fs_port_send(h->port, h->pend->data, h->pend->len) != -EAGAIN) {
-        struct pending *q = h->pend;
-        h->pend = q->next;
-        free(q);
-    }
-    if (h->pend == NULL)
-        h->pend_tail = &h->pend;
-}
-
-static void
-drop_pending(struct host *h)
-{
-    while (h->pend != NULL) {
-        struct pending *q = h->pend;
-        h->pend = q->next;
-        free(q);
-    }
-    h->pend_tail = &h->pend;
+    struct fs_blockq_item *q;
+    while ((q = h->pend.head) != NULL && fs_port_send(h->port, q->data, q->len) != -EAGAIN)
+        free(fs_blockq_pop(&h->pend));
 }
 
 /* The relay has failed and the module may not return (a plugin that never
@@ -154,8 +127,7 @@ fs_worker_host_main(int argc, char **argv)
     signal(SIGSEGV, SIG_DFL);
     signal(SIGBUS, SIG_DFL);
     const char *fd = getenv("NODE_CHANNEL_FD");
-    struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, NULL, NULL};
-    h.pend_tail = &h.pend;
+    struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, FS_BLOCKQ_INIT};
     if (fcntl(h.chan, F_GETFD) < 0) {
         fprintf(stderr,
                 "forkscope worker-host: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
@@ -184,7 +156,7 @@ fs_worker_host_main(int argc, char **argv)
     bool chan_open = true;
     for (;;) {
         /* The channel is read only while no line waits for the inbox. */
-        bool read_chan = chan_open && h.pend == NULL;
+        bool read_chan = chan_open && h.pend.head == NULL;
         struct pollfd p[2] = {{h.wake[0], POLLIN, 0}, {h.chan, POLLIN, 0}};
         if (poll(p, read_chan ? 2 : 1, -1) < 0) {
             if (errno == EINTR)
@@ -208,13 +180,13 @@ fs_worker_host_main(int argc, char **argv)
                 fs_linebuf_feed(&lines, buf, (size_t)n, relay_in, &h);
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 chan_open = false; /* forkscope is gone or disconnected */
-                drop_pending(&h);
+                fs_blockq_clear(&h.pend);
                 fs_worker_stop(w);
             }
         }
     }
     int rc = fs_worker_join(w);
-    drop_pending(&h);
+    fs_blockq_clear(&h.pend);
     fs_linebuf_fini(&lines);
     fs_port_free(h.port);
     close(h.wake[0]);

@@ -21,17 +21,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/blockq.h"
 #include "util/xalloc.h"
 
-struct fs_msg {
-    struct fs_msg *next;
-    size_t len;
-    char data[];
-};
-
+/* The messages of one direction, each a heap copy of its bytes. */
 struct fs_mailbox {
-    struct fs_msg *head, *tail;
-    size_t count, bytes;
+    struct fs_blockq q;
     pthread_cond_t changed; /* not full (outbox) or not empty (inbox) */
     unsigned waiters;
 };
@@ -85,51 +80,17 @@ mailbox_init(struct fs_mailbox *mb)
 static void
 mailbox_fini(struct fs_mailbox *mb)
 {
-    struct fs_msg *m = mb->head;
-
-    while (m != NULL) {
-        struct fs_msg *next = m->next;
-        free(m);
-        m = next;
-    }
+    fs_blockq_clear(&mb->q);
     pthread_cond_destroy(&mb->changed);
-}
-
-/* Appends m; the caller holds the lock. Returns true if the box was empty. */
-static bool
-mailbox_push(struct fs_mailbox *mb, struct fs_msg *m)
-{
-    bool was_empty = mb->head == NULL;
-
-    m->next = NULL;
-    if (was_empty)
-        mb->head = m;
-    else
-        mb->tail->next = m;
-    mb->tail = m;
-    mb->count++;
-    mb->bytes += m->len;
-    return was_empty;
 }
 
 /* Whether one more message of len bytes fits. An empty box takes any message. */
 static bool
 mailbox_fits(const struct fs_port *p, const struct fs_mailbox *mb, size_t len)
 {
-    if (mb->count == 0)
+    if (mb->q.count == 0)
         return true;
-    return mb->count < p->max_msgs && mb->bytes + len <= p->max_bytes;
-}
-
-static struct fs_msg *
-msg_new(const char *json, size_t len)
-{
-    struct fs_msg *m = fs_xmalloc(sizeof *m + len + 1);
-
-    m->len = len;
-    memcpy(m->data, json, len);
-    m->data[len] = '\0';
-    return m;
+    return mb->q.count < p->max_msgs && mb->q.bytes + len <= p->max_bytes;
 }
 
 struct fs_port *
@@ -182,7 +143,7 @@ fs_port_set_shared(struct fs_port *p, void *mem, size_t size)
 static int
 port_post(struct fs_port *p, const char *json, size_t len)
 {
-    struct fs_msg *m = msg_new(json, len); /* copy before taking the lock */
+    struct fs_blockq_item *m = fs_blockq_item_new(json, len); /* copy before taking the lock */
     bool was_empty;
 
     pthread_mutex_lock(&p->lock);
@@ -198,7 +159,7 @@ port_post(struct fs_port *p, const char *json, size_t len)
         free(m);
         return -1;
     }
-    was_empty = mailbox_push(&p->out, m);
+    was_empty = fs_blockq_push(&p->out.q, m);
     p->posted++;
     if (was_empty && p->wake != NULL)
         p->wakes++;
@@ -211,24 +172,21 @@ port_post(struct fs_port *p, const char *json, size_t len)
 size_t
 fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg)
 {
-    struct fs_msg *m;
+    struct fs_blockq all;
+    struct fs_blockq_item *m;
     size_t n = 0;
 
     pthread_mutex_lock(&p->lock);
-    m = p->out.head;
-    p->out.head = p->out.tail = NULL;
-    p->out.count = 0;
-    p->out.bytes = 0;
-    if (m != NULL && p->out.waiters > 0)
+    all = p->out.q;
+    p->out.q = (struct fs_blockq)FS_BLOCKQ_INIT;
+    if (all.head != NULL && p->out.waiters > 0)
         pthread_cond_broadcast(&p->out.changed);
     pthread_mutex_unlock(&p->lock);
 
-    while (m != NULL) {
-        struct fs_msg *next = m->next;
+    while ((m = fs_blockq_pop(&all)) != NULL) {
         if (cb != NULL)
             cb(arg, m->data, m->len);
         free(m);
-        m = next;
         n++;
     }
     return n;
@@ -237,7 +195,7 @@ fs_port_drain(struct fs_port *p, fs_port_msg_fn cb, void *arg)
 int
 fs_port_send(struct fs_port *p, const char *json, size_t len)
 {
-    struct fs_msg *m = msg_new(json, len);
+    struct fs_blockq_item *m = fs_blockq_item_new(json, len);
     int rc = 0;
 
     pthread_mutex_lock(&p->lock);
@@ -248,7 +206,7 @@ fs_port_send(struct fs_port *p, const char *json, size_t len)
         p->room_wanted = true;
         rc = -EAGAIN;
     } else {
-        mailbox_push(&p->in, m);
+        fs_blockq_push(&p->in.q, m);
         if (p->in.waiters > 0)
             pthread_cond_signal(&p->in.changed);
         m = NULL;
@@ -282,7 +240,7 @@ static int
 port_recv(struct fs_port *p, char **json, size_t *len, int timeout_ms)
 {
     struct timespec deadline;
-    struct fs_msg *m;
+    struct fs_blockq_item *m;
 
     *json = NULL;
     *len = 0;
@@ -290,7 +248,7 @@ port_recv(struct fs_port *p, char **json, size_t *len, int timeout_ms)
         deadline_after(&deadline, timeout_ms);
     pthread_mutex_lock(&p->lock);
     p->in.waiters++;
-    while (p->in.head == NULL && !recv_ended(p) && timeout_ms != 0) {
+    while (p->in.q.head == NULL && !recv_ended(p) && timeout_ms != 0) {
         if (timeout_ms < 0) {
             pthread_cond_wait(&p->in.changed, &p->lock);
         } else if (pthread_cond_timedwait(&p->in.changed, &p->lock, &deadline) == ETIMEDOUT) {
@@ -302,18 +260,14 @@ port_recv(struct fs_port *p, char **json, size_t *len, int timeout_ms)
         pthread_mutex_unlock(&p->lock);
         return -1;
     }
-    m = p->in.head;
+    m = fs_blockq_pop(&p->in.q);
     if (m == NULL) {
         pthread_mutex_unlock(&p->lock);
         return 1;
     }
-    p->in.head = m->next;
-    if (p->in.head == NULL)
-        p->in.tail = NULL;
-    p->in.count--;
-    p->in.bytes -= m->len;
     /* A sender that found the inbox full hears once it is down to half. */
-    bool room = p->room_wanted && p->in.count <= p->max_msgs / 2 && p->in.bytes <= p->max_bytes / 2;
+    bool room =
+        p->room_wanted && p->in.q.count <= p->max_msgs / 2 && p->in.q.bytes <= p->max_bytes / 2;
     if (room) {
         p->room_wanted = false;
         if (p->wake != NULL)
@@ -386,10 +340,10 @@ void
 fs_port_stats(struct fs_port *p, struct fs_port_stats *st)
 {
     pthread_mutex_lock(&p->lock);
-    st->out_msgs = p->out.count;
-    st->out_bytes = p->out.bytes;
-    st->in_msgs = p->in.count;
-    st->in_bytes = p->in.bytes;
+    st->out_msgs = p->out.q.count;
+    st->out_bytes = p->out.q.bytes;
+    st->in_msgs = p->in.q.count;
+    st->in_bytes = p->in.q.bytes;
     st->posted = p->posted;
     st->wakes = p->wakes;
     st->post_waits = p->post_waits;
