@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rt/rt_int.h"
+#include "util/container.h"
 
 /* A write buffer larger than this is not kept for reuse. */
 #define KEEP_CAP (256u << 10)
@@ -22,7 +23,7 @@
 static size_t
 hold_queued(struct fs_rt_hold *h)
 {
-    return fs_chanq_queued((struct fs_chanq *)((char *)h - offsetof(struct fs_chanq, hold)));
+    return fs_chanq_queued(FS_CONTAINER_OF(h, struct fs_chanq, hold));
 }
 
 void
