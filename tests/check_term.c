@@ -227,7 +227,7 @@ START_TEST(test_altscreen)
     ck_assert_uint_eq(sb, 5);
     char before[4][64];
     for (int r = 0; r < 4; r++)
-        snprintf(before[r], sizeof(before[r]), "%s", row_text(t, r));
+        snprintf(before[r], sizeof(before[r]), "%.63s", row_text(t, r)); /* rows of 10 */
     feed(t, "\033[?1049h");
     ck_assert(fs_term_altscreen(t));
     for (int r = 0; r < 4; r++)

@@ -379,7 +379,7 @@ differs(struct ref *r, struct fs_term *t, char *why, size_t size)
     }
     for (size_t i = 0; i < r->nsb; i++) {
         if (strcmp(sb_text(t, i), r->sb[i]) != 0) {
-            snprintf(why, size, "saved line %zu '%s', ref '%s'", i, sb_text(t, i), r->sb[i]);
+            snprintf(why, size, "saved line %zu '%.200s', ref '%.200s'", i, sb_text(t, i), r->sb[i]);
             return true;
         }
         if (saved_differs(r, t, i, why, size))
