@@ -291,7 +291,7 @@ check_worker_names(const struct fs_session *s)
     for (size_t i = 0; i < s->ntasks; i++) {
         const struct fs_task_spec *t = &s->tasks[i];
         char *err = NULL;
-        if (t->kind != FS_KIND_WORKER || t->file == NULL ||
+        if (fs_kind_info(t->kind)->argv != FS_ARGV_MODULE || t->file == NULL ||
             fs_worker_check_name(t->module, &err) == 0)
             continue;
         fprintf(stderr, "forkscope: %s:%d:%d: task '%s': %s\n", t->file, t->line, t->col, t->name,

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app/channel.h"
 #include "app/fe.h"
 #include "model/control.h"
 #include "model/session.h"
@@ -78,7 +77,15 @@ const struct fs_machine *fs_app_machine(const struct fs_app *app);
  * not yet known. */
 const struct fs_thread_sample *fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n);
 
-/* Task i's channel counters (NULL for a task without a channel). */
+/* What crossed a task's channel, over every run of the task. */
+struct fs_channel_counts {
+    unsigned long long msgs_in, msgs_out;   /* messages task→forkscope, forkscope→task */
+    unsigned long long bytes_in, bytes_out; /* payload bytes */
+    unsigned long long bad;                 /* bad frames received */
+    unsigned long long internal;            /* Node's internal (NODE_*) messages, both ways */
+};
+/* Task i's channel counters (NULL for a task whose kind has no channel, and for
+ * a pool). */
 const struct fs_channel_counts *fs_app_traffic(const struct fs_app *app, size_t i);
 
 /* A pool task's jobs: how many in all, waiting, running, done and failed, and

@@ -1,18 +1,27 @@
 /*
- * The app's private state, shared by app.c (tasks, runs, commands, sampling)
- * and channel.c (the IPC channels of fork tasks).
+ * The app's private state and what its files lend each other: app.c (the
+ * session and the task lifecycle), spawn.c (a run: its start, what it reports,
+ * its end), command.c (commands), channel.c (the IPC channel of a run), worker.c
+ * (worker threads) and pool.c (pools and their members).
  */
 #ifndef FS_APP_INT_H
 #define FS_APP_INT_H
 
-#include "app/app.h"
-#include "app/channel.h"
 #include <sys/types.h>
 
+#include "app/app.h"
+#include "app/channel.h"
 #include "rt/proc.h"
+#include "util/bytes.h"
 
-/* A worker task's run inside forkscope (app_worker.c). */
+/* A worker task's run inside forkscope (worker.c). */
 struct app_worker;
+
+/* Buffer mode: one stretch of held output from one stream. */
+struct app_held_chunk {
+    enum fs_stream stream;
+    size_t end; /* its end offset in the held bytes */
+};
 
 struct app_task {
     struct fs_task t;
@@ -22,18 +31,15 @@ struct app_task {
     struct fs_timer *restart_timer; /* backoff */
     /* Buffer mode: output held until the run ends. */
     struct {
-        char *data;
-        size_t len;
-        enum fs_stream *streams; /* stream of each chunk */
-        size_t *ends;            /* end offset of each chunk */
-        size_t nchunks;
-        unsigned long long cut;  /* bytes that arrived past the cap */
+        struct fs_bytes data;   /* at most the spec's buffer_cap */
+        struct fs_bytes chunks; /* struct app_held_chunk, one per change of stream */
+        unsigned long long cut; /* bytes that arrived past the cap */
     } held;
     char *end_reason;            /* why forkscope ended this run, or NULL */
     bool stop_overdue;           /* this run's stop grace period is over */
-    struct fs_channel channel;   /* fork tasks: the IPC channel of the current run */
-    struct app_worker *worker;   /* worker tasks: the thread of the current run */
-    /* Pools (app_pool.c). */
+    struct fs_channel channel;   /* kinds with a channel: the one of the current run */
+    struct app_worker *worker;   /* in-process kinds: the thread of the current run */
+    /* Pools (pool.c). */
     struct app_pool *pool;       /* a pool task: its jobs and counts */
     long long job;               /* a pool member: the job it holds (from 1), 0 for none */
     double job_started;
@@ -59,14 +65,30 @@ struct fs_app {
     unsigned sample_flags;
 };
 
+static inline double
+app_task_now(const struct app_task *at)
+{
+    return fs_app_now(at->app);
+}
+
 /* app.c: carries out a state-machine action for a task. */
 void fs_app_act(struct app_task *at, enum fs_task_action a);
+/* Ends the loop once nothing is left to wait for. */
+void fs_app_check_done(struct fs_app *app);
 void fs_app_error(struct app_task *at, const char *msg);
 /* Sends JSON text to a worker's port or a fork task's channel. 0, or -1 with
  * *err set. */
 int fs_app_send(struct app_task *at, const char *json, size_t len, char **err);
 
-/* app_worker.c. spawn: 0 started in a thread, 1 the module is unsafe and must
+/* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
+ * the front end. */
+void fs_app_spawn(struct app_task *at);
+void fs_app_end_run(struct app_task *at);
+/* The stop grace period of the task's run is over (or a second quit cut it
+ * short): once its own process has exited, its streams are ended. */
+void fs_app_stop_overdue(struct app_task *at);
+
+/* worker.c. spawn: 0 started in a thread, 1 the module is unsafe and must
  * run in a host process (the caller spawns `forkscope worker-host`), -1 with
  * *err set. */
 int fs_app_worker_spawn(struct app_task *at, char **err);
@@ -77,7 +99,7 @@ void fs_app_worker_overdue(struct app_task *at);
 int fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err);
 void fs_app_worker_end(struct app_task *at);
 
-/* app_pool.c: the pool task's side, called from spawn() and send_stop(). */
+/* pool.c: the pool task's side, called from fs_app_spawn() and send_stop(). */
 void fs_pool_begin(struct app_task *pool);
 void fs_pool_stop(struct app_task *pool);
 /* A member's side: spawned (a fork or worker member gets its job now), a

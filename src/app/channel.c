@@ -1,11 +1,11 @@
 /*
- * The IPC channels of fork tasks. Bytes from fd 3 are framed as they arrive
- * (model/ipc.c) and counted; each message goes to the front end as bytes, to
- * be decoded only where it is shown. Node's internal messages are recognised
- * cheaply (their "cmd" comes first); a child that passed a handle waits for
- * NODE_HANDLE_ACK, which forkscope sends at once. The descriptors a task
- * passes were looked at and closed by the runtime; what they were goes with the
- * message they came with.
+ * The IPC channels on fd 3 (fork tasks, worker host processes). Bytes are
+ * framed as they arrive (ipc/ipc.c) and counted; each message goes to the
+ * front end as bytes, to be decoded only where it is shown. Node's internal
+ * messages are recognised cheaply (their "cmd" comes first); a child that
+ * passed a handle waits for NODE_HANDLE_ACK, which forkscope sends at once.
+ * The descriptors a task passes were looked at and closed by the runtime; what
+ * they were goes with the message they came with.
  */
 #include <config.h>
 
@@ -155,7 +155,7 @@ int
 fs_channel_send(struct app_task *at, const char *json, size_t len, bool internal, char **err)
 {
     struct fs_channel *ch = &at->channel;
-    if (at->t.spec.kind != FS_KIND_FORK && at->t.spec.kind != FS_KIND_WORKER) {
+    if (!fs_kind_info(at->t.spec.kind)->has_channel) {
         *err = fs_xasprintf("task '%s' has no IPC channel (it is a %s task)", at->t.spec.name,
                             fs_kind_name(at->t.spec.kind));
         return -1;

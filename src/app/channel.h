@@ -1,8 +1,9 @@
 /*
- * The IPC channel of a fork task's run, as the app sees it: the framer that
- * splits what arrives on fd 3 into messages, and the counters the screen and
- * headless mode show. The functions that need the task live in channel.c and
- * are declared in app_int.h's users through this header.
+ * The IPC channel of a task's run on fd 3 (a fork task, a worker's host
+ * process), as the app sees it: the framer that splits what arrives into
+ * messages, and the counters the front ends read through fs_app_traffic. A
+ * worker's port counts into the same counters. Private to app/: the front
+ * ends see only struct fs_channel_counts, in app.h.
  */
 #ifndef FS_CHANNEL_H
 #define FS_CHANNEL_H
@@ -10,15 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app/app.h"
 #include "ipc/ipc.h"
 #include "util/passfd.h"
-
-struct fs_channel_counts {
-    unsigned long long msgs_in, msgs_out;   /* messages task→forkscope, forkscope→task */
-    unsigned long long bytes_in, bytes_out; /* payload bytes */
-    unsigned long long bad;                 /* bad frames received */
-    unsigned long long internal;            /* Node's internal (NODE_*) messages, both ways */
-};
 
 struct fs_channel {
     bool open; /* this run has a channel that is not closed */

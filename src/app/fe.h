@@ -1,8 +1,8 @@
 /*
  * The front-end interface: what the app tells whatever shows a session — the
- * headless printer today, the screen next. Nothing above this interface knows
- * which front end is attached (ncdu's dir_output seam). The task pointers are
- * owned by the app and valid for the duration of the call.
+ * screen (ui/) or the headless printer (headless/). Nothing above this
+ * interface knows which front end is attached (ncdu's dir_output seam). The
+ * task pointers are owned by the app and valid for the duration of the call.
  */
 #ifndef FS_FE_H
 #define FS_FE_H

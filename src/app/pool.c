@@ -36,12 +36,6 @@ struct app_pool {
     bool stopping; /* the pool was asked to stop: nothing more is handed out */
 };
 
-static double
-now_of(const struct app_task *at)
-{
-    return fs_app_now(at->app);
-}
-
 static bool
 is_member(const struct app_task *m, const struct app_task *pool)
 {
@@ -62,11 +56,11 @@ pool_of(const struct app_task *m)
     return NULL;
 }
 
-/* Members that keep one process or thread for the whole pool. */
+/* Members that keep one process or thread for the whole pool (model/kind.h). */
 static bool
 persistent(const struct app_task *m)
 {
-    return m->t.spec.kind == FS_KIND_FORK || m->t.spec.kind == FS_KIND_WORKER;
+    return fs_kind_info(m->t.spec.kind)->jobs_by_message;
 }
 
 const char *
@@ -113,14 +107,14 @@ give(struct app_task *pool, struct app_task *m)
 {
     struct app_pool *p = pool->pool;
     m->job = (long long)++p->next; /* job numbers count from 1 */
-    m->job_started = now_of(m);
+    m->job_started = app_task_now(m);
     p->c.queued--;
     p->c.running++;
     report(pool, m, FS_JOB_START, 0, NULL);
     if (persistent(m) && fs_task_is_live(&m->t))
         send_job(m);
     else
-        fs_app_act(m, fs_task_start(&m->t, now_of(m))); /* sent once spawned */
+        fs_app_act(m, fs_task_start(&m->t, app_task_now(m))); /* sent once spawned */
 }
 
 /* The job m holds has ended. */
@@ -128,7 +122,7 @@ static void
 job_ended(struct app_task *pool, struct app_task *m, const char *error)
 {
     struct app_pool *p = pool->pool;
-    double elapsed = now_of(m) - m->job_started;
+    double elapsed = app_task_now(m) - m->job_started;
     p->c.running--;
     if (error == NULL)
         p->c.done++;
@@ -160,7 +154,7 @@ on_retire_timer(void *arg)
 {
     struct app_task *m = arg;
     if (fs_task_is_live(&m->t) && !m->t.st.stop_requested)
-        fs_app_act(m, fs_task_stop(&m->t, now_of(m)));
+        fs_app_act(m, fs_task_stop(&m->t, app_task_now(m)));
 }
 
 /* Hands out jobs to free members, lets idle ones go once none is left, and
@@ -191,9 +185,9 @@ fill(struct app_task *pool)
     }
     bool ending = pool->t.st.state == FS_STATE_RUNNING || pool->t.st.state == FS_STATE_STOPPING;
     if (ending && p->c.running == 0 && !live && (p->next >= p->c.jobs || !open)) {
-        p->c.ended = now_of(pool);
+        p->c.ended = app_task_now(pool);
         int code = p->c.failed > 0 || p->c.queued > 0 ? 1 : 0;
-        fs_app_act(pool, fs_task_exit_status(&pool->t, code, 0, now_of(pool)));
+        fs_app_act(pool, fs_task_exit_status(&pool->t, code, 0, app_task_now(pool)));
     }
 }
 
@@ -206,7 +200,7 @@ fs_pool_begin(struct app_task *pool)
     struct app_pool *p = pool->pool;
     memset(p, 0, sizeof *p);
     p->c.jobs = p->c.queued = pool->t.spec.njobs;
-    p->c.started = now_of(pool);
+    p->c.started = app_task_now(pool);
     for (size_t i = 0; i < app->ntasks; i++) {
         struct app_task *m = app->tasks[i];
         if (is_member(m, pool)) {
@@ -216,7 +210,7 @@ fs_pool_begin(struct app_task *pool)
                 m->retire_timer = fs_timer_new(app->rt, on_retire_timer, m);
         }
     }
-    fs_app_act(pool, fs_task_spawned(&pool->t, 0, 0, now_of(pool)));
+    fs_app_act(pool, fs_task_spawned(&pool->t, 0, 0, app_task_now(pool)));
     app->ops->task_start(app->fe, &pool->t);
     fill(pool);
 }
@@ -232,7 +226,7 @@ fs_pool_stop(struct app_task *pool)
     for (size_t i = 0; i < app->ntasks; i++) {
         struct app_task *m = app->tasks[i];
         if (is_member(m, pool) && fs_task_is_live(&m->t))
-            fs_app_act(m, fs_task_stop(&m->t, now_of(m)));
+            fs_app_act(m, fs_task_stop(&m->t, app_task_now(m)));
     }
     fill(pool);
 }

@@ -22,28 +22,19 @@
 #include "util/words.h"
 #include "util/xalloc.h"
 
-static const struct {
-    const char *prefix;
-    enum fs_kind kind;
-} prefixes[] = {
-    {"shell:", FS_KIND_SHELL},
-    {"cmd:", FS_KIND_CMD},
-    {"fork:", FS_KIND_FORK},
-    {"worker:", FS_KIND_WORKER},
-};
-
 void
 fs_config_split_prefix(const char *arg, enum fs_kind *kind, const char **rest)
 {
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-        size_t n = strlen(prefixes[i].prefix);
-        if (strncmp(arg, prefixes[i].prefix, n) == 0) {
-            *kind = prefixes[i].kind;
-            *rest = arg + n;
+    const struct fs_kind_info *k;
+    for (int i = 0; (k = fs_kind_info(i)) != NULL; i++) {
+        size_t n = strlen(k->key);
+        if (strncmp(arg, k->key, n) == 0 && arg[n] == ':') {
+            *kind = k->kind;
+            *rest = arg + n + 1;
             return;
         }
     }
-    *kind = FS_KIND_SHELL;
+    *kind = fs_kind_default();
     *rest = arg;
 }
 
@@ -74,7 +65,7 @@ fs_config_set_argv(struct fs_task_spec *spec, enum fs_kind kind, char **argv, ch
         *err = fs_xstrdup("empty command");
         return -1;
     }
-    if (kind == FS_KIND_FORK && is_js(argv[0])) {
+    if (fs_kind_info(kind)->node_scripts && is_js(argv[0])) {
         /* Like Node's fork(modulePath): a script path runs under node. */
         size_t n = fs_strv_len(argv);
         argv = fs_xreallocarray(argv, n + 2, sizeof *argv);
@@ -88,13 +79,13 @@ fs_config_set_argv(struct fs_task_spec *spec, enum fs_kind kind, char **argv, ch
 }
 
 static int
-set_worker(struct fs_task_spec *spec, const char *text)
+set_module(struct fs_task_spec *spec, enum fs_kind kind, const char *text)
 {
     const char *blanks = " \t\n\r\v\f";
     text += strspn(text, blanks);
     size_t n = strcspn(text, blanks);
     const char *rest = text + n + strspn(text + n, blanks);
-    spec->kind = FS_KIND_WORKER;
+    spec->kind = kind;
     free(spec->module);
     free(spec->args);
     spec->module = fs_xstrndup(text, n);
@@ -109,16 +100,15 @@ fs_config_set_command(struct fs_task_spec *spec, enum fs_kind kind, const char *
         *err = fs_xstrdup("empty command");
         return -1;
     }
-    switch (kind) {
-    case FS_KIND_SHELL:
+    switch (fs_kind_info(kind)->argv) {
+    case FS_ARGV_SHELL:
         spec->kind = kind;
         free(spec->shell);
         spec->shell = fs_xstrdup(text);
         return 0;
-    case FS_KIND_WORKER:
-        return set_worker(spec, text);
-    case FS_KIND_CMD:
-    case FS_KIND_FORK:
+    case FS_ARGV_MODULE:
+        return set_module(spec, kind, text);
+    case FS_ARGV_WORDS:
         break;
     }
     char **argv = fs_words_split(text, err);
@@ -158,16 +148,17 @@ base_of_program(enum fs_kind kind, const char *text)
     char *e = NULL;
     char **words = fs_words_split(text, &e);
     free(e);
+    bool shell = fs_kind_info(kind)->argv == FS_ARGV_SHELL;
     char *w = NULL;
     for (size_t i = 0; words != NULL && words[i] != NULL; i++) {
-        if (kind != FS_KIND_SHELL || !is_assignment(words[i])) {
+        if (!shell || !is_assignment(words[i])) {
             w = words[i];
             break;
         }
     }
     /* In a shell command the program's word ends at an operator or a
      * redirection: 'true; echo a' is "true", 'date>/dev/null' is "date". */
-    if (w != NULL && kind == FS_KIND_SHELL)
+    if (w != NULL && shell)
         w[strcspn(w, ";&|<>()`$")] = '\0';
     char *base = NULL;
     if (w != NULL) {
@@ -206,12 +197,13 @@ derive_name(struct fs_session *s, enum fs_kind kind, const char *text)
     return name;
 }
 
-/* The text to split for cmd/fork: the whole argument with its prefix blanked, so a
- * quote error's column counts from the start of the argument the user typed. */
+/* The text to split into words (cmd, fork): the whole argument with its prefix
+ * blanked, so a quote error's column counts from the start of the argument the
+ * user typed. */
 static char *
 command_text(const char *arg, const char *rest, enum fs_kind kind)
 {
-    if (kind != FS_KIND_CMD && kind != FS_KIND_FORK)
+    if (fs_kind_info(kind)->argv != FS_ARGV_WORDS)
         return fs_xstrdup(rest);
     char *text = fs_xstrdup(arg);
     memset(text, ' ', (size_t)(rest - arg));

@@ -66,7 +66,7 @@ parse_line(struct procfile *pf, char *text, int line)
         return line_error(pf, line, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
 
     struct fs_task_spec *spec = fs_session_add(&pf->tmp, p);
-    spec->kind = FS_KIND_SHELL;
+    spec->kind = fs_kind_by_key("shell")->kind; /* a Procfile holds shell commands */
     spec->shell = fs_xstrdup(cmd);
     spec->cwd = pf->dir != NULL ? fs_xstrdup(pf->dir) : NULL;
     spec->file = fs_xstrdup(pf->path);

@@ -155,17 +155,35 @@ static const struct key_def top_keys[] = {
 
 /* ---- walking ---------------------------------------------------------------------------- */
 
+/* Appends ", name" (or name, to an empty list) to *list. */
+static void
+append_name(char **list, const char *name)
+{
+    char *old = *list;
+    *list = old ? fs_xasprintf("%s, %s", old, name) : fs_xstrdup(name);
+    free(old);
+}
+
+/* The keys of the kinds this file may use, in the table's order. */
 static char *
-valid_keys(const struct key_def *defs, size_t n, unsigned mode)
+list_kinds(const struct yctx *c)
 {
     char *list = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (!(defs[i].modes & mode))
-            continue;
-        char *old = list;
-        list = old ? fs_xasprintf("%s, %s", old, defs[i].name) : fs_xstrdup(defs[i].name);
-        free(old);
-    }
+    const struct fs_kind_info *k;
+    for (int i = 0; (k = fs_kind_info(i)) != NULL; i++)
+        if (kind_of_key(c, k->key) != NULL)
+            append_name(&list, k->key);
+    return list;
+}
+
+/* The keys valid here: a task's kinds first (t not NULL), then the table's. */
+static char *
+valid_keys(const struct yctx *c, const struct tstate *t, const struct key_def *defs, size_t n)
+{
+    char *list = t != NULL ? fs_xstrdup(c->kinds) : NULL;
+    for (size_t i = 0; i < n; i++)
+        if (defs[i].modes & c->mode)
+            append_name(&list, defs[i].name);
     return list;
 }
 
@@ -182,7 +200,7 @@ static int
 unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
             const struct key_def *defs, size_t n)
 {
-    char *list = valid_keys(defs, n, c->mode);
+    char *list = valid_keys(c, t, defs, n);
     if (t != NULL)
         fs_yaml_fail(c, NULL, k, "unknown key '%s' in task '%s' (valid keys: %s)", text(k), t->name,
                      list);
@@ -191,6 +209,25 @@ unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
                      list);
     free(list);
     return -1;
+}
+
+static int
+duplicate_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
+              const yaml_node_t *first)
+{
+    return fs_yaml_fail(c, t, k, "duplicate key '%s' (first at line %zu)", text(k),
+                        first->start_mark.line + 1);
+}
+
+/* A key of a task that names its kind. The first such key is t->kind_key, so
+ * the same key again is a duplicate; another one is the handler's error. */
+static int
+walk_kind_key(struct yctx *c, struct tstate *t, const yaml_node_t *k, yaml_node_t *v)
+{
+    if (t->kind_key != NULL && strcmp(text(t->kind_key), text(k)) == 0)
+        return duplicate_key(c, t, k, t->kind_key);
+    v = fs_yaml_resolve(c, t, v);
+    return v != NULL ? fs_yaml_key_kind(c, t, k, v) : -1;
 }
 
 /* Walks the keys of a task (t set) or of the top level (t NULL) through a table:
@@ -209,12 +246,16 @@ walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_d
             return fs_yaml_fail(c, t, k, "keys must be strings");
         if (t == NULL && strncmp(text(k), "x-", 2) == 0)
             continue; /* a place for anchors, as in docker compose files */
+        if (t != NULL && kind_of_key(c, text(k)) != NULL) {
+            if (walk_kind_key(c, t, k, pairs[j].val) < 0)
+                return -1;
+            continue;
+        }
         size_t i = lookup(defs, n, c->mode, text(k));
         if (i == n)
             return unknown_key(c, t, k, defs, n);
         if (seen[i] != NULL)
-            return fs_yaml_fail(c, t, k, "duplicate key '%s' (first at line %zu)", text(k),
-                                seen[i]->start_mark.line + 1);
+            return duplicate_key(c, t, k, seen[i]);
         seen[i] = k;
         yaml_node_t *v = fs_yaml_resolve(c, t, pairs[j].val);
         if (v == NULL || (defs[i].fn != NULL && defs[i].fn(c, t, k, v) < 0))
@@ -271,8 +312,9 @@ finish_task(struct yctx *c, struct tstate *t)
     if (t->kind_key == NULL)
         return fs_yaml_fail(c, NULL, t->name_node, "task '%s' has none of %s", t->name,
                             kinds_list(c));
+    const struct fs_kind_info *kind = fs_kind_info(t->spec->kind);
     if (t->args_val != NULL) {
-        if (t->spec->kind != FS_KIND_WORKER)
+        if (kind->argv != FS_ARGV_MODULE)
             return fs_yaml_fail(c, t, t->args_val, "'args' is only for worker tasks");
         if (t->spec->args != NULL)
             return fs_yaml_fail(c, t, t->args_val,
@@ -280,10 +322,10 @@ finish_task(struct yctx *c, struct tstate *t)
         if (!fs_config_blank(text(t->args_val)))
             t->spec->args = fs_xstrdup(text(t->args_val));
     }
-    if (t->shared_key != NULL && t->spec->kind != FS_KIND_WORKER)
+    if (t->shared_key != NULL && !kind->in_process)
         return fs_yaml_fail(c, t, t->shared_key, "'%s' is only for worker tasks",
                             text(t->shared_key));
-    if (t->ipc_key != NULL && t->spec->kind != FS_KIND_FORK)
+    if (t->ipc_key != NULL && !kind->channel_options)
         return fs_yaml_fail(c, t, t->ipc_key, "'%s' is only for fork tasks", text(t->ipc_key));
     if (t->buffer_key != NULL && t->cap_key != NULL) {
         const yaml_node_t *later = t->buffer_key->start_mark.index > t->cap_key->start_mark.index
@@ -338,7 +380,7 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
     if (c->mode == MODE_PROCS && is_string(val)) {
         /* mprocs shorthand: `name: "command"` is a shell task. */
         t.kind_key = key;
-        return fs_yaml_command_from_text(c, &t, "shell", val, FS_KIND_SHELL);
+        return fs_yaml_command_from_text(c, &t, "shell", val, fs_kind_by_key("shell")->kind);
     }
     if (val->type != YAML_MAPPING_NODE)
         return fs_yaml_fail(c, NULL, val, "task '%s' must be a mapping with one of %s", t.name,
@@ -404,6 +446,7 @@ pick_mode(struct yctx *c, yaml_node_t *root)
                             "no 'tasks' key: list the tasks under 'tasks:' (or under "
                             "'procs:' in an mprocs file)");
     c->mode = procs != NULL ? MODE_PROCS : MODE_TASKS;
+    c->kinds = list_kinds(c);
     return 0;
 }
 
@@ -503,6 +546,7 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
         free(c.scratch[i]);
     free(c.scratch);
     free(c.dir);
+    free(c.kinds);
     if (rc < 0) {
         fs_session_fini(&c.tmp);
         return -1;

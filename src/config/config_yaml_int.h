@@ -2,7 +2,7 @@
  * Private to the YAML session reader (config_yaml.c walks the document,
  * config_yaml_keys.c handles each task key): the walk's context and per-task
  * state, the key table type, the node accessors both use, and what each file
- * lends the other. Not for use outside src/model/config_yaml*.c.
+ * lends the other. Not for use outside src/config/config_yaml*.c.
  */
 #ifndef FS_CONFIG_YAML_INT_H
 #define FS_CONFIG_YAML_INT_H
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "model/kind.h"
 #include "model/session.h"
 
 #define MODE_TASKS 1u /* a forkscope file */
@@ -28,6 +29,7 @@ struct yctx {
     struct fs_session tmp;
     void **scratch; /* flattened mappings, freed when the parse ends */
     size_t nscratch;
+    char *kinds; /* the kind keys this file may use, "shell, cmd, fork, worker" */
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -41,7 +43,7 @@ struct tstate {
     struct fs_task_spec *spec; /* in ctx->tmp; no task is appended during the walk */
     const char *name;
     const yaml_node_t *name_node;
-    const yaml_node_t *kind_key;   /* shell, cmd, fork or worker */
+    const yaml_node_t *kind_key;   /* the first key that names a kind (model/kind.h) */
     const yaml_node_t *args_val;   /* the args value, applied once the kind is known */
     const yaml_node_t *ipc_key;    /* serialization or max_message, checked against the kind */
     const yaml_node_t *shared_key; /* shared or shared_size, checked against the kind */
@@ -101,7 +103,15 @@ is_string(const yaml_node_t *n)
 static inline const char *
 kinds_list(const struct yctx *c)
 {
-    return c->mode == MODE_PROCS ? "shell, cmd" : "shell, cmd, fork, worker";
+    return c->kinds;
+}
+
+/* The kind that key names, when this file may use it; NULL otherwise. */
+static inline const struct fs_kind_info *
+kind_of_key(const struct yctx *c, const char *key)
+{
+    const struct fs_kind_info *k = fs_kind_by_key(key);
+    return k != NULL && (c->mode != MODE_PROCS || k->in_mprocs) ? k : NULL;
 }
 
 /* ---- from config_yaml.c ----------------------------------------------------------------- */
@@ -127,7 +137,11 @@ int fs_yaml_want_string(struct yctx *c, const struct tstate *t, const char *labe
  * 'cmd' string, the mprocs shorthand). Returns 0 or -1 with the error set. */
 int fs_yaml_command_from_text(struct yctx *c, struct tstate *t, const char *label,
                               const yaml_node_t *v, enum fs_kind kind);
-/* The keys of one task, for both file kinds; NULL handlers are accepted and ignored. */
+/* A key that names the task's kind (kind_of_key): records it, and sets the
+ * task's command from its value. Returns 0 or -1 with the error set. */
+int fs_yaml_key_kind(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* The other keys of one task, for both file kinds; NULL handlers are accepted
+ * and ignored. */
 extern const struct key_def fs_yaml_task_keys[];
 extern const size_t fs_yaml_ntask_keys;
 

@@ -1,6 +1,7 @@
 /*
- * The keys of one task in a YAML session file, forkscope's and mprocs': the const
- * table fs_yaml_task_keys names each key, the file kinds it is valid in and its
+ * The keys of one task in a YAML session file, forkscope's and mprocs': the key
+ * that names the task's kind (model/kind.h's table), and the const table
+ * fs_yaml_task_keys of the others, each with the file kinds it is valid in and its
  * handler; the handlers check the value and set it on the task being walked. This
  * file owns that table, the handlers and the typed-value checks they share
  * (string, boolean, duration, size, count, number). The walk that calls them, and
@@ -148,18 +149,10 @@ fs_yaml_command_from_text(struct yctx *c, struct tstate *t, const char *label,
 }
 
 static int
-key_shell(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+key_module(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val,
+           enum fs_kind kind)
 {
-    if (set_kind_key(c, t, key) < 0)
-        return -1;
-    return fs_yaml_command_from_text(c, t, text(key), val, FS_KIND_SHELL);
-}
-
-static int
-key_worker(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
-{
-    if (set_kind_key(c, t, key) < 0 ||
-        fs_yaml_command_from_text(c, t, text(key), val, FS_KIND_WORKER) < 0)
+    if (fs_yaml_command_from_text(c, t, text(key), val, kind) < 0)
         return -1;
     /* A plugin is a path (it has a '/', doc/workers.md): relative to the file's
      * directory, as cwd is, not to wherever forkscope was started. */
@@ -173,11 +166,9 @@ key_worker(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t
 
 /* cmd and fork: a list of strings, or one string split into words. */
 static int
-key_argv(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+key_words(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val,
+          enum fs_kind kind)
 {
-    enum fs_kind kind = strcmp(text(key), "fork") == 0 ? FS_KIND_FORK : FS_KIND_CMD;
-    if (set_kind_key(c, t, key) < 0)
-        return -1;
     if (val->type == YAML_SCALAR_NODE && !is_null(val))
         return fs_yaml_command_from_text(c, t, text(key), val, kind);
     if (val->type != YAML_SEQUENCE_NODE)
@@ -202,6 +193,23 @@ key_argv(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
         return -1;
     }
     return 0;
+}
+
+int
+fs_yaml_key_kind(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    const struct fs_kind_info *k = kind_of_key(c, text(key));
+    if (set_kind_key(c, t, key) < 0)
+        return -1;
+    switch (k->argv) {
+    case FS_ARGV_SHELL:
+        return fs_yaml_command_from_text(c, t, text(key), val, k->kind);
+    case FS_ARGV_WORDS:
+        return key_words(c, t, key, val, k->kind);
+    case FS_ARGV_MODULE:
+        return key_module(c, t, key, val, k->kind);
+    }
+    return -1;
 }
 
 static int
@@ -551,10 +559,6 @@ key_jobs(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
 /* ---- key tables ------------------------------------------------------------------------- */
 
 const struct key_def fs_yaml_task_keys[] = {
-    {"shell", MODE_BOTH, key_shell},
-    {"cmd", MODE_BOTH, key_argv},
-    {"fork", MODE_TASKS, key_argv},
-    {"worker", MODE_TASKS, key_worker},
     {"args", MODE_TASKS, key_args},
     {"cwd", MODE_BOTH, key_cwd},
     {"env", MODE_BOTH, key_env},

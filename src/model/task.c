@@ -1,5 +1,5 @@
 /*
- * The task model: spec defaults and copies, names of kinds and states, the
+ * The task model: spec defaults and copies, names of states, the
  * backoff formula, and the state machine that turns events (spawned, exit
  * status, EOF, stop, restart, backoff due) into what the runtime does next.
  *
@@ -17,7 +17,6 @@
 
 #include "util/xalloc.h"
 
-static const char *const kind_names[FS_KIND_COUNT] = {"shell", "cmd", "fork", "worker"};
 static const char *const state_names[FS_STATE_COUNT] = {
     "idle", "starting", "running", "stopping", "exited", "failed", "backoff"};
 static const char *const restart_names[] = {"no", "on-failure", "always"};
@@ -27,7 +26,7 @@ fs_task_spec_init(struct fs_task_spec *spec, const char *name)
 {
     memset(spec, 0, sizeof *spec);
     spec->name = fs_xstrdup(name);
-    spec->kind = FS_KIND_SHELL;
+    spec->kind = fs_kind_default();
     spec->restart = FS_RESTART_NO;
     spec->backoff.base = 1.0;
     spec->backoff.factor = 2.0;
@@ -119,37 +118,18 @@ char *
 fs_task_spec_describe(const struct fs_task_spec *spec)
 {
     char *out = NULL;
-    switch (spec->kind) {
-    case FS_KIND_SHELL:
+    switch (fs_kind_info(spec->kind)->argv) {
+    case FS_ARGV_SHELL:
         return fs_xstrdup(spec->shell ? spec->shell : "");
-    case FS_KIND_CMD:
-    case FS_KIND_FORK:
+    case FS_ARGV_WORDS:
         for (char **a = spec->argv; a && *a; a++)
             append_word(&out, *a);
         return out ? out : fs_xstrdup("");
-    case FS_KIND_WORKER:
+    case FS_ARGV_MODULE:
         return spec->args ? fs_xasprintf("%s %s", spec->module, spec->args)
                           : fs_xstrdup(spec->module ? spec->module : "");
     }
     return fs_xstrdup("");
-}
-
-const char *
-fs_kind_name(enum fs_kind kind)
-{
-    return (unsigned)kind < FS_KIND_COUNT ? kind_names[kind] : "?";
-}
-
-int
-fs_kind_from_name(const char *name, size_t len, enum fs_kind *kind)
-{
-    for (int i = 0; i < FS_KIND_COUNT; i++) {
-        if (strlen(kind_names[i]) == len && memcmp(kind_names[i], name, len) == 0) {
-            *kind = (enum fs_kind)i;
-            return 0;
-        }
-    }
-    return -1;
 }
 
 const char *

@@ -10,13 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum fs_kind {
-    FS_KIND_SHELL, /* /bin/sh -c STRING */
-    FS_KIND_CMD,   /* argv, no shell */
-    FS_KIND_FORK,  /* argv with an IPC channel on fd 3 */
-    FS_KIND_WORKER /* a thread inside forkscope running a module */
-};
-#define FS_KIND_COUNT 4
+#include "model/kind.h"
 
 enum fs_state {
     FS_STATE_IDLE,     /* never started */
@@ -47,12 +41,12 @@ struct fs_backoff {
 
 struct fs_task_spec {
     char *name;
-    enum fs_kind kind;
-    char *shell;        /* FS_KIND_SHELL: the command string */
-    char **argv;        /* FS_KIND_CMD, FS_KIND_FORK: NULL-terminated */
-    char *module;       /* FS_KIND_WORKER: module name or path */
-    char *args;         /* FS_KIND_WORKER: its argument string */
-    char *shared;       /* FS_KIND_WORKER: the name of a shared memory block, or NULL */
+    enum fs_kind kind;  /* model/kind.h says how a kind runs */
+    char *shell;        /* FS_ARGV_SHELL kinds: the command string */
+    char **argv;        /* FS_ARGV_WORDS kinds: NULL-terminated */
+    char *module;       /* FS_ARGV_MODULE kinds: module name or path */
+    char *args;         /* FS_ARGV_MODULE kinds: its argument string */
+    char *shared;       /* in-process kinds: the name of a shared memory block, or NULL */
     size_t shared_size; /* its size in bytes; 0: the default (4096) */
     char *cwd;          /* NULL: forkscope's own */
     char **env_set;     /* "KEY=VALUE" entries added to the environment */
@@ -65,8 +59,8 @@ struct fs_task_spec {
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
     bool pty;           /* on the screen, run on a pty (default); false: pipes */
-    bool ipc_advanced;  /* FS_KIND_FORK: V8 serialization instead of JSON lines */
-    size_t ipc_max_frame; /* FS_KIND_FORK: longest message accepted; 0: 64 MiB */
+    bool ipc_advanced;  /* channel_options kinds: V8 serialization instead of JSON lines */
+    size_t ipc_max_frame; /* channel_options kinds: longest message accepted; 0: 64 MiB */
     /* A pool (pool_size > 0) runs nothing itself: it hands njobs jobs to its
      * pool_size members, the tasks NAME-1 ... NAME-N whose pool_of is NAME. */
     unsigned pool_size;
@@ -87,9 +81,6 @@ void fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
 /* A one-line description of what runs ("sh -c 'make'", "make -j2"); caller frees. */
 char *fs_task_spec_describe(const struct fs_task_spec *spec);
 
-const char *fs_kind_name(enum fs_kind kind);
-/* Returns 0 and sets *kind for "shell", "cmd", "fork", "worker"; -1 otherwise. */
-int fs_kind_from_name(const char *name, size_t len, enum fs_kind *kind);
 const char *fs_state_name(enum fs_state state);
 const char *fs_restart_name(enum fs_restart restart);
 int fs_restart_from_name(const char *name, enum fs_restart *restart);

@@ -156,8 +156,10 @@ static void
 col_kind(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     const struct fs_task *t = fs_app_task(ui->app, i);
-    snprintf(buf, len, "%s%s%s", t->spec.pool_size > 0 ? "pool/" : "", fs_kind_name(t->spec.kind),
-             t->spec.kind <= FS_KIND_CMD && !t->spec.pty && t->spec.pool_size == 0 ? "/pipe" : "");
+    const struct fs_kind_info *k = fs_kind_info(t->spec.kind);
+    bool pool = t->spec.pool_size > 0;
+    snprintf(buf, len, "%s%s%s", pool ? "pool/" : "", k->label,
+             k->pipe_label && !t->spec.pty && !pool ? "/pipe" : "");
 }
 
 static void
