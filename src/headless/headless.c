@@ -1,8 +1,9 @@
 /*
  * The headless front end. Output is split into lines per task and stream with a
  * bounded line buffer; each line becomes one text line or one JSON event,
- * queued on the runtime's standard-output queue, which pauses the tasks when its
- * reader is slow. JSON is built with jansson.
+ * queued on forkscope's standard output (fs_app_write), whose queue pauses the
+ * tasks when its reader is slow. JSON is built with jansson. The session runs
+ * through fs_app_run.
  */
 #include <config.h>
 
@@ -20,7 +21,6 @@
 #include "ipc/jsontext.h"
 #include "model/control.h"
 #include "model/linebuf.h"
-#include "rt/outq.h"
 #include "util/signame.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -32,9 +32,7 @@ struct hl_task {
 
 struct hl {
     struct fs_headless_opts opts;
-    struct fs_rt *rt;
     struct fs_app *app;
-    struct fs_outq *out;
     struct hl_task *tasks;
     size_t ntasks;
     int name_width;
@@ -42,7 +40,6 @@ struct hl {
     struct fs_linebuf control;
     unsigned long control_line;
     bool control_discard; /* inside a line that was too long */
-    bool control_eof;
     int quit_signals;
     /* The envelope of message events whose msg is spliced (message_verbatim),
      * kept from one to the next and updated in place; ebuf holds it printed
@@ -81,7 +78,7 @@ round_ms(double s)
 static double
 event_time(struct hl *hl)
 {
-    return round_ms(fs_rt_now(hl->rt));
+    return round_ms(fs_app_now(hl->app));
 }
 
 static json_t *
@@ -104,7 +101,7 @@ event_emit(struct hl *hl, json_t *o)
         return;
     size_t n = strlen(s);
     s[n] = '\n';
-    fs_outq_write(hl->out, s, n + 1);
+    fs_app_write(hl->app, FS_STREAM_STDOUT, s, n + 1);
     free(s);
 }
 
@@ -133,16 +130,16 @@ json_seconds(double s)
 
 /* `NAME | line`: the task's name, the mark, then lead and data. */
 static void
-text_line(struct hl *hl, const struct fs_task *t, struct fs_outq *q, char mark, const char *lead,
+text_line(struct hl *hl, const struct fs_task *t, enum fs_stream to, char mark, const char *lead,
           const char *data, size_t len)
 {
     char prefix[256];
     int n = snprintf(prefix, sizeof prefix, "%-*s %c %s", hl->name_width, t->spec.name, mark, lead);
     if (n < 0)
         return;
-    fs_outq_write(q, prefix, (size_t)n < sizeof prefix ? (size_t)n : sizeof prefix - 1);
-    fs_outq_write(q, data, len);
-    fs_outq_write(q, "\n", 1);
+    fs_app_write(hl->app, to, prefix, (size_t)n < sizeof prefix ? (size_t)n : sizeof prefix - 1);
+    fs_app_write(hl->app, to, data, len);
+    fs_app_write(hl->app, to, "\n", 1);
 }
 
 static void
@@ -157,7 +154,7 @@ status_line(struct hl *hl, const struct fs_task *t, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = fs_xvasprintf(fmt, ap);
     va_end(ap);
-    text_line(hl, t, fs_rt_stderr(hl->rt), '*', "", msg, strlen(msg));
+    text_line(hl, t, FS_STREAM_STDERR, '*', "", msg, strlen(msg));
     free(msg);
 }
 
@@ -169,8 +166,7 @@ on_line(void *arg, const char *line, size_t len, unsigned flags)
     struct line_ctx *c = arg;
     struct hl *hl = c->hl;
     if (!hl->opts.json) {
-        struct fs_outq *q = c->stream == FS_STREAM_STDOUT ? hl->out : fs_rt_stderr(hl->rt);
-        text_line(hl, c->t, q, (flags & FS_LINE_SPLIT) ? '+' : '|', "", line, len);
+        text_line(hl, c->t, c->stream, (flags & FS_LINE_SPLIT) ? '+' : '|', "", line, len);
         return;
     }
     json_t *o = event_new(hl, "output", c->t);
@@ -192,8 +188,7 @@ fe_output(void *fe, const struct fs_task *t, enum fs_stream stream, const char *
     struct hl *hl = fe;
     /* Nobody reads standard output any more (EPIPE): forkscope is quitting, and
      * formatting what cannot be delivered would only delay that. */
-    if (fs_outq_broken(stream == FS_STREAM_STDOUT || hl->opts.json ? hl->out
-                                                                   : fs_rt_stderr(hl->rt)))
+    if (fs_app_output_broken(hl->app, hl->opts.json ? FS_STREAM_STDOUT : stream))
         return;
     struct hl_task *ht = hl_task(hl, t);
     struct line_ctx c = {hl, t, stream};
@@ -327,7 +322,7 @@ fe_error(void *fe, const struct fs_task *t, const char *msg)
         event_emit(hl, o);
     } else {
         char *line = fs_xasprintf("forkscope: %s\n", msg);
-        fs_outq_write(fs_rt_stderr(hl->rt), line, strlen(line));
+        fs_app_write(hl->app, FS_STREAM_STDERR, line, strlen(line));
         free(line);
     }
 }
@@ -464,15 +459,16 @@ static bool
 message_verbatim(struct hl *hl, const struct fs_task *t, const struct fs_msg *m)
 {
     if (!hl->opts.json) {
-        text_line(hl, t, hl->out, '=', m->dir == FS_MSG_IN ? "<- " : "-> ", m->data, m->len);
+        text_line(hl, t, FS_STREAM_STDOUT, '=', m->dir == FS_MSG_IN ? "<- " : "-> ", m->data,
+                  m->len);
         return true;
     }
     if (!envelope(hl, t, m))
         return false;
-    fs_outq_write(hl->out, hl->ebuf, hl->elen - 1); /* without its "}" */
-    fs_outq_write(hl->out, ",\"msg\":", 7);
-    fs_outq_write(hl->out, m->data, m->len);
-    fs_outq_write(hl->out, "}\n", 2);
+    fs_app_write(hl->app, FS_STREAM_STDOUT, hl->ebuf, hl->elen - 1); /* without its "}" */
+    fs_app_write(hl->app, FS_STREAM_STDOUT, ",\"msg\":", 7);
+    fs_app_write(hl->app, FS_STREAM_STDOUT, m->data, m->len);
+    fs_app_write(hl->app, FS_STREAM_STDOUT, "}\n", 2);
     return true;
 }
 
@@ -526,7 +522,7 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
             free(line);
             line = with;
         }
-        text_line(hl, t, hl->out, '=', "", line, strlen(line));
+        text_line(hl, t, FS_STREAM_STDOUT, '=', "", line, strlen(line));
         free(line);
         free(text);
         json_decref(msg);
@@ -534,9 +530,17 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     free(err);
 }
 
+/* No task_pty: headless tasks run on pipes, to keep stdout and stderr apart. */
 static const struct fs_fe_ops headless_ops = {
-    NULL, /* headless tasks run on pipes, to keep stdout and stderr apart */
-    fe_start, fe_output, fe_eof, fe_exit, fe_restart, fe_error, fe_samples, fe_message, fe_job,
+    .task_start = fe_start,
+    .task_output = fe_output,
+    .task_eof = fe_eof,
+    .task_exit = fe_exit,
+    .task_restart = fe_restart,
+    .error = fe_error,
+    .samples = fe_samples,
+    .task_message = fe_message,
+    .task_job = fe_job,
 };
 
 /* ---- --control and quit signals -------------------------------------------------------------- */
@@ -590,46 +594,46 @@ on_control_line(void *arg, const char *line, size_t len, unsigned flags)
     free(err);
 }
 
+/* Standard input; at its end the session ends once every task has settled
+ * (fs_app_run sees to that). */
 static void
-on_control_input(void *arg, const char *data, size_t len)
+on_control_input(void *fe, const char *data, size_t len)
 {
-    struct hl *hl = arg;
-    if (len > 0) {
+    struct hl *hl = fe;
+    if (len > 0)
         fs_linebuf_feed(&hl->control, data, len, on_control_line, hl);
-        return;
-    }
-    fs_linebuf_flush(&hl->control, on_control_line, hl);
-    /* End of input: the session ends once every task has settled. */
-    hl->control_eof = true;
-    fs_app_set_exit_when_settled(hl->app, true);
+    else
+        fs_linebuf_flush(&hl->control, on_control_line, hl);
 }
 
+/* In text mode the first quit signal is said on standard error; SIGPIPE is
+ * not: a reader that went away is a quiet stop. */
 static void
-on_quit_signal(void *arg, int sig)
+on_quit_signal(void *fe, int sig)
 {
-    struct hl *hl = arg;
+    struct hl *hl = fe;
     hl->quit_signals++;
     if (sig != SIGPIPE && !hl->opts.json && hl->quit_signals == 1) {
         const char *name = fs_signame(sig);
         char *msg = fs_xasprintf("forkscope: %s: stopping every task (again to kill them)\n",
                                  name ? name : "signal");
-        fs_outq_write(fs_rt_stderr(hl->rt), msg, strlen(msg));
+        fs_app_write(hl->app, FS_STREAM_STDERR, msg, strlen(msg));
         free(msg);
     }
-    fs_app_quit(hl->app);
+}
+
+static void
+on_ready(void *fe, struct fs_app *app)
+{
+    struct hl *hl = fe;
+    hl->app = app;
 }
 
 int
 fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
 {
-    char *err = NULL;
-    struct fs_rt *rt = fs_app_runtime_new();
-    if (rt == NULL)
-        return 1;
     struct hl hl = {0};
     hl.opts = *opts;
-    hl.rt = rt;
-    hl.out = fs_rt_stdout(rt);
     hl.ntasks = s->ntasks;
     hl.tasks = fs_xcalloc(s->ntasks, sizeof *hl.tasks);
     for (size_t i = 0; i < s->ntasks; i++) {
@@ -640,34 +644,20 @@ fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
         fs_linebuf_init(&hl.tasks[i].lines[1], opts->max_line);
     }
     fs_linebuf_init(&hl.control, 1 << 20);
-    hl.app = fs_app_new(rt, s, &headless_ops, &hl);
     /* Only JSON shows /proc figures, so text mode reads none. */
-    if (opts->json && opts->interval > 0 &&
-        fs_app_set_sampling(hl.app, opts->interval, opts->proc_root,
-                            FS_SAMPLE_CTXSW | FS_SAMPLE_TREE, &err) != 0) {
-        fe_error(&hl, NULL, err);
-        free(err);
-        err = NULL;
-    }
-    fs_rt_on_quit_signal(rt, on_quit_signal, &hl);
-    if (opts->control)
-        fs_app_set_send_wait(hl.app, opts->send_timeout);
-    fs_app_start_all(hl.app);
-    if (opts->control) {
-        int r = fs_rt_read_stdin(rt, on_control_input, &hl);
-        if (r != 0) {
-            char *msg = fs_xasprintf("cannot read commands from standard input: %s", strerror(-r));
-            fe_error(&hl, NULL, msg);
-            free(msg);
-            fs_app_set_exit_when_settled(hl.app, true);
-        }
-    } else {
-        fs_app_set_exit_when_settled(hl.app, true);
-    }
-    fs_rt_run(rt);
+    const struct fs_app_run_opts run = {
+        .input = opts->control ? FS_APP_INPUT_COMMANDS : FS_APP_INPUT_NONE,
+        .exit_when_settled = true,
+        .send_wait = opts->control ? opts->send_timeout : 0,
+        .interval = opts->json ? opts->interval : 0,
+        .proc_root = opts->proc_root,
+        .sample_flags = FS_SAMPLE_CTXSW | FS_SAMPLE_TREE,
+        .ready = on_ready,
+        .quit_signal = on_quit_signal,
+        .commands = on_control_input,
+    };
+    int status = fs_app_run(s, &run, &headless_ops, &hl);
 
-    int status = fs_app_exit_status(hl.app);
-    fs_app_free(hl.app);
     for (size_t i = 0; i < hl.ntasks; i++) {
         fs_linebuf_fini(&hl.tasks[i].lines[0]);
         fs_linebuf_fini(&hl.tasks[i].lines[1]);
@@ -676,5 +666,5 @@ fs_headless_run(const struct fs_session *s, const struct fs_headless_opts *opts)
     json_decref(hl.menv);
     free(hl.ebuf);
     free(hl.tasks);
-    return fs_app_runtime_free(rt, status);
+    return status;
 }

@@ -12,7 +12,6 @@
 
 #include "app/fe.h"
 #include "model/session.h"
-#include "rt/rt.h"
 
 struct fs_headless_opts {
     bool json;
