@@ -19,6 +19,7 @@
 #include "config/demo.h"
 #include "headless/headless.h"
 #include "model/session.h"
+#include "rt/rt.h"
 #include "ui/ui.h"
 #include "util/xalloc.h"
 #include "worker/host.h"

@@ -194,37 +194,6 @@ task_free(struct app_task *at)
     free(at);
 }
 
-struct fs_rt *
-fs_app_runtime_new(void)
-{
-    char *err = NULL;
-    struct fs_rt *rt = fs_rt_new(&err);
-    if (rt == NULL) {
-        fprintf(stderr, "forkscope: %s\n", err);
-        free(err);
-    }
-    return rt;
-}
-
-int
-fs_app_runtime_free(struct fs_rt *rt, int status)
-{
-    /* Output that could not be written is a failure of the session, said
-     * after the fact: the queues have been written out (or failed) by now. */
-    const char *what = NULL;
-    int e = fs_rt_write_error(rt, &what);
-    if (e != 0) {
-        fprintf(stderr, "forkscope: writing %s: %s\n", what, strerror(e));
-        if (status == 0)
-            status = 1;
-    }
-    if (fs_rt_free(rt) != 0) {
-        fprintf(stderr, "forkscope: internal error: the event loop did not close cleanly\n");
-        return 70;
-    }
-    return status;
-}
-
 /* ---- the session ------------------------------------------------------------------------ */
 
 struct fs_app *

@@ -13,21 +13,83 @@
 #include "app/fe.h"
 #include "model/control.h"
 #include "model/session.h"
-#include "rt/rt.h"
 #include "sample/sampler.h"
 
 struct fs_app;
+struct fs_rt;
 
-/* What both front ends do around a session: start the runtime (NULL, with the
- * reason on stderr, when it cannot start), and close it, turning a handle left
- * open — a bug — into exit status 70 so the tests catch it, and a failed write
- * of forkscope's own output (other than EPIPE) into a message and status 1. */
-struct fs_rt *fs_app_runtime_new(void);
-int fs_app_runtime_free(struct fs_rt *rt, int status);
+/* ---- running a session (run.c): what a front end calls ---------------------------------- */
 
-/* Creates the app for a parsed session; the specs are copied. */
-struct fs_app *fs_app_new(struct fs_rt *rt, const struct fs_session *s,
-                          const struct fs_fe_ops *ops, void *fe);
+/* What the session does with standard input. */
+enum fs_app_input {
+    FS_APP_INPUT_NONE,
+    FS_APP_INPUT_COMMANDS, /* read; each chunk goes to the `commands` hook (--control) */
+    FS_APP_INPUT_KEYS      /* watched; `keys` reads it whenever it is readable (the screen) */
+};
+
+/* What differs between the front ends around a session. Each hook is called
+ * with the front end's `fe`; a NULL hook is not called (but `commands`, `keys`
+ * and `on_signal` are required with the input or signal that calls them). */
+struct fs_app_run_opts {
+    enum fs_app_input input;
+    /* The session ends by itself once every task has settled; with commands,
+     * once standard input has ended too (headless). */
+    bool exit_when_settled;
+    /* Seconds a send from a command waits on a full channel (fs_app_set_send_wait). */
+    double send_wait;
+    /* /proc sampling every `interval` seconds (0: none), reading `sample_flags`. */
+    double interval;
+    const char *proc_root;
+    unsigned sample_flags;
+    /* Another signal to follow (SIGWINCH), 0: none; `signal_what` names what is
+     * lost when it cannot be watched ("terminal resizes"). */
+    int signal;
+    const char *signal_what;
+    /* The app exists and nothing has started: set up what needs it. */
+    void (*ready)(void *fe, struct fs_app *app);
+    /* SIGINT, SIGTERM, SIGHUP (the terminal hung up included) or, when standard
+     * output's reader went away, SIGPIPE; the app is told to quit right after. */
+    void (*quit_signal)(void *fe, int sig);
+    void (*on_signal)(void *fe, int sig);
+    /* Bytes read from standard input; len 0 at its end. */
+    void (*commands)(void *fe, const char *data, size_t len);
+    void (*keys)(void *fe);
+    /* The loop has ended; the app still exists (the screen gives the terminal back). */
+    void (*stopped)(void *fe);
+};
+
+/* Runs a session to its end with a front end: starts the runtime, creates the
+ * app, starts the tasks and runs until the session ends, then frees both. What
+ * cannot be set up is reported through ops->error. Returns forkscope's exit
+ * status: the app's (fs_app_exit_status), 1 when the runtime cannot start (the
+ * reason on stderr), when the keys cannot be watched, or when forkscope's own
+ * output could not be written (other than EPIPE), and 70 when a handle was left
+ * open — a bug, so the tests catch it. */
+int fs_app_run(const struct fs_session *s, const struct fs_app_run_opts *o,
+               const struct fs_fe_ops *ops, void *fe);
+
+/* Appends to forkscope's own standard output or error (FS_STREAM_STDOUT,
+ * FS_STREAM_STDERR) through its queue; never blocks. */
+void fs_app_write(struct fs_app *app, enum fs_stream to, const char *data, size_t len);
+/* Whether writes there failed for good (EPIPE...): what is written is dropped. */
+bool fs_app_output_broken(struct fs_app *app, enum fs_stream to);
+/* Whether the terminal on standard input or output has hung up; the first time
+ * it is found so, the session quits as on SIGHUP (the quit_signal hook). */
+bool fs_app_terminal_gone(struct fs_app *app);
+
+/* A front end's timer: one-shot, in seconds, and weak — it does not keep the
+ * session running (screen frames). fs_app_timer_free stops and releases it;
+ * call it before the run ends (the `stopped` hook). */
+struct fs_app_timer;
+struct fs_app_timer *fs_app_timer_new(struct fs_app *app, void (*cb)(void *arg), void *arg);
+void fs_app_timer_start(struct fs_app_timer *t, double seconds);
+void fs_app_timer_free(struct fs_app_timer *t);
+
+/* ---- the session (app.c) ------------------------------------------------------------------ */
+
+/* Creates the app for a parsed session (fs_app_run does); the specs are copied. */
+struct fs_app *fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops *ops,
+                          void *fe);
 void fs_app_free(struct fs_app *app);
 
 /* Ends the session by itself once every task has settled (headless). */

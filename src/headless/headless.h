@@ -1,8 +1,9 @@
 /*
  * The headless front end: prints a session's events on standard output instead
- * of drawing a screen. Text mode prefixes each output line with its task's name;
- * JSON mode prints one event a line (doc/headless.md). It implements fs_fe_ops
- * and, with --control, reads commands from standard input.
+ * of drawing a screen. Text mode (text.c) prefixes each output line with its
+ * task's name; JSON mode (json.c) prints one event a line (doc/headless.md).
+ * Each implements fs_fe_ops; with --control, commands are read from standard
+ * input.
  */
 #ifndef FS_HEADLESS_H
 #define FS_HEADLESS_H
@@ -12,7 +13,6 @@
 
 #include "app/fe.h"
 #include "model/session.h"
-#include "rt/rt.h"
 
 struct fs_headless_opts {
     bool json;

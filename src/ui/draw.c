@@ -218,7 +218,7 @@ draw_signals(struct ui *ui)
 void
 ui_draw(struct ui *ui)
 {
-    double now = fs_rt_now(ui->rt);
+    double now = fs_app_now(ui->app);
     erase();
     ui->sel_cursor_y = -1;
     ui_draw_header(ui);

@@ -22,7 +22,7 @@
 void
 ui_traffic_sample(struct ui *ui)
 {
-    double now = fs_rt_now(ui->rt);
+    double now = fs_app_now(ui->app);
     for (size_t i = 0; i < ui->ntasks; i++) {
         const struct fs_channel_counts *c = fs_app_traffic(ui->app, i);
         struct ui_task *ut = &ui->tasks[i];

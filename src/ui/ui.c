@@ -86,10 +86,10 @@ on_frame(void *arg)
 {
     struct ui *ui = arg;
     ui->frame_pending = false;
-    ui->last_frame = fs_rt_now(ui->rt);
+    ui->last_frame = fs_app_now(ui->app);
     /* A terminal that hung up takes no more frames: forkscope is quitting
-     * (fs_rt_terminal_gone saw to that), and every write would fail. */
-    if (fs_rt_terminal_gone(ui->rt))
+     * (fs_app_terminal_gone saw to that), and every write would fail. */
+    if (fs_app_terminal_gone(ui->app))
         return;
     if (ui->dirty) {
         ui->dirty = false;
@@ -103,9 +103,9 @@ ui_dirty(struct ui *ui)
     ui->dirty = true;
     if (ui->frame_pending || ui->frame == NULL)
         return;
-    double since = fs_rt_now(ui->rt) - ui->last_frame;
+    double since = fs_app_now(ui->app) - ui->last_frame;
     ui->frame_pending = true;
-    fs_timer_start(ui->frame, since >= FRAME_SECONDS ? 0 : FRAME_SECONDS - since);
+    fs_app_timer_start(ui->frame, since >= FRAME_SECONDS ? 0 : FRAME_SECONDS - since);
 }
 
 void
@@ -115,7 +115,7 @@ ui_dirty_later(struct ui *ui, double seconds)
         return;
     ui->dirty = true;
     ui->frame_pending = true;
-    fs_timer_start(ui->frame, seconds);
+    fs_app_timer_start(ui->frame, seconds);
 }
 
 void
@@ -126,7 +126,7 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
     vsnprintf(ui->message, sizeof ui->message, fmt, ap);
     va_end(ap);
     ui->message_error = error;
-    ui->message_until = fs_rt_now(ui->rt) + (error ? 8.0 : 4.0);
+    ui->message_until = fs_app_now(ui->app) + (error ? 8.0 : 4.0);
     ui_dirty(ui);
 }
 
@@ -289,7 +289,7 @@ static void
 fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 {
     struct ui *ui = fe;
-    fs_msglog_add(&ui->msglog, fs_rt_now(ui->rt), t, m->dir == FS_MSG_IN, m->internal, m->flags,
+    fs_msglog_add(&ui->msglog, fs_app_now(ui->app), t, m->dir == FS_MSG_IN, m->internal, m->flags,
                   (int)m->mode, m->data, m->len, m->size);
     if (m->fds != NULL) {
         char what[160];
@@ -324,17 +324,25 @@ fe_job(void *fe, const struct fs_task *pool, const struct fs_task *member, long 
 }
 
 static const struct fs_fe_ops screen_ops = {
-    fe_pty,     fe_start, fe_output,  fe_eof,     fe_exit,
-    fe_restart, fe_error, fe_samples, fe_message, fe_job,
+    .task_pty = fe_pty,
+    .task_start = fe_start,
+    .task_output = fe_output,
+    .task_eof = fe_eof,
+    .task_exit = fe_exit,
+    .task_restart = fe_restart,
+    .error = fe_error,
+    .samples = fe_samples,
+    .task_message = fe_message,
+    .task_job = fe_job,
 };
 
 /* ---- input, resize, quit ----------------------------------------------------------------------
  */
 
 static void
-on_input(void *arg)
+on_input(void *fe)
 {
-    struct ui *ui = arg;
+    struct ui *ui = fe;
     wint_t ch;
     int r;
     /* Drain every key that is ready. */
@@ -343,9 +351,9 @@ on_input(void *arg)
 }
 
 static void
-on_winch(void *arg, int sig)
+on_winch(void *fe, int sig)
 {
-    struct ui *ui = arg;
+    struct ui *ui = fe;
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
@@ -353,13 +361,12 @@ on_winch(void *arg, int sig)
 }
 
 static void
-on_quit_signal(void *arg, int sig)
+on_quit_signal(void *fe, int sig)
 {
-    struct ui *ui = arg;
+    struct ui *ui = fe;
     ui->quit_requests++;
     const char *name = fs_signame(sig);
     ui_message(ui, false, "%s: stopping every task", name ? name : "signal");
-    fs_app_quit(ui->app);
 }
 
 /* ---- setup and the run --------------------------------------------------------------------- */
@@ -388,6 +395,28 @@ curses_start(struct ui *ui)
     ui_colors_init(ui);
 }
 
+/* The app exists: the screen takes the terminal, and a pane is made per task. */
+static void
+on_ready(void *fe, struct fs_app *app)
+{
+    struct ui *ui = fe;
+    ui->app = app;
+    curses_start(ui);
+    ui->frame = fs_app_timer_new(app, on_frame, ui);
+    ui_sync_tasks(ui);
+    ui_dirty(ui);
+}
+
+/* The session is over: the terminal is given back. */
+static void
+on_stopped(void *fe)
+{
+    struct ui *ui = fe;
+    fs_app_timer_free(ui->frame);
+    ui->frame = NULL;
+    endwin();
+}
+
 int
 fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
 {
@@ -395,52 +424,26 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
         fprintf(stderr, "forkscope: the screen needs a terminal; use --headless\n");
         return 2;
     }
-    char *err = NULL;
-    struct fs_rt *rt = fs_app_runtime_new();
-    if (rt == NULL)
-        return 1;
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
-    ui->rt = rt;
     ui->layout = FS_TILING_GRID;
     fs_msglog_init(&ui->msglog, opts->msglog_count ? opts->msglog_count : FS_UI_MSGLOG_COUNT,
                    opts->msglog_bytes ? opts->msglog_bytes : FS_UI_MSGLOG_BYTES);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);
-    curses_start(ui);
-    ui->frame = fs_timer_new(rt, on_frame, ui);
-    fs_timer_weak(ui->frame);
-    ui->app = fs_app_new(rt, s, &screen_ops, ui);
-    if (fs_app_set_sampling(ui->app, opts->interval > 0 ? opts->interval : 1.0, opts->proc_root,
-                            FS_SAMPLE_CTXSW | FS_SAMPLE_TREE, &err) != 0) {
-        ui_message(ui, true, "%s", err);
-        free(err);
-    }
-    ui_sync_tasks(ui);
-    fs_rt_on_quit_signal(rt, on_quit_signal, ui);
-    int r = fs_rt_on_signal(rt, SIGWINCH, on_winch, ui);
-    if (r != 0)
-        ui_message(ui, true, "terminal resizes will not be followed: %s", strerror(-r));
-    r = fs_rt_watch_input(rt, on_input, ui);
-    if (r == 0) {
-        fs_app_start_all(ui->app);
-        ui_dirty(ui);
-    } else {
-        /* A screen that cannot read keys could not be driven or quit but by
-         * signals: nothing is started, and forkscope says why. */
-        ui->input_failed = r;
-        fs_app_quit(ui->app);
-    }
-    fs_rt_run(rt);
+    const struct fs_app_run_opts run = {
+        .input = FS_APP_INPUT_KEYS,
+        .interval = opts->interval > 0 ? opts->interval : 1.0,
+        .proc_root = opts->proc_root,
+        .sample_flags = FS_SAMPLE_CTXSW | FS_SAMPLE_TREE,
+        .signal = SIGWINCH,
+        .signal_what = "terminal resizes",
+        .ready = on_ready,
+        .quit_signal = on_quit_signal,
+        .on_signal = on_winch,
+        .keys = on_input,
+        .stopped = on_stopped,
+    };
+    int status = fs_app_run(s, &run, &screen_ops, ui);
 
-    fs_timer_stop(ui->frame);
-    fs_timer_free(ui->frame);
-    endwin();
-    int status = fs_app_exit_status(ui->app);
-    if (ui->input_failed != 0) {
-        fprintf(stderr, "forkscope: cannot watch the terminal for keys: %s\n",
-                strerror(-ui->input_failed));
-        status = 1;
-    }
-    fs_app_free(ui->app);
     for (size_t i = 0; i < ui->ntasks; i++)
         fs_pane_free(ui->tasks[i].pane);
     free(ui->tasks);
@@ -449,5 +452,5 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     free(ui->search);
     fs_msglog_fini(&ui->msglog);
     free(ui);
-    return fs_app_runtime_free(rt, status);
+    return status;
 }

@@ -14,7 +14,6 @@
 #include "config/theme.h"
 #include "model/msglog.h"
 #include "model/tiling.h"
-#include "rt/rt.h"
 #include "ui/pane.h"
 
 enum ui_mode {
@@ -56,7 +55,6 @@ struct ui_task {
 };
 
 struct ui {
-    struct fs_rt *rt;
     struct fs_app *app;
     struct ui_task *tasks;
     size_t ntasks;
@@ -85,7 +83,7 @@ struct ui {
     /* Redraws are coalesced into frames. */
     bool dirty;
     bool frame_pending;
-    struct fs_timer *frame;
+    struct fs_app_timer *frame;
     bool show_threads;   /* the selected task's threads are listed under it */
     double last_frame;
     /* A message in the status line (an error, a confirmation) until a time. */
@@ -101,7 +99,6 @@ struct ui {
     /* Search in the selected pane (or the message log). */
     char *search;
     int quit_requests;
-    int input_failed; /* the key watcher could not start: its error (negative) */
 };
 
 /* ui.c */
