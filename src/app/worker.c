@@ -23,6 +23,8 @@
 #include "ipc/ipc.h"
 #include "rt/hold.h"
 #include "sample/sampler.h"
+#include "util/blockq.h"
+#include "util/container.h"
 #include "util/xalloc.h"
 #include "worker/jobs.h"
 #include "worker/modules.h"
@@ -39,8 +41,7 @@ struct app_worker {
     pthread_mutex_t mu; /* guards detached against the thread's wake-ups */
     bool detached;      /* given up on at quit: its thread must not wake the loop */
     /* Sends waiting for room in the inbox, oldest first; they hold the input. */
-    struct pending *pend, **pend_tail;
-    size_t pend_count, pend_bytes;
+    struct fs_blockq pend;
     struct fs_rt_hold hold;
 };
 
@@ -48,12 +49,6 @@ struct app_worker {
  * while the input is held back: one read of input holds far fewer), as for a
  * channel (rt/chanq.h). */
 #define PENDING_CAP (16u << 20)
-
-struct pending {
-    struct pending *next;
-    size_t len;
-    char data[];
-};
 
 /* In the worker's thread: the port has messages, or the worker is done. */
 static void
@@ -97,7 +92,7 @@ on_port_message(void *arg, const char *json, size_t len)
 static size_t
 hold_queued(struct fs_rt_hold *h)
 {
-    return ((struct app_worker *)((char *)h - offsetof(struct app_worker, hold)))->pend_bytes;
+    return FS_CONTAINER_OF(h, struct app_worker, hold)->pend.bytes;
 }
 
 /* Moves waiting sends into the inbox while it has room; once none waits, the
@@ -105,38 +100,27 @@ hold_queued(struct fs_rt_hold *h)
 static void
 flush_pending(struct app_worker *w)
 {
-    while (w->pend != NULL && fs_port_send(w->port, w->pend->data, w->pend->len) == 0) {
-        struct pending *q = w->pend;
-        w->pend = q->next;
-        w->pend_count--;
-        w->pend_bytes -= q->len;
-        free(q);
+    while (w->pend.head != NULL &&
+           fs_port_send(w->port, w->pend.head->data, w->pend.head->len) == 0) {
+        free(fs_blockq_pop(&w->pend));
         fs_rt_hold_moved(&w->hold);
     }
-    if (w->pend == NULL) {
-        w->pend_tail = &w->pend;
+    if (w->pend.head == NULL)
         fs_rt_hold_stop(w->at->app->rt, &w->hold);
-    }
 }
 
 /* The worker is gone: what still waits will never be taken. */
 static void
 drop_pending(struct app_worker *w)
 {
-    if (w->pend_count > 0) {
+    if (w->pend.count > 0) {
         char *msg = fs_xasprintf("task '%s': %zu messages (%zu bytes) that forkscope had queued "
                                  "for its inbox were not delivered",
-                                 w->at->t.spec.name, w->pend_count, w->pend_bytes);
+                                 w->at->t.spec.name, w->pend.count, w->pend.bytes);
         fs_app_error(w->at, msg);
         free(msg);
     }
-    while (w->pend != NULL) {
-        struct pending *q = w->pend;
-        w->pend = q->next;
-        free(q);
-    }
-    w->pend_tail = &w->pend;
-    w->pend_count = w->pend_bytes = 0;
+    fs_blockq_clear(&w->pend);
     fs_rt_hold_stop(w->at->app->rt, &w->hold);
 }
 
@@ -150,7 +134,7 @@ on_wake(void *arg)
     /* Read done first: every message posted before it is then in the port. */
     bool done = w->thread != NULL && fs_worker_done(w->thread);
     fs_port_drain(w->port, on_port_message, at);
-    if (w->pend != NULL && !done)
+    if (w->pend.head != NULL && !done)
         flush_pending(w);
     if (done) {
         int rc = fs_worker_join(w->thread);
@@ -179,7 +163,6 @@ fs_app_worker_spawn(struct app_task *at, char **err)
         }
     }
     pthread_mutex_init(&w->mu, NULL);
-    w->pend_tail = &w->pend;
     w->hold.queued = hold_queued;
     w->wake = fs_wake_new(at->app->rt, on_wake, w);
     w->port = fs_port_new(spec->name, port_wake, w);
@@ -246,10 +229,10 @@ send_error(struct app_worker *w, int r)
     case -ETIMEDOUT:
         return fs_xasprintf("task '%s': not sent: the worker has taken nothing from its inbox "
                             "for %g s and %zu messages wait",
-                            name, w->at->app->send_timeout, w->pend_count);
+                            name, w->at->app->send_timeout, w->pend.count);
     case -ENOBUFS:
         return fs_xasprintf("task '%s': not sent: %zu bytes wait for its inbox already", name,
-                            w->pend_bytes);
+                            w->pend.bytes);
     default:
         return fs_xasprintf("task '%s': not sent: its port is closed", name);
     }
@@ -259,21 +242,14 @@ send_error(struct app_worker *w, int r)
 static int
 send_or_queue(struct app_worker *w, const char *data, size_t n)
 {
-    int r = w->pend == NULL ? fs_port_send(w->port, data, n) : -EAGAIN;
+    int r = w->pend.head == NULL ? fs_port_send(w->port, data, n) : -EAGAIN;
     if (r != -EAGAIN || w->at->app->send_timeout <= 0)
         return r; /* sent, closed, or on the screen: refused */
     if (fs_rt_hold_stalled(&w->hold))
         return -ETIMEDOUT;
-    if (w->pend_bytes + n > PENDING_CAP)
+    if (w->pend.bytes + n > PENDING_CAP)
         return -ENOBUFS;
-    struct pending *q = fs_xmalloc(sizeof *q + n);
-    q->next = NULL;
-    q->len = n;
-    memcpy(q->data, data, n);
-    *w->pend_tail = q;
-    w->pend_tail = &q->next;
-    w->pend_count++;
-    w->pend_bytes += n;
+    fs_blockq_push(&w->pend, fs_blockq_item_new(data, n));
     fs_rt_hold_start(w->at->app->rt, &w->hold);
     /* The worker may have made room since: the port wakes the loop only for a
      * send that found the inbox full, and this one may not have tried. */
