@@ -399,7 +399,7 @@ static const struct ui_key keys[] = {
     {'r', false, "r", "restart", act_restart},
     {'p', false, "p", "pause / resume (SIGSTOP / SIGCONT)", act_pause},
     {'S', false, "S", "send a signal, chosen from a list", act_signal},
-    {'a', false, "a", "add a task (shell:, cmd: prefixes work)", act_add},
+    {'a', false, "a", "add a task (shell:, cmd:, fork:, worker: prefixes work)", act_add},
     {'D', false, "D Delete", "remove the task (when stopped)", act_remove},
     {KEY_DC, true, NULL, NULL, act_remove},
     {'i', false, "i", "type into the task's terminal (Ctrl-] leaves)", act_input},

@@ -19,7 +19,7 @@ ui_prompt_label(enum ui_prompt_kind kind)
 {
     switch (kind) {
     case UI_PROMPT_ADD:
-        return "add task (shell:/cmd: prefix, Esc cancels): ";
+        return "add task (shell:, cmd:, fork:, worker: prefix; Esc cancels): ";
     case UI_PROMPT_SEND:
         return "send JSON (checked before it is sent, Up: history): ";
     default:

@@ -5,9 +5,10 @@
 # g, finds a task by a lowercase part of its name, shows floats shortest, and
 # a flood does not push the other channels' messages out of the log.
 . "$FS_SRCDIR/tests/lib.sh"
-N=14
+N=16
 plan $N
-screen_begin $N first
+screen_begin $N first first_cleanup
+first_cleanup() { tmux -L "fs-first2-$$" kill-server 2>/dev/null; }
 
 S="$FS_TMP/s.yaml"
 cat >"$S" <<'YAML'
@@ -58,4 +59,13 @@ T send-keys -t fs Enter
 check "a lowercase search ignores case and matches a task's name" shown "'racer' found above"
 check "the message found is pretty-printed, its floats shortest" shown_re '^ +"value": 0.7,? *$'
 check "... every float" shown_re '^ +"third": 0.3333333333333333,? *$'
+T send-keys -t fs a
+check "the add prompt names every kind's prefix" shown 'shell:, cmd:, fork:, worker: prefix'
+T kill-server 2>/dev/null
+
+# A wide screen shows a long name whole (it was cut at 14 characters).
+SOCK="fs-first2-$$"
+T new-session -d -s fs -x 160 -y 24 "'$FORKSCOPE' --names a-rather-long-task-name-28ch 'sleep 1000'; sleep 1000"
+check "160 columns: a 28-character name is whole" shown_re '^a-rather-long-task-name-28ch +shell'
+T kill-server 2>/dev/null
 finish
