@@ -112,6 +112,142 @@ START_TEST(test_passed)
 }
 END_TEST
 
+/* A flood on one channel leaves the other channels' messages in the log: a
+ * first message, a bad frame and a few pings stay while 100,000 arrive from
+ * the flood, and what was dropped is the flood's, counted as its own. */
+START_TEST(test_flood_keeps_the_others)
+{
+    struct fs_msglog log;
+    static int flood, ping, bad;
+    fs_msglog_init(&log, 1000, 1 << 20);
+    fs_msglog_add(&log, 0, &ping, true, false, 0, 0, "hello", 5, 5);
+    for (int i = 1; i <= 100000; i++) {
+        fs_msglog_add(&log, i, &flood, true, false, 0, 0, "{\"n\":1}", 7, 7);
+        if (i == 50)
+            fs_msglog_add(&log, i, &bad, true, false, 1, 0, "\xff", 1, 1);
+        if (i % 30000 == 0)
+            fs_msglog_add(&log, i, &ping, true, false, 0, 0, "ping", 4, 4);
+    }
+    size_t seen_ping = 0, seen_bad = 0, seen_flood = 0;
+    double last = -1;
+    for (size_t k = 0; k < log.n; k++) {
+        const struct fs_msglog_entry *e = fs_msglog_get(&log, k);
+        if (e == NULL)
+            continue;
+        ck_assert(e->t >= last);
+        last = e->t;
+        seen_ping += e->task == &ping;
+        seen_bad += e->task == &bad;
+        seen_flood += e->task == &flood;
+    }
+    ck_assert_uint_eq(seen_ping, 4);
+    ck_assert_uint_eq(seen_bad, 1);
+    ck_assert_uint_eq(seen_flood + 5, 1000);
+    ck_assert_uint_eq(log.live, 1000);
+    ck_assert_uint_eq(fs_msglog_dropped(&log, &flood), 100000 - seen_flood);
+    ck_assert_uint_eq(fs_msglog_dropped(&log, &ping), 0);
+    ck_assert_uint_eq(log.evicted, 100000 - seen_flood);
+    ck_assert(fs_msglog_get(&log, log.n - 1)->t == 100000);
+    fs_msglog_fini(&log);
+}
+END_TEST
+
+/* Against a plain model of the rule (a list; evict the oldest entry of the
+ * task with the most, the older oldest breaking a tie), under random adds of
+ * random sizes from five tasks and an occasional forget: the same entries in
+ * the same order, within both bounds, every time. */
+#define MODEL_MAX 4000
+static struct {
+    double t;
+    int task;
+} model[MODEL_MAX];
+static size_t model_n;
+
+/* The model's victim: the index of the oldest entry of the task with most. */
+static size_t
+model_victim(void)
+{
+    size_t count[5] = {0}, oldest[5];
+    for (size_t i = model_n; i-- > 0;) {
+        count[model[i].task]++;
+        oldest[model[i].task] = i;
+    }
+    int v = -1;
+    for (int k = 0; k < 5; k++)
+        if (count[k] > 0 &&
+            (v < 0 || count[k] > count[v] || (count[k] == count[v] && oldest[k] < oldest[v])))
+            v = k;
+    return oldest[v];
+}
+
+START_TEST(test_fair_eviction_matches_model)
+{
+    static int tasks[5];
+    struct fs_msglog log;
+    fs_msglog_init(&log, 300, 1 << 20);
+    static char payload[3000];
+    memset(payload, 'p', sizeof payload);
+    unsigned seed = 12345;
+    int mismatches = 0;
+    model_n = 0;
+    for (int step = 0; step < 40000 && mismatches == 0; step++) {
+        seed = seed * 1103515245u + 12345u;
+        /* Skewed: task 0 floods, the others speak now and then. */
+        int task = (seed >> 16) % 10 < 6 ? 0 : 1 + (int)((seed >> 8) % 4);
+        if ((seed >> 4) % 5000 == 0) {
+            fs_msglog_forget(&log, &tasks[task]);
+            size_t w = 0;
+            for (size_t i = 0; i < model_n; i++)
+                if (model[i].task != task)
+                    model[w++] = model[i];
+            model_n = w;
+            continue;
+        }
+        size_t len = (seed >> 20) % 7 == 0 ? 2500 : 1 + (seed >> 12) % 40;
+        size_t cost = FS_MSGLOG_ENTRY_COST + len;
+        size_t bytes = 0;
+        for (size_t i = 0; i < log.n; i++)
+            if (fs_msglog_get(&log, i) != NULL)
+                bytes += FS_MSGLOG_ENTRY_COST + fs_msglog_get(&log, i)->kept;
+        /* The model evicts by the same two bounds, with the log's own byte
+         * figure before the add (what the log decides on). */
+        size_t live = model_n;
+        while (live > 0 && (live == log.max_live || bytes + cost > log.max_bytes)) {
+            /* The log's entry at the model's victim: its size. */
+            size_t victim = model_victim(), seen = 0;
+            for (size_t i = 0; i < log.n; i++) {
+                const struct fs_msglog_entry *e = fs_msglog_get(&log, i);
+                if (e != NULL && seen++ == victim) {
+                    bytes -= FS_MSGLOG_ENTRY_COST + e->kept;
+                    break;
+                }
+            }
+            memmove(&model[victim], &model[victim + 1], (model_n - victim - 1) * sizeof model[0]);
+            model_n--;
+            live--;
+        }
+        fs_msglog_add(&log, step, &tasks[task], true, false, 0, 0, payload, len, len);
+        model[model_n].t = step;
+        model[model_n].task = task;
+        model_n++;
+        size_t m = 0;
+        for (size_t i = 0; i < log.n; i++) {
+            const struct fs_msglog_entry *e = fs_msglog_get(&log, i);
+            if (e == NULL)
+                continue;
+            if (m >= model_n || e->t != model[m].t || e->task != &tasks[model[m].task])
+                mismatches++;
+            m++;
+        }
+        if (m != model_n || log.live != model_n || log.bytes > log.max_bytes ||
+            log.live > log.max_live || log.n > log.cap)
+            mismatches++;
+    }
+    ck_assert_int_eq(mismatches, 0);
+    fs_msglog_fini(&log);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -122,6 +258,8 @@ make_suite(void)
     tcase_add_test(tc, test_tiny_flood_bounded_by_bytes);
     tcase_add_test(tc, test_forget_keeps_order);
     tcase_add_test(tc, test_passed);
+    tcase_add_test(tc, test_flood_keeps_the_others);
+    tcase_add_test(tc, test_fair_eviction_matches_model);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,8 +1,8 @@
 /*
  * Searching the scrollback and the screen for a plain substring, as less and
- * vim do with smartcase: case-insensitive (ASCII letters) unless the needle
- * has an uppercase letter. Matches are found in each line's UTF-8 text and
- * reported in screen columns. Owns nothing.
+ * vim do with smartcase (util/smartcase.c): case-insensitive (ASCII letters)
+ * unless the needle has an uppercase letter. Matches are found in each line's
+ * UTF-8 text and reported in screen columns. Owns nothing.
  */
 #include <config.h>
 
@@ -12,46 +12,12 @@
 #include <limits.h>
 #include <string.h>
 
-static inline unsigned char
-lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-static bool
-has_upper(const char *s)
-{
-    for (; *s; s++) {
-        if (*s >= 'A' && *s <= 'Z')
-            return true;
-    }
-    return false;
-}
-
-/* The first occurrence of n (lowercase when icase) in h, or NULL. */
-static const char *
-find(const char *h, size_t hlen, const char *n, size_t nlen, bool icase)
-{
-    if (nlen > hlen)
-        return NULL;
-    if (!icase)
-        return memmem(h, hlen, n, nlen);
-    for (size_t i = 0; i + nlen <= hlen; i++) {
-        if (lower((unsigned char)h[i]) != (unsigned char)n[0])
-            continue;
-        size_t k = 1;
-        while (k < nlen && lower((unsigned char)h[i + k]) == (unsigned char)n[k])
-            k++;
-        if (k == nlen)
-            return h + i;
-    }
-    return NULL;
-}
+#include "util/smartcase.h"
 
 /* Screen columns of the text bytes [off, off + n) of a line: *col and *cols. */
 static void
-byte_cols(const struct fs_term *t, uint64_t line, const char *text, size_t off, size_t n,
-          int *col, int *cols)
+byte_cols(const struct fs_term *t, uint64_t line, const char *text, size_t off, size_t n, int *col,
+          int *cols)
 {
     bool ascii = true;
     for (size_t i = 0; i < off + n && ascii; i++)
@@ -89,8 +55,8 @@ byte_cols(const struct fs_term *t, uint64_t line, const char *text, size_t off, 
 /* The match in one line that comes first after col (dir > 0) or last before
  * it (dir < 0); false when there is none. */
 static bool
-search_line(const struct fs_term *t, uint64_t line, const char *needle, size_t nlen, bool icase,
-            int col, int dir, struct fs_term_match *m)
+search_line(const struct fs_term *t, uint64_t line, const struct fs_smartcase *needle, int col,
+            int dir, struct fs_term_match *m)
 {
     char buf[FS_TERM_ROW_TEXT_MAX];
     size_t len;
@@ -99,12 +65,12 @@ search_line(const struct fs_term *t, uint64_t line, const char *needle, size_t n
         return false;
     bool found = false;
     for (size_t from = 0; from < len;) {
-        const char *hit = find(text + from, len - from, needle, nlen, icase);
+        const char *hit = fs_smartcase_find(needle, text + from, len - from);
         if (hit == NULL)
             break;
         size_t off = (size_t)(hit - text);
         int c, w;
-        byte_cols(t, line, text, off, nlen, &c, &w);
+        byte_cols(t, line, text, off, needle->len, &c, &w);
         if (dir > 0 ? c > col : c < col) {
             *m = (struct fs_term_match){.line = line, .col = c, .cols = w};
             found = true;
@@ -126,28 +92,32 @@ fs_term_search(const struct fs_term *t, const char *needle, uint64_t line, int c
     /* No line's text is longer than a screen row's can be. */
     if (nlen == 0 || nlen >= FS_TERM_ROW_TEXT_MAX || dir == 0)
         return -ENOENT;
-    bool icase = !has_upper(needle);
-    char folded[FS_TERM_ROW_TEXT_MAX];
-    for (size_t i = 0; i <= nlen; i++)
-        folded[i] = icase ? (char)lower((unsigned char)needle[i]) : needle[i];
+    struct fs_smartcase sc;
+    fs_smartcase_init(&sc, needle);
+    int r = -ENOENT;
     uint64_t first = fs_term_first_line(t);
     uint64_t last = fs_term_screen_line(t) + (uint64_t)t->rows - 1;
     if (dir > 0) {
         if (line < first)
             line = first, col = -1;
         for (; line <= last; line++, col = -1) {
-            if (search_line(t, line, folded, nlen, icase, col, 1, m))
-                return 0;
+            if (search_line(t, line, &sc, col, 1, m)) {
+                r = 0;
+                break;
+            }
         }
     } else {
         if (line > last)
             line = last, col = INT_MAX;
         for (; line >= first; line--, col = INT_MAX) {
-            if (search_line(t, line, folded, nlen, icase, col, -1, m))
-                return 0;
+            if (search_line(t, line, &sc, col, -1, m)) {
+                r = 0;
+                break;
+            }
             if (line == 0)
                 break;
         }
     }
-    return -ENOENT;
+    fs_smartcase_fini(&sc);
+    return r;
 }

@@ -115,56 +115,8 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
     }
 }
 
-/* ---- status line and overlays ----------------------------------------------------------------- */
-
-static void
-draw_status(struct ui *ui, double now)
-{
-    int y = LINES - 1;
-    ui_put_el(ui, FS_EL_STATUS, true);
-    mvhline(y, 0, ' ', COLS);
-    if (ui->mode == UI_PROMPT) {
-        ui_put_el(ui, FS_EL_PROMPT, true);
-        const char *label = ui_prompt_label(ui->prompt.kind);
-        mvaddstr(y, 0, label);
-        int x = (int)strlen(label);
-        /* Show the end of a long line, with the cursor in view. */
-        size_t start = 0;
-        if ((int)ui->prompt.cursor > COLS - x - 2)
-            start = ui->prompt.cursor - (size_t)(COLS - x - 2);
-        mvaddnwstr(y, x, ui->prompt.text + start, (int)(ui->prompt.len - start));
-        curs_set(1);
-        move(y, x + (int)(ui->prompt.cursor - start));
-        return;
-    }
-    /* In input mode the selected pane's cursor is the terminal's cursor. */
-    bool cursor = ui->mode == UI_INPUT && ui->sel_cursor_y >= 0;
-    curs_set(cursor ? 1 : 0);
-    if (ui->message[0] != '\0' && now < ui->message_until) {
-        ui_put_el(ui, ui->message_error ? FS_EL_ERROR : FS_EL_STATUS, true);
-        ui_put_text(y, 0, COLS, ui->message, false);
-        return;
-    }
-    const char *hint;
-    switch (ui->mode) {
-    case UI_INPUT:
-        hint = "INPUT: keys go to the task  Ctrl-] leave input mode";
-        break;
-    case UI_SIGNAL:
-        hint = "SIGNAL: up/down choose  Enter send  Esc cancel";
-        break;
-    case UI_HELP:
-        hint = "HELP: any key closes";
-        break;
-    default:
-        hint = ui->quit_requests ? "quitting: stopping every task (q again: kill them)"
-                                 : "?:help  j/k:select  z:zoom  s:start x:stop r:restart "
-                                   "K:kill p:pause S:signal  a:add  i:input  /:search  "
-                                   "m:messages M:send  q:quit";
-    }
-    ui_put_text(y, 0, COLS, hint, false);
-    ui_put_el(ui, FS_EL_NORMAL, false);
-}
+/* ---- status line and overlays -----------------------------------------------------------------
+ */
 
 /* A box in the middle of the screen with lines of text; returns its rect. */
 static struct fs_rect
@@ -184,15 +136,78 @@ overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
     return r;
 }
 
+/* One line of the help overlay: a key's label (NULL on a continuation) and a
+ * piece of its description. */
+struct help_line {
+    const char *label, *text;
+    int len;
+};
+
+/* Wraps each description at blanks to width w; returns the number of lines. */
+static size_t
+help_lines(const char **keys, const char **what, size_t n, int w, struct help_line *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = what[i];
+        const char *label = keys[i];
+        do {
+            int len = (int)strlen(p);
+            if (len > w) {
+                len = w;
+                while (len > 0 && p[len] != ' ')
+                    len--;
+                if (len == 0)
+                    len = w;
+            }
+            if (k < max)
+                out[k] = (struct help_line){label, p, len};
+            k++;
+            label = NULL;
+            p += len;
+            while (*p == ' ')
+                p++;
+        } while (*p != '\0');
+    }
+    return k < max ? k : max;
+}
+
+/* The key overlay: every key and what it does, nothing cut. When it is
+ * taller than the screen it scrolls (ui->help_top, keys.c's help_key). */
 static void
 draw_help(struct ui *ui)
 {
     const char **keys, **what;
     size_t n = ui_key_help(&keys, &what);
-    struct fs_rect r = overlay_box(ui, 64, (int)n + 2, " keys (any key closes) ");
-    for (size_t k = 0; k < n && (int)k < r.h - 2; k++) {
-        ui_put_text(r.y + 1 + (int)k, r.x + 2, 14, keys[k], false);
-        ui_put_text(r.y + 1 + (int)k, r.x + 17, r.w - 19, what[k], false);
+    int textw = 0;
+    for (size_t k = 0; k < n; k++)
+        if ((int)strlen(what[k]) > textw)
+            textw = (int)strlen(what[k]);
+    int w = 17 + textw + 2 < COLS - 2 ? 17 + textw + 2 : COLS - 2;
+    struct help_line lines[160];
+    size_t nl = help_lines(keys, what, n, w - 19 > 8 ? w - 19 : 8, lines, 160);
+    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
+    int shown = h - 2 > 1 ? h - 2 : 1;
+    int last = (int)nl - shown;
+    if (ui->help_top > last)
+        ui->help_top = last;
+    if (ui->help_top < 0)
+        ui->help_top = 0;
+    char title[80];
+    if (last <= 0)
+        snprintf(title, sizeof title, " keys (any key closes) ");
+    else
+        snprintf(title, sizeof title, " keys %d-%d of %zu: j/k scroll, q closes ", ui->help_top + 1,
+                 ui->help_top + shown, nl);
+    struct fs_rect r = overlay_box(ui, w, h, title);
+    for (int k = 0; k < shown && ui->help_top + k < (int)nl && k < r.h - 2; k++) {
+        const struct help_line *l = &lines[ui->help_top + k];
+        int y = r.y + 1 + k;
+        if (l->label != NULL)
+            ui_put_text(y, r.x + 2, 14, l->label, false);
+        char text[256];
+        snprintf(text, sizeof text, "%.*s", l->len, l->text);
+        ui_put_text(y, r.x + 17, r.w - 19, text, false);
     }
     ui_put_el(ui, FS_EL_NORMAL, false);
 }
@@ -223,7 +238,7 @@ ui_draw(struct ui *ui)
     ui->sel_cursor_y = -1;
     ui_draw_header(ui);
     ui_draw_table(ui, now);
-    if (ui->traffic && !ui->zoom)
+    if (ui->traffic)
         ui_traffic_draw(ui, ui->traffic_rect);
     else
         for (size_t k = 0; k < ui->npanes_shown; k++)
@@ -232,7 +247,7 @@ ui_draw(struct ui *ui)
         draw_help(ui);
     else if (ui->mode == UI_SIGNAL)
         draw_signals(ui);
-    draw_status(ui, now);
+    ui_draw_status(ui, now);
     if (ui->mode == UI_INPUT && ui->sel_cursor_y >= 0)
         move(ui->sel_cursor_y, ui->sel_cursor_x);
     wnoutrefresh(stdscr);

@@ -13,7 +13,7 @@
 #include "util/signame.h"
 #include "util/xalloc.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 #define KEY_LEAVE_INPUT CTRL(']')
 
 static struct fs_pane *
@@ -22,7 +22,36 @@ sel_pane(struct ui *ui)
     return ui->sel < ui->ntasks ? ui->tasks[ui->sel].pane : NULL;
 }
 
-/* Runs a --control-style command on the selected task and shows any error. */
+/* Says what a command that was carried out did (the screen answers every key
+ * that acts, so a later success replaces an earlier error). */
+static void
+said(struct ui *ui, enum fs_control_op op, int sig, const struct fs_task *t)
+{
+    const char *name = t->spec.name;
+    switch (op) {
+    case FS_CONTROL_START:
+        ui_message(ui, false, "started %s", name);
+        break;
+    case FS_CONTROL_STOP:
+        ui_message(ui, false, "stopping %s: %s, SIGKILL after %gs", name,
+                   fs_signame(t->spec.stop_signal), t->spec.stop_timeout);
+        break;
+    case FS_CONTROL_KILL:
+        ui_message(ui, false, "sent SIGKILL to %s's process group", name);
+        break;
+    case FS_CONTROL_RESTART:
+        ui_message(ui, false, "restarting %s", name);
+        break;
+    case FS_CONTROL_SIGNAL:
+        ui_message(ui, false, "sent %s to %s", fs_signame(sig), name);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Runs a --control-style command on the selected task and says what it did,
+ * or what went wrong. */
 static void
 command(struct ui *ui, enum fs_control_op op, int sig)
 {
@@ -34,6 +63,8 @@ command(struct ui *ui, enum fs_control_op op, int sig)
     if (fs_app_command(ui->app, &cmd, &err) != 0) {
         ui_message(ui, true, "%s", err);
         free(err);
+    } else {
+        said(ui, op, sig, t);
     }
     ui_dirty(ui);
 }
@@ -58,6 +89,7 @@ static void
 act_zoom(struct ui *ui)
 {
     ui->zoom = !ui->zoom;
+    ui->traffic_detail_top = 0;
     ui_relayout(ui);
 }
 
@@ -75,7 +107,9 @@ page(struct ui *ui)
 static void
 act_page_up(struct ui *ui)
 {
-    if (ui->traffic)
+    if (ui->traffic && ui->zoom)
+        ui->traffic_detail_top -= ui->traffic_rect.h / 2;
+    else if (ui->traffic)
         ui_traffic_scroll(ui, ui->traffic_rect.h / 2);
     else if (sel_pane(ui))
         fs_pane_scroll(sel_pane(ui), page(ui));
@@ -85,7 +119,9 @@ act_page_up(struct ui *ui)
 static void
 act_page_down(struct ui *ui)
 {
-    if (ui->traffic)
+    if (ui->traffic && ui->zoom)
+        ui->traffic_detail_top += ui->traffic_rect.h / 2;
+    else if (ui->traffic)
         ui_traffic_scroll(ui, -(ui->traffic_rect.h / 2));
     else if (sel_pane(ui))
         fs_pane_scroll(sel_pane(ui), -page(ui));
@@ -105,7 +141,7 @@ act_top(struct ui *ui)
 static void
 act_follow(struct ui *ui)
 {
-    ui->traffic_back = 0;
+    ui->traffic_focus = 0;
     if (sel_pane(ui)) {
         fs_pane_follow(sel_pane(ui));
         fs_pane_search_clear(sel_pane(ui));
@@ -119,29 +155,34 @@ act_search(struct ui *ui)
     ui_prompt_open(ui, UI_PROMPT_SEARCH);
 }
 
-static void
-search_again(struct ui *ui, int dir)
+/* Looks for ui->search in the selected pane's scrollback (or the message
+ * log) from the view, older (dir < 0) or newer, and says what it found. */
+void
+ui_search(struct ui *ui, int dir)
 {
     if (ui->search == NULL || sel_pane(ui) == NULL) {
         ui_message(ui, true, "no search yet: / to search");
         return;
     }
+    const char *where = dir < 0 ? "above" : "below";
     if (ui->traffic ? !ui_traffic_search(ui, ui->search, dir)
                     : !fs_pane_search(sel_pane(ui), ui->search, dir))
-        ui_message(ui, true, "'%s' not found %s", ui->search, dir < 0 ? "above" : "below");
+        ui_message(ui, true, "'%s' not found %s", ui->search, where);
+    else
+        ui_message(ui, false, "'%s' found %s (n: older, N: newer)", ui->search, where);
     ui_dirty(ui);
 }
 
 static void
 act_search_older(struct ui *ui)
 {
-    search_again(ui, -1);
+    ui_search(ui, -1);
 }
 
 static void
 act_search_newer(struct ui *ui)
 {
-    search_again(ui, 1);
+    ui_search(ui, 1);
 }
 
 static void
@@ -178,6 +219,9 @@ act_pause(struct ui *ui)
     if (fs_app_pause(ui->app, ui->sel, !paused, &err) != 0) {
         ui_message(ui, true, "%s", err);
         free(err);
+    } else {
+        ui_message(ui, false, "%s %s (%s)", paused ? "resumed" : "paused",
+                   fs_app_task(ui->app, ui->sel)->spec.name, paused ? "SIGCONT" : "SIGSTOP");
     }
     ui_dirty(ui);
 }
@@ -248,9 +292,10 @@ act_threads(struct ui *ui)
         size_t n;
         fs_app_threads(ui->app, ui->sel, false, &n);
     }
-    ui_message(ui, false, "%s", ui->show_threads ? "threads of the selected task shown "
-                                                   "(from the next sample)"
-                                                 : "threads hidden");
+    ui_message(ui, false, "%s",
+               ui->show_threads ? "threads of the selected task shown "
+                                  "(from the next sample)"
+                                : "threads hidden");
     ui_relayout(ui);
 }
 
@@ -288,7 +333,7 @@ static void
 act_traffic(struct ui *ui)
 {
     ui->traffic = !ui->traffic;
-    ui->traffic_back = 0;
+    ui->traffic_focus = 0;
     ui_relayout(ui);
 }
 
@@ -296,7 +341,7 @@ static void
 act_traffic_all(struct ui *ui)
 {
     ui->traffic_all = !ui->traffic_all;
-    ui->traffic_back = 0;
+    ui->traffic_focus = 0;
     if (!ui->traffic)
         act_traffic(ui);
     ui_dirty(ui);
@@ -316,6 +361,7 @@ static void
 act_help(struct ui *ui)
 {
     ui->mode = UI_HELP;
+    ui->help_top = 0;
     ui_dirty(ui);
 }
 
@@ -332,7 +378,8 @@ static const struct ui_key keys[] = {
     {KEY_DOWN, true, NULL, NULL, act_next},
     {'k', false, "k Up", "select the previous task", act_prev},
     {KEY_UP, true, NULL, NULL, act_prev},
-    {'z', false, "z Enter", "zoom the selected pane / back", act_zoom},
+    {'z', false, "z Enter", "zoom the selected pane (the message, in the traffic view) / back",
+     act_zoom},
     {'\r', false, NULL, NULL, act_zoom},
     {KEY_ENTER, true, NULL, NULL, act_zoom},
     {KEY_PPAGE, true, "PgUp PgDn", "scroll the pane back / forward", act_page_up},
@@ -352,7 +399,7 @@ static const struct ui_key keys[] = {
     {'r', false, "r", "restart", act_restart},
     {'p', false, "p", "pause / resume (SIGSTOP / SIGCONT)", act_pause},
     {'S', false, "S", "send a signal, chosen from a list", act_signal},
-    {'a', false, "a", "add a task (shell:, cmd: prefixes work)", act_add},
+    {'a', false, "a", "add a task (shell:, cmd:, fork:, worker: prefixes work)", act_add},
     {'D', false, "D Delete", "remove the task (when stopped)", act_remove},
     {KEY_DC, true, NULL, NULL, act_remove},
     {'i', false, "i", "type into the task's terminal (Ctrl-] leaves)", act_input},
@@ -395,7 +442,7 @@ ui_key_help(const char ***labels, const char ***what)
 }
 
 /* Signals offered by S, the common ones first. */
-const int ui_signal_list[] = {SIGTERM, SIGINT, SIGHUP, SIGKILL, SIGUSR1, SIGUSR2,
+const int ui_signal_list[] = {SIGTERM, SIGINT,  SIGHUP,  SIGKILL,  SIGUSR1, SIGUSR2,
                               SIGQUIT, SIGSTOP, SIGCONT, SIGWINCH, SIGALRM};
 const size_t ui_signal_count = sizeof ui_signal_list / sizeof ui_signal_list[0];
 
@@ -410,9 +457,30 @@ signal_key(struct ui *ui, wint_t ch, bool is_key)
         ui->mode = UI_NORMAL;
         int sig = ui_signal_list[ui->signal_choice];
         command(ui, FS_CONTROL_SIGNAL, sig);
-        ui_message(ui, false, "sent %s to %s", fs_signame(sig),
-                   fs_app_task(ui->app, ui->sel)->spec.name);
     } else if (!is_key && (ch == 27 || ch == 'q'))
+        ui->mode = UI_NORMAL;
+    ui_dirty(ui);
+}
+
+/* The help overlay scrolls with the pane keys (the drawing keeps help_top
+ * in range); any other key closes it. */
+static void
+help_key(struct ui *ui, wint_t ch, bool is_key)
+{
+    int page = LINES > 8 ? LINES - 6 : 2;
+    if ((is_key && ch == KEY_DOWN) || (!is_key && ch == 'j'))
+        ui->help_top++;
+    else if ((is_key && ch == KEY_UP) || (!is_key && ch == 'k'))
+        ui->help_top--;
+    else if ((is_key && ch == KEY_NPAGE) || (!is_key && (ch == ' ' || ch == CTRL('d'))))
+        ui->help_top += page;
+    else if ((is_key && ch == KEY_PPAGE) || (!is_key && (ch == 'b' || ch == CTRL('u'))))
+        ui->help_top -= page;
+    else if ((is_key && ch == KEY_HOME) || (!is_key && ch == 'g'))
+        ui->help_top = 0;
+    else if ((is_key && ch == KEY_END) || (!is_key && ch == 'G'))
+        ui->help_top = 1 << 20;
+    else
         ui->mode = UI_NORMAL;
     ui_dirty(ui);
 }
@@ -443,8 +511,7 @@ ui_key(struct ui *ui, wint_t ch, bool is_key)
         signal_key(ui, ch, is_key);
         return;
     case UI_HELP:
-        ui->mode = UI_NORMAL;
-        ui_dirty(ui);
+        help_key(ui, ch, is_key);
         return;
     case UI_NORMAL:
         break;
@@ -472,8 +539,7 @@ mouse(struct ui *ui)
         if (ev.x >= r.x && ev.x < r.x + r.w && ev.y >= r.y && ev.y < r.y + r.h)
             hit = ui->pane_task[k];
     }
-    if (hit < ui->ntasks && hit != ui->sel &&
-        (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+    if (hit < ui->ntasks && hit != ui->sel && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
         ui->sel = hit;
         ui_relayout(ui);
     }

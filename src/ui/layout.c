@@ -31,6 +31,12 @@ ui_layout(struct ui *ui)
         ui->table_h = h;
         return;
     }
+    if (ui->zoom && ui->traffic) {
+        /* The traffic view zoomed: one message, pretty-printed, scrolled. */
+        ui->table_h = 0;
+        ui->traffic_rect = (struct fs_rect){0, 0, w, h};
+        return;
+    }
     if (ui->zoom) {
         ui->table_h = 0;
         ui->pane_rect[0] = (struct fs_rect){0, 0, w, h};

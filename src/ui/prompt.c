@@ -19,7 +19,7 @@ ui_prompt_label(enum ui_prompt_kind kind)
 {
     switch (kind) {
     case UI_PROMPT_ADD:
-        return "add task (shell:/cmd: prefix, Esc cancels): ";
+        return "add task (shell:, cmd:, fork:, worker: prefix; Esc cancels): ";
     case UI_PROMPT_SEND:
         return "send JSON (checked before it is sent, Up: history): ";
     default:
@@ -139,16 +139,10 @@ submit(struct ui *ui)
             add_task(ui, line);
         } else if (p->kind == UI_PROMPT_SEND) {
             send_message(ui, line);
-        } else if (ui->traffic) {
-            free(ui->search);
-            ui->search = fs_xstrdup(line);
-            if (!ui_traffic_search(ui, line, -1))
-                ui_message(ui, true, "'%s' not found", line);
         } else {
             free(ui->search);
             ui->search = fs_xstrdup(line);
-            if (ui->sel < ui->ntasks && !fs_pane_search(ui->tasks[ui->sel].pane, line, -1))
-                ui_message(ui, true, "'%s' not found", line);
+            ui_search(ui, -1);
         }
     }
     free(line);

@@ -332,6 +332,23 @@ const size_t ui_ncolumns = sizeof ui_columns / sizeof ui_columns[0];
 
 /* ---- drawing -------------------------------------------------------------------------------- */
 
+/* NAME is as wide as the longest name (at least its 14 columns), up to a fifth
+ * of a wide screen; the other columns have their table width, the last the
+ * rest of the row. */
+static int
+column_width(struct ui *ui, size_t c, int x)
+{
+    if (ui_columns[c].format == col_name) {
+        int w = ui_columns[c].width, cap = COLS / 5;
+        for (size_t i = 0; i < ui->ntasks; i++) {
+            int n = (int)strlen(fs_app_task(ui->app, i)->spec.name);
+            w = n > w ? n : w;
+        }
+        return w < cap ? w : cap > ui_columns[c].width ? cap : ui_columns[c].width;
+    }
+    return ui_columns[c].width ? ui_columns[c].width : COLS - x;
+}
+
 void
 ui_draw_header(struct ui *ui)
 {
@@ -378,7 +395,7 @@ draw_task_row(struct ui *ui, size_t i, int y, double now)
     for (size_t c = 0; c < ui_ncolumns && x < COLS; c++) {
         char buf[256];
         ui_columns[c].format(ui, i, now, buf, sizeof buf);
-        int w = ui_columns[c].width ? ui_columns[c].width : COLS - x;
+        int w = column_width(ui, c, x);
         if (ui_columns[c].format == col_state && !sel)
             ui_put_el(ui, ui_state_el(fs_app_task(ui->app, i)), true);
         else if ((ui_columns[c].format == col_spark || ui_columns[c].format == col_rss_spark) &&
@@ -393,9 +410,11 @@ draw_task_row(struct ui *ui, size_t i, int y, double now)
 static void
 draw_thread_row(struct ui *ui, const struct fs_thread_sample *th, int y)
 {
-    char line[160], cpu[16];
-    percent(th->cpu, cpu, sizeof cpu);
-    snprintf(line, sizeof line, "  \u2514 thread %-7d %-16s %c  cpu %s%%", (int)th->tid, th->name,
+    char line[160], cpu[16] = "-";
+    /* Before its first sample a thread's share is not known: "-", not "-%". */
+    if (!isnan(th->cpu))
+        snprintf(cpu, sizeof cpu, "%.1f%%", th->cpu);
+    snprintf(line, sizeof line, "  \u2514 thread %-7d %-16s %c  cpu %s", (int)th->tid, th->name,
              th->state, cpu);
     ui_put_el(ui, FS_EL_TABLE_ROW, true);
     mvhline(y, 0, ' ', COLS);
@@ -412,7 +431,7 @@ ui_draw_table(struct ui *ui, double now)
     mvhline(y0, 0, ' ', COLS);
     int x = 0;
     for (size_t c = 0; c < ui_ncolumns && x < COLS; c++) {
-        int w = ui_columns[c].width ? ui_columns[c].width : COLS - x;
+        int w = column_width(ui, c, x);
         ui_put_text(y0, x, w < COLS - x ? w : COLS - x, ui_columns[c].title, ui_columns[c].right);
         x += w + 1;
     }

@@ -3,8 +3,9 @@
  * and out, bad frames, the current rate and a rate sparkline; below, the
  * message log of the selected task (or of every task, interleaved in time
  * order): time, direction, size, the value on one line cut to fit, internal
- * messages and bad frames marked; the newest message pretty-printed at the
- * bottom. Messages are decoded only when a row shows them.
+ * messages and bad frames marked; the message in focus (the newest, or the
+ * one scrolled or searched to) pretty-printed at the bottom, or alone (z).
+ * Messages are decoded only when a row shows them.
  */
 #include <config.h>
 
@@ -14,7 +15,9 @@
 #include <string.h>
 
 #include "ipc/ipc.h"
+#include "ipc/jsonshow.h"
 #include "ui/ui_int.h"
+#include "util/smartcase.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
 
@@ -85,7 +88,8 @@ draw_channels(struct ui *ui, struct fs_rect area)
 static bool
 shown(struct ui *ui, const struct fs_msglog_entry *e)
 {
-    return ui->traffic_all || (ui->sel < ui->ntasks && e->task == fs_app_task(ui->app, ui->sel));
+    return e != NULL &&
+           (ui->traffic_all || (ui->sel < ui->ntasks && e->task == fs_app_task(ui->app, ui->sel)));
 }
 
 /* The first bytes of a message that cannot be shown as a value: invalid
@@ -131,79 +135,215 @@ message_text(const struct fs_msglog_entry *e, bool pretty)
         free(err);
         return s;
     }
-    char *s = json_dumps(v, JSON_ENCODE_ANY | (pretty ? JSON_INDENT(2) : JSON_COMPACT));
+    char *s = fs_jsonshow_dumps(v, JSON_ENCODE_ANY | (pretty ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(v);
     return s != NULL ? s : fs_xstrdup("?");
 }
 
-static void
-draw_entry(struct ui *ui, const struct fs_msglog_entry *e, int y, struct fs_rect area)
+/* The name of the task an entry belongs to ("" once the task is removed). */
+static const char *
+entry_name(struct ui *ui, const struct fs_msglog_entry *e)
 {
-    char *text = message_text(e, false), line[1024];
-    const char *name = "";
     for (size_t i = 0; i < ui->ntasks; i++)
         if (fs_app_task(ui->app, i) == e->task)
-            name = fs_app_task(ui->app, i)->spec.name;
+            return fs_app_task(ui->app, i)->spec.name;
+    return "";
+}
+
+static void
+draw_entry(struct ui *ui, const struct fs_msglog_entry *e, int y, struct fs_rect area, bool focus)
+{
+    char *text = message_text(e, false), line[1024];
+    const char *name = entry_name(ui, e);
     snprintf(line, sizeof line, " %9.3f %-12.12s %s %7zu  %s%s%s%s%s", e->t, name,
              e->in ? "<-" : "->", e->size, e->internal ? "[node] " : "",
              e->passed ? "[passed: " : "", e->passed ? e->passed : "", e->passed ? "] " : "", text);
     free(text);
-    ui_put_el(ui, e->flags ? FS_EL_ERROR : e->internal ? FS_EL_STATE_IDLE : FS_EL_NORMAL, true);
+    ui_put_el(ui,
+              focus         ? FS_EL_TABLE_SELECTED
+              : e->flags    ? FS_EL_ERROR
+              : e->internal ? FS_EL_STATE_IDLE
+                            : FS_EL_NORMAL,
+              true);
+    if (focus)
+        mvhline(y, area.x, ' ', area.w);
     ui_put_text(y, area.x, area.w, line, false);
+}
+
+/* Lines of text from `top` on, into rows [y, end) of area; returns the
+ * number of lines the text has. */
+static int
+draw_lines(struct ui *ui, char *text, int top, int y, int end, struct fs_rect area)
+{
+    int k = 0;
+    char *save = NULL;
+    ui_put_el(ui, FS_EL_NORMAL, true);
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save), k++)
+        if (k >= top && y < end)
+            ui_put_text(y++, area.x + 1, area.w - 1, l, false);
+    return k;
+}
+
+/* Zoomed: the message in focus alone, pretty-printed, scrolled with
+ * PgUp/PgDn (traffic_detail_top, kept in range here). */
+static void
+draw_zoomed(struct ui *ui, const struct fs_msglog_entry *e, struct fs_rect area)
+{
+    char head[256];
+    if (e == NULL) {
+        ui_put_el(ui, FS_EL_PANE_TITLE, true);
+        mvhline(area.y, area.x, ' ', area.w);
+        ui_put_text(area.y, area.x, area.w, " no message (z: back)", false);
+        return;
+    }
+    char *text = message_text(e, true);
+    int nlines = 1;
+    for (const char *p = text; *p; p++)
+        nlines += *p == '\n';
+    int rows = area.h - 1 - (e->passed != NULL);
+    int last = nlines - rows > 0 ? nlines - rows : 0;
+    if (ui->traffic_detail_top > last)
+        ui->traffic_detail_top = last;
+    if (ui->traffic_detail_top < 0)
+        ui->traffic_detail_top = 0;
+    int top = ui->traffic_detail_top;
+    snprintf(head, sizeof head,
+             " %.3f %s %s %zu bytes   lines %d-%d of %d   PgUp/PgDn: scroll  z: back", e->t,
+             entry_name(ui, e), e->in ? "<-" : "->", e->size, top + 1,
+             top + rows < nlines ? top + rows : nlines, nlines);
+    ui_put_el(ui, FS_EL_PANE_TITLE, true);
+    mvhline(area.y, area.x, ' ', area.w);
+    ui_put_text(area.y, area.x, area.w, head, false);
+    int y = area.y + 1;
+    if (e->passed != NULL) {
+        char passed[200];
+        snprintf(passed, sizeof passed, "passed with it, closed by forkscope: %s", e->passed);
+        ui_put_el(ui, FS_EL_NORMAL, true);
+        ui_put_text(y++, area.x + 1, area.w - 1, passed, false);
+    }
+    draw_lines(ui, text, top, y, area.y + area.h, area);
+    free(text);
+    ui_put_el(ui, FS_EL_NORMAL, false);
+}
+
+/* How many shown entries are newer than the one in focus (0: it is the
+ * newest); *total gets how many are shown. The focus is the newest shown
+ * entry not newer than traffic_focus, so it stays put while messages arrive
+ * and others are evicted. */
+static size_t
+focus_back(struct ui *ui, size_t *total)
+{
+    size_t back = 0, n = 0;
+    bool found = ui->traffic_focus == 0;
+    for (size_t k = ui->msglog.n; k-- > 0;) {
+        const struct fs_msglog_entry *e = fs_msglog_get(&ui->msglog, k);
+        if (!shown(ui, e))
+            continue;
+        n++;
+        if (!found && e->seq > ui->traffic_focus)
+            back++;
+        else
+            found = true;
+    }
+    *total = n;
+    return back < n ? back : n > 0 ? n - 1 : 0;
+}
+
+/* The shown entry `back` entries back from the newest, or NULL. */
+static const struct fs_msglog_entry *
+shown_entry(struct ui *ui, size_t back)
+{
+    for (size_t k = ui->msglog.n; k-- > 0;) {
+        const struct fs_msglog_entry *e = fs_msglog_get(&ui->msglog, k);
+        if (!shown(ui, e))
+            continue;
+        if (back-- == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static const struct fs_msglog_entry *
+focus_entry(struct ui *ui)
+{
+    size_t total;
+    return shown_entry(ui, focus_back(ui, &total));
 }
 
 void
 ui_traffic_draw(struct ui *ui, struct fs_rect area)
 {
+    if (ui->zoom) {
+        draw_zoomed(ui, focus_entry(ui), area);
+        return;
+    }
     int used = draw_channels(ui, area);
     int detail_h = area.h / 4;
     int rows = area.h - used - 1 - detail_h;
-    /* Collect the newest entries shown, skipping traffic_back of them. */
+    /* The rows end with the message in focus, or start at the oldest entry
+     * when there are not enough older ones to fill them; when scrolled, the
+     * focus row is marked. */
+    size_t total, fback = focus_back(ui, &total);
+    size_t room = rows > 0 ? (size_t)rows : 0;
+    size_t skip = total > room && fback > total - room ? total - room : fback;
     size_t idx[512];
-    int n = 0;
-    size_t skip = ui->traffic_back;
-    const struct fs_msglog_entry *newest = NULL;
+    int n = 0, focus_row = -1;
+    size_t back = 0;
+    const struct fs_msglog_entry *focus = NULL;
     for (size_t k = ui->msglog.n; k-- > 0 && n < rows && n < 512;) {
         const struct fs_msglog_entry *e = fs_msglog_get(&ui->msglog, k);
         if (!shown(ui, e))
             continue;
-        if (skip > 0) {
-            skip--;
-            continue;
+        if (back == fback) {
+            focus = e;
+            focus_row = n;
         }
-        if (newest == NULL)
-            newest = e;
+        if (back++ < skip)
+            continue;
         idx[n++] = k;
     }
     int y = area.y + used;
-    char head[200];
+    char head[300], own[120] = "";
+    if (!ui->traffic_all && ui->sel < ui->ntasks) {
+        const struct fs_task *t = fs_app_task(ui->app, ui->sel);
+        snprintf(own, sizeof own, " (%llu of %s's)", fs_msglog_dropped(&ui->msglog, t),
+                 t->spec.name);
+    }
     snprintf(head, sizeof head,
-             " messages of %s (A: %s)   %llu logged, %llu dropped from the log%s",
+             " messages of %s (A: %s)   %llu logged, %llu dropped from the log%s, the loudest "
+             "task's first%s",
              ui->traffic_all ? "every task" : "the selected task",
              ui->traffic_all ? "the selected task only" : "every task", ui->msglog.total,
-             ui->msglog.evicted, ui->traffic_back ? "   scrolled (End: follow)" : "");
+             ui->msglog.evicted, own, ui->traffic_focus ? "   scrolled (End: follow)" : "");
     ui_put_el(ui, FS_EL_PANE_TITLE, true);
     mvhline(y, area.x, ' ', area.w);
     ui_put_text(y++, area.x, area.w, head, false);
     for (int r = n - 1; r >= 0; r--)
-        draw_entry(ui, fs_msglog_get(&ui->msglog, idx[r]), y + (n - 1 - r), area);
-    /* The newest message shown, pretty-printed. */
+        draw_entry(ui, fs_msglog_get(&ui->msglog, idx[r]), y + (n - 1 - r), area,
+                   ui->traffic_focus != 0 && r == focus_row);
+    /* The message in focus, pretty-printed. */
     y = area.y + area.h - detail_h;
+    int divider = y;
     ui_put_el(ui, FS_EL_PANE_BORDER, true);
     mvhline(y++, area.x, ACS_HLINE, area.w);
-    if (newest != NULL) {
-        char *text = message_text(newest, true);
+    if (focus != NULL) {
+        char *text = message_text(focus, true);
         ui_put_el(ui, FS_EL_NORMAL, true);
-        if (newest->passed != NULL && y < area.y + area.h) {
+        if (focus->passed != NULL && y < area.y + area.h) {
             char passed[200];
             snprintf(passed, sizeof passed, "passed with it, closed by forkscope: %s",
-                     newest->passed);
+                     focus->passed);
             ui_put_text(y++, area.x + 1, area.w - 1, passed, false);
         }
-        char *save = NULL;
-        for (char *l = strtok_r(text, "\n", &save); l && y < area.y + area.h;
-             l = strtok_r(NULL, "\n", &save))
-            ui_put_text(y++, area.x + 1, area.w - 1, l, false);
+        int nlines = draw_lines(ui, text, 0, y, area.y + area.h, area);
+        if (nlines > area.y + area.h - y) {
+            /* Cut: say so on the divider, and how to see the rest. */
+            char more[80];
+            snprintf(more, sizeof more, " %d more lines: z shows them all ",
+                     nlines - (area.y + area.h - y));
+            ui_put_el(ui, FS_EL_PANE_BORDER, true);
+            ui_put_text(divider, area.x + 2, area.w - 4, more, false);
+        }
         free(text);
     }
     ui_put_el(ui, FS_EL_NORMAL, false);
@@ -212,35 +352,46 @@ ui_traffic_draw(struct ui *ui, struct fs_rect area)
 void
 ui_traffic_scroll(struct ui *ui, long lines)
 {
-    long back = (long)ui->traffic_back + lines;
-    ui->traffic_back = back < 0 ? 0 : back > (long)ui->msglog.n ? ui->msglog.n : (size_t)back;
+    size_t total;
+    long back = (long)focus_back(ui, &total) + lines;
+    if (back <= 0 || total == 0) {
+        ui->traffic_focus = 0;
+        return;
+    }
+    if ((size_t)back >= total)
+        back = (long)total - 1;
+    ui->traffic_focus = shown_entry(ui, (size_t)back)->seq;
 }
 
 bool
 ui_traffic_search(struct ui *ui, const char *needle, int dir)
 {
-    /* The nearest shown message older (dir < 0) or newer than the newest one in
-     * view that contains the needle; it becomes the newest in view. */
-    size_t count = 0, best = 0;
-    bool found = false;
+    /* The nearest shown message older (dir < 0) or newer than the one in
+     * focus whose task's name or text holds the needle; it takes the focus. */
+    size_t total, from = focus_back(ui, &total), count = 0;
+    const struct fs_msglog_entry *best = NULL;
+    struct fs_smartcase sc;
+    fs_smartcase_init(&sc, needle);
     for (size_t k = ui->msglog.n; k-- > 0;) {
         const struct fs_msglog_entry *e = fs_msglog_get(&ui->msglog, k);
         if (!shown(ui, e))
             continue;
         size_t back = count++;
-        if (dir < 0 ? back <= ui->traffic_back : back >= ui->traffic_back)
+        if (dir < 0 ? back <= from : back >= from)
             continue;
         char *text = message_text(e, false);
-        bool hit = strstr(text, needle) != NULL;
+        const char *name = entry_name(ui, e);
+        bool hit = fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
+                   fs_smartcase_find(&sc, text, strlen(text)) != NULL;
         free(text);
         if (hit) {
-            best = back;
-            found = true;
+            best = e;
             if (dir < 0)
                 break;
         }
     }
-    if (found)
-        ui->traffic_back = best;
-    return found;
+    fs_smartcase_fini(&sc);
+    if (best != NULL)
+        ui->traffic_focus = best->seq;
+    return best != NULL;
 }

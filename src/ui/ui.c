@@ -295,9 +295,6 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
         char what[160];
         fs_msglog_set_passed(&ui->msglog, fs_passfd_describe(m->fds, what, sizeof what));
     }
-    /* A view scrolled back stays on the same messages. */
-    if (ui->traffic_back > 0 && (ui->traffic_all || t == fs_app_task(ui->app, ui->sel)))
-        ui->traffic_back++;
     ui_dirty(ui);
 }
 

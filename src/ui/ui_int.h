@@ -93,12 +93,14 @@ struct ui {
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
     bool traffic_all;       /* every task's messages interleaved, not the selected one's */
-    size_t traffic_back;    /* log entries scrolled back from the newest (0: follow) */
+    unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
+    int traffic_detail_top; /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
     struct fs_msglog msglog;
     /* Search in the selected pane (or the message log). */
     char *search;
     int quit_requests;
+    int help_top; /* the help overlay's first shown line */
 };
 
 /* ui.c */
@@ -138,6 +140,8 @@ extern const struct ui_column ui_columns[];
 extern const size_t ui_ncolumns;
 void ui_draw_header(struct ui *ui);
 void ui_draw_table(struct ui *ui, double now);
+/* status.c: the last row: the mode, then the latest message or the hints. */
+void ui_draw_status(struct ui *ui, double now);
 /* A task's state in words: "running", "exited 3", "killed by SIGKILL",
  * "restarting in 4s", "paused". */
 void ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len);
@@ -181,6 +185,9 @@ void ui_traffic_draw(struct ui *ui, struct fs_rect area);
 void ui_traffic_sample(struct ui *ui);
 void ui_traffic_scroll(struct ui *ui, long lines);
 bool ui_traffic_search(struct ui *ui, const char *needle, int dir);
+/* keys.c: searches for ui->search older (dir < 0) or newer and says what it
+ * found. */
+void ui_search(struct ui *ui, int dir);
 
 /* prompt.c */
 void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind);
