@@ -6,6 +6,10 @@
  */
 #ifndef FS_FE_H
 #define FS_FE_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_RT)
+#error "app/ is for the front ends and main.c alone (doc/architecture.md)"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,6 +7,10 @@
  */
 #ifndef FS_HEADLESS_H
 #define FS_HEADLESS_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_RT) || defined(FS_LAYER_APP)
+#error "headless/ is a front end: only main.c sees it (doc/architecture.md)"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,6 +6,10 @@
  */
 #ifndef FS_RT_H
 #define FS_RT_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_FRONT)
+#error "rt/ is for app/ alone: the layers below and the front ends never see it (doc/architecture.md)"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,6 +9,10 @@
  */
 #ifndef FS_WATCHDOG_H
 #define FS_WATCHDOG_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_FRONT)
+#error "rt/ is for app/ alone: the layers below and the front ends never see it (doc/architecture.md)"
+#endif
 
 struct fs_watchdog {
     int pid; /* 0 when not running */

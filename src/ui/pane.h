@@ -4,6 +4,10 @@
  */
 #ifndef FS_PANE_H
 #define FS_PANE_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_RT) || defined(FS_LAYER_APP)
+#error "ui/ is a front end: only main.c sees it (doc/architecture.md)"
+#endif
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>

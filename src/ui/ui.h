@@ -5,6 +5,10 @@
  */
 #ifndef FS_UI_H
 #define FS_UI_H
+/* The layer guard: see tools/check-layers and Makefile.am's FS_LAYER_ flags. */
+#if defined(FS_LAYER_PLAIN) || defined(FS_LAYER_RT) || defined(FS_LAYER_APP)
+#error "ui/ is a front end: only main.c sees it (doc/architecture.md)"
+#endif
 
 #include "model/session.h"
 
