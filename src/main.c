@@ -66,11 +66,12 @@ static const char usage_text[] =
     "  -V, --version        show the version\n"
     "\n"
     "On the screen, ? lists the keys: j/k select, z zooms, x stops, r restarts,\n"
-    "i types into a task (Ctrl-] leaves), q quits. See doc/screen.md.\n"
+    "i types into a task (Ctrl-] leaves), q quits.\n"
     "\n"
     "Exit status: 0 when every task ended with 0, 1 when one did not, 2 for a\n"
     "usage or session-file error.\n"
-    "Without arguments or a session file, forkscope runs its built-in demo.\n";
+    "Without arguments or a session file, forkscope runs its built-in demo.\n"
+    "See forkscope(1) for every option, key, session-file key and event.\n";
 
 enum {
     OPT_PROCFILE = 256,
