@@ -3,7 +3,7 @@
  * channel (fd 3) like a Node child in json mode:
  *
  *   fork-child echo      answers each message m with {"echo":m}, split into
- *                        messages by forkscope's own framer (model/ipc.h),
+ *                        messages by forkscope's own framer (ipc/ipc.h),
  *                        until the channel closes: the `echo` worker's twin
  *   fork-child flood N   writes N messages {"i":k}, one write(2) each (a
  *                        worker posts one message per fs_port_post), then

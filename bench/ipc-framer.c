@@ -3,7 +3,7 @@
  * framer in 64 KiB chunks, as the runtime would read them from fd 3. Reports
  * messages/s for framing + counting alone (the hot path; target >= 3,000,000/s),
  * with the cheap classification (cmd peek), with the check every received
- * message gets (FS_IPC_CHECK: model/jsoncheck.c for json), and with full
+ * message gets (FS_IPC_CHECK: ipc/jsoncheck.c for json), and with full
  * validation (json_loadb per message, on fewer messages), in both modes.
  *
  *   make bench/ipc-framer && bench/ipc-framer [messages]
@@ -104,7 +104,7 @@ main(int argc, char **argv)
     printf("json: %lu messages, %zu bytes, fed in %d KiB chunks\n", n, len, CHUNK / 1024);
     run("json: frame + count", FS_IPC_JSON, b, len, 0);
     run("json: frame + count + peek cmd", FS_IPC_JSON, b, len, 1);
-    /* What a channel does for every message it receives (src/channel.c). */
+    /* What a channel does for every message it receives (src/app/channel.c). */
     run("json: frame + peek + check (jsoncheck)", FS_IPC_JSON, b, len, 1 + FS_IPC_CHECK);
     free(b);
     b = make_stream(FS_IPC_JSON, nv, &len);

@@ -1,6 +1,6 @@
 /*
  * One end of bench/worker-vs-fork's comparisons (see side.h): the worker's
- * wake function, drain and join as in app_worker.c; the child's callbacks,
+ * wake function, drain and join as in app/worker.c; the child's callbacks,
  * framing and classification as in app.c and channel.c. Nothing here is timed
  * but the arrival of messages and the end of the thread or child.
  */
@@ -42,7 +42,7 @@ received(struct side *s, const char *json, size_t len)
     }
 }
 
-/* ---- a worker, started and drained as app_worker.c does -------------------- */
+/* ---- a worker, started and drained as app/worker.c does -------------------- */
 
 /* On the worker's thread: the port has messages, or the worker is done. */
 static void

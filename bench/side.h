@@ -1,6 +1,6 @@
 /*
  * One end of bench/worker-vs-fork's comparisons on forkscope's runtime: a
- * worker thread started and drained as app_worker.c does it, or a child
+ * worker thread started and drained as app/worker.c does it, or a child
  * started and read as a fork task (fs_proc_spawn with a channel, forkscope's
  * framer and classifier on what arrives). The struct records what the loop has
  * seen of it: messages and their times, and when it was gone.

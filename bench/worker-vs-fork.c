@@ -3,13 +3,13 @@
  * through forkscope's own mechanisms on forkscope's runtime (one libuv loop;
  * bench/side.c drives each end as the app does):
  *
- *  - a worker is started as app_worker.c starts one: a runtime wake-up
+ *  - a worker is started as app/worker.c starts one: a runtime wake-up
  *    (uv_async), a port whose wake function sends it, fs_worker_start; its
  *    messages are drained whole on the loop, the thread joined once done;
  *  - a child is started as a fork task: fs_proc_spawn with a channel (a
  *    socket pair on fd 3, NODE_CHANNEL_FD set, its own process group put on the
  *    watchdog's list before exec), its channel read by libuv and split by
- *    forkscope's framer and classifier (model/ipc.h), its exit status reaped
+ *    forkscope's framer and classifier (ipc/ipc.h), its exit status reaped
  *    by the runtime's SIGCHLD watcher, stopped with SIGTERM to its group.
  *
  * Measured: start-up (from the start call to the first message on the loop)

@@ -1,5 +1,5 @@
 /*
- * Unit tests of model/jsoncheck.c, the recognizer that decides as messages
+ * Unit tests of ipc/jsoncheck.c, the recognizer that decides as messages
  * arrive whether a json-mode line is JSON. What it must never do is call text
  * valid that jansson (fs_ipc_parse_json, what the display uses) refuses; what it
  * should do is answer alone for what Node sends. Fixed cases for jansson's

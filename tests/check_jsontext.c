@@ -1,5 +1,5 @@
 /*
- * Unit tests of model/jsontext.c: JSON text is declared printable as it is only
+ * Unit tests of ipc/jsontext.c: JSON text is declared printable as it is only
  * when jansson's compact dump of its value gives the same bytes. Fixed cases
  * (Node's JSON.stringify output; what jansson prints otherwise), and random
  * texts, for which every "verbatim" answer is checked against jansson itself.

@@ -1,6 +1,6 @@
 /*
- * The fixture shared by the session-reader tests (check_config.c,
- * check_pool.c): a session S that each test starts empty, the last error ERR,
+ * The fixture shared by the session-reader tests (check_config.c and
+ * check_config_yaml.c through config_helpers.h, check_pool.c): a session S that each test starts empty, the last error ERR,
  * and parsing a YAML text into S. Include it once, after <check.h>.
  */
 #ifndef FS_TEST_SESSION_FIXTURE_H

@@ -2,7 +2,7 @@
  * Private helpers shared by the session readers (config.c, config_yaml.c,
  * config_procfile.c): setting a task's command from text, names, reading a whole
  * file, and adopting a parsed temporary session into the caller's one. Not for
- * use outside src/model/config*.c.
+ * use outside src/config/config*.c.
  */
 #ifndef FS_CONFIG_INT_H
 #define FS_CONFIG_INT_H

@@ -110,7 +110,7 @@ struct fs_ipc_info {
 /* Ask for full validation (json_loadb or a full V8 decode). */
 #define FS_IPC_VALIDATE 1u
 /* Ask whether the payload is a value at all, cheaply enough for every message
- * as it arrives: json → fs_jsoncheck_valid (model/jsoncheck.h), which is exact;
+ * as it arrives: json → fs_jsoncheck_valid (ipc/jsoncheck.h), which is exact;
  * advanced → the serializer's 0xFF header byte and a version byte, where a full
  * decode (FS_IPC_VALIDATE) would build the whole value. */
 #define FS_IPC_CHECK 2u

@@ -24,7 +24,7 @@ struct fs_msglog_entry {
     const void *task; /* the sender's or receiver's key (the app's task) */
     bool in;          /* task -> forkscope */
     bool internal;
-    unsigned flags; /* the frame's FS_IPC_* flags (model/ipc.h): non-zero is bad */
+    unsigned flags; /* the frame's FS_IPC_* flags (ipc/ipc.h): non-zero is bad */
     int mode;       /* the channel's enum fs_ipc_mode */
     size_t size;    /* the payload's full size */
     size_t kept;    /* bytes of it in data */

@@ -1,7 +1,7 @@
 /*
  * Holds on the --control input. Something that forkscope queues for a task
  * (a fork task's full channel, rt/chanq.c; the messages waiting for room in a
- * worker's inbox, src/app_worker.c) holds back standard input while it is over
+ * worker's inbox, src/app/worker.c) holds back standard input while it is over
  * its mark: the runtime stops reading commands until every hold is released,
  * so a program that floods `send` lines waits for the slow task instead of
  * having its messages refused, and forkscope's memory stays bounded. A hold

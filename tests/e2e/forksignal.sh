@@ -6,7 +6,7 @@
 # reached exec and forkscope, waiting for it, froze. Here 30 tasks restart as
 # fast as their backoff allows while the test sends SIGWINCH to forkscope's group
 # for 10 s; then `q` must end forkscope, and no child may be left between fork
-# and exec. src/rt/proc.c (fs_proc_spawn), doc/processes.md.
+# and exec. src/rt/proc_spawn.c (fs_proc_spawn), doc/processes.md.
 . "$FS_SRCDIR/tests/lib.sh"
 plan 3
 

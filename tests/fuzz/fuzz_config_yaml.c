@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the YAML session reader (model/config_yaml*.c) on
+ * libFuzzer target: the YAML session reader (config/config_yaml*.c) on
  * arbitrary file contents, as `forkscope -f` reads a forkscope.yaml
  * (fuzz_session.h has the body).
  */

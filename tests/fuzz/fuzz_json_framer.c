@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the IPC framer (model/ipc.c) in json mode, and what the
+ * libFuzzer target: the IPC framer (ipc/ipc.c) in json mode, and what the
  * app does with each frame: the cheap check every message gets as it arrives,
  * the full validation and the display form. fuzz_adv_framer.c is the same code
  * in advanced mode (a 4-byte length and V8 bytes).
@@ -52,7 +52,7 @@ inspect(const struct fs_ipc_frame *fr)
     json_t *v = fs_ipc_display(FUZZ_IPC_MODE, fr->data, fr->len, &err);
     if ((v == NULL) != (err != NULL) || (v != NULL) != (full.validity == FS_IPC_VALID))
         __builtin_trap();
-    /* json: the cheap check is exact (model/jsoncheck.h). */
+    /* json: the cheap check is exact (ipc/jsoncheck.h). */
     if (FUZZ_IPC_MODE == FS_IPC_JSON && quick.validity != full.validity)
         __builtin_trap();
     if (v != NULL) {

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the JSON recognizer (model/jsoncheck.c) against jansson,
+ * libFuzzer target: the JSON recognizer (ipc/jsoncheck.c) against jansson,
  * through fs_ipc_parse_json as the display parses a message. They must agree:
  * fs_jsoncheck_valid gives jansson's answer, and fs_jsoncheck_plain never
  * vouches for text jansson refuses. A disagreement stops the run.

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the Procfile reader (model/config_procfile.c) on arbitrary
+ * libFuzzer target: the Procfile reader (config/config_procfile.c) on arbitrary
  * file contents (fuzz_session.h has the body).
  */
 #include <config.h>

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the theme reader (model/theme.c, fs_theme_parse) on
+ * libFuzzer target: the theme reader (config/theme.c, fs_theme_parse) on
  * arbitrary file contents. The buffer is an exact-size copy with no NUL after
  * it, so a read past the end of the file is caught.
  */
