@@ -212,10 +212,43 @@ fs_proc_maybe_free(struct fs_proc *p)
     free(p);
 }
 
+/* What a stream holds when its run's streams are ended, read now and
+ * delivered before it is closed: bytes that waited their turn (reading paused
+ * for standard output, or the loop busy with other floods) are not lost with
+ * it. At most this much a stream, so a writer out of reach that keeps writing
+ * cannot hold the loop. */
+#define DRAIN_MAX (4u << 20)
+
+static void
+drain_pipe(struct fs_proc *p, int i)
+{
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&p->pipes[i], &fd) != 0)
+        return;
+    for (size_t total = 0; total < DRAIN_MAX && !p->released && p->pipe_open[i];) {
+        ssize_t n = read(fd, p->rt->read_buf, sizeof p->rt->read_buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* empty for now (EAGAIN), at its end, or an error: closed below */
+        if (p->cbs.output)
+            p->cbs.output(p->arg, (enum fs_stream)(i + 1), p->rt->read_buf, (size_t)n);
+        total += (size_t)n;
+    }
+}
+
 void
 fs_proc_end_streams(struct fs_proc *p)
 {
     p->busy++;
+    for (int i = 0; i < 3; i++) {
+        if (!p->pipe_open[i] || p->pipe_eof[i])
+            continue;
+        if (i == 2 && p->chan_fd >= 0)
+            fs_proc_chan_drain(p, DRAIN_MAX);
+        else
+            drain_pipe(p, i);
+    }
     for (int i = 0; i < 3; i++)
         if (p->pipe_open[i] && !p->pipe_eof[i])
             fs_proc_slot_over(p, i);

@@ -259,6 +259,32 @@ on_channel(uv_poll_t *h, int status, int events)
         fs_proc_maybe_free(p);
 }
 
+void
+fs_proc_chan_drain(struct fs_proc *p, size_t max)
+{
+    p->busy++;
+    bool over = false;
+    for (size_t total = 0; total < max && !p->released && p->chan_fd >= 0;) {
+        struct fs_passfd fds;
+        memset(&fds, 0, sizeof fds);
+        ssize_t n = read_once(p, &fds);
+        if (n == -EAGAIN || n == -EWOULDBLOCK)
+            break;
+        if (n <= 0) {
+            over = true;
+            break;
+        }
+        if (fs_passfd_any(&fds) && p->cbs.passed)
+            p->cbs.passed(p->arg, &fds);
+        if (p->cbs.output)
+            p->cbs.output(p->arg, FS_STREAM_CHANNEL, p->rt->read_buf, (size_t)n);
+        total += (size_t)n;
+    }
+    p->busy--;
+    if (over && p->chan_fd >= 0)
+        fs_proc_slot_over(p, 2);
+}
+
 int
 fs_proc_channel_write(struct fs_proc *p, const char *data, size_t len, enum fs_proc_send how)
 {

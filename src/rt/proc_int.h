@@ -73,5 +73,8 @@ void fs_proc_chan_open(struct fs_proc *p, int fd);
 bool fs_proc_chan_flow(struct fs_proc *p);
 /* proc_chan.c: closes the reader (part of closing slot 2). */
 void fs_proc_chan_close(struct fs_proc *p);
+/* Reads what waits on the channel now, up to max bytes, and delivers it (the
+ * run's streams are about to be ended: fs_proc_end_streams). */
+void fs_proc_chan_drain(struct fs_proc *p, size_t max);
 
 #endif
