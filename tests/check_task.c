@@ -85,6 +85,29 @@ START_TEST(test_finish_needs_exit_and_all_eofs_eof_first)
 }
 END_TEST
 
+/* A run's usage stays after it ended and is cleared by the next start; none
+ * is taken once the exit status is in. */
+START_TEST(test_usage_kept_until_next_run)
+{
+    setup_policy(FS_RESTART_NO, 0);
+    run(0);
+    ck_assert(!t.st.have_usage);
+    struct fs_usage u = {1.5, 4096}, late = {9, 9};
+    fs_task_usage(&t, &u);
+    fs_task_exit_status(&t, 0, 0, 1);
+    fs_task_usage(&t, &late);
+    fs_task_stream_eof(&t, 1);
+    fs_task_stream_eof(&t, 1);
+    ck_assert_int_eq(t.st.state, FS_STATE_EXITED);
+    ck_assert(t.st.have_usage);
+    ck_assert(t.st.usage.cpu == 1.5);
+    ck_assert_int_eq(t.st.usage.max_rss, 4096);
+    run(2);
+    ck_assert(!t.st.have_usage);
+    teardown();
+}
+END_TEST
+
 START_TEST(test_signal_death_records_signal)
 {
     setup_policy(FS_RESTART_NO, 0);
@@ -328,6 +351,7 @@ make_suite(void)
     tcase_add_test(tc, test_events_out_of_place_are_ignored);
     tcase_add_test(tc, test_backoff_formula);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_usage_kept_until_next_run);
     tcase_add_test(tc, test_describe_quotes_words);
     suite_add_tcase(s, tc);
     return s;

@@ -121,9 +121,10 @@ fs_app_stop_overdue(struct app_task *at)
 }
 
 static void
-on_exit_status(void *arg, int code, int sig)
+on_exit_status(void *arg, int code, int sig, const struct fs_usage *use)
 {
     struct app_task *at = arg;
+    fs_task_usage(&at->t, use);
     fs_app_act(at, fs_task_exit_status(&at->t, code, sig, app_task_now(at)));
     if (at->stop_overdue)
         fs_app_stop_overdue(at);

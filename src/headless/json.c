@@ -149,6 +149,11 @@ json_exit(void *fe, const struct fs_task *t, const char *reason)
         json_object_set_new(o, "signal", json_null());
     if (reason != NULL)
         json_object_set_new(o, "reason", json_string(reason));
+    if (t->st.have_usage) {
+        /* wait4's figures: a worker thread and a pool have none of their own. */
+        json_object_set_new(o, "cpu", json_seconds(t->st.usage.cpu));
+        json_object_set_new(o, "max_rss", json_integer((json_int_t)t->st.usage.max_rss));
+    }
     if (pc != NULL)
         pool_counts(o, pc);
     event_emit(hl, o);

@@ -219,6 +219,7 @@ begin_run(struct fs_task *t, double now)
     t->st.restart_pending = false;
     t->st.paused = false;
     t->st.spawn_error = 0;
+    t->st.have_usage = false;
     return FS_TASK_SPAWN;
 }
 
@@ -348,6 +349,15 @@ fs_task_exit_status(struct fs_task *t, int code, int sig, double now)
     t->st.exit_code = sig ? -1 : code;
     t->st.term_signal = sig;
     return t->st.open_streams == 0 ? finish(t, now) : FS_TASK_NOTHING;
+}
+
+void
+fs_task_usage(struct fs_task *t, const struct fs_usage *use)
+{
+    if (!fs_task_is_live(t) || t->st.have_exit)
+        return;
+    t->st.usage = *use;
+    t->st.have_usage = true;
 }
 
 enum fs_task_action

@@ -88,6 +88,13 @@ int fs_restart_from_name(const char *name, enum fs_restart *restart);
 /* The delay before the restart that follows `attempt` consecutive restarts. */
 double fs_backoff_delay(const struct fs_backoff *b, unsigned attempt);
 
+/* A run's resources as wait4(2) reports them. Both cover the process and the
+ * descendants it waited for: max_rss is the largest of their peaks. */
+struct fs_usage {
+    double cpu;          /* CPU seconds, user + system */
+    long long max_rss;   /* peak resident set, bytes */
+};
+
 /* What the runtime must do after an event. */
 enum fs_task_action {
     FS_TASK_NOTHING,
@@ -114,6 +121,11 @@ struct fs_task_status {
     bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
+    /* What the last run used, from wait4(2) when its process was reaped; kept
+     * after it ended, cleared when the next run starts. A worker thread has no
+     * usage of its own: have_usage stays false. */
+    bool have_usage;
+    struct fs_usage usage;
 };
 
 struct fs_task {
@@ -131,6 +143,8 @@ enum fs_task_action fs_task_spawn_failed(struct fs_task *t, int err, double now)
 enum fs_task_action fs_task_stop(struct fs_task *t, double now);
 enum fs_task_action fs_task_restart(struct fs_task *t, double now);
 enum fs_task_action fs_task_exit_status(struct fs_task *t, int code, int sig, double now);
+/* The live run's usage, given with its exit status (before fs_task_exit_status). */
+void fs_task_usage(struct fs_task *t, const struct fs_usage *use);
 enum fs_task_action fs_task_stream_eof(struct fs_task *t, double now);
 enum fs_task_action fs_task_backoff_due(struct fs_task *t, double now);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,7 +175,7 @@ fs_proc_flow_all(struct fs_rt *rt)
 /* ---- exit and release ------------------------------------------------------------- */
 
 void
-fs_proc_reaped(struct fs_rt *rt, int pid, int status)
+fs_proc_reaped(struct fs_rt *rt, int pid, int status, const struct rusage *ru)
 {
     struct fs_proc *p;
     for (p = rt->procs; p && p->pid != pid; p = p->next)
@@ -191,8 +192,14 @@ fs_proc_reaped(struct fs_rt *rt, int pid, int status)
     if (!p->released && p->cbs.exit) {
         int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        /* ru_maxrss is in KiB on Linux. */
+        struct fs_usage use = {
+            .cpu = (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) +
+                   (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6,
+            .max_rss = (long long)ru->ru_maxrss * 1024,
+        };
         p->busy++;
-        p->cbs.exit(p->arg, code, sig);
+        p->cbs.exit(p->arg, code, sig, &use);
         p->busy--;
     }
     fs_proc_maybe_free(p);

@@ -38,7 +38,8 @@ struct fs_proc_cbs {
      * bytes that the next `output` call delivers; forkscope has closed them. */
     void (*passed)(void *arg, const struct fs_passfd *fds);
     void (*eof)(void *arg, enum fs_stream stream);
-    void (*exit)(void *arg, int code, int sig);
+    /* use: what the process and the descendants it waited for used (wait4). */
+    void (*exit)(void *arg, int code, int sig, const struct fs_usage *use);
 };
 
 /* Starts a process. On success *out is the process (owned by the caller until

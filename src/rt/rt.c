@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,7 +46,8 @@ on_sigchld(uv_signal_t *h, int sig)
     (void)sig;
     for (;;) {
         int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
+        struct rusage ru;
+        pid_t pid = wait4(-1, &status, WNOHANG, &ru);
         if (pid <= 0)
             break;
         if (pid == rt->wd.pid) {
@@ -53,7 +55,7 @@ on_sigchld(uv_signal_t *h, int sig)
             rt->wd.pid = 0;
             continue;
         }
-        fs_proc_reaped(rt, pid, status);
+        fs_proc_reaped(rt, pid, status, &ru);
     }
 }
 

@@ -15,6 +15,8 @@
 #include "rt/rt.h"
 #include "rt/watchdog.h"
 
+struct rusage;
+
 enum fs_input_kind { FS_INPUT_NONE, FS_INPUT_STREAM, FS_INPUT_FILE };
 
 struct fs_rt {
@@ -74,8 +76,8 @@ struct fs_rt {
     char read_buf[65536];    /* one buffer for every pipe read: libuv reads synchronously */
 };
 
-/* proc.c: the SIGCHLD watcher reaped pid with this wait status. */
-void fs_proc_reaped(struct fs_rt *rt, int pid, int status);
+/* proc.c: the SIGCHLD watcher reaped pid with this wait status and usage. */
+void fs_proc_reaped(struct fs_rt *rt, int pid, int status, const struct rusage *ru);
 /* proc.c: start or stop reading every process's pipes after output_paused changed. */
 void fs_proc_flow_all(struct fs_rt *rt);
 /* proc_chan.c: makes the pace timer (on failure, channels are not paced). */

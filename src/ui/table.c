@@ -180,9 +180,24 @@ col_state(struct ui *ui, size_t i, double now, char *buf, size_t len)
         ui_describe_state(t, now, buf, len);
 }
 
+/* The last run's usage (wait4), once it ended; NULL while it runs, and for
+ * a worker thread or a pool, which have none of their own. */
+static const struct fs_usage *
+usage_of(struct ui *ui, size_t i)
+{
+    const struct fs_task *t = fs_app_task(ui->app, i);
+    return t->st.have_usage && !fs_task_is_live(t) ? &t->st.usage : NULL;
+}
+
+/* While it runs, its share of a core; after, the CPU seconds its run used. */
 static void
 col_cpu(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
+    const struct fs_usage *u = usage_of(ui, i);
+    if (u != NULL) {
+        snprintf(buf, len, u->cpu < 10 ? "%.2fs" : u->cpu < 1000 ? "%.1fs" : "%.0fs", u->cpu);
+        return;
+    }
     const struct fs_sample *sm = sample_of(ui, i);
     percent(sm ? sm->cpu : NAN, buf, len);
 }
@@ -202,9 +217,15 @@ sample_bytes(struct ui *ui, size_t i, size_t offset, char *buf, size_t len)
         strcat(buf, " sh");
 }
 
+/* While it runs, its resident set; after, its run's peak. */
 static void
 col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
+    const struct fs_usage *u = usage_of(ui, i);
+    if (u != NULL) {
+        human_bytes((uint64_t)u->max_rss, buf, len);
+        return;
+    }
     sample_bytes(ui, i, offsetof(struct fs_sample, rss), buf, len);
 }
 
