@@ -167,6 +167,122 @@ START_TEST(test_encode_fixtures)
 }
 END_TEST
 
+/* The display forms of what JSON lacks are sent as the real thing: encoding
+ * the form a node fixture decodes to gives node's own bytes back. */
+START_TEST(test_encode_forms_as_node)
+{
+    static const char *const names[] = {"dec-map",    "dec-set", "dec-date",    "dec-baddate",
+                                        "dec-bigint", "dec-u8",  "dec-dataview"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t len, got_len;
+        char *file = fs_xasprintf("%s.bin", names[k]);
+        char *bin = slurp(file, &len);
+        json_t *form = load_json(names[k]);
+        char *err = NULL;
+        unsigned char *got = fs_v8_encode(form, &got_len, &err);
+        ck_assert_msg(got != NULL, "%s: %s", names[k], err);
+        ck_assert_msg(got_len == len && memcmp(got, bin, len) == 0, "%s: bytes differ", names[k]);
+        json_decref(form);
+        free(got);
+        free(bin);
+        free(file);
+    }
+}
+END_TEST
+
+/* Each form round-trips through the decoder, nested too. */
+START_TEST(test_encode_forms_round_trip)
+{
+    static const char *const forms[] = {
+        "{\"$map\":[[1,\"a\"],[{\"$set\":[\"x\",2]},{\"$date\":\"1999-12-31T23:59:59.999Z\"}]]}",
+        "[\"0n\",\"-1n\",\"340282366920938463463374607431768211456n\",\"-18446744073709551616n\"]",
+        "{\"b\":{\"$type\":\"Buffer\",\"length\":5,\"byteLength\":5,\"head\":\"68656c6c6f\"}}",
+        "{\"$type\":\"Float64Array\",\"length\":1,\"byteLength\":8,\"head\":\"000000000000f03f\"}",
+        "{\"$set\":[]}",
+        "{\"$map\":[]}",
+        "{\"$date\":\"1969-07-20T20:17:40.000Z\"}",
+    };
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+        json_t *v = json_loads(forms[k], JSON_DECODE_ANY, NULL);
+        ck_assert_ptr_nonnull(v);
+        size_t n;
+        char *err = NULL;
+        unsigned char *b = fs_v8_encode(v, &n, &err);
+        ck_assert_msg(b != NULL, "%s: %s", forms[k], err);
+        struct fs_v8_error de;
+        json_t *back = fs_v8_decode(b, n, &de);
+        char *t = dump(back);
+        ck_assert_msg(back != NULL && same(v, back), "%s -> %s (%s)", forms[k], t, de.msg);
+        free(t);
+        json_decref(back);
+        json_decref(v);
+        free(b);
+    }
+    /* A date given in milliseconds reads back in ISO form. */
+    json_t *ms = json_loads("{\"$date\":86400001}", 0, NULL);
+    size_t n;
+    unsigned char *b = fs_v8_encode(ms, &n, NULL);
+    json_t *back = fs_v8_decode(b, n, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(back, "$date")), "1970-01-02T00:00:00.001Z");
+    json_decref(back);
+    json_decref(ms);
+    free(b);
+}
+END_TEST
+
+/* What only looks like a form stays what it is; a broken form says why. */
+START_TEST(test_encode_forms_refused)
+{
+    static const char *const plain[] = {
+        "\"0123n\"",
+        "\"12\"",
+        "\"n\"",
+        "\"-n\"",
+        "\"1.5n\"",
+        "{\"$map\":[],\"x\":1}",
+        "{\"$type\":\"user\",\"name\":\"x\"}",
+        "{\"$date\":1,\"y\":2}",
+    };
+    for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++) {
+        json_t *v = json_loads(plain[k], JSON_DECODE_ANY, NULL);
+        size_t n;
+        unsigned char *b = fs_v8_encode(v, &n, NULL);
+        json_t *back = fs_v8_decode(b, n, NULL);
+        char *t = dump(back);
+        ck_assert_msg(back != NULL && json_equal(v, back), "%s -> %s", plain[k], t);
+        free(t);
+        json_decref(back);
+        json_decref(v);
+        free(b);
+    }
+    static const struct {
+        const char *json, *msg;
+    } bad[] = {
+        {"{\"$map\":[[1]]}", "$map entry 0 is not a [key, value] pair"},
+        {"{\"$set\":3}", "$set takes an array of values"},
+        {"{\"$date\":\"yesterday\"}", "$date \"yesterday\" is not YYYY-MM-DDTHH:MM:SS.sssZ"},
+        {"{\"$date\":true}", "$date takes an ISO 8601 string or milliseconds"},
+        {"{\"$type\":\"Buffer\",\"length\":25,\"byteLength\":25,\"head\":\"6865\"}",
+         "Buffer: head holds 2 bytes, not what length and byteLength say (to send it, head "
+         "must hold every byte)"},
+        {"{\"$type\":\"Buffer\",\"head\":\"6g\"}", "Buffer: head is not bytes in hexadecimal"},
+        {"{\"$type\":\"Int32Array\",\"head\":\"0102\"}",
+         "Int32Array: 2 bytes are not whole elements of 4"},
+        {"{\"$type\":\"Thing\",\"head\":\"\"}",
+         "$type \"Thing\" is not a Buffer or typed array forkscope can send"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        json_t *v = json_loads(bad[k].json, 0, NULL);
+        size_t n;
+        char *err = NULL;
+        ck_assert_ptr_null(fs_v8_encode(v, &n, &err));
+        ck_assert_str_eq(err, bad[k].msg);
+        free(err);
+        json_decref(v);
+    }
+}
+END_TEST
+
 /* Every strict prefix of every fixture is an error, never a crash, and the
  * error offset lies inside the input. */
 START_TEST(test_truncations)
@@ -438,6 +554,9 @@ make_suite(void)
     tc = tcase_create("encode");
     tcase_add_test(tc, test_encode_fixtures);
     tcase_add_test(tc, test_round_trip_random);
+    tcase_add_test(tc, test_encode_forms_as_node);
+    tcase_add_test(tc, test_encode_forms_round_trip);
+    tcase_add_test(tc, test_encode_forms_refused);
     suite_add_tcase(s, tc);
     tc = tcase_create("robust");
     tcase_set_timeout(tc, 60);

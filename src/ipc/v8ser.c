@@ -385,16 +385,14 @@ read_error(struct fs_v8_dec *d)
     return NULL;
 }
 
-static const struct {
-    const char *name;
-    unsigned elem;
-} view_types[] = {
+const struct fs_v8_view_type fs_v8_view_types[] = {
     {"Int8Array", 1},      {"Uint8Array", 1},   {"Uint8ClampedArray", 1},
     {"Int16Array", 2},     {"Uint16Array", 2},  {"Int32Array", 4},
     {"Uint32Array", 4},    {"Float32Array", 4}, {"Float64Array", 8},
     {"DataView", 1},       {"Buffer", 1},       {"BigInt64Array", 8},
     {"BigUint64Array", 8},
 };
+const size_t fs_v8_nview_types = sizeof fs_v8_view_types / sizeof fs_v8_view_types[0];
 
 static json_t *
 bytes_json(const char *type, const unsigned char *b, size_t n, unsigned elem)
@@ -429,12 +427,12 @@ read_host(struct fs_v8_dec *d)
         return fs_v8_fail(d, "unknown host object kind %u", kind);
     if (!fs_v8_read_u32(d, &type) || !fs_v8_read_u32(d, &n))
         return NULL;
-    if (type >= sizeof view_types / sizeof view_types[0])
+    if (type >= fs_v8_nview_types)
         return fs_v8_fail(d, "unknown ArrayBufferView type %u", type);
     const unsigned char *b = read_bytes(d, n);
     if (b == NULL)
         return NULL;
-    return bytes_json(view_types[type].name, b, n, view_types[type].elem);
+    return bytes_json(fs_v8_view_types[type].name, b, n, fs_v8_view_types[type].elem);
 }
 
 static json_t *

@@ -53,9 +53,11 @@ struct fs_v8_error {
 json_t *fs_v8_decode(const void *data, size_t len, struct fs_v8_error *err);
 
 /* Encodes a JSON value as Node would serialize JSON.parse() of its text:
- * 0xFF 0x0F + the value (see v8ser_enc.c for the number and key rules). Returns a
- * malloc'd buffer (caller frees) with its size in *len, or NULL with *err set
- * (caller frees) when the value is nested too deep. */
+ * 0xFF 0x0F + the value (see v8ser_enc.c for the number and key rules), the
+ * display forms of a BigInt, Map, Set, Date and ArrayBufferView written as
+ * those (doc/protocol.md). Returns a malloc'd buffer (caller frees) with its
+ * size in *len, or NULL with *err set (caller frees) when the value is nested
+ * too deep or a form is broken. */
 unsigned char *fs_v8_encode(json_t *v, size_t *len, char **err);
 
 #endif

@@ -12,24 +12,49 @@
  *    first, ascending, written as numbers; the other keys follow in order.
  * It cannot reproduce V8's hidden-class effects: a process that has seen
  * {"a":1.5} may write a later {"a":1.0} with 'N'. Both decode the same.
+ *
+ * The display forms of v8ser.h for what JSON lacks are written as the real
+ * thing, so what forkscope shows can be sent back (doc/protocol.md): "123n"
+ * is a BigInt, {"$map":[[k,v],..]} a Map, {"$set":[..]} a Set, {"$date":ISO
+ * or ms} a Date, {"$type":"Buffer","head":"hex of every byte"} a Buffer (or
+ * any other ArrayBufferView type), each as node writes it.
  */
 #include <config.h>
 
 #include "ipc/v8ser.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "ipc/v8ser_int.h"
 #include "util/xalloc.h"
+
+/* The longest BigInt literal taken (the conversion is quadratic in it). */
+#define BIGINT_MAX_DIGITS 10000
 
 struct enc {
     unsigned char *b;
     size_t len, cap;
     int depth;
+    char *err; /* why a value cannot be written; NULL: nesting too deep */
 };
+
+/* Records why the value cannot be written (the first reason wins). */
+static bool __attribute__((format(printf, 2, 3))) enc_fail(struct enc *e, const char *fmt, ...)
+{
+    if (e->err == NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        e->err = fs_xvasprintf(fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
 
 static void
 put(struct enc *e, const void *p, size_t n)
@@ -264,6 +289,198 @@ put_array(struct enc *e, json_t *a)
     return true;
 }
 
+/* ---- the display forms of what JSON lacks ---------------------------------------------- */
+
+/* "123n", "-5n": a BigInt literal, as the decoder shows one. */
+static bool
+is_bigint(const char *s, size_t n)
+{
+    size_t i = n > 0 && s[0] == '-';
+    if (n < i + 2 || s[n - 1] != 'n' || (s[i] == '0' && n - i > 2))
+        return false;
+    for (; i < n - 1; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* 'Z', the sign and byte length (whole 64-bit digits) as a varint, then the
+ * magnitude in little-endian bytes, built by multiplying by ten. */
+static bool
+put_bigint(struct enc *e, const char *s, size_t n)
+{
+    bool neg = s[0] == '-';
+    size_t digits = n - 1 - neg;
+    if (digits > BIGINT_MAX_DIGITS)
+        return enc_fail(e, "BigInt %.20s... has more than %d digits", s, BIGINT_MAX_DIGITS);
+    size_t cap = digits / 2 + 16, used = 0;
+    unsigned char *b = fs_xcalloc(cap, 1);
+    for (size_t k = neg; k < n - 1; k++) {
+        unsigned carry = (unsigned)(s[k] - '0');
+        for (size_t i = 0; i < used; i++) {
+            unsigned x = b[i] * 10u + carry;
+            b[i] = (unsigned char)x;
+            carry = x >> 8;
+        }
+        if (carry)
+            b[used++] = (unsigned char)carry;
+    }
+    size_t bytes = (used + 7) / 8 * 8;
+    put_byte(e, 'Z');
+    put_varint(e, (uint64_t)bytes << 1 | (neg && used > 0));
+    put(e, b, bytes);
+    free(b);
+    return true;
+}
+
+/* A Map's [key, value] pairs or a Set's values, then its end and count. */
+static bool
+put_collection(struct enc *e, json_t *list, bool map)
+{
+    const char *what = map ? "$map" : "$set";
+    if (!json_is_array(list))
+        return enc_fail(e, "%s takes an array of %s", what, map ? "[key, value] pairs" : "values");
+    size_t i;
+    json_t *v;
+    put_byte(e, map ? ';' : '\'');
+    json_array_foreach(list, i, v)
+    {
+        if (map && !(json_is_array(v) && json_array_size(v) == 2))
+            return enc_fail(e, "$map entry %zu is not a [key, value] pair", i);
+        if (map ? !put_value(e, json_array_get(v, 0), false) ||
+                      !put_value(e, json_array_get(v, 1), false)
+                : !put_value(e, v, false))
+            return false;
+    }
+    put_byte(e, map ? ':' : ',');
+    put_varint(e, json_array_size(list) * (map ? 2 : 1));
+    return true;
+}
+
+/* 'D' and the time in ms as a raw double: from milliseconds since the epoch,
+ * "YYYY-MM-DDTHH:MM:SS[.sss]Z", or "Invalid Date" (NaN). */
+static bool
+put_date(struct enc *e, json_t *v)
+{
+    double ms = NAN;
+    const char *s = json_string_value(v);
+    if (json_is_number(v)) {
+        ms = json_number_value(v);
+    } else if (s != NULL && strcmp(s, "Invalid Date") != 0) {
+        struct tm tm = {0};
+        const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+        double frac = 0;
+        size_t digits = rest != NULL && *rest == '.' ? strspn(rest + 1, "0123456789") : 0;
+        if (digits > 0) {
+            frac = strtod(rest, NULL);
+            rest += 1 + digits;
+        }
+        if (rest == NULL || strcmp(rest, "Z") != 0)
+            return enc_fail(e, "$date \"%.40s\" is not YYYY-MM-DDTHH:MM:SS.sssZ", s);
+        ms = (double)timegm(&tm) * 1000.0 + round(frac * 1000.0);
+    } else if (s == NULL) {
+        return enc_fail(e, "$date takes an ISO 8601 string or milliseconds");
+    }
+    uint64_t u;
+    memcpy(&u, &ms, sizeof u);
+    put_byte(e, 'D');
+    for (int i = 0; i < 8; i++)
+        put_byte(e, (unsigned char)(u >> (8 * i)));
+    return true;
+}
+
+/* The value of an optional size key: -1 when absent, -2 when not a size. */
+static json_int_t
+size_key(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (v == NULL)
+        return -1;
+    return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -2;
+}
+
+static unsigned
+hex_digit(char c)
+{
+    return c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
+}
+
+/* Node's IPC host object for an ArrayBufferView: 0x5C, 0, its type, its byte
+ * length, the bytes (every one of them in "head"; length and byteLength, when
+ * given, must agree). */
+static bool
+put_view(struct enc *e, json_t *o)
+{
+    const char *type = json_string_value(json_object_get(o, "$type"));
+    const char *hex = json_string_value(json_object_get(o, "head"));
+    size_t t = 0;
+    while (t < fs_v8_nview_types && strcmp(fs_v8_view_types[t].name, type) != 0)
+        t++;
+    if (t == fs_v8_nview_types)
+        return enc_fail(e, "$type \"%.40s\" is not a Buffer or typed array forkscope can send",
+                        type);
+    size_t n = strlen(hex) / 2, elem = fs_v8_view_types[t].elem;
+    json_int_t len = size_key(o, "length"), blen = size_key(o, "byteLength");
+    if (blen == -2 || len == -2 || (blen >= 0 && (size_t)blen != n) ||
+        (len >= 0 && (size_t)len * elem != n))
+        return enc_fail(e,
+                        "%s: head holds %zu bytes, not what length and byteLength say "
+                        "(to send it, head must hold every byte)",
+                        type, n);
+    if (n % elem != 0)
+        return enc_fail(e, "%s: %zu bytes are not whole elements of %zu", type, n, elem);
+    if (strlen(hex) % 2 != 0 || strspn(hex, "0123456789abcdefABCDEF") != strlen(hex))
+        return enc_fail(e, "%s: head is not bytes in hexadecimal", type);
+    unsigned char *b = fs_xmalloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        b[i] = (unsigned char)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
+    put_byte(e, 0x5C);
+    put_varint(e, 0);
+    put_varint(e, t);
+    put_varint(e, n);
+    put(e, b, n);
+    free(b);
+    return true;
+}
+
+/* Whether o is a $type form: "$type" and "head" strings, and no key but
+ * those, length and byteLength. */
+static bool
+is_view(json_t *o)
+{
+    const char *k;
+    json_t *v;
+    if (!json_is_string(json_object_get(o, "$type")) || !json_is_string(json_object_get(o, "head")))
+        return false;
+    json_object_foreach(o, k, v)
+    {
+        if (strcmp(k, "$type") != 0 && strcmp(k, "head") != 0 && strcmp(k, "length") != 0 &&
+            strcmp(k, "byteLength") != 0)
+            return false;
+    }
+    return true;
+}
+
+/* An object that is one of the forms: written as what it stands for, and
+ * true in *done; other objects are left to put_object. */
+static bool
+put_form(struct enc *e, json_t *o, bool *done)
+{
+    *done = true;
+    if (json_object_size(o) == 1) {
+        if (json_object_get(o, "$map") != NULL)
+            return put_collection(e, json_object_get(o, "$map"), true);
+        if (json_object_get(o, "$set") != NULL)
+            return put_collection(e, json_object_get(o, "$set"), false);
+        if (json_object_get(o, "$date") != NULL)
+            return put_date(e, json_object_get(o, "$date"));
+    }
+    if (is_view(o))
+        return put_view(e, o);
+    *done = false;
+    return true;
+}
+
 static bool
 put_value(struct enc *e, json_t *v, bool as_double)
 {
@@ -285,14 +502,21 @@ put_value(struct enc *e, json_t *v, bool as_double)
         put_number(e, v, as_double);
         break;
     case JSON_STRING:
-        put_string(e, json_string_value(v), json_string_length(v));
+        if (is_bigint(json_string_value(v), json_string_length(v)))
+            ok = put_bigint(e, json_string_value(v), json_string_length(v));
+        else
+            put_string(e, json_string_value(v), json_string_length(v));
         break;
     case JSON_ARRAY:
         ok = put_array(e, v);
         break;
-    case JSON_OBJECT:
-        ok = put_object(e, v);
+    case JSON_OBJECT: {
+        bool done;
+        ok = put_form(e, v, &done);
+        if (!done)
+            ok = put_object(e, v);
         break;
+    }
     }
     e->depth--;
     return ok;
@@ -301,13 +525,17 @@ put_value(struct enc *e, json_t *v, bool as_double)
 unsigned char *
 fs_v8_encode(json_t *v, size_t *len, char **err)
 {
-    struct enc e = {NULL, 0, 0, 0};
+    struct enc e = {NULL, 0, 0, 0, NULL};
     put_byte(&e, 0xFF);
     put_byte(&e, FS_V8_VERSION);
     if (!put_value(&e, v, false)) {
         free(e.b);
+        if (e.err == NULL)
+            e.err = fs_xasprintf("value nested deeper than %d levels", FS_V8_MAX_DEPTH);
         if (err)
-            *err = fs_xasprintf("value nested deeper than %d levels", FS_V8_MAX_DEPTH);
+            *err = e.err;
+        else
+            free(e.err);
         return NULL;
     }
     *len = e.len;

@@ -1,7 +1,8 @@
 /*
  * The V8 decoder's private parts, shared by v8ser.c (the cursor, the value
  * dispatch and the leaf values) and v8ser_obj.c (objects, arrays, Map and
- * Set): the cursor and the calls each file makes into the other.
+ * Set), with the table of view types v8ser_enc.c writes too: the cursor and
+ * the calls each file makes into the other.
  */
 #ifndef FS_V8SER_INT_H
 #define FS_V8SER_INT_H
@@ -38,6 +39,15 @@ bool fs_v8_read_u32(struct fs_v8_dec *d, uint32_t *v);
 json_t *fs_v8_tagged(const char *key, json_t *v);
 /* v8ser.c: one value with its tag, in display form (a new reference), or NULL. */
 json_t *fs_v8_read_value(struct fs_v8_dec *d);
+
+/* v8ser.c: Node's ArrayBufferView types by their host-object index, and the
+ * size of one element (the encoder writes them too). */
+struct fs_v8_view_type {
+    const char *name;
+    unsigned elem;
+};
+extern const struct fs_v8_view_type fs_v8_view_types[];
+extern const size_t fs_v8_nview_types;
 
 /* v8ser_obj.c: the body of each compound value, its tag already read. */
 json_t *fs_v8_read_object(struct fs_v8_dec *d);
