@@ -64,6 +64,52 @@ START_TEST(test_module_table)
 }
 END_TEST
 
+/* A Node script, by name or by path, or a file that is no shared library, is
+ * not a module: the error says what one is, and how a Node script runs. */
+START_TEST(test_not_a_module)
+{
+    fs_worker_entry entry;
+    char *err = NULL;
+    static const char what[] = "a worker module is a built-in name (primes, sort, spin, sleep, "
+                               "alloc, echo, counter, racer, crash) or a shared library built "
+                               "against forkscope/worker.h (doc/workers.md)";
+    char *want = fs_xasprintf("'x.js' is a Node script, not a worker module: %s; to run a Node "
+                              "script, and see its worker_threads as threads, use 'fork: node "
+                              "x.js'",
+                              what);
+    ck_assert_int_eq(fs_worker_load("x.js", &entry, NULL, &err), -ENOENT);
+    ck_assert_str_eq(err, want);
+    free(err);
+    free(want);
+    char dir[] = "/tmp/fs-mod.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *js = fs_xasprintf("%s/w.mjs", dir), *txt = fs_xasprintf("%s/lib.so", dir);
+    FILE *f = fopen(js, "w");
+    fputs("import 'node:worker_threads';\n", f);
+    fclose(f);
+    f = fopen(txt, "w");
+    fputs("\177EL", f); /* shorter than the ELF magic */
+    fclose(f);
+    ck_assert_int_eq(fs_worker_load(js, &entry, NULL, &err), -ENOEXEC);
+    want = fs_xasprintf("'%s' is a Node script, not a worker module: %s; to run a Node script, "
+                        "and see its worker_threads as threads, use 'fork: node %s'",
+                        js, what, js);
+    ck_assert_str_eq(err, want);
+    free(err);
+    free(want);
+    ck_assert_int_eq(fs_worker_load(txt, &entry, NULL, &err), -ENOEXEC);
+    want = fs_xasprintf("'%s' is not a shared library: %s", txt, what);
+    ck_assert_str_eq(err, want);
+    free(err);
+    free(want);
+    unlink(js);
+    unlink(txt);
+    rmdir(dir);
+    free(js);
+    free(txt);
+}
+END_TEST
+
 /* Runs a module on this thread with a fresh port and returns its messages. */
 static int
 run_inline(fs_worker_entry entry, const char *args, struct got *g)
@@ -364,6 +410,7 @@ make_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_module_table);
+    tcase_add_test(tc, test_not_a_module);
     tcase_add_test(tc, test_primes_small);
     tcase_add_test(tc, test_bad_args);
     tcase_add_test(tc, test_primes_four_threads);

@@ -50,12 +50,12 @@ fs_worker_spec_is_plugin(const char *spec)
     return strchr(spec, '/') != NULL;
 }
 
+/* The built-in names, comma-separated; caller frees. */
 static char *
-unknown_module(const char *name)
+known_modules(void)
 {
     size_t cap = 256, len = 0;
     char *known = fs_xmalloc(cap);
-    char *msg;
 
     known[0] = '\0';
     for (const struct fs_worker_module *m = fs_worker_modules; m->name != NULL; m++) {
@@ -63,6 +63,44 @@ unknown_module(const char *name)
         if (len >= cap)
             break;
     }
+    return known;
+}
+
+/* A .js, .mjs or .cjs file: a program for node, not a module. */
+static bool
+is_node_script(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot != NULL &&
+           (strcmp(dot, ".js") == 0 || strcmp(dot, ".mjs") == 0 || strcmp(dot, ".cjs") == 0);
+}
+
+/* Why spec, a Node script or a file that is no shared library (what), is not
+ * a worker module, what one is, and how a Node script runs. */
+static char *
+not_a_module(const char *spec, const char *what)
+{
+    char *known = known_modules();
+    char *msg = fs_xasprintf(
+        "'%s' is %s: a worker module is a built-in name (%s) or a shared library built "
+        "against forkscope/worker.h (doc/workers.md)%s%s%s",
+        spec, what, known,
+        is_node_script(spec) ? "; to run a Node script, and see its worker_threads as threads, "
+                               "use 'fork: node "
+                             : "",
+        is_node_script(spec) ? spec : "", is_node_script(spec) ? "'" : "");
+    free(known);
+    return msg;
+}
+
+static char *
+unknown_module(const char *name)
+{
+    char *known, *msg;
+
+    if (is_node_script(name))
+        return not_a_module(name, "a Node script, not a worker module");
+    known = known_modules();
     if (strstr(name, ".so") != NULL)
         msg = fs_xasprintf("unknown worker module '%s' (built in: %s; a plugin is named by its "
                            "path, with a '/': './%s')",
@@ -103,6 +141,20 @@ split_spec(const char *spec, char **path, const char **symbol)
     }
 }
 
+/* False only for a file that can be read and does not start as ELF does; a
+ * missing or unreadable one is left for dlopen to explain. */
+static bool
+is_elf(const char *path)
+{
+    unsigned char magic[4];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return true;
+    size_t n = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    return n == sizeof magic && memcmp(magic, "\177ELF", 4) == 0;
+}
+
 static int
 load_plugin(const char *spec, fs_worker_entry *entry, char **err)
 {
@@ -113,6 +165,12 @@ load_plugin(const char *spec, fs_worker_entry *entry, char **err)
     int rc = 0;
 
     split_spec(spec, &path, &symbol);
+    if (!is_elf(path)) {
+        *err = not_a_module(path, is_node_script(path) ? "a Node script, not a worker module"
+                                                       : "not a shared library");
+        free(path);
+        return -ENOEXEC;
+    }
     dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (dl == NULL) {
         *err = fs_xasprintf("cannot load '%s': %s", path, dlerror());

@@ -2,7 +2,7 @@
 # worker tasks: modules on threads inside forkscope, shared memory, a plugin,
 # stopping, and an unsafe module in a host process that dies alone.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 19
+plan 21
 PLUGIN="$FS_HELPERS/../libhello.so"
 
 run_fs --headless --json 'worker:primes 2000000' 'worker:primes 2000000' \
@@ -77,6 +77,21 @@ run_fs --headless --json 'worker:nosuch' "worker:/nonexistent/lib.so" 'echo fine
 check "an unknown module is an error naming it" grep -qE '"ev":"error".*unknown worker module .nosuch.' "$FS_TMP/out"
 check "a missing plugin is an error naming the file" grep -qE '"ev":"error".*/nonexistent/lib.so' "$FS_TMP/out"
 check "the session goes on" grep -qF '"data":"fine"' "$FS_TMP/out"
+
+# A Node script, or any file that is no shared library, is not dlopen'ed:
+# the error says what a worker module is and how a Node script runs.
+echo 'require("worker_threads")' >"$FS_TMP/w.js"
+echo 'not a library' >"$FS_TMP/notlib.so"
+run_fs --headless --json --names js,notlib "worker:$FS_TMP/w.js" "worker:$FS_TMP/notlib.so"
+check "a .js worker: a Node script, run with fork: node" grep -qF \
+    "is a Node script, not a worker module: a worker module is a built-in name (primes," "$FS_TMP/out"
+if grep -qF "use 'fork: node $FS_TMP/w.js'" "$FS_TMP/out" &&
+    grep -qF "notlib.so' is not a shared library: a worker module is a built-in name" "$FS_TMP/out" &&
+    ! grep -q 'invalid ELF header' "$FS_TMP/out"; then
+    ok "the way to run it is named, and a non-ELF file is said to be no shared library"
+else
+    not_ok "messages:"; show "$FS_TMP/out"
+fi
 
 # ---- sending faster than a worker takes ------------------------------------------------------
 # A flood of sends through --control waits for room in the worker's inbox (1024
