@@ -70,7 +70,8 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 when every task ended with 0, 1 when one did not, 2 for a\n"
     "usage or session-file error.\n"
-    "Without arguments or a session file, forkscope runs its built-in demo.\n"
+    "Without arguments or a session file, forkscope starts the tour of its demos\n"
+    "(on the screen: ] next demo, [ previous, c hides the caption).\n"
     "See forkscope(1) for every option, key, session-file key and event.\n";
 
 enum {
