@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "ui/ui_int.h"
+/* After curses.h: setupterm, del_curterm (terminal_open). */
+#include <term.h>
 #include "util/signame.h"
 #include "util/xalloc.h"
 
@@ -385,7 +387,14 @@ terminal_open(void)
     }
     install_fatal_handlers();
     setlocale(LC_ALL, "");
-    SCREEN *scr = newterm(NULL, stdout, stdin);
+    /* An unknown type is found by setupterm first: ncurses' newterm leaks
+     * its pre-screen when it fails (the sanitizer build reports it). */
+    int err = 0;
+    SCREEN *scr = NULL;
+    if (setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+        del_curterm(cur_term);
+        scr = newterm(NULL, stdout, stdin);
+    }
     if (scr == NULL) {
         fprintf(stderr, "forkscope: TERM=%s: no such terminal type is known here; %s\n", term,
                 headless);
