@@ -47,9 +47,14 @@ alive() {
     return 1
 }
 none_alive() { ! alive "$@"; }
-# The name in the table's first row (the screen's third line).
-first_row() { T capture-pane -p -t fs | sed -n '3s/ .*//p'; }
-first_row_not() { local r; r=$(first_row); [ -n "$r" ] && [ "$r" != "$1" ]; }
+# The names in the table's rows shown (from the screen's third line to the
+# caption or the first pane), on one line.
+table_names() {
+    T capture-pane -p -t fs | awk 'NR >= 3 { if ($0 ~ /^(──|┌)/ || $0 == "") exit; print $1 }' |
+        tr '\n' ' '
+}
+# table_not NAMES: the table shows rows, and not these.
+table_not() { local r; r=$(table_names); [ -n "$r" ] && [ "$r" != "$1" ]; }
 
 mkdir "$FS_TMP/empty"
 T new-session -d -s fs -x 80 -y 24 \
@@ -74,8 +79,8 @@ LIVE_AT_STEP=0
 steps_ok=1
 for ((k = 1; k <= NDEMOS; k++)); do
     next=$((k % NDEMOS + 1))
-    wait_for 30 first_row_not "" || diag "demo $(demo_name "$k"): no task in the table"
-    row=$(first_row)
+    wait_for 30 table_not "" || diag "demo $(demo_name "$k"): no task in the table"
+    rows=$(table_names)
     before=$(descendants "$FPID")
     ALL="$ALL $before"
     alive $before && LIVE_AT_STEP=$((LIVE_AT_STEP + 1))
@@ -83,9 +88,9 @@ for ((k = 1; k <= NDEMOS; k++)); do
     if ! shown "demo $(demo_name "$next") ($next of $NDEMOS)"; then
         steps_ok=0
         diag "] from $(demo_name "$k") did not show demo $(demo_name "$next")"
-    elif ! wait_for 30 first_row_not "$row"; then
+    elif ! wait_for 30 table_not "$rows"; then
         steps_ok=0
-        diag "after ] from $(demo_name "$k"), its task $row is still first in the table"
+        diag "after ] from $(demo_name "$k"), the table still shows its tasks: $rows"
     elif ! wait_for 30 none_alive $before; then
         steps_ok=0
         diag "after ] from $(demo_name "$k"), its processes live on: $(ps -o pid=,args= -p "$(echo $before | tr ' ' ,)")"
