@@ -47,8 +47,13 @@ ui_caption_draw(struct ui *ui)
     ui_put_el(ui, FS_EL_PANE_BORDER, true);
     mvhline(r.y, r.x, ACS_HLINE, r.w);
     char title[160];
-    snprintf(title, sizeof title, " demo %s (%zu of %zu)  ] next  [ previous  c hides this ",
-             ui->demo->name, ui->demo_idx + 1, fs_demo_count());
+    if (ui->tour_pending)
+        /* Until every task has stopped (an unresponsive worker never does). */
+        snprintf(title, sizeof title, " demo %s: stopping its tasks, then demo %s (q quits) ",
+                 ui->demo->name, fs_demo_at(ui->tour_to)->name);
+    else
+        snprintf(title, sizeof title, " demo %s (%zu of %zu)  ] next  [ previous  c hides this ",
+                 ui->demo->name, ui->demo_idx + 1, fs_demo_count());
     ui_put_el(ui, FS_EL_PANE_TITLE, true);
     ui_put_text(r.y, r.x + 2, r.w - 4, title, false);
     ui_put_el(ui, FS_EL_NORMAL, true);
@@ -77,6 +82,7 @@ load(struct ui *ui, size_t i)
         ui->demo = d;
         ui->demo_idx = i;
         ui->sel = ui->first = 0;
+        ui->traffic_focus = 0;
         fs_app_load(ui->app, &s);
         ui_sync_tasks(ui);
         ui_message(ui, false, "demo %s (%zu of %zu): %s", d->name, i + 1, fs_demo_count(),
