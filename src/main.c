@@ -70,7 +70,8 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 when every task ended with 0, 1 when one did not, 2 for a\n"
     "usage or session-file error.\n"
-    "Without arguments or a session file, forkscope runs its built-in demo.\n"
+    "Without arguments or a session file, forkscope starts the tour of its demos\n"
+    "(on the screen: ] next demo, [ previous, c hides the caption).\n"
     "See forkscope(1) for every option, key, session-file key and event.\n";
 
 enum {
@@ -116,6 +117,7 @@ struct cli {
     struct fs_headless_opts hl;
     const char *theme;
     size_t msglog_count, msglog_bytes; /* --message-log; 0: the default */
+    const struct fs_demo *demo;        /* the session is this demo (the tour) */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -172,9 +174,9 @@ load_file(struct fs_session *s, const char *path, bool procfile)
     return r;
 }
 
-/* `forkscope demo [NAME]`. */
+/* `forkscope demo [NAME]`, and the tour's first demo without a NAME. */
 static int
-load_demo(struct fs_session *s, const char *name)
+load_demo(struct fs_session *s, const char *name, struct cli *cli)
 {
     const struct fs_demo *d = name ? fs_demo_find(name) : fs_demo_default();
     if (d == NULL) {
@@ -182,6 +184,7 @@ load_demo(struct fs_session *s, const char *name)
         fs_demo_list();
         return -1;
     }
+    cli->demo = d;
     char *err = NULL;
     if (fs_demo_load(d, s, &err) != 0) {
         fprintf(stderr, "forkscope: %s\n", err);
@@ -209,11 +212,36 @@ parse_message_log(const char *arg, struct cli *cli)
     return 0;
 }
 
+/* An option getopt did not take (c is '?' or ':'), said the way every other
+ * usage error is. `arg` is the word being read: a long option's name is cut
+ * at '=', a short one is named by optopt. */
+static int
+bad_option(int c, const char *arg)
+{
+    char name[64];
+    if (arg != NULL && strncmp(arg, "--", 2) == 0)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    else
+        snprintf(name, sizeof name, "-%c", optopt);
+    if (c == ':')
+        fprintf(stderr,
+                "forkscope: option '%s' needs an argument (forkscope --help lists the options)\n",
+                name);
+    else
+        fprintf(stderr, "forkscope: unknown option '%s' (forkscope --help lists the options)\n",
+                name);
+    return EXIT_USAGE;
+}
+
 static int
 parse_options(int argc, char **argv, struct cli *cli)
 {
-    int c;
-    while ((c = getopt_long(argc, argv, "+f:n:hV", long_options, NULL)) != -1) {
+    opterr = 0; /* getopt's own messages name the binary's path: bad_option says it */
+    for (;;) {
+        int at = optind; /* the word getopt reads next (a short-option cluster stays on it) */
+        int c = getopt_long(argc, argv, "+:f:n:hV", long_options, NULL);
+        if (c == -1)
+            break;
         switch (c) {
         case 'f':
         case OPT_PROCFILE:
@@ -268,8 +296,7 @@ parse_options(int argc, char **argv, struct cli *cli)
             printf("forkscope %s\n", PACKAGE_VERSION);
             exit(0);
         default:
-            fprintf(stderr, "Try 'forkscope --help'.\n");
-            return EXIT_USAGE;
+            return bad_option(c, at < argc ? argv[at] : NULL);
         }
     }
     if ((cli->hl.json || cli->hl.control) && !cli->headless)
@@ -315,7 +342,7 @@ build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
             fs_demo_list();
             exit(0);
         }
-        return load_demo(s, args[1]) == 0 ? 0 : EXIT_USAGE;
+        return load_demo(s, args[1], cli) == 0 ? 0 : EXIT_USAGE;
     }
     if (cli->names && nargs == 0)
         return usage_error("--names needs commands to name");
@@ -330,7 +357,7 @@ build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
         return load_file(s, "forkscope.yaml", false) == 0 ? 0 : EXIT_USAGE;
     if (access("mprocs.yaml", F_OK) == 0)
         return load_file(s, "mprocs.yaml", false) == 0 ? 0 : EXIT_USAGE;
-    return load_demo(s, NULL) == 0 ? 0 : EXIT_USAGE;
+    return load_demo(s, NULL, cli) == 0 ? 0 : EXIT_USAGE;
 }
 
 int
@@ -363,7 +390,8 @@ main(int argc, char **argv)
                                 .interval = cli.hl.interval,
                                 .proc_root = cli.hl.proc_root,
                                 .msglog_count = cli.msglog_count,
-                                .msglog_bytes = cli.msglog_bytes};
+                                .msglog_bytes = cli.msglog_bytes,
+                                .demo = cli.demo};
         r = fs_ui_run(&s, &ui);
     }
     fs_session_fini(&s);

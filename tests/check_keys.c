@@ -2,7 +2,7 @@
  * Unit tests of the screen's key table: every key is bound once, every entry
  * has an action, the help overlay lists exactly the labelled entries, aliases
  * do what the entry they follow does, and the keys the dashboard promises are
- * all there.
+ * all there; the wrapping of the help's descriptions and of a demo's caption.
  */
 #include <config.h>
 
@@ -44,8 +44,7 @@ START_TEST(test_labels_help_and_aliases)
                 l--;
             ck_assert_ptr_null(k[i].help);
             ck_assert_msg(k[i].fn == k[l].fn || strchr(k[l].label, ' ') != NULL,
-                          "alias %zu does something its label '%s' does not say", i,
-                          k[l].label);
+                          "alias %zu does something its label '%s' does not say", i, k[l].label);
         }
     }
     const char **labels, **what;
@@ -57,9 +56,14 @@ END_TEST
 START_TEST(test_promised_keys_present)
 {
     static const char *const words[] = {
-        "select", "zoom", "scroll", "search", "start", "stop", "kill", "restart",
-        "pause", "signal", "add a task", "remove", "type into", "layout", "theme",
-        "quit", "help", "threads", "traffic", "send a message",
+        "select",    "zoom",           "scroll",
+        "search",    "start",          "stop",
+        "kill",      "restart",        "pause",
+        "signal",    "add a task",     "remove",
+        "type into", "layout",         "theme",
+        "quit",      "help",           "threads",
+        "traffic",   "send a message", "next / previous demo",
+        "caption",
     };
     size_t n;
     const struct ui_key *k = ui_key_table(&n);
@@ -72,6 +76,44 @@ START_TEST(test_promised_keys_present)
 }
 END_TEST
 
+/* Wrapped text: no line wider than w, a word cut only when longer than w,
+ * newlines start lines (an empty line kept), and every non-blank kept in
+ * order. */
+START_TEST(test_wrap)
+{
+    static const char text[] = "the same job on four threads and four processes\n\nwatch "
+                               "CPU%, RSS: a-very-long-word-that-does-not-fit here";
+    for (int w = 1; w <= 60; w++) {
+        struct ui_span sp[200];
+        size_t n = ui_wrap(text, w, sp, 200);
+        char joined[256] = "", nonblank[256] = "";
+        bool empty_line = false;
+        for (size_t k = 0; k < n; k++) {
+            ck_assert_int_le(sp[k].len, w);
+            empty_line |= sp[k].len == 0;
+            /* A line ends at a blank, a newline or the end, unless its word is too long. */
+            char after = sp[k].text[sp[k].len];
+            if (after != ' ' && after != '\n' && after != '\0') {
+                const char *start = sp[k].text;
+                ck_assert_msg(strcspn(start, " \n") > (size_t)w, "w %d: line %zu cut a word", w, k);
+            }
+            strncat(joined, sp[k].text, (size_t)sp[k].len);
+        }
+        ck_assert(empty_line);
+        for (const char *p = text; *p; p++)
+            if (*p != ' ' && *p != '\n')
+                strncat(nonblank, p, 1);
+        char got[256] = "";
+        for (const char *p = joined; *p; p++)
+            if (*p != ' ')
+                strncat(got, p, 1);
+        ck_assert_str_eq(got, nonblank);
+    }
+    struct ui_span two[2];
+    ck_assert_uint_eq(ui_wrap("a b c d e f", 1, two, 2), 2); /* at most max */
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -80,6 +122,7 @@ make_suite(void)
     tcase_add_test(tc, test_each_key_bound_once);
     tcase_add_test(tc, test_labels_help_and_aliases);
     tcase_add_test(tc, test_promised_keys_present);
+    tcase_add_test(tc, test_wrap);
     suite_add_tcase(s, tc);
     return s;
 }

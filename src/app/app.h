@@ -112,6 +112,14 @@ int fs_app_command(struct fs_app *app, const struct fs_control_cmd *cmd, char **
  * SIGKILL at once. */
 void fs_app_quit(struct fs_app *app);
 
+/* Stops every task as quit does (a task's stop signal, SIGKILL after its grace
+ * period), without ending the session: the front end removes them once none
+ * is live, then may load another session (replace.c). */
+void fs_app_stop_all(struct fs_app *app);
+/* Adds every task of s after the existing ones, then starts those marked
+ * autostart; the specs are copied. */
+void fs_app_load(struct fs_app *app, const struct fs_session *s);
+
 /* Pauses (SIGSTOP) or resumes (SIGCONT) a running task's process group.
  * Returns 0, or -1 with *err set. */
 int fs_app_pause(struct fs_app *app, size_t i, bool pause, char **err);

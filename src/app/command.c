@@ -135,16 +135,7 @@ void
 fs_app_quit(struct fs_app *app)
 {
     app->quitting = app->quitting ? 2 : 1;
-    for (size_t i = 0; i < app->ntasks; i++) {
-        struct app_task *at = app->tasks[i];
-        fs_timer_stop(at->restart_timer);
-        if (app->quitting > 1 && at->proc != NULL) {
-            fs_proc_signal(at->proc, SIGKILL);
-            fs_app_stop_overdue(at);
-        } else
-            fs_app_act(at, fs_task_stop(&at->t, app_task_now(at)));
-    }
-    fs_app_check_done(app);
+    fs_app_stop_all(app); /* replace.c: a second quit kills */
 }
 
 int

@@ -28,6 +28,7 @@ static const struct fs_demo demos[] = {
         "    backoff: { base: 0.2, factor: 2, cap: 1, max: 3 }\n"
         "  sleeper:\n"
         "    shell: echo 'sleeping 1 s, then SIGTERM to itself'; sleep 1; kill -TERM $$\n",
+        "Five shell and cmd tasks: watch the STATE column for exit codes, a signal and a restart.",
     },
     {
         "pools",
@@ -53,6 +54,8 @@ static const struct fs_demo demos[] = {
         "    args: \"10000000\"\n"
         "    shared: racy\n"
         "    replicas: 2\n",
+        "The same jobs on a pool of threads and a pool of processes; counter (atomic) against "
+        "racer (a data race).",
     },
     {
         "ipc",
@@ -120,6 +123,7 @@ static const struct fs_demo demos[] = {
         "                         when: new Date(), big: 12345678901234567890n, buf: "
         "Buffer.from(\"hello\") });\n"
         "          process.on(\"message\", (m) => process.send({ echo: m }));'\n",
+        "Fork children and a worker thread send messages: press m for the traffic view, M to send.",
     },
 };
 
@@ -129,6 +133,18 @@ const struct fs_demo *
 fs_demo_default(void)
 {
     return &demos[0];
+}
+
+size_t
+fs_demo_count(void)
+{
+    return NDEMOS;
+}
+
+const struct fs_demo *
+fs_demo_at(size_t i)
+{
+    return i < NDEMOS ? &demos[i] : NULL;
 }
 
 const struct fs_demo *

@@ -143,33 +143,45 @@ struct help_line {
     int len;
 };
 
-/* Wraps each description at blanks to width w; returns the number of lines. */
+size_t
+ui_wrap(const char *p, int w, struct ui_span *out, size_t max)
+{
+    size_t k = 0;
+    if (w < 1)
+        w = 1;
+    while (k < max) {
+        int len = (int)strcspn(p, "\n");
+        if (len > w) {
+            len = w;
+            while (len > 0 && p[len] != ' ')
+                len--;
+            if (len == 0)
+                len = w;
+        }
+        out[k++] = (struct ui_span){p, len};
+        p += len;
+        while (*p == ' ')
+            p++;
+        if (*p == '\n')
+            p++;
+        if (*p == '\0')
+            break;
+    }
+    return k;
+}
+
+/* Wraps each description to width w; returns the number of lines. */
 static size_t
 help_lines(const char **keys, const char **what, size_t n, int w, struct help_line *out, size_t max)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *p = what[i];
-        const char *label = keys[i];
-        do {
-            int len = (int)strlen(p);
-            if (len > w) {
-                len = w;
-                while (len > 0 && p[len] != ' ')
-                    len--;
-                if (len == 0)
-                    len = w;
-            }
-            if (k < max)
-                out[k] = (struct help_line){label, p, len};
-            k++;
-            label = NULL;
-            p += len;
-            while (*p == ' ')
-                p++;
-        } while (*p != '\0');
+    for (size_t i = 0; i < n && k < max; i++) {
+        struct ui_span sp[16];
+        size_t m = ui_wrap(what[i], w, sp, 16);
+        for (size_t j = 0; j < m && k < max; j++)
+            out[k++] = (struct help_line){j == 0 ? keys[i] : NULL, sp[j].text, sp[j].len};
     }
-    return k < max ? k : max;
+    return k;
 }
 
 /* The key overlay: every key and what it does, nothing cut. When it is
@@ -238,6 +250,7 @@ ui_draw(struct ui *ui)
     ui->sel_cursor_y = -1;
     ui_draw_header(ui);
     ui_draw_table(ui, now);
+    ui_caption_draw(ui);
     if (ui->traffic)
         ui_traffic_draw(ui, ui->traffic_rect);
     else

@@ -1,7 +1,8 @@
 /*
- * Where things go on the screen for the next frame: the task table on top, the
- * grid of panes below it, the status line at the bottom; a zoomed pane takes
- * everything but the status line. The arithmetic is model/tiling.c's.
+ * Where things go on the screen for the next frame: the task table on top, a
+ * demo's caption under it, the grid of panes below, the status line at the
+ * bottom; a zoomed pane takes everything but the status line. The arithmetic
+ * is model/tiling.c's.
  */
 #include <config.h>
 
@@ -26,6 +27,7 @@ ui_layout(struct ui *ui)
     if (h < 1)
         h = 1;
     ui->npanes_shown = 0;
+    ui->caption_rect.h = 0;
     if (ui->ntasks == 0) {
         ui->table_y = top;
         ui->table_h = h;
@@ -47,6 +49,11 @@ ui_layout(struct ui *ui)
     ui->table_y = top;
     ui->table_h = table_height(ui, h);
     struct fs_rect area = {0, top + ui->table_h, w, h - ui->table_h};
+    /* A demo's caption between the table and the panes. */
+    int ch = ui_caption_height(ui, w, area.h);
+    ui->caption_rect = (struct fs_rect){0, area.y, w, ch};
+    area.y += ch;
+    area.h -= ch;
     if (ui->traffic) {
         /* The traffic view takes the panes' place. */
         ui->traffic_rect = area;

@@ -16,11 +16,14 @@
 static const struct hint {
     const char *key, *what;
     int rank;
+    bool tour; /* shown only in a demo */
 } hints[] = {
-    {"?", "help", 0},     {"j/k", "select", 2}, {"z", "zoom", 3},  {"s", "start", 2},
-    {"x", "stop", 2},     {"r", "restart", 4},  {"K", "kill", 6},  {"p", "pause", 7},
-    {"S", "signal", 6},   {"a", "add", 5},      {"i", "input", 5}, {"/", "search", 4},
-    {"m", "messages", 3}, {"M", "send", 7},     {"q", "quit", 0},
+    {"?", "help", 0, false},    {"]", "next demo", 1, true}, {"j/k", "select", 2, false},
+    {"z", "zoom", 3, false},    {"s", "start", 2, false},    {"x", "stop", 2, false},
+    {"r", "restart", 4, false}, {"K", "kill", 6, false},     {"p", "pause", 7, false},
+    {"S", "signal", 6, false},  {"a", "add", 5, false},      {"i", "input", 5, false},
+    {"/", "search", 4, false},  {"m", "messages", 3, false}, {"M", "send", 7, false},
+    {"c", "caption", 6, true},  {"q", "quit", 0, false},
 };
 #define NHINTS (sizeof hints / sizeof hints[0])
 #define MAX_RANK 7
@@ -31,14 +34,21 @@ hint_width(const struct hint *h)
     return (int)(strlen(h->key) + 1 + strlen(h->what));
 }
 
+/* Whether a hint is shown at that rank. */
+static bool
+hint_on(const struct ui *ui, const struct hint *h, int rank)
+{
+    return h->rank <= rank && (!h->tour || ui->demo != NULL);
+}
+
 /* The highest rank whose hints, two blanks apart, fit in w columns. */
 static int
-hints_rank(int w)
+hints_rank(const struct ui *ui, int w)
 {
     for (int rank = MAX_RANK; rank > 0; rank--) {
         int need = 0;
         for (size_t i = 0; i < NHINTS; i++)
-            if (hints[i].rank <= rank)
+            if (hint_on(ui, &hints[i], rank))
                 need += (need ? 2 : 0) + hint_width(&hints[i]);
         if (need <= w)
             return rank;
@@ -49,9 +59,9 @@ hints_rank(int w)
 static void
 draw_hints(struct ui *ui, int y, int x, int w)
 {
-    int rank = hints_rank(w);
+    int rank = hints_rank(ui, w);
     for (size_t i = 0; i < NHINTS && x < COLS; i++) {
-        if (hints[i].rank > rank)
+        if (!hint_on(ui, &hints[i], rank))
             continue;
         ui_put_el(ui, FS_EL_STATUS_KEY, true);
         ui_put_text(y, x, COLS - x, hints[i].key, false);

@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "ui/ui_int.h"
+/* After curses.h: setupterm, del_curterm (terminal_open). */
+#include <term.h>
 #include "util/signame.h"
 #include "util/xalloc.h"
 
@@ -368,13 +370,53 @@ on_quit_signal(void *fe, int sig)
 
 /* ---- setup and the run --------------------------------------------------------------------- */
 
+/* The terminal, opened before anything starts (newterm, unlike initscr,
+ * returns when it cannot): NULL, having said why, when the screen cannot be
+ * drawn on it. */
+static SCREEN *
+terminal_open(void)
+{
+    static const char headless[] = "--headless runs without one";
+    const char *term = getenv("TERM");
+    if (term == NULL || term[0] == '\0') {
+        fprintf(stderr,
+                "forkscope: TERM is not set: the screen needs a terminal type (such as "
+                "TERM=xterm-256color); %s\n",
+                headless);
+        return NULL;
+    }
+    install_fatal_handlers();
+    setlocale(LC_ALL, "");
+    /* An unknown type is found by setupterm first: ncurses' newterm leaks
+     * its pre-screen when it fails (the sanitizer build reports it). */
+    int err = 0;
+    SCREEN *scr = NULL;
+    if (setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+        del_curterm(cur_term);
+        scr = newterm(NULL, stdout, stdin);
+    }
+    if (scr == NULL) {
+        fprintf(stderr, "forkscope: TERM=%s: no such terminal type is known here; %s\n", term,
+                headless);
+        return NULL;
+    }
+    const char *cup = tigetstr("cup");
+    if (cup == NULL || cup == (char *)-1) {
+        endwin();
+        delscreen(scr);
+        fprintf(stderr,
+                "forkscope: TERM=%s cannot move the cursor, and the screen needs a terminal "
+                "that can (such as TERM=xterm-256color); %s\n",
+                term, headless);
+        return NULL;
+    }
+    return scr;
+}
+
 static void
 curses_start(struct ui *ui)
 {
-    install_fatal_handlers();
-    setlocale(LC_ALL, "");
     set_escdelay(25);
-    initscr();
     raw();
     noecho();
     nonl();
@@ -400,6 +442,7 @@ on_ready(void *fe, struct fs_app *app)
     ui->app = app;
     curses_start(ui);
     ui->frame = fs_app_timer_new(app, on_frame, ui);
+    ui_tour_start(ui, ui->demo);
     ui_sync_tasks(ui);
     ui_dirty(ui);
 }
@@ -411,6 +454,7 @@ on_stopped(void *fe)
     struct ui *ui = fe;
     fs_app_timer_free(ui->frame);
     ui->frame = NULL;
+    ui_tour_stop(ui);
     endwin();
 }
 
@@ -421,8 +465,12 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
         fprintf(stderr, "forkscope: the screen needs a terminal; use --headless\n");
         return 2;
     }
+    SCREEN *scr = terminal_open();
+    if (scr == NULL)
+        return 2;
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->layout = FS_TILING_GRID;
+    ui->demo = opts->demo;
     fs_msglog_init(&ui->msglog, opts->msglog_count ? opts->msglog_count : FS_UI_MSGLOG_COUNT,
                    opts->msglog_bytes ? opts->msglog_bytes : FS_UI_MSGLOG_BYTES);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);
@@ -440,6 +488,9 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
         .stopped = on_stopped,
     };
     int status = fs_app_run(s, &run, &screen_ops, ui);
+    if (!isendwin())
+        endwin(); /* the run ended before the screen was set up */
+    delscreen(scr);
 
     for (size_t i = 0; i < ui->ntasks; i++)
         fs_pane_free(ui->tasks[i].pane);

@@ -12,6 +12,8 @@
 
 #include "model/session.h"
 
+struct fs_demo;
+
 struct fs_ui_opts {
     const char *theme;     /* name or path; NULL: the session's or the default */
     double interval;       /* seconds between /proc samples */
@@ -19,13 +21,18 @@ struct fs_ui_opts {
     /* The traffic view's message log: at most this many messages and bytes
      * (0: FS_UI_MSGLOG_COUNT, FS_UI_MSGLOG_BYTES). */
     size_t msglog_count, msglog_bytes;
+    /* The session is this built-in demo: its caption is shown and the tour's
+     * keys step to the other demos. NULL: a session of the user's. */
+    const struct fs_demo *demo;
 };
 
 #define FS_UI_MSGLOG_COUNT 10000
 #define FS_UI_MSGLOG_BYTES ((size_t)16 << 20)
 
 /* Runs the session on the screen until the user quits and every task has
- * stopped. Returns forkscope's exit status. */
+ * stopped. Returns forkscope's exit status; 2, with a message saying why and
+ * that --headless needs none, when there is no terminal that can be drawn on
+ * (not a tty, TERM unset, unknown or without cursor addressing). */
 int fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts);
 
 #endif

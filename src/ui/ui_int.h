@@ -105,6 +105,16 @@ struct ui {
     char *search;
     int quit_requests;
     int help_top; /* the help overlay's first shown line */
+    /* The tour (tour.c): the demo on screen (NULL: the user's own session),
+     * its place in the list, its caption's area, and a step to another demo
+     * waiting for the tasks of this one to stop. */
+    const struct fs_demo *demo;
+    size_t demo_idx;
+    bool caption_hidden;
+    struct fs_rect caption_rect;
+    bool tour_pending;
+    size_t tour_to;
+    struct fs_app_timer *tour_timer;
 };
 
 /* ui.c */
@@ -192,6 +202,24 @@ bool ui_traffic_search(struct ui *ui, const char *needle, int dir);
 /* keys.c: searches for ui->search older (dir < 0) or newer and says what it
  * found. */
 void ui_search(struct ui *ui, int dir);
+
+/* tour.c: the demo's caption and the steps between demos. */
+void ui_tour_start(struct ui *ui, const struct fs_demo *demo);
+void ui_tour_stop(struct ui *ui);
+/* Rows of the caption area at width w when `room` rows are left under the
+ * table (0: no caption, or no room for it and the panes). */
+int ui_caption_height(struct ui *ui, int w, int room);
+void ui_caption_draw(struct ui *ui);
+void ui_tour_next(struct ui *ui);
+void ui_tour_prev(struct ui *ui);
+void ui_caption_toggle(struct ui *ui);
+
+/* draw.c: text wrapped at blanks (and at its newlines) to w columns. */
+struct ui_span {
+    const char *text;
+    int len;
+};
+size_t ui_wrap(const char *text, int w, struct ui_span *out, size_t max);
 
 /* prompt.c */
 void ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind);

@@ -1,9 +1,10 @@
 #!/bin/bash
 # The command line: --help, --version, usage errors (status 2, a message, nothing
-# started), demos, and the basics demo run headless to its end.
+# started) in forkscope's own words, a terminal the screen cannot use (status
+# 2, pointing to --headless), demos, and the basics demo run headless to its end.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 31
+plan 39
 
 # usage_error DESC WORD ARGS...: status 2, WORD in the message, nothing started
 # (the commands given touch $FS_TMP/started).
@@ -56,7 +57,44 @@ usage_error "--send-timeout not a duration" "--send-timeout" --headless --contro
 usage_error "--message-log of no messages" "--message-log" --message-log 0 "$TOUCH"
 usage_error "--message-log under 64KiB" "--message-log" --message-log 100,1KiB "$TOUCH"
 usage_error "--message-log with --headless" "--message-log" --headless --message-log 100 "$TOUCH"
-usage_error "-f without its argument" "'f'" --headless -f
+usage_error "-f without its argument" "option '-f' needs an argument" --headless -f
+usage_error "--file without its argument" "option '--file' needs an argument" --headless --file
+usage_error "an unknown short option" "unknown option '-x'" --headless -x "$TOUCH"
+usage_error "an unknown option with a value" "unknown option '--bogus' (" --headless --bogus=1 "$TOUCH"
+# getopt's own message names the binary's path; forkscope's says what to do.
+run_fs --headless --bogus "$TOUCH"
+if [ "$(cat "$FS_TMP/err")" = "forkscope: unknown option '--bogus' (forkscope --help lists the options)" ]; then
+    ok "an unknown option: one line, in forkscope's words"
+else
+    not_ok "an unknown option's message"; show "$FS_TMP/err"
+fi
+
+# ---- a terminal the screen cannot use ---------------------------------------------------
+# term_error DESC WORD ENV...: forkscope on a pty (script(1)) with the environment
+# changed by `env ENV...`: status 2, stderr names WORD and --headless, nothing started.
+term_error() {
+    local desc=$1 word=$2
+    shift 2
+    if ! command -v script >/dev/null; then
+        skip "script(1) is not installed: $desc"
+        return
+    fi
+    rm -f "$FS_TMP/started" "$FS_TMP/rc"
+    timeout -k 5 60 script -qec "env $* '$FORKSCOPE' '$TOUCH' 2>'$FS_TMP/err'; echo \$? >'$FS_TMP/rc'" \
+        /dev/null </dev/null >/dev/null 2>&1
+    local r
+    r=$(cat "$FS_TMP/rc" 2>/dev/null)
+    if [ "$r" = 2 ] && grep -qF -- "$word" "$FS_TMP/err" && grep -qF -- '--headless' "$FS_TMP/err" &&
+        ! grep -q 'Error opening terminal' "$FS_TMP/err" && [ ! -e "$FS_TMP/started" ]; then
+        ok "$desc: status 2, says $word and --headless, nothing started"
+    else
+        not_ok "$desc: status '$r'"; show "$FS_TMP/err"
+    fi
+}
+term_error "TERM unset" "TERM is not set" -u TERM
+term_error "TERM empty" "TERM is not set" TERM=
+term_error "TERM=dumb (no cursor addressing)" "cannot move the cursor" TERM=dumb
+term_error "an unknown TERM" "TERM=no-such-term-fs" TERM=no-such-term-fs
 usage_error "an empty command" "empty" --headless "$TOUCH" 'cmd:'
 usage_error "an unbalanced quote in a cmd: task" "quote" --headless "$TOUCH" 'cmd:echo "oops'
 
