@@ -182,14 +182,13 @@ host_run(const char *who, fs_worker_entry entry, bool jobs, const char *name, co
     signal(SIGBUS, SIG_DFL);
     const char *fd = getenv("NODE_CHANNEL_FD");
     struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, FS_BLOCKQ_INIT};
-    if (fcntl(h.chan, F_GETFD) < 0) {
-        if (!need_chan && fd == NULL) {
-            h.chan = -1;
-        } else {
-            fprintf(stderr, "forkscope %s: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
-                    who, h.chan, strerror(errno));
-            return 2;
-        }
+    if (!need_chan && fd == NULL) {
+        /* A descriptor 3 that nobody named a channel is not one. */
+        h.chan = -1;
+    } else if (fcntl(h.chan, F_GETFD) < 0) {
+        fprintf(stderr, "forkscope %s: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n", who,
+                h.chan, strerror(errno));
+        return 2;
     }
     if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "forkscope %s: cannot make the module's wake-up pipe: %s\n", who,
