@@ -71,6 +71,8 @@ START_TEST(captions_fit)
         size_t lines = 0;
         ck_assert_ptr_nonnull(d->caption);
         ck_assert_ptr_nonnull(d->summary);
+        /* `forkscope demo` prints it after 24 columns of name: 80 in all. */
+        ck_assert_msg(strlen(d->summary) <= 56, "demo %s: summary too long", d->name);
         for (const char *p = d->caption; *p != '\0';) {
             const char *nl = strchr(p, '\n');
             size_t len = nl ? (size_t)(nl - p) : strlen(p);

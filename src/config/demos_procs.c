@@ -9,7 +9,7 @@
 
 const struct fs_demo fs_demo_basics = {
     "basics",
-    "shell and cmd tasks side by side: output, exit codes, a signal, a restart",
+    "shell and cmd tasks: output, exit codes, signal, restart",
     "On the screen: five shell and cmd tasks, one pane each, and the table above.\n"
     "Watch: counter ticks; failing exits 3; flaky fails and is restarted with a\n"
     "backoff; sleeper is killed by its own SIGTERM; the table keeps each exit.\n"
@@ -31,7 +31,7 @@ const struct fs_demo fs_demo_basics = {
 
 const struct fs_demo fs_demo_spawn_exec = {
     "spawn-exec",
-    "output streamed (spawn) against buffered (exec), and the buffer cap (maxBuffer) hit",
+    "output streamed (spawn), buffered (exec), capped",
     "On the screen: the same script run streamed (spawn) and buffered (exec,\n"
     "buffer: true), and maxbuffer, which writes without end into a 64 KiB buffer.\n"
     "Watch: exec's lines appear all at once when it exits, with spawn's times;\n"
@@ -58,7 +58,7 @@ const struct fs_demo fs_demo_spawn_exec = {
 
 const struct fs_demo fs_demo_injection = {
     "injection",
-    "one hostile argument given to a shell task (exec) and a cmd task (execFile)",
+    "one hostile argument to a shell task and a cmd task",
     "On the screen: the input `x; touch PWNED` given to a shell task (like exec,\n"
     "a command line) and to a cmd task (like execFile, an argv), each in a fresh\n"
     "temporary directory.\n"
@@ -84,7 +84,7 @@ const struct fs_demo fs_demo_injection = {
 
 const struct fs_demo fs_demo_fork_ipc = {
     "fork-ipc",
-    "fork children and their channel: json against advanced serialization, ping-pong",
+    "the channel: json vs advanced serialization, ping-pong",
     "On the screen: one Node script forked twice, json and advanced\n"
     "serialization, sending a Map, a Set, a Date, a BigInt, a Buffer and a\n"
     "circular object; pinger answers what you send it. (Without node, only pinger.)\n"
@@ -127,7 +127,7 @@ const struct fs_demo fs_demo_fork_ipc = {
 
 const struct fs_demo fs_demo_crash_isolation = {
     "crash-isolation",
-    "a segfault, an exit 1, a missing program, a crashing worker: the rest live on",
+    "a segfault, an exit 1, a missing program, a dead worker",
     "On the screen: a child that segfaults, one that exits 1, a program that\n"
     "does not exist, a worker module that crashes (in a host process of its own),\n"
     "and two survivors, a process and a thread.\n"
@@ -151,7 +151,7 @@ const struct fs_demo fs_demo_crash_isolation = {
 
 const struct fs_demo fs_demo_ipc = {
     "ipc",
-    "message passing under load: sh and Node fork children, a worker, a flood, a bad line",
+    "messages under load: sh and Node, a flood, a bad line",
     "On the screen: fork children in sh and Node, an echo worker thread, a\n"
     "flood of messages and a line that is not JSON.\n"
     "Watch: the MSG/S and BAD columns; the traffic view keeps the bad line.\n"

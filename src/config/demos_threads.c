@@ -10,7 +10,7 @@
 
 const struct fs_demo fs_demo_threads_vs_processes = {
     "threads-vs-processes",
-    "the same job on 4 threads and on 4 processes: start, memory, CPU, round trip",
+    "the same job on 4 threads and 4 processes: the costs",
     "On the screen: one job (count the primes below 30 million) on 4 worker\n"
     "threads and on 4 processes (forkscope child primes), and an echo of each kind.\n"
     "Watch: the processes take longer to start and each has its own memory (MEM);\n"
@@ -33,7 +33,7 @@ const struct fs_demo fs_demo_threads_vs_processes = {
 
 const struct fs_demo fs_demo_shared_memory = {
     "shared-memory",
-    "atomic against racy updates of one shared counter: the racer loses updates",
+    "atomic against racy updates of a shared counter",
     "On the screen: two counter threads adding 1 to one shared block with an\n"
     "atomic add, two racer threads doing a plain read-modify-write; 5 million each.\n"
     "Watch: counter ends at exactly 10000000; racer ends below it, every run (its\n"
@@ -53,7 +53,7 @@ const struct fs_demo fs_demo_shared_memory = {
 
 const struct fs_demo fs_demo_pools = {
     "pools",
-    "20 jobs through a pool of 2 against 20 at once; 64 threads against 64 processes",
+    "a pool of 2 vs 20 at once; 64 threads vs 64 processes",
     "On the screen: 20 jobs through a pool of 2 processes and 20 started at once;\n"
     "64 sleeping threads and 64 sleeping processes.\n"
     "Watch: the pool runs 2 at a time at full speed; all-at-once share the CPUs and\n"
@@ -78,7 +78,7 @@ const struct fs_demo fs_demo_pools = {
 
 const struct fs_demo fs_demo_blocking = {
     "blocking",
-    "a heartbeat's lateness while a CPU job blocks its loop, then with the job on a worker",
+    "a heartbeat late while a CPU job blocks its loop",
     "On the screen: two heartbeats ticking every 100 ms and printing how late each\n"
     "tick came; at the 5th tick each starts 1.5 s of CPU work.\n"
     "Watch: same-loop's ticks come 1.5 s late (the job blocks its loop);\n"
@@ -92,7 +92,7 @@ const struct fs_demo fs_demo_blocking = {
 
 const struct fs_demo fs_demo_io_bound = {
     "io-bound",
-    "the myth that workers speed up I/O: 200 requests by one loop and by 4 workers",
+    "the myth: workers do not speed up waiting for I/O",
     "On the screen: 200 requests that each take 2 s to answer, waited for by one\n"
     "loop (a process), and the same 200 split over 4 worker threads.\n"
     "Watch: both take about 2 s: waiting together costs nothing, and the workers\n"
