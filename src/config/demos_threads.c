@@ -11,7 +11,7 @@
 const struct fs_demo fs_demo_threads_vs_processes = {
     "threads-vs-processes",
     "the same job on 4 threads and 4 processes: the costs",
-    "On the screen: one job (count the primes below 30 million) on 4 worker\n"
+    "On the screen: one job (count the primes below 500 million) on 4 worker\n"
     "threads and on 4 processes (forkscope child primes), and an echo of each kind.\n"
     "Watch: the processes take longer to start and each has its own memory (MEM);\n"
     "the threads share forkscope's. CPU per task is alike. Keys: m traffic, M send\n"
@@ -19,10 +19,10 @@ const struct fs_demo fs_demo_threads_vs_processes = {
     "tasks:\n"
     "  thread:\n"
     "    worker: primes\n"
-    "    args: \"30000000\"\n"
+    "    args: \"500000000\"\n"
     "    replicas: 4\n"
     "  process:\n"
-    "    fork: [sh, -c, 'exec \"$FORKSCOPE\" child primes 30000000']\n"
+    "    fork: [sh, -c, 'exec \"$FORKSCOPE\" child primes 500000000']\n"
     "    replicas: 4\n"
     "  ping-thread:\n"
     "    worker: echo\n"
@@ -61,11 +61,11 @@ const struct fs_demo fs_demo_pools = {
     "than the threads. Keys: j/k select, T threads, ? all keys.\n",
     "tasks:\n"
     "  pool-of-2:\n"
-    "    shell: exec \"$FORKSCOPE\" child primes 10000000\n"
+    "    shell: exec \"$FORKSCOPE\" child primes 200000000\n"
     "    pool: 2\n"
     "    jobs: 20\n"
     "  all-at-once:\n"
-    "    shell: exec \"$FORKSCOPE\" child primes 10000000\n"
+    "    shell: exec \"$FORKSCOPE\" child primes 200000000\n"
     "    replicas: 20\n"
     "  threads-64:\n"
     "    worker: sleep\n"
