@@ -371,6 +371,8 @@ main(int argc, char **argv)
     json_set_alloc_funcs(fs_xmalloc, free);
     if (argc >= 2 && strcmp(argv[1], "worker-host") == 0)
         return fs_worker_host_main(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "child") == 0)
+        return fs_worker_child_main(argc - 2, argv + 2);
     int r = parse_options(argc, argv, &cli);
     if (r != 0)
         return r;

@@ -26,8 +26,8 @@
 
 START_TEST(test_module_table)
 {
-    static const char *const names[] = {"primes", "sort",    "spin",  "sleep", "alloc",
-                                        "echo",   "counter", "racer", "crash"};
+    static const char *const names[] = {"primes",  "sort",  "spin",  "sleep", "alloc",     "echo",
+                                        "counter", "racer", "crash", "fail",  "heartbeat", "io"};
     fs_worker_entry entry;
     bool unsafe;
     char *err;
@@ -46,7 +46,7 @@ START_TEST(test_module_table)
     ck_assert_ptr_null(fs_worker_module_find("nope"));
     ck_assert_int_eq(fs_worker_load("nope", &entry, NULL, &err), -ENOENT);
     ck_assert_str_eq(err, "unknown worker module 'nope' (built in: primes, sort, spin, sleep, "
-                          "alloc, echo, counter, racer, crash)");
+                          "alloc, echo, counter, racer, crash, fail, heartbeat, io)");
     free(err);
     ck_assert_int_eq(fs_worker_load("", &entry, NULL, &err), -EINVAL);
     free(err);
@@ -200,11 +200,12 @@ START_TEST(test_primes_four_threads)
 END_TEST
 
 /* Two workers of `module` adding 10,000,000 each to one shared block. */
+#define run_pair(entry, block) run_pair_args(entry, block, "10000000", 8)
 static unsigned long long
-run_pair(fs_worker_entry entry, const char *block)
+run_pair_args(fs_worker_entry entry, const char *block, const char *args, size_t size)
 {
     char *err;
-    struct fs_shm *shm = fs_shm_get(block, 8, &err);
+    struct fs_shm *shm = fs_shm_get(block, size, &err);
     struct fs_port *p[2];
     struct fs_worker *w[2];
     struct got g = {0};
@@ -213,7 +214,7 @@ run_pair(fs_worker_entry entry, const char *block)
     for (int i = 0; i < 2; i++) {
         p[i] = fs_port_new(block, NULL, NULL);
         fs_port_set_shared(p[i], fs_shm_mem(shm), fs_shm_size(shm));
-        ck_assert_int_eq(fs_worker_start(entry, "10000000", p[i], NULL, NULL, &w[i]), 0);
+        ck_assert_int_eq(fs_worker_start(entry, args, p[i], NULL, NULL, &w[i]), 0);
     }
     for (int i = 0; i < 2; i++) {
         ck_assert_int_eq(finish(w[i], p[i], &g), 0);
@@ -240,6 +241,58 @@ START_TEST(test_racer_loses)
     ck_assert_uint_gt(v, 0);
     printf("# racer: 2 x 10000000 unsynchronised increments ended at %llu: %llu lost\n", v,
            20000000ull - v);
+}
+END_TEST
+
+/* `racer N 2` waits for its peer and yields inside its read-modify-write:
+ * it loses updates every time, not only when the threads happen to overlap. */
+START_TEST(test_racer_peers_lose_every_run)
+{
+    for (int run = 0; run < 5; run++) {
+        unsigned long long v = run_pair_args(fs_mod_racer, "racer2", "10000000 2", 16);
+        if (v >= 20000000ull || v == 0)
+            ck_abort_msg("run %d: racer with a peer ended at %llu", run, v);
+    }
+}
+END_TEST
+
+/* A module run to its end on its own port: its exit code, its messages in g. */
+static int
+run_one(fs_worker_entry entry, const char *args, struct got *g)
+{
+    struct fs_port *p = fs_port_new("one", NULL, NULL);
+    struct fs_worker *w;
+    ck_assert_int_eq(fs_worker_start(entry, args, p, NULL, NULL, &w), 0);
+    int rc = finish(w, p, g);
+    fs_port_free(p);
+    return rc;
+}
+
+START_TEST(test_fail_heartbeat_io)
+{
+    struct got g = {0};
+
+    ck_assert_int_eq(run_one(fs_mod_fail, "", &g), 1);
+    ck_assert_int_eq(run_one(fs_mod_fail, "7", &g), 7);
+    ck_assert_int_eq(run_one(fs_mod_fail, "300", &g), 2);
+    ck_assert_ptr_nonnull(got_find(&g, "{\"failing\":7}"));
+    /* 20 requests of 200 ms, waited for together: far less than 20 x 200 ms,
+     * and not less than one request's 200 ms. */
+    double t0 = now_s();
+    ck_assert_int_eq(run_one(fs_mod_io, "20 200", &g), 0);
+    double t = now_s() - t0;
+    ck_assert_msg(t >= 0.2 && t < 2.0, "io 20 200 took %.3f s", t);
+    ck_assert_ptr_nonnull(got_find(&g, "{\"requests\":20,\"ms\":"));
+    ck_assert_int_eq(run_one(fs_mod_io, "20", &g), 2);
+    /* The inline job delays the tick after it by at least its length, less a tick. */
+    ck_assert_int_eq(run_one(fs_mod_heartbeat, "6 400", &g), 0);
+    const char *end = got_find(&g, "{\"ticks\":6,\"max_late_ms\":");
+    ck_assert_ptr_nonnull(end);
+    ck_assert_int_ge(atoi(end + strlen("{\"ticks\":6,\"max_late_ms\":")), 300);
+    ck_assert_ptr_nonnull(got_find(&g, "{\"job\":\"inline\",\"ms\":400}"));
+    ck_assert_int_eq(run_one(fs_mod_heartbeat, "6 400 worker", &g), 0);
+    ck_assert_ptr_nonnull(got_find(&g, "{\"job\":\"worker\",\"ms\":400}"));
+    got_free(&g);
 }
 END_TEST
 
@@ -417,6 +470,8 @@ make_suite(void)
     tcase_add_test(tc, test_counter_exact);
     tcase_add_test(tc, test_racer_loses);
     tcase_add_test(tc, test_echo_worker);
+    tcase_add_test(tc, test_racer_peers_lose_every_run);
+    tcase_add_test(tc, test_fail_heartbeat_io);
     tcase_add_test(tc, test_stop_mid_computation);
     tcase_add_test(tc, test_small_modules);
     tcase_add_test(tc, test_worker_tid_and_exit);

@@ -27,6 +27,7 @@
 
 #include "model/linebuf.h"
 #include "util/blockq.h"
+#include "util/xalloc.h"
 #include "worker/jobs.h"
 #include "worker/modules.h"
 #include "worker/port.h"
@@ -65,8 +66,10 @@ static void
 relay_out(void *arg, const char *json, size_t len)
 {
     struct host *h = arg;
-    write_all(h->chan, json, len);
-    write_all(h->chan, "\n", 1);
+    /* `forkscope child` without a channel: the messages are its output. */
+    int fd = h->chan >= 0 ? h->chan : STDOUT_FILENO;
+    write_all(fd, json, len);
+    write_all(fd, "\n", 1);
 }
 
 static void
@@ -101,6 +104,26 @@ give_up(struct fs_worker *w, const char *what, int err)
     _exit(1);
 }
 
+/* The module's ARGS: argv joined by spaces, as a `worker:` task's `args:`. */
+static char *
+join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = fs_xmalloc(len);
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (i > 0)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static int host_run(const char *who, fs_worker_entry entry, bool jobs, const char *name,
+                    const char *args, bool need_chan);
+
 int
 fs_worker_host_main(int argc, char **argv)
 {
@@ -121,6 +144,37 @@ fs_worker_host_main(int argc, char **argv)
         free(err);
         return 2;
     }
+    return host_run("worker-host", entry, jobs, argv[0], argc > 1 ? argv[1] : NULL, true);
+}
+
+int
+fs_worker_child_main(int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "usage: forkscope child MODULE [ARGS...] (a built-in worker module "
+                        "run as a process of its own)\n");
+        return 2;
+    }
+    const struct fs_worker_module *m = fs_worker_module_find(argv[0]);
+    if (m == NULL) {
+        char *err = NULL;
+        fs_worker_check_name(argv[0], &err);
+        fprintf(stderr, "forkscope child: %s\n", err ? err : "no such module");
+        free(err);
+        return 2;
+    }
+    char *args = join_args(argc - 1, argv + 1);
+    int rc = host_run("child", m->entry, false, m->name, args, false);
+    free(args);
+    return rc;
+}
+
+/* Runs one module on a thread and relays for it until it returns. Without
+ * need_chan, a missing channel means its messages go to standard output. */
+static int
+host_run(const char *who, fs_worker_entry entry, bool jobs, const char *name, const char *args,
+         bool need_chan)
+{
     /* A crash must kill this process by its signal, as it would any program:
      * a sanitizer's own handler (in instrumented builds) would turn it into an
      * exit status and hide the lesson. */
@@ -128,24 +182,25 @@ fs_worker_host_main(int argc, char **argv)
     signal(SIGBUS, SIG_DFL);
     const char *fd = getenv("NODE_CHANNEL_FD");
     struct host h = {fd ? atoi(fd) : 3, {-1, -1}, NULL, FS_BLOCKQ_INIT};
-    if (fcntl(h.chan, F_GETFD) < 0) {
-        fprintf(stderr,
-                "forkscope worker-host: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n",
+    if (!need_chan && fd == NULL) {
+        /* A descriptor 3 that nobody named a channel is not one. */
+        h.chan = -1;
+    } else if (fcntl(h.chan, F_GETFD) < 0) {
+        fprintf(stderr, "forkscope %s: no channel on descriptor %d (NODE_CHANNEL_FD): %s\n", who,
                 h.chan, strerror(errno));
         return 2;
     }
     if (pipe2(h.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-        fprintf(stderr, "forkscope worker-host: cannot make the module's wake-up pipe: %s\n",
+        fprintf(stderr, "forkscope %s: cannot make the module's wake-up pipe: %s\n", who,
                 strerror(errno));
         return 1;
     }
-    h.port = fs_port_new(argv[0], on_wake, &h);
+    h.port = fs_port_new(name, on_wake, &h);
     struct fs_worker *w;
-    int r = fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, argc > 1 ? argv[1] : NULL,
-                                 h.port, NULL, NULL, &w);
+    int r =
+        fs_worker_start_loop(entry, jobs ? fs_worker_run_jobs : NULL, args, h.port, NULL, NULL, &w);
     if (r != 0) {
-        fprintf(stderr, "forkscope worker-host: cannot start the module's thread: %s\n",
-                strerror(-r));
+        fprintf(stderr, "forkscope %s: cannot start the module's thread: %s\n", who, strerror(-r));
         fs_port_free(h.port);
         close(h.wake[0]);
         close(h.wake[1]);
@@ -153,7 +208,7 @@ fs_worker_host_main(int argc, char **argv)
     }
     struct fs_linebuf lines;
     fs_linebuf_init(&lines, 1 << 20);
-    bool chan_open = true;
+    bool chan_open = h.chan >= 0;
     for (;;) {
         /* The channel is read only while no line waits for the inbox. */
         bool read_chan = chan_open && h.pend.head == NULL;

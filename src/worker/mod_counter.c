@@ -5,11 +5,20 @@
  * atomics (the C equivalent of `view[0]++` on a SharedArrayBuffer without
  * Atomics), so concurrent updates get lost. Both check for a stop request every
  * 65536 additions and post {"done":N,"counter":value} at the end.
+ *
+ * `racer N PEERS` loses updates on every run, not only when the scheduler
+ * happens to interleave it: it first waits (up to 5 s) until PEERS racers have
+ * arrived at the block's second word, so they run together, and every 256
+ * additions it yields the CPU between its read and its write, a window in
+ * which the others' additions are overwritten.
  */
 #include <config.h>
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "worker/modules.h"
 
@@ -39,9 +48,40 @@ add_racy(void *mem, uint64_t n)
 {
     volatile uint64_t *c = mem;
 
-    for (uint64_t i = 0; i < n; i++)
-        *c = *c + 1;
+    for (uint64_t i = 0; i < n; i++) {
+        if ((i & 255u) == 255u) {
+            uint64_t v = *c;
+            sched_yield();
+            *c = v + 1;
+        } else {
+            *c = *c + 1;
+        }
+    }
     return *c;
+}
+
+/* Waits until `peers` racers of this round have arrived (the round counts on,
+ * so a rerun of them all waits for all again), at most 5 s, or a stop. */
+static void
+wait_peers(struct fs_port *p, void *mem, size_t size, uint64_t peers)
+{
+    if (peers < 2 || size < 2 * sizeof(uint64_t))
+        return;
+    _Atomic uint64_t *arrived = (_Atomic uint64_t *)mem + 1;
+    uint64_t me = atomic_fetch_add(arrived, 1);
+    uint64_t want = (me / peers + 1) * peers;
+    uint64_t end = fs_worker_now_ms() + 5000;
+    while (atomic_load(arrived) < want && fs_worker_now_ms() < end && !fs_port_stop_requested(p))
+        sched_yield();
+}
+
+/* The optional second number of the args: how many racers run together. */
+static uint64_t
+peers_arg(const char *args)
+{
+    args += strspn(args, " \t");
+    const char *sp = strchr(args, ' ');
+    return sp != NULL ? strtoull(sp + 1, NULL, 10) : 0;
 }
 
 static int
@@ -58,6 +98,8 @@ run(struct fs_port *p, const char *module, const char *args, add_fn add)
                                             : "the shared block is smaller than 8 bytes");
         return 2;
     }
+    if (add == add_racy)
+        wait_peers(p, mem, size, peers_arg(args));
     while (done < n) {
         uint64_t k = n - done < CHUNK ? n - done : CHUNK;
         value = add(mem, k);

@@ -1,6 +1,7 @@
 /*
  * The `echo` worker: answers each message forkscope sends with
- * {"echo":<the message>} until it is stopped or the port closes, then posts
+ * {"echo":<the message>} until it is stopped, the port closes or (`echo N`)
+ * N seconds pass without a message, then posts
  * {"echoed":N}. Waits in fs_port_recv, so it uses no CPU while idle.
  */
 #include <config.h>
@@ -37,10 +38,20 @@ fs_mod_echo(struct fs_port *p, const char *args)
     size_t len;
     int rc;
 
-    (void)args;
+    /* `echo SECONDS`: ends after SECONDS without a message (a demo that
+     * ends by itself); no args: answers until stopped. */
+    uint64_t idle_s = 0, quiet_ms = 0;
+    if (args != NULL && args[strspn(args, " ")] != '\0' &&
+        fs_worker_arg_u64(p, "echo", args, 86400, true, &idle_s) != 0)
+        return 2;
     while ((rc = fs_port_recv(p, &msg, &len, 100)) >= 0) {
-        if (rc == 1)
+        if (rc == 1) {
+            quiet_ms += 100;
+            if (idle_s > 0 && quiet_ms >= idle_s * 1000)
+                break;
             continue;
+        }
+        quiet_ms = 0;
         rc = len > 0 ? answer(p, msg, len) : 0;
         fs_port_free_msg(p, msg);
         if (rc < 0)

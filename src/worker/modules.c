@@ -25,10 +25,17 @@ const struct fs_worker_module fs_worker_modules[] = {
     {"sleep", "sleep for N ms", fs_mod_sleep, false},
     {"alloc", "allocate and touch N MiB, hold it for M ms (default: until stopped)", fs_mod_alloc,
      false},
-    {"echo", "answer each message", fs_mod_echo, false},
+    {"echo", "answer each message (echo N: until N s pass without one)", fs_mod_echo, false},
     {"counter", "add 1 to the shared counter N times, atomically", fs_mod_counter, false},
     {"racer", "add 1 to the shared counter N times, without atomics", fs_mod_racer, false},
     {"crash", "dereference NULL (runs in a host process)", fs_mod_crash, true},
+    {"fail", "return exit code N (default 1)", fs_mod_fail, false},
+    {"heartbeat",
+     "tick every 100 ms for N ticks, saying how late each came; a CPU job of M ms "
+     "at the 5th, inline or on a thread ('worker')",
+     fs_mod_heartbeat, false},
+    {"io", "N requests answered after M ms each, waited for together on one thread", fs_mod_io,
+     false},
     {NULL, NULL, NULL, false},
 };
 

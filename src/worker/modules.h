@@ -1,6 +1,7 @@
 /*
  * The worker modules: a const table of the built-in ones (primes, sort, spin,
- * sleep, alloc, echo, counter, racer, crash), and the loader that turns a task's
+ * sleep, alloc, echo, counter, racer, crash,
+ * fail, heartbeat, io), and the loader that turns a task's
  * `worker:` value into an entry point, either a built-in name or a plugin
  * (a path with a '/': `./libmine.so` or `./libmine.so:symbol`, loaded with
  * dlopen, ABI checked).
@@ -82,6 +83,9 @@ int fs_mod_echo(struct fs_port *p, const char *args);
 int fs_mod_counter(struct fs_port *p, const char *args);
 int fs_mod_racer(struct fs_port *p, const char *args);
 int fs_mod_crash(struct fs_port *p, const char *args);
+int fs_mod_fail(struct fs_port *p, const char *args);
+int fs_mod_heartbeat(struct fs_port *p, const char *args);
+int fs_mod_io(struct fs_port *p, const char *args);
 
 /* Monotonic milliseconds, for the modules that measure time. */
 uint64_t fs_worker_now_ms(void);

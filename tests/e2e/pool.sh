@@ -126,10 +126,11 @@ check "a pool without jobs: exit 2, message names the line" \
     eval 'test "$rc" = 2 && grep -q "b1.yaml:4:.*needs both .pool. (its size) and .jobs." "$FS_TMP/err"'
 
 # ---- pools beside other tasks: the built-in demo ----
+# 169 exits with status 0: 20 job runs and the pool itself, 20 at once, 64 threads, 64 processes.
 run_fs --headless --json demo pools
-check "demo pools: both pools do their 6 jobs beside plain workers, exit 0" \
-    eval 'test "$(exit_field threads done)/$(exit_field processes done)/$rc" = 6/6/0 &&
-          grep -q "\"counter\":20000000" "$FS_TMP/out"'
+check "demo pools: the pool of 2 does its 20 jobs (one run each) beside 148 other tasks, all exit 0" \
+    eval 'test "$(exit_field pool-of-2 done)/$rc" = 20/0 &&
+          test "$(grep -c "\"ev\":\"exit\".*\"code\":0" "$FS_TMP/out")" = 169'
 
 # ---- on the screen: the pool row's counts, its job log, shared memory ----
 if command -v tmux >/dev/null; then

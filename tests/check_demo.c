@@ -1,0 +1,102 @@
+/*
+ * Unit tests of the demo table (config/demo.h): every demo parses as a
+ * session file, names are unique and found again, the tour's order is the
+ * table's, and each caption is a few lines that fit 80 columns.
+ */
+#include <config.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/demo.h"
+
+START_TEST(every_demo_parses)
+{
+    /* Loading injection makes its directories: here, not in /tmp. */
+    char tmp[] = "/tmp/check_demo-XXXXXX", cmd[64];
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+    setenv("TMPDIR", tmp, 1);
+    ck_assert_uint_ge(fs_demo_count(), 11);
+    for (size_t i = 0; i < fs_demo_count(); i++) {
+        const struct fs_demo *d = fs_demo_at(i);
+        struct fs_session s;
+        char *err = NULL;
+        fs_session_init(&s);
+        if (fs_demo_load(d, &s, &err) != 0)
+            ck_abort_msg("demo %s: %s", d->name, err ? err : "?");
+        ck_assert_uint_gt(s.ntasks, 0);
+        fs_session_fini(&s);
+        free(err);
+    }
+    ck_assert_ptr_null(fs_demo_at(fs_demo_count()));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(names_are_unique_and_found)
+{
+    ck_assert_ptr_eq(fs_demo_default(), fs_demo_at(0));
+    ck_assert_str_eq(fs_demo_default()->name, "basics");
+    for (size_t i = 0; i < fs_demo_count(); i++) {
+        const struct fs_demo *d = fs_demo_at(i);
+        ck_assert_ptr_eq(fs_demo_find(d->name), d);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(fs_demo_at(j)->name, d->name);
+    }
+    ck_assert_ptr_null(fs_demo_find("nosuch"));
+    /* The names of the lessons, and the old ones. */
+    const char *want[] = {"basics",
+                          "spawn-exec",
+                          "injection",
+                          "fork-ipc",
+                          "threads-vs-processes",
+                          "shared-memory",
+                          "pools",
+                          "blocking",
+                          "io-bound",
+                          "crash-isolation",
+                          "ipc"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        ck_assert_msg(fs_demo_find(want[i]) != NULL, "no demo %s", want[i]);
+}
+END_TEST
+
+START_TEST(captions_fit)
+{
+    for (size_t i = 0; i < fs_demo_count(); i++) {
+        const struct fs_demo *d = fs_demo_at(i);
+        size_t lines = 0;
+        ck_assert_ptr_nonnull(d->caption);
+        ck_assert_ptr_nonnull(d->summary);
+        /* `forkscope demo` prints it after 24 columns of name: 80 in all. */
+        ck_assert_msg(strlen(d->summary) <= 56, "demo %s: summary too long", d->name);
+        for (const char *p = d->caption; *p != '\0';) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            ck_assert_msg(len > 0 && len <= 80, "demo %s: caption line %zu is %zu columns", d->name,
+                          lines + 1, len);
+            lines++;
+            p += len + (nl != NULL);
+        }
+        ck_assert_msg(lines >= 2 && lines <= 6, "demo %s: caption of %zu lines", d->name, lines);
+        ck_assert_msg(strstr(d->caption, "Keys:") != NULL, "demo %s: no keys", d->name);
+    }
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+    Suite *s = suite_create("demo");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, every_demo_parses);
+    tcase_add_test(tc, names_are_unique_and_found);
+    tcase_add_test(tc, captions_fit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+#include "check_main.h"
