@@ -71,7 +71,7 @@ START_TEST(test_not_a_module)
     fs_worker_entry entry;
     char *err = NULL;
     static const char what[] = "a worker module is a built-in name (primes, sort, spin, sleep, "
-                               "alloc, echo, counter, racer, crash) or a shared library built "
+                               "alloc, echo, counter, racer, crash, fail, heartbeat, io) or a shared library built "
                                "against forkscope/worker.h (doc/workers.md)";
     char *want = fs_xasprintf("'x.js' is a Node script, not a worker module: %s; to run a Node "
                               "script, and see its worker_threads as threads, use 'fork: node "
