@@ -297,6 +297,15 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
         char what[160];
         fs_msglog_set_passed(&ui->msglog, fs_passfd_describe(m->fds, what, sizeof what));
     }
+    /* A thread has no terminal: its pane shows what it posts, one message a
+     * line (the first 4 KiB of each), so its results are on screen too. */
+    size_t i = task_index(ui, t);
+    if (i < ui->ntasks && m->dir == FS_MSG_IN && !m->internal &&
+        fs_kind_info(t->spec.kind)->in_process) {
+        fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, m->data,
+                      m->len < FS_MSGLOG_KEEP ? m->len : FS_MSGLOG_KEEP);
+        fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, "\r\n", 2);
+    }
     ui_dirty(ui);
 }
 

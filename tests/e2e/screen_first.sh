@@ -5,7 +5,7 @@
 # g, finds a task by a lowercase part of its name, shows floats shortest, and
 # a flood does not push the other channels' messages out of the log.
 . "$FS_SRCDIR/tests/lib.sh"
-N=16
+N=17
 plan $N
 screen_begin $N first first_cleanup
 first_cleanup() { tmux -L "fs-first2-$$" kill-server 2>/dev/null; }
@@ -19,8 +19,12 @@ tasks:
     fork: sh -c 'i=0; while [ $i -lt 30000 ]; do echo "{\"i\":$i}"; i=$((i+1)); done >&3; exec sleep 1000'
   shell:
     shell: exec sleep 1000
+  napper:
+    worker: sleep
+    args: "100"
 YAML
 T new-session -d -s fs -x 80 -y 24 "cd '$FS_TMP' && '$FORKSCOPE' --message-log 100 -f s.yaml; sleep 1000"
+check "a worker thread's pane shows the message it posts" shown '{"slept_ms":100}'
 check "80 columns: the hint line shows ?:help" shown_re '^\?:help .*q:quit *$'
 check "80 columns: ... and q:quit, and what fits between" shown_re 'j/k:select .*x:stop'
 
