@@ -90,7 +90,7 @@ const struct fs_demo fs_demo_fork_ipc = {
     "circular object; pinger answers what you send it. (Without node, only pinger.)\n"
     "Watch: json turns the Map into {} and refuses the BigInt and the circular\n"
     "object; advanced sends them all. Keys: m traffic view, M send (to pinger:\n"
-    "{\"ping\":1}), j/k select.\n",
+    "{\"ping\":1}), d disconnect (the child sees it), j/k select.\n",
     "x-node: &node\n"
     "  - sh\n"
     "  - -c\n"

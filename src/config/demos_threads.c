@@ -37,7 +37,8 @@ const struct fs_demo fs_demo_shared_memory = {
     "On the screen: two counter threads adding 1 to one shared block with an\n"
     "atomic add, two racer threads doing a plain read-modify-write; 5 million each.\n"
     "Watch: counter ends at exactly 10000000; racer ends below it, every run (its\n"
-    "pane and the traffic view show the final values). Keys: r restart, m traffic.\n",
+    "pane and the traffic view show the final values). Keys: R reruns all four\n"
+    "together, r one, m traffic.\n",
     "tasks:\n"
     "  counter:\n"
     "    worker: counter\n"

@@ -45,6 +45,9 @@ said(struct ui *ui, enum fs_control_op op, int sig, const struct fs_task *t)
     case FS_CONTROL_SIGNAL:
         ui_message(ui, false, "sent %s to %s", fs_signame(sig), name);
         break;
+    case FS_CONTROL_DISCONNECT:
+        ui_message(ui, false, "closed %s's channel: it reads its end (Node: 'disconnect')", name);
+        break;
     default:
         break;
     }
@@ -207,6 +210,41 @@ static void
 act_restart(struct ui *ui)
 {
     command(ui, FS_CONTROL_RESTART, 0);
+}
+
+/* Every task again at once (a pool's members go with their pool): a race or
+ * a comparison rerun side by side. */
+static void
+act_restart_all(struct ui *ui)
+{
+    size_t n = 0, failed = 0;
+    char *err = NULL;
+    for (size_t i = 0; i < ui->ntasks; i++) {
+        const struct fs_task *t = fs_app_task(ui->app, i);
+        if (t->spec.pool_of != NULL)
+            continue;
+        struct fs_control_cmd cmd = {FS_CONTROL_RESTART, t->spec.name, 0, NULL};
+        char *e = NULL;
+        if (fs_app_command(ui->app, &cmd, &e) == 0) {
+            n++;
+        } else {
+            failed++;
+            free(err);
+            err = e;
+        }
+    }
+    if (failed > 0)
+        ui_message(ui, true, "restarting %zu tasks; %zu could not: %s", n, failed, err);
+    else
+        ui_message(ui, false, "restarting all %zu tasks together", n);
+    free(err);
+    ui_dirty(ui);
+}
+
+static void
+act_disconnect(struct ui *ui)
+{
+    command(ui, FS_CONTROL_DISCONNECT, 0);
 }
 
 static void
@@ -397,6 +435,8 @@ static const struct ui_key keys[] = {
     {'x', false, "x", "stop (stop signal, SIGKILL after the grace period)", act_stop},
     {'K', false, "K", "kill (SIGKILL to its process group)", act_kill},
     {'r', false, "r", "restart", act_restart},
+    {'R', false, "R", "restart every task together", act_restart_all},
+    {'d', false, "d", "disconnect: close the selected task's channel", act_disconnect},
     {'p', false, "p", "pause / resume (SIGSTOP / SIGCONT)", act_pause},
     {'S', false, "S", "send a signal, chosen from a list", act_signal},
     {'a', false, "a", "add a task (shell:, cmd:, fork:, worker: prefixes work)", act_add},

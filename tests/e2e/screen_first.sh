@@ -5,7 +5,7 @@
 # g, finds a task by a lowercase part of its name, shows floats shortest, and
 # a flood does not push the other channels' messages out of the log.
 . "$FS_SRCDIR/tests/lib.sh"
-N=17
+N=20
 plan $N
 screen_begin $N first first_cleanup
 first_cleanup() { tmux -L "fs-first2-$$" kill-server 2>/dev/null; }
@@ -32,8 +32,9 @@ T send-keys -t fs '?'
 check "? opens the keys, saying it scrolls" shown 'j/k scroll, q closes'
 T send-keys -t fs G
 check "G in the help shows its last entry" shown 'quit: stop every task (again: kill them)'
-T send-keys -t fs g
 check "the longest description is whole at 80 columns" shown "every task's messages / the selected one's"
+T send-keys -t fs g
+check "g in the help goes back to its first entry" shown 'select the next task'
 T send-keys -t fs Escape
 gone 'j/k scroll, q closes' || diag "the help did not close"
 
@@ -65,6 +66,11 @@ check "the message found is pretty-printed, its floats shortest" shown_re '^ +"v
 check "... every float" shown_re '^ +"third": 0.3333333333333333,? *$'
 T send-keys -t fs a
 check "the add prompt names every kind's prefix" shown 'shell:, cmd:, fork:, worker: prefix'
+T send-keys -t fs Escape m
+T send-keys -t fs d
+check "d closes the selected task's channel and says so" shown "closed racer-1's channel"
+T send-keys -t fs R
+check "R restarts every task together" shown 'restarting all 4 tasks together'
 T kill-server 2>/dev/null
 
 # A wide screen shows a long name whole (it was cut at 14 characters).
