@@ -217,6 +217,25 @@ read_once(struct fs_proc *p, struct fs_passfd *fds)
     return n;
 }
 
+/* One read of the channel, handed to the owner (unless released): the bytes
+ * read, 0 when nothing waits, -1 at its end or on an error. */
+static ssize_t
+take_one(struct fs_proc *p)
+{
+    struct fs_passfd fds;
+    memset(&fds, 0, sizeof fds);
+    ssize_t n = read_once(p, &fds);
+    if (n == -EAGAIN || n == -EWOULDBLOCK)
+        return 0;
+    if (n <= 0)
+        return -1;
+    if (!p->released && fs_passfd_any(&fds) && p->cbs.passed)
+        p->cbs.passed(p->arg, &fds);
+    if (!p->released && p->cbs.output)
+        p->cbs.output(p->arg, FS_STREAM_CHANNEL, p->rt->read_buf, (size_t)n);
+    return n;
+}
+
 static void
 on_channel(uv_poll_t *h, int status, int events)
 {
@@ -225,19 +244,13 @@ on_channel(uv_poll_t *h, int status, int events)
     p->busy++;
     bool over = status < 0;
     for (int r = 0; !over && r < CHANNEL_READS; r++) {
-        struct fs_passfd fds;
-        memset(&fds, 0, sizeof fds);
-        ssize_t n = read_once(p, &fds);
-        if (n == -EAGAIN || n == -EWOULDBLOCK)
+        ssize_t n = take_one(p);
+        if (n == 0)
             break;
-        if (n <= 0) {
+        if (n < 0) {
             over = true;
             break;
         }
-        if (!p->released && fs_passfd_any(&fds) && p->cbs.passed)
-            p->cbs.passed(p->arg, &fds);
-        if (!p->released && p->cbs.output)
-            p->cbs.output(p->arg, FS_STREAM_CHANNEL, p->rt->read_buf, (size_t)n);
         /* The owner may have closed the channel or released the process, or
          * standard output may be over its mark; a short read drained it. */
         if (p->released || p->chan_fd < 0 || p->rt->output_paused)
@@ -265,19 +278,13 @@ fs_proc_chan_drain(struct fs_proc *p, size_t max)
     p->busy++;
     bool over = false;
     for (size_t total = 0; total < max && !p->released && p->chan_fd >= 0;) {
-        struct fs_passfd fds;
-        memset(&fds, 0, sizeof fds);
-        ssize_t n = read_once(p, &fds);
-        if (n == -EAGAIN || n == -EWOULDBLOCK)
+        ssize_t n = take_one(p);
+        if (n == 0)
             break;
-        if (n <= 0) {
+        if (n < 0) {
             over = true;
             break;
         }
-        if (fs_passfd_any(&fds) && p->cbs.passed)
-            p->cbs.passed(p->arg, &fds);
-        if (p->cbs.output)
-            p->cbs.output(p->arg, FS_STREAM_CHANNEL, p->rt->read_buf, (size_t)n);
         total += (size_t)n;
     }
     p->busy--;
