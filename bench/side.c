@@ -180,7 +180,7 @@ child_eof(void *arg, enum fs_stream stream)
 }
 
 static void
-child_exit(void *arg, int code, int sig)
+child_exit(void *arg, int code, int sig, const struct fs_usage *usage)
 {
     struct side *s = arg;
 
