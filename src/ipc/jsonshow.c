@@ -20,14 +20,23 @@
 #define MARK "\x01R"
 #define MARK_DUMPED "\"\\u0001R"
 
+/* The fewest significant digits ("%.*g") that strtod reads back as d. */
+static int
+shortest_precision(double d)
+{
+    char buf[400];
+    for (int p = 1; p < 17; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, d);
+        if (strtod(buf, NULL) == d)
+            return p;
+    }
+    return 17;
+}
+
 void
 fs_jsonshow_real(double d, char *buf, size_t size)
 {
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*g", p, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
+    snprintf(buf, size, "%.*g", shortest_precision(d), d);
     /* As JSON, a real keeps a fraction or an exponent: 1.0, not 1. */
     if (strpbrk(buf, ".eEni") == NULL && strlen(buf) + 3 <= size)
         strcat(buf, ".0");
@@ -59,17 +68,11 @@ scan(const json_t *v, int *prec)
     case JSON_STRING:
         found = memchr(json_string_value(v), MARK[0], json_string_length(v)) != NULL;
         break;
-    case JSON_REAL:
-        /* The shortest precision, found as fs_jsonshow_real finds it. */
-        for (int p = 1; p <= 17; p++) {
-            char buf[400];
-            snprintf(buf, sizeof buf, "%.*g", p, json_real_value(v));
-            if (strtod(buf, NULL) == json_real_value(v)) {
-                *prec = p > *prec ? p : *prec;
-                break;
-            }
-        }
+    case JSON_REAL: {
+        int p = shortest_precision(json_real_value(v));
+        *prec = p > *prec ? p : *prec;
         break;
+    }
     default:
         break;
     }
