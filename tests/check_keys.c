@@ -100,13 +100,16 @@ START_TEST(test_wrap)
             strncat(joined, sp[k].text, (size_t)sp[k].len);
         }
         ck_assert(empty_line);
-        for (const char *p = text; *p; p++)
+        size_t nn = strlen(nonblank), ng = 0;
+        for (const char *p = text; *p && nn + 1 < sizeof nonblank; p++)
             if (*p != ' ' && *p != '\n')
-                strncat(nonblank, p, 1);
+                nonblank[nn++] = *p;
+        nonblank[nn] = '\0';
         char got[256] = "";
-        for (const char *p = joined; *p; p++)
+        for (const char *p = joined; *p && ng + 1 < sizeof got; p++)
             if (*p != ' ')
-                strncat(got, p, 1);
+                got[ng++] = *p;
+        got[ng] = '\0';
         ck_assert_str_eq(got, nonblank);
     }
     struct ui_span two[2];
