@@ -42,6 +42,12 @@ struct fs_proc_cbs {
     void (*exit)(void *arg, int code, int sig, const struct fs_usage *use);
 };
 
+/* Raises forkscope's soft limit on open descriptors to its hard limit (each
+ * task takes three to five; a few hundred tasks pass the usual 1024). Every
+ * task gets the limit forkscope was started with back before it executes:
+ * a program that uses select() may rely on it. */
+void fs_proc_raise_fd_limit(void);
+
 /* Starts a process. On success *out is the process (owned by the caller until
  * fs_proc_release); fs_proc_streams() says how many streams it has (2 with
  * pipes, stdout and stderr; 1 on a pty, reported as FS_STREAM_STDOUT; one more

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +32,22 @@
 #include "util/xalloc.h"
 
 extern char **environ;
+
+/* The descriptor limit forkscope was started with, given back to each task
+ * (fs_proc_raise_fd_limit); unset until raised. */
+static struct rlimit start_nofile;
+static bool nofile_raised;
+
+void
+fs_proc_raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (nofile_raised || getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    start_nofile = rl;
+    rl.rlim_cur = rl.rlim_max;
+    nofile_raised = setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
 
 /* The steps of the child between fork and exec, in order. Each failure is
  * reported with its stage and errno; none ends in a silent exit 127. */
@@ -170,6 +187,7 @@ struct child_setup {
     int go_fd;                 /* read end: forkscope says go */
     int errpipe;               /* write end, close-on-exec */
     int fault;                 /* a stage made to fail with EIO (the test hook), or -1 */
+    const struct rlimit *nofile; /* the descriptor limit to give back, or NULL */
 };
 
 static void __attribute__((noreturn))
@@ -236,6 +254,9 @@ child_main(const struct child_setup *c)
     if (r == 0)
         errno = EPIPE;
     child_check(c, STAGE_GO, r != 1);
+    /* Lowering the soft limit cannot fail: it is never below the hard one. */
+    if (c->nofile != NULL)
+        (void)setrlimit(RLIMIT_NOFILE, c->nofile);
     child_check(c, STAGE_EXEC, false);
     execve(c->path, c->argv, c->env);
     child_fail(c->errpipe, STAGE_EXEC, errno);
@@ -393,6 +414,7 @@ fs_proc_spawn(struct fs_rt *rt, const struct fs_proc_opts *o, const struct fs_pr
         .go_fd = fds[GO_R],
         .errpipe = fds[EP_W],
         .fault = fault_stage(),
+        .nofile = nofile_raised ? &start_nofile : NULL,
     };
     /* The child starts with every signal blocked and takes them back only once
      * their dispositions are the defaults (child_main). Until it has left

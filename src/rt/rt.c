@@ -146,6 +146,7 @@ fs_rt_new(char **err)
      * init, so they are reaped here and never become invisible zombies. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
+    fs_proc_raise_fd_limit();
     int r = three_descriptors_free();
     if (r == 0)
         r = uv_loop_init(&rt->loop);
