@@ -23,8 +23,8 @@
 #include "util/signame.h"
 #include "util/xalloc.h"
 
-#define MAX_REPLICAS 64
-#define MAX_POOL 64
+#define MAX_REPLICAS 256
+#define MAX_POOL 256
 #define MAX_JOBS 1000000       /* jobs: N */
 #define MAX_JOB_LIST 100000    /* jobs: [...] */
 
