@@ -220,6 +220,7 @@ fs_app_free(struct fs_app *app)
         task_free(app->tasks[i]);
     free(app->tasks);
     fs_timer_free(app->sample_timer);
+    fs_timer_free(app->pool_pump);
     fs_sampler_free(app->sampler);
     free(app);
 }
@@ -304,6 +305,7 @@ on_sample_timer(void *arg)
 {
     struct fs_app *app = arg;
     fs_sampler_sample(app->sampler, fs_rt_now(app->rt));
+    fs_pool_sampled(app);
     if (app->ops->samples != NULL)
         app->ops->samples(app->fe);
     if (!app->shut)

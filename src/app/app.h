@@ -163,10 +163,21 @@ struct fs_channel_counts {
 const struct fs_channel_counts *fs_app_traffic(const struct fs_app *app, size_t i);
 
 /* A pool task's jobs: how many in all, waiting, running, done and failed, and
- * when the pool's run started and ended (0 while it runs). */
+ * when the pool's run started and ended (0 while it runs). `up`: seconds from
+ * the start until its last job had started (0 until then): with as many
+ * members as jobs, what starting them all took.
+ * From the last /proc sample (`sampled` once there was one or a member's
+ * run ended): the members' CPU% and resident memory summed with their
+ * descendants' (threads share forkscope's memory: counted once). peak_rss:
+ * the largest such sum this run, or a member run's own peak (wait4) when
+ * larger: a lower bound of the pool's true peak. */
 struct fs_pool_counts {
     size_t jobs, queued, running, done, failed;
     double started, ended;
+    double up;
+    bool sampled;
+    double cpu;
+    uint64_t rss, peak_rss;
 };
 /* t's counts when t is a pool that has run, NULL otherwise. */
 const struct fs_pool_counts *fs_app_pool(const struct fs_app *app, const struct fs_task *t);

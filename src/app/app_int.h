@@ -67,6 +67,7 @@ struct fs_app {
     struct fs_timer *sample_timer;
     double interval;
     unsigned sample_flags;
+    struct fs_timer *pool_pump; /* pools with processes left to start (pool.c) */
 };
 
 static inline double
@@ -115,6 +116,8 @@ void fs_pool_member_ended(struct app_task *m);
 /* A shell or cmd member's argument for the job it holds, or NULL. */
 const char *fs_pool_job_arg(const struct app_task *m);
 const struct fs_pool_counts *fs_pool_counts(const struct app_task *at);
+/* After a /proc sample: each pool's members' figures, summed. */
+void fs_pool_sampled(struct fs_app *app);
 void fs_pool_free(struct app_task *at);
 
 #endif

@@ -21,19 +21,32 @@
  */
 #include <config.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app_int.h"
 #include "ipc/ipc.h"
+#include "sample/sampler.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
+
+/* Starting a process takes a fork and an exec, a millisecond on an idle
+ * machine and tens on a busy one: in one turn of the loop the pools start
+ * processes for at most this long (one at least), and the rest in the next
+ * turns, so the screen, the samples and the other tasks are not held up for
+ * seconds while a pool of 200 starts. Each turn serves the pools in the
+ * session's order: an earlier pool's processes all start before a later
+ * one's. */
+#define POOL_TURN 0.02
 
 struct app_pool {
     struct fs_pool_counts c;
     size_t next;   /* the next job to hand out, 0-based */
+    size_t cursor; /* where the search for a free member starts (app->tasks) */
     bool stopping; /* the pool was asked to stop: nothing more is handed out */
+    bool more;     /* it has processes left to start in a later turn */
 };
 
 static bool
@@ -101,8 +114,9 @@ send_job(struct app_task *m)
     }
 }
 
-/* Takes the next job for member m and starts it there. */
-static void
+/* Takes the next job for member m and starts it there; true when that
+ * started a process (a thread is cheap to start; a message is cheaper). */
+static bool
 give(struct app_task *pool, struct app_task *m)
 {
     struct app_pool *p = pool->pool;
@@ -111,10 +125,18 @@ give(struct app_task *pool, struct app_task *m)
     p->c.queued--;
     p->c.running++;
     report(pool, m, FS_JOB_START, 0, NULL);
-    if (persistent(m) && fs_task_is_live(&m->t))
+    if (persistent(m) && fs_task_is_live(&m->t)) {
         send_job(m);
-    else
-        fs_app_act(m, fs_task_start(&m->t, app_task_now(m))); /* sent once spawned */
+        if (p->next == p->c.jobs)
+            p->c.up = app_task_now(m) - p->c.started;
+        return false;
+    }
+    fs_app_act(m, fs_task_start(&m->t, app_task_now(m))); /* sent once spawned */
+    /* A spawn returns once the program runs: the last job's start ends the
+     * pool's start time. */
+    if (p->next == p->c.jobs)
+        p->c.up = app_task_now(m) - p->c.started;
+    return !fs_kind_info(m->t.spec.kind)->in_process;
 }
 
 /* The job m holds has ended. */
@@ -157,6 +179,8 @@ on_retire_timer(void *arg)
         fs_app_act(m, fs_task_stop(&m->t, app_task_now(m)));
 }
 
+static void pump(void *arg);
+
 /* Hands out jobs to free members, lets idle ones go once none is left, and
  * ends the pool when everything has ended. */
 static void
@@ -167,8 +191,15 @@ fill(struct app_task *pool)
     if (p == NULL || pool->t.st.state == FS_STATE_EXITED || pool->t.st.state == FS_STATE_FAILED)
         return;
     bool open = !p->stopping && !app->quitting;
-    bool live = false;
-    for (size_t i = 0; i < app->ntasks; i++) {
+    bool live = false, more = false;
+    double t0 = app_task_now(pool);
+    p->more = false;
+    /* The search goes round from the member after the last one given a job, so
+     * that jobs go to every member in turn: with as many members as jobs, each
+     * gets one, even when starting them all takes longer than a job. */
+    size_t from = p->cursor;
+    for (size_t k = 0; k < app->ntasks; k++) {
+        size_t i = (from + k) % app->ntasks;
         struct app_task *m = app->tasks[i];
         if (!is_member(m, pool))
             continue;
@@ -177,11 +208,22 @@ fill(struct app_task *pool)
             fs_task_is_live(&m->t)
                 ? persistent(m) && m->t.st.state == FS_STATE_RUNNING && !m->t.st.stop_requested
                 : m->proc == NULL;
-        if (open && m->job == 0 && p->next < p->c.jobs && !m->benched && !m->retiring && free_now)
-            give(pool, m);
+        if (open && m->job == 0 && p->next < p->c.jobs && !m->benched && !m->retiring && free_now &&
+            !more) {
+            more = give(pool, m) && app_task_now(pool) - t0 >= POOL_TURN;
+            p->cursor = i + 1;
+        }
         if (m->job == 0 && persistent(m) && (p->next >= p->c.jobs || !open))
             retire(m);
         live |= fs_task_is_live(&m->t) || m->proc != NULL;
+    }
+    /* More may be free: look again after the loop has polled (a 0 ms timer
+     * restarted from a timer's callback would run again before any poll). */
+    if (more) {
+        p->more = true;
+        if (app->pool_pump == NULL)
+            app->pool_pump = fs_timer_new(app->rt, pump, app);
+        fs_timer_start(app->pool_pump, 0.001);
     }
     bool ending = pool->t.st.state == FS_STATE_RUNNING || pool->t.st.state == FS_STATE_STOPPING;
     if (ending && p->c.running == 0 && !live && (p->next >= p->c.jobs || !open)) {
@@ -189,6 +231,25 @@ fill(struct app_task *pool)
         int code = p->c.failed > 0 || p->c.queued > 0 ? 1 : 0;
         fs_app_act(pool, fs_task_exit_status(&pool->t, code, 0, app_task_now(pool)));
     }
+}
+
+/* The next turn: the pools with processes left to start, in order, until
+ * the turn's time is used. */
+static void
+pump(void *arg)
+{
+    struct fs_app *app = arg;
+    double t0 = fs_app_now(app);
+    for (size_t i = 0; i < app->ntasks && fs_app_now(app) - t0 < POOL_TURN; i++) {
+        struct app_task *pool = app->tasks[i];
+        if (pool->pool != NULL && pool->pool->more)
+            fill(pool);
+    }
+    for (size_t i = 0; i < app->ntasks; i++)
+        if (app->tasks[i]->pool != NULL && app->tasks[i]->pool->more) {
+            fs_timer_start(app->pool_pump, 0.001);
+            break;
+        }
 }
 
 void
@@ -235,8 +296,47 @@ void
 fs_pool_member_spawned(struct app_task *m)
 {
     struct app_task *pool = pool_of(m);
-    if (pool != NULL && pool->pool != NULL && m->job != 0 && persistent(m))
+    if (pool == NULL || pool->pool == NULL)
+        return;
+    if (m->job != 0 && persistent(m))
         send_job(m);
+}
+
+/* A member's figures: its own and its descendants'. */
+static void
+add_member(struct fs_pool_counts *c, const struct fs_sample *sm, uint64_t *shared)
+{
+    double cpu = isnan(sm->cpu) ? 0 : sm->cpu;
+    cpu += isnan(sm->tree_cpu) ? 0 : sm->tree_cpu;
+    c->cpu += cpu;
+    if (sm->tid != 0)
+        *shared = sm->rss > *shared ? sm->rss : *shared; /* forkscope's own, once */
+    else
+        c->rss += sm->rss + sm->tree_rss;
+}
+
+void
+fs_pool_sampled(struct fs_app *app)
+{
+    for (size_t i = 0; i < app->ntasks; i++) {
+        struct app_task *pool = app->tasks[i];
+        if (pool->pool == NULL || !fs_task_is_live(&pool->t))
+            continue;
+        struct fs_pool_counts *c = &pool->pool->c;
+        uint64_t shared = 0;
+        c->cpu = 0;
+        c->rss = 0;
+        for (size_t k = 0; k < app->ntasks; k++) {
+            struct app_task *m = app->tasks[k];
+            const struct fs_sample *sm =
+                is_member(m, pool) ? fs_sampler_get(app->sampler, m) : NULL;
+            if (sm != NULL && sm->alive && fs_task_is_live(&m->t))
+                add_member(c, sm, &shared);
+        }
+        c->rss += shared;
+        c->sampled = true;
+        c->peak_rss = c->rss > c->peak_rss ? c->rss : c->peak_rss;
+    }
 }
 
 void
@@ -274,6 +374,13 @@ fs_pool_member_ended(struct app_task *m)
         return;
     const struct fs_task_status *st = &m->t.st;
     bool ok = st->exit_code == 0 && st->term_signal == 0 && st->spawn_error == 0;
+    /* When one member peaked the pool held at least that much: a sample can
+     * miss a short peak, wait4 cannot. */
+    struct fs_pool_counts *c = &pool->pool->c;
+    if (st->have_usage && (uint64_t)st->usage.max_rss > c->peak_rss) {
+        c->peak_rss = (uint64_t)st->usage.max_rss;
+        c->sampled = true;
+    }
     if (st->spawn_error != 0 || st->stop_requested)
         m->benched = true; /* not started again by this pool run */
     if (m->job != 0) {

@@ -132,6 +132,10 @@ pool_counts(json_t *o, const struct fs_pool_counts *pc)
     json_object_set_new(o, "failed", json_integer((json_int_t)pc->failed));
     json_object_set_new(o, "cancelled", json_integer((json_int_t)pc->queued));
     json_object_set_new(o, "elapsed", json_seconds(pc->ended - pc->started));
+    if (pc->up > 0)
+        json_object_set_new(o, "up", json_seconds(pc->up));
+    if (pc->sampled)
+        json_object_set_new(o, "peak_rss", json_integer((json_int_t)pc->peak_rss));
 }
 
 static void

@@ -72,9 +72,13 @@ text_exit(void *fe, const struct fs_task *t, const char *reason)
     struct hl *hl = fe;
     const char *sig = t->st.term_signal ? fs_signame(t->st.term_signal) : NULL;
     const struct fs_pool_counts *pc = fs_app_pool(hl->app, t);
-    if (pc != NULL)
-        status_line(hl, t, "%zu jobs: %zu done, %zu failed, %zu cancelled, in %.3fs", pc->jobs,
-                    pc->done, pc->failed, pc->queued, pc->ended - pc->started);
+    if (pc != NULL) {
+        char up[48] = "";
+        if (pc->up > 0)
+            snprintf(up, sizeof up, " (the last started at %.3fs)", pc->up);
+        status_line(hl, t, "%zu jobs: %zu done, %zu failed, %zu cancelled, in %.3fs%s", pc->jobs,
+                    pc->done, pc->failed, pc->queued, pc->ended - pc->started, up);
+    }
     if (t->st.term_signal)
         status_line(hl, t, "killed by %s%s%s", sig ? sig : "a signal", reason ? ": " : "",
                     reason ? reason : "");

@@ -16,8 +16,8 @@
 
 /* ---- formatting --------------------------------------------------------------------------- */
 
-static void
-human_bytes(uint64_t b, char *buf, size_t len)
+void
+ui_human_bytes(uint64_t b, char *buf, size_t len)
 {
     static const char units[] = "BKMGT";
     double v = (double)b;
@@ -190,9 +190,24 @@ usage_of(struct ui *ui, size_t i)
 }
 
 /* While it runs, its share of a core; after, the CPU seconds its run used. */
+/* A pool's members summed (app.h: fs_pool_counts), from the last sample; NULL
+ * for a task that is not a pool, or before its first sample. */
+static const struct fs_pool_counts *
+pool_sums(struct ui *ui, size_t i)
+{
+    const struct fs_pool_counts *pc = fs_app_pool(ui->app, fs_app_task(ui->app, i));
+    return pc != NULL && pc->sampled ? pc : NULL;
+}
+
 static void
 col_cpu(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
+    const struct fs_pool_counts *pc = pool_sums(ui, i);
+    if (pc != NULL) {
+        /* While it runs, its members' share of the cores; after, nothing. */
+        percent(pc->ended > 0 ? NAN : pc->cpu, buf, len);
+        return;
+    }
     const struct fs_usage *u = usage_of(ui, i);
     if (u != NULL) {
         snprintf(buf, len, u->cpu < 10 ? "%.2fs" : u->cpu < 1000 ? "%.1fs" : "%.0fs", u->cpu);
@@ -211,7 +226,7 @@ sample_bytes(struct ui *ui, size_t i, size_t offset, char *buf, size_t len)
         snprintf(buf, len, "-");
         return;
     }
-    human_bytes(*(const uint64_t *)((const char *)sm + offset), buf, len);
+    ui_human_bytes(*(const uint64_t *)((const char *)sm + offset), buf, len);
     /* A worker thread has no memory of its own: this is forkscope's, shared. */
     if (sm->tid != 0 && strlen(buf) + 4 < len)
         strcat(buf, " sh");
@@ -221,9 +236,15 @@ sample_bytes(struct ui *ui, size_t i, size_t offset, char *buf, size_t len)
 static void
 col_rss(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
+    const struct fs_pool_counts *pc = pool_sums(ui, i);
+    if (pc != NULL) {
+        /* A pool: its members' memory summed while it runs; after, the peak. */
+        ui_human_bytes(pc->ended > 0 ? pc->peak_rss : pc->rss, buf, len);
+        return;
+    }
     const struct fs_usage *u = usage_of(ui, i);
     if (u != NULL) {
-        human_bytes((uint64_t)u->max_rss, buf, len);
+        ui_human_bytes((uint64_t)u->max_rss, buf, len);
         return;
     }
     sample_bytes(ui, i, offsetof(struct fs_sample, rss), buf, len);
@@ -280,7 +301,7 @@ col_tree(struct ui *ui, size_t i, double now, char *buf, size_t len)
     }
     char cpu[16], rss[16];
     percent(sm->tree_cpu, cpu, sizeof cpu);
-    human_bytes(sm->tree_rss, rss, sizeof rss);
+    ui_human_bytes(sm->tree_rss, rss, sizeof rss);
     snprintf(buf, len, "%u: %s%% %s", sm->descendants, cpu, rss);
 }
 
@@ -383,8 +404,8 @@ ui_draw_header(struct ui *ui)
     if (m != NULL && !isnan(m->cpu))
         snprintf(cpu, sizeof cpu, "%.0f%%", m->cpu);
     if (m != NULL && m->mem_total > 0) {
-        human_bytes(m->mem_total - m->mem_available, used, sizeof used);
-        human_bytes(m->mem_total, total, sizeof total);
+        ui_human_bytes(m->mem_total - m->mem_available, used, sizeof used);
+        ui_human_bytes(m->mem_total, total, sizeof total);
     }
     snprintf(line, sizeof line,
              " forkscope   machine cpu %s  mem %s/%s   sampling every %gs (+/-)   "

@@ -255,10 +255,35 @@ fe_eof(void *fe, const struct fs_task *t, enum fs_stream stream)
     ui_dirty(fe);
 }
 
+/* A pool's job log ends with what the pool took: its time, when its last job
+ * started (with as many members as jobs: what starting them all took), its
+ * peak memory. */
+static void
+pool_summary(struct ui *ui, const struct fs_task *t)
+{
+    const struct fs_pool_counts *pc = fs_app_pool(ui->app, t);
+    size_t i = task_index(ui, t);
+    if (pc == NULL || i >= ui->ntasks)
+        return;
+    char up[48] = "", peak[48] = "", rss[16];
+    if (pc->up > 0)
+        snprintf(up, sizeof up, "last job started at %.3fs", pc->up);
+    if (pc->sampled) {
+        ui_human_bytes(pc->peak_rss, rss, sizeof rss);
+        snprintf(peak, sizeof peak, "%speak memory %s", up[0] ? "; " : "", rss);
+    }
+    char *line = fs_xasprintf("\033[1m%zu/%zu jobs done in %.3fs\r\n%s%s%s\033[22m", pc->done,
+                              pc->jobs, pc->ended - pc->started, up, peak,
+                              up[0] || peak[0] ? "\r\n" : "");
+    fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, line, strlen(line));
+    free(line);
+}
+
 static void
 fe_exit(void *fe, const struct fs_task *t, const char *reason)
 {
     struct ui *ui = fe;
+    pool_summary(ui, t);
     if (reason != NULL)
         ui_message(ui, true, "%s: %s", t->spec.name, reason);
     ui_dirty(ui);

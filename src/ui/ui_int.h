@@ -159,6 +159,8 @@ void ui_draw_status(struct ui *ui, double now);
 /* A task's state in words: "running", "exited 3", "killed by SIGKILL",
  * "restarting in 4s", "paused". */
 void ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len);
+/* A size in bytes, short: 512B, 1.5K, 23M. */
+void ui_human_bytes(uint64_t b, char *buf, size_t len);
 /* Levels 0..1 (NAN: a gap) as `width` block characters (ASCII without UTF-8). */
 void ui_spark(const double *v, size_t n, int width, char *buf, size_t len);
 /* A sparkline of task i's CPU history, `width` characters, into buf. */

@@ -125,13 +125,6 @@ run_fs --headless -f "$FS_TMP/b1.yaml"
 check "a pool without jobs: exit 2, message names the line" \
     eval 'test "$rc" = 2 && grep -q "b1.yaml:4:.*needs both .pool. (its size) and .jobs." "$FS_TMP/err"'
 
-# ---- pools beside other tasks: the built-in demo ----
-# 169 exits with status 0: 20 job runs and the pool itself, 20 at once, 64 threads, 64 processes.
-run_fs --headless --json demo pools
-check "demo pools: the pool of 2 does its 20 jobs (one run each) beside 148 other tasks, all exit 0" \
-    eval 'test "$(exit_field pool-of-2 done)/$rc" = 20/0 &&
-          test "$(grep -c "\"ev\":\"exit\".*\"code\":0" "$FS_TMP/out")" = 169'
-
 # ---- on the screen: the pool row's counts, its job log, shared memory ----
 if command -v tmux >/dev/null; then
     SOCK="fs-pool-$$"
@@ -142,6 +135,8 @@ if command -v tmux >/dev/null; then
     check "screen: a worker row's memory is marked shared" shown_re "naps-1 +worker .* [0-9.]+[KMG] sh "
     check "screen: the pool's pane is its job log" shown_re "job 3 -> naps-[12]"
     check "screen: the ended pool says how many jobs were done" shown_re "12/12 done"
+    check "screen: the pool's job log ends with its time, its start and its peak memory" \
+        eval 'shown_re "12/12 jobs done in [0-9.]+s" && shown_re "last job started at [0-9.]+s; peak memory [0-9.]+[KMG]"'
     tmux -L "$SOCK" send-keys -t fs q
 else
     skip_missing 4 tmux
