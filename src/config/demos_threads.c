@@ -54,12 +54,13 @@ const struct fs_demo fs_demo_shared_memory = {
 
 const struct fs_demo fs_demo_pools = {
     "pools",
-    "a pool of 2 vs 20 at once; 64 threads vs 64 processes",
-    "On the screen: 20 jobs through a pool of 2 processes and 20 started at once;\n"
-    "64 sleeping threads and 64 sleeping processes.\n"
-    "Watch: the pool runs 2 at a time at full speed; all-at-once share the CPUs and\n"
-    "use more memory at their peak. The processes cost more to start and more memory\n"
-    "than the threads. Keys: j/k select, T threads, ? all keys.\n",
+    "a pool of 2 vs 20 at once; 200 threads vs 200 processes",
+    "On the screen: 20 jobs through a pool of 2 processes and the same 20 all at once\n"
+    "(a pool of 20); 200 threads and 200 processes (sleep 3) sleeping 3 s, in pools.\n"
+    "Watch: a pool row sums its members: all-at-once shares the CPUs and peaks far\n"
+    "higher in memory (RSS; the peak once ended). A pool's pane ends with its time,\n"
+    "when its last job started (processes start slower than threads) and its peak\n"
+    "memory. Keys: j/k select, T threads, ? all keys.\n",
     "tasks:\n"
     "  pool-of-2:\n"
     "    shell: exec \"$FORKSCOPE\" child primes 200000000\n"
@@ -67,14 +68,17 @@ const struct fs_demo fs_demo_pools = {
     "    jobs: 20\n"
     "  all-at-once:\n"
     "    shell: exec \"$FORKSCOPE\" child primes 200000000\n"
-    "    replicas: 20\n"
-    "  threads-64:\n"
+    "    pool: 20\n"
+    "    jobs: 20\n"
+    "  threads-200:\n"
     "    worker: sleep\n"
     "    args: \"3000\"\n"
-    "    replicas: 64\n"
-    "  processes-64:\n"
-    "    shell: exec \"$FORKSCOPE\" child sleep 3000\n"
-    "    replicas: 64\n",
+    "    pool: 200\n"
+    "    jobs: 200\n"
+    "  processes-200:\n"
+    "    shell: exec sleep 3\n"
+    "    pool: 200\n"
+    "    jobs: 200\n",
 };
 
 const struct fs_demo fs_demo_blocking = {

@@ -1,12 +1,15 @@
 #!/bin/bash
-# The built-in demos, headless: each ends by itself within 60 s, and its events
-# show its lesson (not only that it ran). Also `forkscope child`, which runs a
+# The built-in demos, headless: each ends by itself, and its events show its
+# lesson (not only that it ran). How long each takes (the target is 60 s) is
+# measured by bench/demo-times.sh: a timed test would measure the machine's load
+# and the sanitizer build, not the demo. Also `forkscope child`, which runs a
 # built-in worker module as a process: the demos' programs.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 42
+plan 43
 
-# demo NAME: runs it headless with JSON events, 60 s at most.
-demo() { FS_TIMEOUT=60 run_fs --headless --json demo "$1"; }
+# demo NAME: runs it headless with JSON events; one that has not ended after
+# 300 s is taken for hung (status 124).
+demo() { FS_TIMEOUT=300 run_fs --headless --json demo "$1"; }
 # The JSON value of KEY in TASK's messages (or output lines, with `out`), one a line.
 msgs() { evs message "$1" | jfield "$2"; }
 outs() { evs output "$1" | jfield data | sed 's/^"//; s/"$//; s/\\"/"/g'; }
@@ -101,15 +104,40 @@ check "shared-memory: status 0, all four ended" sh -c "[ $rc = 0 ] && [ $(nevs e
 check "shared-memory: the atomic counter ends at 10000000 ($c)" test "$c" = 10000000
 if [ -n "$r" ] && [ "$r" -lt "$c" ]; then ok "shared-memory: the racer lost updates ($r < $c)"; else not_ok "shared-memory: racer $r, counter $c"; show "$FS_TMP/out"; fi
 
-# ---- pools: never more than 2 at once; 20 at once; 64 threads and processes ----
+# ---- pools: 2 at once against 20; 200 threads against 200 processes ----
 demo pools
-m=$(evs job pool-of-2 | awk '/"state":"start"/ { n++; if (n > m) m = n } /"state":"(done|failed)"/ { n-- } END { print m + 0 }')
-check "pools: status 0" test "$rc" = 0
-check "pools: 20 jobs done by the pool of 2" test "$(evs job pool-of-2 | grep -c '"state":"done"')" = 20
-check "pools: the pool ran 2 at once, never more ($m)" test "$m" = 2
-check "pools: all-at-once started 20 together" test "$(evs exit | grep -c '"task":"all-at-once-[0-9]*".*"code":0')" = 20
-check "pools: 64 threads and 64 processes ran" \
-    sh -c "[ $(evs exit | grep -c '"task":"threads-64-[0-9]*".*"code":0') = 64 ] && [ $(evs exit | grep -c '"task":"processes-64-[0-9]*".*"code":0') = 64 ]"
+# The most jobs of POOL running at once, from its job events in order.
+at_once() { evs job "$1" | awk '/"state":"start"/ { n++; if (n > m) m = n } /"state":"(done|failed)"/ { n-- } END { print m + 0 }'; }
+# A number of POOL's exit event: pool_field POOL FIELD.
+pool_field() { evs exit "$1" | jfield "$2"; }
+m=$(at_once pool-of-2)
+a=$(at_once all-at-once)
+check "pools: status 0, every pool did all its jobs" \
+    sh -c "[ $rc = 0 ] && [ '$(pool_field pool-of-2 done)/$(pool_field all-at-once done)' = 20/20 ] &&
+           [ '$(pool_field threads-200 done)/$(pool_field processes-200 done)' = 200/200 ]"
+check "pools: the pool of 2 ran 2 at once, never more ($m)" test "$m" = 2
+# All 20 together when starting a process is quick; on a busy machine the
+# first jobs may end before the last process could start.
+check "pools: all-at-once ran more jobs at once than the pool of 2 ($a)" test "$a" -gt 2
+p2=$(pool_field pool-of-2 peak_rss)
+p20=$(pool_field all-at-once peak_rss)
+check "pools: all-at-once peaked higher in memory than the pool of 2 ($p20 > $p2 bytes)" \
+    test "${p20:-0}" -gt "${p2:-0}"
+ut=$(pool_field threads-200 up)
+up=$(pool_field processes-200 up)
+if [ -n "$ut" ] && [ -n "$up" ] && fcmp "$up" '>' "$ut"; then
+    ok "pools: 200 processes took longer to start than 200 threads ($up s > $ut s)"
+else
+    not_ok "pools: start times: processes '$up', threads '$ut'"
+fi
+pt=$(pool_field threads-200 peak_rss)
+pp=$(pool_field processes-200 peak_rss)
+if ldd "$FORKSCOPE" 2>/dev/null | grep -q libasan; then
+    skip "pools: threads against processes in memory: AddressSanitizer's shadow memory inflates forkscope's own, which the threads share"
+else
+    check "pools: 200 processes peaked higher in memory than 200 threads ($pp > $pt bytes)" \
+        test "${pp:-0}" -gt "${pt:-0}"
+fi
 
 # ---- blocking: the ticks are late while the job blocks their loop ----
 demo blocking
