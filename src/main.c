@@ -379,6 +379,9 @@ main(int argc, char **argv)
     struct fs_session s;
     fs_session_init(&s);
     r = build_session(&s, &cli, argc - optind, argv + optind);
+    /* Warnings go out before the screen or the first event, on standard error. */
+    for (char **w = s.warnings; w != NULL && *w != NULL; w++)
+        fprintf(stderr, "forkscope: %s\n", *w);
     if (r == 0 && check_worker_names(&s) != 0)
         r = EXIT_USAGE;
     if (r != 0) {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,19 +117,27 @@ fs_config_set_command(struct fs_task_spec *spec, enum fs_kind kind, const char *
 }
 
 int
-fs_config_check_name(const char *name, char **err)
+fs_config_check_name(const char *name, bool blanks, char **err)
 {
-    if (*name == '\0') {
+    size_t n = strlen(name);
+    if (n == 0) {
         *err = fs_xstrdup("a task name may not be empty");
         return -1;
     }
+    bool spaced = false;
     for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            *err = fs_xasprintf("bad task name '%s': it may not contain blanks or control "
-                                "characters",
-                                name);
+        bool inner_space = blanks && *p == ' ' && p != (const unsigned char *)name && p[1] != '\0';
+        spaced |= inner_space;
+        if ((*p <= ' ' && !inner_space) || *p == 0x7f) {
+            *err = fs_xasprintf("bad task name '%s': it may not contain %scontrol characters",
+                                name, blanks ? "tabs, leading or trailing blanks, or " : "blanks or ");
             return -1;
         }
+    }
+    if (spaced && strchr(name, '"') != NULL) {
+        /* --control commands write such a name in double quotes (model/control.c). */
+        *err = fs_xasprintf("bad task name '%s': a name with a blank may not contain '\"'", name);
+        return -1;
     }
     return 0;
 }
@@ -213,7 +222,7 @@ command_text(const char *arg, const char *rest, enum fs_kind kind)
 static int
 check_given_name(struct fs_session *s, const char *name, char **err)
 {
-    if (fs_config_check_name(name, err) < 0)
+    if (fs_config_check_name(name, false, err) < 0)
         return -1;
     if (fs_session_find(s, name) != NULL) {
         *err = fs_xasprintf("duplicate task name '%s'", name);
@@ -338,6 +347,36 @@ fs_config_read_file(const char *path, size_t *len, char **err)
     buf[n] = '\0';
     *len = n;
     return fs_xrealloc(buf, n + 1);
+}
+
+/* True when the first bytes have NULs in one parity of places and none in the
+ * other: ASCII text written as UTF-16 without a byte order mark. */
+static bool
+looks_utf16(const char *buf, size_t len)
+{
+    size_t nul[2] = {0, 0}, n = len < 64 ? len : 64;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\0')
+            nul[i % 2]++;
+    return n >= 2 && (nul[0] == 0) != (nul[1] == 0) && nul[0] + nul[1] >= n / 4;
+}
+
+int
+fs_config_encoding(const char *path, const char **buf, size_t *len, char **err)
+{
+    const unsigned char *b = (const unsigned char *)*buf;
+    if (*len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        *buf += 3;
+        *len -= 3;
+        return 0;
+    }
+    bool bom = *len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
+    if (!bom && !looks_utf16(*buf, *len))
+        return 0;
+    *err = fs_xasprintf("%s:1:1: the file is UTF-16 (%s); save it as UTF-8", path,
+                        bom ? "it starts with a UTF-16 byte order mark"
+                            : "every other byte is NUL");
+    return -1;
 }
 
 char *

@@ -103,6 +103,8 @@ int
 fs_config_parse_procfile(struct fs_session *s, const char *path, const char *buf, size_t len,
                          char **err)
 {
+    if (fs_config_encoding(path, &buf, &len, err) < 0)
+        return -1;
     struct procfile pf = {.path = path, .dir = fs_config_dir_of(path), .err = err};
     fs_session_init(&pf.tmp);
     int rc = parse_lines(&pf, buf, len);

@@ -38,6 +38,20 @@ fs_yaml_fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const
     return -1;
 }
 
+void
+fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = fs_xvasprintf(fmt, ap);
+    va_end(ap);
+    fs_session_warn(&c->tmp, fs_xasprintf("%s:%zu:%zu: warning: %s%s%s%s", c->path,
+                                          n->start_mark.line + 1, n->start_mark.column + 1,
+                                          t ? "task '" : "", t ? t->name : "", t ? "': " : "",
+                                          what));
+    free(what);
+}
+
 static bool
 same_key(const yaml_node_t *a, const yaml_node_t *b)
 {
@@ -150,6 +164,8 @@ static const struct key_def top_keys[] = {
     {"keymap_copy", MODE_PROCS, NULL},
     {"server", MODE_PROCS, NULL},
     {"tui", MODE_PROCS, NULL},
+    {"proc_list_title", MODE_PROCS, NULL},
+    {"proc_log", MODE_PROCS, NULL},
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
@@ -200,6 +216,13 @@ static int
 unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
             const struct key_def *defs, size_t n)
 {
+    if (c->mode == MODE_PROCS) {
+        /* mprocs ignores keys it does not know; so does forkscope, saying so. */
+        fs_yaml_warn(c, NULL, k, "unknown key '%s' %s%s%s is ignored (mprocs ignores it too)",
+                     text(k), t ? "in proc '" : "at the top level", t ? t->name : "",
+                     t ? "'" : "");
+        return 0;
+    }
     char *list = valid_keys(c, t, defs, n);
     if (t != NULL)
         fs_yaml_fail(c, NULL, k, "unknown key '%s' in task '%s' (valid keys: %s)", text(k), t->name,
@@ -252,8 +275,11 @@ walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_d
             continue;
         }
         size_t i = lookup(defs, n, c->mode, text(k));
-        if (i == n)
-            return unknown_key(c, t, k, defs, n);
+        if (i == n) {
+            if (unknown_key(c, t, k, defs, n) < 0)
+                return -1;
+            continue;
+        }
         if (seen[i] != NULL)
             return duplicate_key(c, t, k, seen[i]);
         seen[i] = k;
@@ -356,7 +382,7 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
     char *e = NULL;
     if (!is_string(key))
         return fs_yaml_fail(c, NULL, key, "task names must be strings");
-    if (fs_config_check_name(text(key), &e) < 0) {
+    if (fs_config_check_name(text(key), c->mode == MODE_PROCS, &e) < 0) {
         fs_yaml_fail(c, NULL, key, "%s", e);
         free(e);
         return -1;
@@ -367,6 +393,8 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
                             text(key), old->line);
     if (c->tmp.ntasks >= FS_CONFIG_MAX_TASKS)
         return fs_yaml_fail(c, NULL, key, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
+    if (c->mode == MODE_PROCS && is_null(val))
+        return 0; /* mprocs: `name: null` disables the proc */
 
     struct tstate t = {.name = text(key), .name_node = key, .replicas = 1};
     t.spec = fs_session_add(&c->tmp, t.name);
@@ -381,6 +409,11 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
         /* mprocs shorthand: `name: "command"` is a shell task. */
         t.kind_key = key;
         return fs_yaml_command_from_text(c, &t, "shell", val, fs_kind_by_key("shell")->kind);
+    }
+    if (c->mode == MODE_PROCS && val->type == YAML_SEQUENCE_NODE) {
+        /* mprocs shorthand: `name: [argv...]` runs the program directly. */
+        t.kind_key = key;
+        return fs_yaml_command_from_list(c, &t, "cmd", val, fs_kind_by_key("cmd")->kind);
     }
     if (val->type != YAML_MAPPING_NODE)
         return fs_yaml_fail(c, NULL, val, "task '%s' must be a mapping with one of %s", t.name,
@@ -528,6 +561,8 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
         *err = fs_xasprintf("%s: the file is larger than %zu MiB", path, FS_CONFIG_MAX_FILE >> 20);
         return -1;
     }
+    if (fs_config_encoding(path, &buf, &len, err) < 0)
+        return -1;
     struct yctx c = {.path = path, .err = err, .dir = fs_config_dir_of(path)};
     fs_session_init(&c.tmp);
     yaml_parser_t parser;
