@@ -219,6 +219,73 @@ START_TEST(mprocs_autorestart_rule)
 }
 END_TEST
 
+/* ---- Procfiles as foreman runs them ------------------------------------------------------- */
+
+START_TEST(procfile_ports)
+{
+    ck_assert_int_eq(procfile("Procfile", "web: a\nworker: b\nclock: c\n"), 0);
+    argv_is(task("web")->env_set, "PORT=5000", NULL);
+    argv_is(task("worker")->env_set, "PORT=5100", NULL);
+    argv_is(task("clock")->env_set, "PORT=5200", NULL);
+    ck_assert_int_eq(fs_config_parse_procfile_env(&S, "P2", "x: a\ny: b\n", 10, 3000, NULL, &ERR),
+                     0);
+    argv_is(task("x")->env_set, "PORT=3000", NULL);
+    argv_is(task("y")->env_set, "PORT=3100", NULL);
+}
+END_TEST
+
+START_TEST(procfile_foreman_drops_warn)
+{
+    ck_assert_int_eq(procfile("Procfile", "web: a\n"
+                                          "  indented: b\n"
+                                          "spaced : c\n"
+                                          "web: d\n"
+                                          "web: e\n"),
+                     0);
+    ck_assert_uint_eq(S.ntasks, 3);
+    ck_assert_str_eq(task("web")->shell, "a");
+    ck_assert_str_eq(task("web-2")->shell, "d");
+    ck_assert_str_eq(task("web-3")->shell, "e");
+    argv_is(task("web-2")->env_set, "PORT=5100", NULL);
+    ck_assert_uint_eq(nwarnings(), 4);
+    ck_assert_str_eq(S.warnings[0], "Procfile:2: warning: an indented line is ignored (foreman "
+                                    "reads only lines that start with 'name:')");
+    ck_assert_str_eq(S.warnings[1], "Procfile:3: warning: a blank before ':' makes foreman ignore "
+                                    "the line; so does forkscope (write 'name: command')");
+    ck_assert_str_eq(S.warnings[2], "Procfile:4: warning: the name 'web' was used at line 1; this "
+                                    "entry runs too, as 'web-2' (foreman runs both)");
+}
+END_TEST
+
+START_TEST(dotenv_forms)
+{
+    const char *text = "\xef\xbb\xbf# comment\r\n"
+                       "\n"
+                       "A=1\r\n"
+                       "export B=two words  # a comment\n"
+                       "C='single $x # kept'\n"
+                       "D=\"line\\nnext \\\"q\\\"\"\n"
+                       "A=again\n"
+                       "not a variable\n"
+                       "E=\n"
+                       "PORT=1\n";
+    char **vars = NULL;
+    ck_assert_int_eq(fs_config_parse_dotenv(&S, ".env", text, strlen(text), &vars, &ERR), 0);
+    argv_is(vars, "A=again", "B=two words", "C=single $x # kept", "D=line\nnext \"q\"", "E=",
+            "PORT=1", NULL);
+    ck_assert_uint_eq(nwarnings(), 1);
+    ck_assert_str_eq(S.warnings[0], ".env:8: warning: not KEY=VALUE; the line is ignored");
+    ck_assert_int_eq(fs_config_parse_procfile_env(&S, "Procfile", "web: x\n", 7, 0, vars, &ERR), 0);
+    argv_is(task("web")->env_set, "A=again", "B=two words", "C=single $x # kept",
+            "D=line\nnext \"q\"", "E=", "PORT=5000", NULL);
+    fs_strv_free(vars);
+    vars = NULL;
+    fails_with(fs_config_parse_dotenv(&S, ".env", "\xff\xfe" "A\0", 4, &vars, &ERR),
+               ".env:1:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it "
+               "as UTF-8");
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -236,6 +303,9 @@ make_suite(void)
     tcase_add_test(tc, mprocs_null_and_argv_shorthand);
     tcase_add_test(tc, mprocs_names_with_blanks);
     tcase_add_test(tc, mprocs_autorestart_rule);
+    tcase_add_test(tc, procfile_ports);
+    tcase_add_test(tc, procfile_foreman_drops_warn);
+    tcase_add_test(tc, dotenv_forms);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -373,7 +373,7 @@ START_TEST(load_missing_file)
                "/nonexistent/forkscope.yaml: No such file or directory");
     free(ERR);
     ERR = NULL;
-    fails_with(fs_config_load_procfile(&S, "/nonexistent/Procfile", &ERR),
+    fails_with(fs_config_load_procfile(&S, "/nonexistent/Procfile", NULL, &ERR),
                "/nonexistent/Procfile: No such file or directory");
 }
 END_TEST

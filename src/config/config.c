@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/config_int.h"
 #include "util/words.h"
@@ -450,8 +451,53 @@ fs_config_load_yaml(struct fs_session *s, const char *path, char **err)
     return load(s, path, err, fs_config_parse_yaml);
 }
 
-int
-fs_config_load_procfile(struct fs_session *s, const char *path, char **err)
+/* The variables of the .env that goes with the Procfile at path; *vars stays
+ * NULL when there is none. Its warnings go to warn_to. */
+static int
+load_dotenv(struct fs_session *warn_to, const char *path, const struct fs_procfile_opts *o,
+            char ***vars, char **err)
 {
-    return load(s, path, err, fs_config_parse_procfile);
+    char *env_path = NULL;
+    if (o != NULL && o->env_file != NULL) {
+        if (o->env_file[0] == '\0')
+            return 0;
+        env_path = fs_xstrdup(o->env_file);
+    } else {
+        char *dir = fs_config_dir_of(path);
+        env_path = fs_config_join(dir, ".env");
+        free(dir);
+        if (access(env_path, F_OK) != 0) {
+            free(env_path);
+            return 0; /* no .env beside it: nothing to load */
+        }
+    }
+    size_t len;
+    char *buf = fs_config_read_file(env_path, &len, err);
+    int rc = buf != NULL ? fs_config_parse_dotenv(warn_to, env_path, buf, len, vars, err) : -1;
+    free(buf);
+    free(env_path);
+    return rc;
+}
+
+int
+fs_config_load_procfile(struct fs_session *s, const char *path, const struct fs_procfile_opts *o,
+                        char **err)
+{
+    struct fs_session w;
+    fs_session_init(&w);
+    char **vars = NULL;
+    size_t len;
+    char *buf = NULL;
+    int rc = load_dotenv(&w, path, o, &vars, err);
+    if (rc == 0 && (buf = fs_config_read_file(path, &len, err)) == NULL)
+        rc = -1;
+    if (rc == 0)
+        rc = fs_config_parse_procfile_env(s, path, buf, len, o != NULL ? o->port_base : 0, vars,
+                                          err);
+    if (rc == 0)
+        fs_session_merge(s, &w); /* w has no task: its warnings, the .env's, move */
+    free(buf);
+    fs_strv_free(vars);
+    fs_session_fini(&w);
+    return rc;
 }
