@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/check.h"
 #include "config/config.h"
 #include "config/demo.h"
 #include "headless/headless.h"
@@ -30,6 +31,7 @@
 static const char usage_text[] =
     "Usage: forkscope [OPTIONS] [COMMAND...]\n"
     "       forkscope demo [NAME]\n"
+    "       forkscope check FILE...\n"
     "\n"
     "Launches tasks and shows them side by side while they run: their output,\n"
     "state, exit codes, and the messages on their IPC channels.\n"
@@ -411,6 +413,12 @@ main(int argc, char **argv)
     int r = parse_options(argc, argv, &cli);
     if (r != 0)
         return r;
+    if (optind < argc && strcmp(argv[optind], "check") == 0 && cli.nfiles == 0) {
+        if (optind + 1 == argc)
+            return usage_error("'check' needs the files to check");
+        return fs_check_files(argv + optind + 1, argc - optind - 1, &cli.procfile, stdout,
+                              stderr);
+    }
     struct fs_session s;
     fs_session_init(&s);
     r = build_session(&s, &cli, argc - optind, argv + optind);

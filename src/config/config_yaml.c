@@ -458,7 +458,7 @@ top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
 static int
 pick_mode(struct yctx *c, yaml_node_t *root)
 {
-    const yaml_node_t *tasks = NULL, *procs = NULL;
+    const yaml_node_t *tasks = NULL, *procs = NULL, *processes = NULL;
     struct kv *pairs;
     size_t n;
     if (fs_yaml_flatten(c, NULL, root, &pairs, &n) < 0)
@@ -469,7 +469,14 @@ pick_mode(struct yctx *c, yaml_node_t *root)
             tasks = k;
         if (is_string(k) && strcmp(text(k), "procs") == 0 && procs == NULL)
             procs = k;
+        if (is_string(k) && strcmp(text(k), "processes") == 0 && processes == NULL)
+            processes = k;
     }
+    if (tasks == NULL && procs == NULL && processes != NULL)
+        return fs_yaml_fail(c, NULL, processes,
+                            "a process-compose file ('processes:'): forkscope cannot read "
+                            "process-compose files; list the tasks under 'tasks:' in a "
+                            "forkscope.yaml");
     if (tasks != NULL && procs != NULL)
         return fs_yaml_fail(c, NULL,
                             tasks->start_mark.index > procs->start_mark.index ? tasks : procs,
