@@ -271,8 +271,8 @@ START_TEST(dotenv_forms)
                        "PORT=1\n";
     char **vars = NULL;
     ck_assert_int_eq(fs_config_parse_dotenv(&S, ".env", text, strlen(text), &vars, &ERR), 0);
-    argv_is(vars, "A=again", "B=two words", "C=single $x # kept", "D=line\nnext \"q\"", "E=",
-            "PORT=1", NULL);
+    argv_is(vars, "A=again", "B=two words", "C=single $x # kept", "D=line\nnext \"q\"",
+            "E=", "PORT=1", NULL);
     ck_assert_uint_eq(nwarnings(), 1);
     ck_assert_str_eq(S.warnings[0], ".env:8: warning: not KEY=VALUE; the line is ignored");
     ck_assert_int_eq(fs_config_parse_procfile_env(&S, "Procfile", "web: x\n", 7, 0, vars, &ERR), 0);
@@ -280,7 +280,10 @@ START_TEST(dotenv_forms)
             "D=line\nnext \"q\"", "E=", "PORT=5000", NULL);
     fs_strv_free(vars);
     vars = NULL;
-    fails_with(fs_config_parse_dotenv(&S, ".env", "\xff\xfe" "A\0", 4, &vars, &ERR),
+    fails_with(fs_config_parse_dotenv(&S, ".env",
+                                      "\xff\xfe"
+                                      "A\0",
+                                      4, &vars, &ERR),
                ".env:1:1: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it "
                "as UTF-8");
 }

@@ -130,8 +130,8 @@ fs_config_check_name(const char *name, bool blanks, char **err)
         bool inner_space = blanks && *p == ' ' && p != (const unsigned char *)name && p[1] != '\0';
         spaced |= inner_space;
         if ((*p <= ' ' && !inner_space) || *p == 0x7f) {
-            *err = fs_xasprintf("bad task name '%s': it may not contain %scontrol characters",
-                                name, blanks ? "tabs, leading or trailing blanks, or " : "blanks or ");
+            *err = fs_xasprintf("bad task name '%s': it may not contain %scontrol characters", name,
+                                blanks ? "tabs, leading or trailing blanks, or " : "blanks or ");
             return -1;
         }
     }
@@ -374,9 +374,9 @@ fs_config_encoding(const char *path, const char **buf, size_t *len, char **err)
     bool bom = *len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
     if (!bom && !looks_utf16(*buf, *len))
         return 0;
-    *err = fs_xasprintf("%s:1:1: the file is UTF-16 (%s); save it as UTF-8", path,
-                        bom ? "it starts with a UTF-16 byte order mark"
-                            : "every other byte is NUL");
+    *err =
+        fs_xasprintf("%s:1:1: the file is UTF-16 (%s); save it as UTF-8", path,
+                     bom ? "it starts with a UTF-16 byte order mark" : "every other byte is NUL");
     return -1;
 }
 

@@ -2,8 +2,8 @@
  * The keys of an mprocs proc that mean more than a value to copy: `stop` (a
  * signal, hard-kill, {send-keys: [...]} turned into the bytes the keys type, or
  * {cmd: ...}, which forkscope cannot run), `autorestart` (mprocs' rule: after a
- * non-zero exit of a run that lasted 1 s), and `deps`, which forkscope does not
- * honour yet. Warnings go to the session being read (config_yaml.c's
+ * non-zero exit of a run that lasted 1 s), `deps`, which forkscope does not
+ * honour yet, and the '$select: os' wrapper of any value. Warnings go to the session being read (config_yaml.c's
  * fs_yaml_warn). Owns nothing: the keys' bytes are handed to the task spec.
  */
 #include <config.h>
@@ -181,4 +181,36 @@ fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_
                  "'deps' is not honoured yet: forkscope starts the procs together, not in the "
                  "order of their dependencies");
     return 0;
+}
+
+/* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the
+ * Linux branch. Aliases can make a cycle of selects, hence the depth bound. */
+yaml_node_t *
+fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n)
+{
+    for (int depth = 0; c->mode == MODE_PROCS && n->type == YAML_MAPPING_NODE; depth++) {
+        yaml_node_pair_t *p = n->data.mapping.pairs.start;
+        if (p == n->data.mapping.pairs.top || !is_string(node(c, p->key)) ||
+            strcmp(text(node(c, p->key)), "$select") != 0)
+            return n;
+        if (depth == 8 || !is_string(node(c, p->value)) ||
+            strcmp(text(node(c, p->value)), "os") != 0) {
+            fs_yaml_fail(c, t, n, "only '$select: os' is supported");
+            return NULL;
+        }
+        yaml_node_t *pick = NULL;
+        for (; p < n->data.mapping.pairs.top; p++) {
+            const yaml_node_t *k = node(c, p->key);
+            if (is_string(k) && strcmp(text(k), "linux") == 0)
+                pick = node(c, p->value);
+            else if (is_string(k) && strcmp(text(k), "$else") == 0 && pick == NULL)
+                pick = node(c, p->value);
+        }
+        if (pick == NULL) {
+            fs_yaml_fail(c, t, n, "'$select: os' has neither 'linux' nor '$else'");
+            return NULL;
+        }
+        n = pick;
+    }
+    return n;
 }

@@ -72,8 +72,10 @@ unique_name(struct procfile *pf, const char *name, int line)
         free(n);
         n = fs_xasprintf("%s-%u", name, i);
     }
-    line_warn(pf, line, "the name '%s' was used at line %d; this entry runs too, as '%s' "
-              "(foreman runs both)", name, old->line, n);
+    line_warn(pf, line,
+              "the name '%s' was used at line %d; this entry runs too, as '%s' "
+              "(foreman runs both)",
+              name, old->line, n);
     return n;
 }
 
@@ -100,16 +102,18 @@ parse_line(struct procfile *pf, char *text, int line)
     if (colon == NULL)
         return line_error(pf, line, "expected 'name: command', found no ':'");
     if (p != text) {
-        line_warn(pf, line, "an indented line is ignored (foreman reads only lines that start "
-                            "with 'name:')");
+        line_warn(pf, line,
+                  "an indented line is ignored (foreman reads only lines that start "
+                  "with 'name:')");
         return 0;
     }
     *colon = '\0';
     size_t n = strlen(p);
     size_t k = strspn(p, NAME_CHARS);
     if (k > 0 && k < n && p[k + strspn(p + k, BLANKS)] == '\0') {
-        line_warn(pf, line, "a blank before ':' makes foreman ignore the line; so does forkscope "
-                            "(write 'name: command')");
+        line_warn(pf, line,
+                  "a blank before ':' makes foreman ignore the line; so does forkscope "
+                  "(write 'name: command')");
         return 0;
     }
     if (n == 0 || strspn(p, NAME_CHARS) != n)

@@ -3,9 +3,11 @@
  * mprocs files (`procs:`). The document is walked with const tables of keys, one
  * handler per key, into a temporary session that is adopted only when the whole
  * file is good. Every message is "PATH:LINE:COL: what is wrong" at the node that
- * is wrong. This file owns the walk: loading the document, merge keys, mprocs'
- * '$select', the top-level keys, and the checks on a whole task; the task keys and
- * their handlers are in config_yaml_keys.c.
+ * is wrong; a warning (an unknown key of an mprocs file, which mprocs ignores)
+ * is kept in the session as "PATH:LINE:COL: warning: what". This file owns the
+ * walk: loading the document, merge keys, the top-level keys, and the checks on a
+ * whole task; the task keys and their handlers are in config_yaml_keys.c, mprocs'
+ * own keys and '$select' in config_mprocs.c.
  */
 #include <config.h>
 
@@ -23,18 +25,32 @@
 
 /* ---- messages and node access ----------------------------------------------------------- */
 
+static char *message_at(struct yctx *c, const struct tstate *t, const yaml_node_t *n,
+                        const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+/* "PATH:LINE:COL: LEVEL[task 'NAME': ]what" for node n; LEVEL is "" or
+ * "warning: ". Caller frees. */
+static char *
+message_at(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *level,
+           const char *fmt, va_list ap)
+{
+    char *what = fs_xvasprintf(fmt, ap);
+    char *msg = fs_xasprintf("%s:%zu:%zu: %s%s%s%s%s", c->path, n->start_mark.line + 1,
+                             n->start_mark.column + 1, level, t ? "task '" : "", t ? t->name : "",
+                             t ? "': " : "", what);
+    free(what);
+    return msg;
+}
+
 /* Sets the error for node n, prefixed with the task when there is one. */
 int
 fs_yaml_fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *what = fs_xvasprintf(fmt, ap);
+    *c->err = message_at(c, t, n, "", fmt, ap);
     va_end(ap);
-    *c->err = fs_xasprintf("%s:%zu:%zu: %s%s%s%s", c->path, n->start_mark.line + 1,
-                           n->start_mark.column + 1, t ? "task '" : "", t ? t->name : "",
-                           t ? "': " : "", what);
-    free(what);
     return -1;
 }
 
@@ -43,13 +59,8 @@ fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const
 {
     va_list ap;
     va_start(ap, fmt);
-    char *what = fs_xvasprintf(fmt, ap);
+    fs_session_warn(&c->tmp, message_at(c, t, n, "warning: ", fmt, ap));
     va_end(ap);
-    fs_session_warn(&c->tmp, fs_xasprintf("%s:%zu:%zu: warning: %s%s%s%s", c->path,
-                                          n->start_mark.line + 1, n->start_mark.column + 1,
-                                          t ? "task '" : "", t ? t->name : "", t ? "': " : "",
-                                          what));
-    free(what);
 }
 
 static bool
@@ -110,38 +121,6 @@ fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct
     c->scratch = fs_xreallocarray(c->scratch, c->nscratch + 1, sizeof *c->scratch);
     c->scratch[c->nscratch++] = *pairs;
     return rc;
-}
-
-/* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the
- * Linux branch. Aliases can make a cycle of selects, hence the depth bound. */
-yaml_node_t *
-fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n)
-{
-    for (int depth = 0; c->mode == MODE_PROCS && n->type == YAML_MAPPING_NODE; depth++) {
-        yaml_node_pair_t *p = n->data.mapping.pairs.start;
-        if (p == n->data.mapping.pairs.top || !is_string(node(c, p->key)) ||
-            strcmp(text(node(c, p->key)), "$select") != 0)
-            return n;
-        if (depth == 8 || !is_string(node(c, p->value)) ||
-            strcmp(text(node(c, p->value)), "os") != 0) {
-            fs_yaml_fail(c, t, n, "only '$select: os' is supported");
-            return NULL;
-        }
-        yaml_node_t *pick = NULL;
-        for (; p < n->data.mapping.pairs.top; p++) {
-            const yaml_node_t *k = node(c, p->key);
-            if (is_string(k) && strcmp(text(k), "linux") == 0)
-                pick = node(c, p->value);
-            else if (is_string(k) && strcmp(text(k), "$else") == 0 && pick == NULL)
-                pick = node(c, p->value);
-        }
-        if (pick == NULL) {
-            fs_yaml_fail(c, t, n, "'$select: os' has neither 'linux' nor '$else'");
-            return NULL;
-        }
-        n = pick;
-    }
-    return n;
 }
 
 /* ---- top-level keys --------------------------------------------------------------------- */
@@ -219,8 +198,7 @@ unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
     if (c->mode == MODE_PROCS) {
         /* mprocs ignores keys it does not know; so does forkscope, saying so. */
         fs_yaml_warn(c, NULL, k, "unknown key '%s' %s%s%s is ignored (mprocs ignores it too)",
-                     text(k), t ? "in proc '" : "at the top level", t ? t->name : "",
-                     t ? "'" : "");
+                     text(k), t ? "in proc '" : "at the top level", t ? t->name : "", t ? "'" : "");
         return 0;
     }
     char *list = valid_keys(c, t, defs, n);

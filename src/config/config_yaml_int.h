@@ -29,7 +29,7 @@ struct yctx {
     struct fs_session tmp;
     void **scratch; /* flattened mappings, freed when the parse ends */
     size_t nscratch;
-    char *kinds; /* the kind keys this file may use, "shell, cmd, fork, worker" */
+    char *kinds;      /* the kind keys this file may use, "shell, cmd, fork, worker" */
     bool deps_warned; /* the one warning about mprocs' 'deps' was given */
 };
 
@@ -127,9 +127,6 @@ void fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, 
  * parse ends and is not freed by the caller. Returns 0 or -1 with the error set. */
 int fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **pairs,
                     size_t *n);
-/* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
- * the error set when the wrapper is bad. */
-yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 
 /* ---- from config_yaml_keys.c ------------------------------------------------------------ */
 
@@ -159,6 +156,9 @@ extern const size_t fs_yaml_ntask_keys;
 int fs_yaml_key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* mprocs' deps: accepted with one warning per file; not honoured. */
 int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
+ * the error set when the wrapper is bad. */
+yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 /* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
 void fs_yaml_autorestart(struct tstate *t, bool on);
 

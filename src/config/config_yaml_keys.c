@@ -173,10 +173,9 @@ fs_yaml_command_from_list(struct yctx *c, struct tstate *t, const char *label, y
         yaml_node_t *item = fs_yaml_resolve(c, t, node(c, *i));
         if (item == NULL || !is_string(item)) {
             fs_strv_free(argv);
-            return item == NULL
-                       ? -1
-                       : fs_yaml_fail(c, t, item, "'%s' must be a string or a list of strings",
-                                      label);
+            return item == NULL ? -1
+                                : fs_yaml_fail(c, t, item,
+                                               "'%s' must be a string or a list of strings", label);
         }
         fs_strv_push(&argv, text(item));
     }
