@@ -122,6 +122,19 @@ START_TEST(test_quoted_task_names)
 }
 END_TEST
 
+START_TEST(test_short_names)
+{
+    ck_assert(fs_control_short_name_is("Rust Server", "rust-server"));
+    ck_assert(fs_control_short_name_is("Tailwind (v3)", "tailwind-v3"));
+    ck_assert(fs_control_short_name_is("  API  gateway!", "api-gateway"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "Rust-Server"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rust-serve"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rust-server-"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rustserver"));
+    ck_assert(!fs_control_short_name_is("Web_App", "web-app")); /* no blank: its name only */
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -132,6 +145,7 @@ make_suite(void)
     tcase_add_test(tc, test_send_keeps_rest);
     tcase_add_test(tc, test_errors_and_blanks);
     tcase_add_test(tc, test_quoted_task_names);
+    tcase_add_test(tc, test_short_names);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -158,6 +158,36 @@ fs_control_cmd_fini(struct fs_control_cmd *cmd)
     cmd->task = cmd->json = NULL;
 }
 
+static bool
+is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+bool
+fs_control_short_name_is(const char *name, const char *word)
+{
+    if (strchr(name, ' ') == NULL)
+        return false;
+    const unsigned char *n = (const unsigned char *)name, *w = (const unsigned char *)word;
+    while (*n != '\0' && !is_alnum(*n))
+        n++;
+    while (*n != '\0') {
+        if (is_alnum(*n)) {
+            unsigned char c = *n >= 'A' && *n <= 'Z' ? (unsigned char)(*n - 'A' + 'a') : *n;
+            if (*w++ != c)
+                return false;
+            n++;
+            continue;
+        }
+        while (*n != '\0' && !is_alnum(*n))
+            n++;
+        if (*n != '\0' && *w++ != '-')
+            return false;
+    }
+    return *w == '\0';
+}
+
 const char *
 fs_control_usage(void)
 {

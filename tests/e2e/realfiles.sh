@@ -5,7 +5,7 @@
 # a Procfile as foreman runs it (PORT, the .env beside it, --port-base,
 # --env-file, --no-env-file).
 . "$FS_SRCDIR/tests/lib.sh"
-plan 13
+plan 14
 
 # out_of TASK: the data of TASK's output events, one a line.
 out_of() { evs output "$1" | jfield data; }
@@ -17,6 +17,8 @@ cat >>"$FS_TMP/mprocs.yaml" <<EOF
     shell: "trap 'echo got INT; exit 0' INT; echo ready; while :; do sleep 0.1; done"
     stop: {send-keys: ["<C-c>"]}
     depends_on: [clean]
+  Tailwind (v3):
+    shell: "trap 'echo got TERM; exit 0' TERM; echo tw-ready; while :; do sleep 0.1; done"
   clean:
     shell: "exit 0"
     autorestart: true
@@ -28,8 +30,9 @@ cat >>"$FS_TMP/mprocs.yaml" <<EOF
     autorestart: true
 EOF
 fs_bg --headless --json --control -f "$FS_TMP/mprocs.yaml"
-if wait_for 60 grep -q '"data":"ready"' "$FS_TMP/out"; then
-    ctl 'stop "Int Proc"'
+if wait_for 60 grep -q '"data":"ready"' "$FS_TMP/out" &&
+    wait_for 60 grep -q '"data":"tw-ready"' "$FS_TMP/out"; then
+    ctl 'stop "Int Proc"' 'stop tailwind-v3'
     ok "mprocs: a file with a BOM and CRLF starts; the proc with a blank in its name runs"
 else
     not_ok "mprocs: no 'ready' from 'Int Proc'"; show "$FS_TMP/err"
@@ -40,6 +43,8 @@ ctl_close
 fs_wait 60
 check "mprocs: 'stop \"Int Proc\"' with send-keys <C-c> gives the proc SIGINT" \
     test "$(out_of "Int Proc" | tail -n 1)" = '"got INT"'
+check "mprocs: 'stop tailwind-v3' (the short name) stops 'Tailwind (v3)'" \
+    test "$(out_of "Tailwind (v3)" | tail -n 1)" = '"got TERM"'
 check "mprocs: autorestart, clean exit: one run" test "$(nevs start clean)" -eq 1
 check "mprocs: autorestart, crash under 1 s: one run, no restart event" \
     test "$(nevs start quick)$(nevs restart quick)" = 10
