@@ -5,7 +5,7 @@
 # a Procfile as foreman runs it (PORT, the .env beside it, --port-base,
 # --env-file, --no-env-file).
 . "$FS_SRCDIR/tests/lib.sh"
-plan 14
+plan 15
 
 # out_of TASK: the data of TASK's output events, one a line.
 out_of() { evs output "$1" | jfield data; }
@@ -53,10 +53,16 @@ check "mprocs: autorestart, crash after 1.5 s: restarted once" \
 check "mprocs: its second run ended clean" test "$(evs exit slow | tail -n 1 | jfield code)" = 0
 if grep -q "mprocs.yaml:1:1: warning: unknown key 'keymap' at the top level is ignored" \
     "$FS_TMP/err" && grep -q "mprocs.yaml:6:5: warning: unknown key 'depends_on' in proc 'Int Proc'" \
-    "$FS_TMP/err" && ! grep -q warning "$FS_TMP/out"; then
+    "$FS_TMP/err"; then
     ok "mprocs: unknown keys are warnings with their lines on standard error"
 else
     not_ok "mprocs: warnings"; show "$FS_TMP/err"
+fi
+if [ "$(head -n 2 "$FS_TMP/out" | grep -c '"ev":"warning","msg":"[^"]*mprocs.yaml:[0-9]*:[0-9]*: warning: unknown key')" -eq 2 ] &&
+    [ "$(nevs warning)" -eq 2 ]; then
+    ok "mprocs: with --json the two warnings are the first events"
+else
+    not_ok "mprocs: warning events"; show "$FS_TMP/out"
 fi
 
 # ---- Procfile -------------------------------------------------------------------------
