@@ -416,7 +416,8 @@ main(int argc, char **argv)
     if (optind < argc && strcmp(argv[optind], "check") == 0 && cli.nfiles == 0) {
         if (optind + 1 == argc)
             return usage_error("'check' needs the files to check");
-        return fs_check_files(argv + optind + 1, argc - optind - 1, &cli.procfile, stdout, stderr);
+        return fs_check_files(argv + optind + 1, argc - optind - 1, &cli.procfile,
+                              check_worker_names, stdout, stderr);
     }
     struct fs_session s;
     fs_session_init(&s);

@@ -104,16 +104,18 @@ put_task(FILE *out, const struct fs_task_spec *t)
 
 /* Checks one file; 0 clean, 1 warnings, 2 an error. */
 static int
-check_one(const char *path, const struct fs_procfile_opts *o, FILE *out, FILE *err)
+check_one(const char *path, const struct fs_procfile_opts *o, fs_check_fn more, FILE *out,
+          FILE *err)
 {
     struct fs_session s;
     fs_session_init(&s);
     char *e = NULL;
     int rc = is_yaml(path) ? fs_config_load_yaml(&s, path, &e)
                            : fs_config_load_procfile(&s, path, o, &e);
-    if (rc != 0) {
+    if (rc != 0)
         fprintf(err, "forkscope: %s\n", e);
-        free(e);
+    free(e);
+    if (rc != 0 || (more != NULL && more(&s) != 0)) {
         fs_session_fini(&s);
         return 2;
     }
@@ -129,11 +131,12 @@ check_one(const char *path, const struct fs_procfile_opts *o, FILE *out, FILE *e
 }
 
 int
-fs_check_files(char *const *paths, int n, const struct fs_procfile_opts *o, FILE *out, FILE *err)
+fs_check_files(char *const *paths, int n, const struct fs_procfile_opts *o, fs_check_fn more,
+               FILE *out, FILE *err)
 {
     int worst = 0;
     for (int i = 0; i < n; i++) {
-        int rc = check_one(paths[i], o, out, err);
+        int rc = check_one(paths[i], o, more, out, err);
         if (rc > worst)
             worst = rc;
     }

@@ -4,7 +4,7 @@
 # policies) and every warning, and exits 0 (clean), 1 (warnings) or 2 (errors).
 # Every file holds a task that would touch a marker, so "nothing ran" is checked.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 12
+plan 13
 
 M=$FS_TMP/ran
 
@@ -86,6 +86,15 @@ fi
 
 run_fs check
 check "check without files: usage error (status 2)" test "$rc" -eq 2
+
+printf 'tasks:\n  w: {worker: no-such-module}\n' >"$FS_TMP/worker.yaml"
+run_fs check "$FS_TMP/worker.yaml"
+if [ "$rc" -eq 2 ] && grep -qF "worker.yaml:2:3: task 'w': unknown worker module 'no-such-module'" \
+    "$FS_TMP/err"; then
+    ok "unknown worker module: status 2, as a run would refuse it"
+else
+    not_ok "unknown worker module: status $rc"; show "$FS_TMP/err"
+fi
 
 printf '\xff\xfet\0a\0' >"$FS_TMP/utf16.yaml"
 run_fs check "$FS_TMP/utf16.yaml"
