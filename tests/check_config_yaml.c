@@ -398,6 +398,9 @@ END_TEST
 
 /* Each file must fail with exactly this message (or, when it ends in "...", with a
  * message that starts so) and add nothing. */
+#define REPEAT_4(s) s s s s
+#define REPEAT_64(s) REPEAT_4(REPEAT_4(REPEAT_4(s)))
+
 static const struct {
     const char *what;
     const char *yaml;
@@ -574,6 +577,11 @@ static const struct {
     {"mprocs: bad stop", "procs:\n  a: {shell: x, stop: SIGFOO}\n",
      "t.yaml:2:23: task 'a': 'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill, {send-keys: "
      "[...]} or {cmd: ...}"},
+    {"mprocs: send-keys not strings", "procs:\n  a: {shell: x, stop: {send-keys: [[1]]}}\n",
+     "t.yaml:2:36: task 'a': 'send-keys' must be a list of strings (at most 256 bytes of keys)"},
+    {"mprocs: too many send-keys",
+     "procs:\n  a: {shell: x, stop: {send-keys: [\"" REPEAT_64("abcde") "\"]}}\n",
+     "t.yaml:2:36: task 'a': 'send-keys' must be a list of strings (at most 256 bytes of keys)"},
     {"mprocs: select without linux", "procs:\n  a:\n    shell: {$select: os, windows: dir}\n",
      "t.yaml:3:12: task 'a': '$select: os' has neither 'linux' nor '$else'"},
 };

@@ -3,8 +3,8 @@
  * signal, hard-kill, {send-keys: [...]} turned into the bytes the keys type, or
  * {cmd: ...}, which forkscope cannot run), `autorestart` (mprocs' rule: after a
  * non-zero exit of a run that lasted 1 s), `deps`, which forkscope does not
- * honour yet, and the '$select: os' wrapper of any value. Warnings go to the session being read (config_yaml.c's
- * fs_yaml_warn). Owns nothing: the keys' bytes are handed to the task spec.
+ * honour yet, and the '$select: os' wrapper of any value. Warnings go to the session being read
+ * (config_yaml.c's fs_yaml_warn). Owns nothing: the keys' bytes are handed to the task spec.
  */
 #include <config.h>
 
@@ -102,14 +102,15 @@ send_keys(struct yctx *c, struct tstate *t, const yaml_node_t *val)
     size_t badlen = 0;
     for (size_t i = 0; i < n && bad == NULL; i++) {
         const yaml_node_t *item = seq ? node(c, val->data.sequence.items.start[i]) : val;
-        if (!is_string(item) || out.len > MAX_STOP_KEYS) {
+        if (!is_string(item) ||
+            (translate(&out, text(item), &bad, &badlen) && out.len > MAX_STOP_KEYS)) {
             fs_bytes_fini(&out);
             return fs_yaml_fail(c, t, item,
                                 "'send-keys' must be a list of strings (at most %d "
                                 "bytes of keys)",
                                 MAX_STOP_KEYS);
         }
-        if (!translate(&out, text(item), &bad, &badlen))
+        if (bad != NULL)
             fs_yaml_warn(c, t, item,
                          "'stop: send-keys': forkscope cannot type '%.*s'; it stops the task "
                          "with SIGTERM",
@@ -118,7 +119,7 @@ send_keys(struct yctx *c, struct tstate *t, const yaml_node_t *val)
     free(t->spec->stop_keys);
     t->spec->stop_keys = NULL;
     t->spec->stop_signal = SIGTERM;
-    if (bad == NULL && out.len > 0 && out.len <= MAX_STOP_KEYS) {
+    if (bad == NULL && out.len > 0) {
         t->spec->stop_keys = fs_xstrndup(out.data, out.len);
         t->spec->stop_signal = pipe_signal(t->spec->stop_keys);
     }
