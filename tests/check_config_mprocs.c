@@ -93,6 +93,7 @@ START_TEST(a_lone_nul_is_not_utf16)
 {
     fails_with(procfile_bytes("web: echo hi\n\0\n", 15),
                "Procfile:2:1: the line contains a NUL byte");
+    fails_with(procfile_bytes("a: x\n\0", 6), "Procfile:2:1: the line contains a NUL byte");
 }
 END_TEST
 

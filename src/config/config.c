@@ -1,8 +1,9 @@
 /*
  * Positional arguments ('cmd:ls -la', 'fork:child.js', plain shell strings),
- * durations and sizes, the file-loading wrappers, and the helpers the YAML and
- * Procfile readers share (config_int.h): commands from text, task names, reading
- * a file, adopting a parsed session.
+ * durations and sizes, the file-loading wrappers (a Procfile with the .env that
+ * goes with it), and the helpers the YAML and Procfile readers share
+ * (config_int.h): commands from text, task names, reading a file and checking
+ * its encoding, adopting a parsed session.
  */
 #include <config.h>
 
@@ -350,8 +351,8 @@ fs_config_read_file(const char *path, size_t *len, char **err)
     return fs_xrealloc(buf, n + 1);
 }
 
-/* True when the first bytes have NULs in one parity of places and none in the
- * other: ASCII text written as UTF-16 without a byte order mark. */
+/* True when, in the first bytes, most places of one parity hold a NUL and none
+ * of the other does: ASCII text written as UTF-16 without a byte order mark. */
 static bool
 looks_utf16(const char *buf, size_t len)
 {
@@ -359,7 +360,8 @@ looks_utf16(const char *buf, size_t len)
     for (size_t i = 0; i < n; i++)
         if (buf[i] == '\0')
             nul[i % 2]++;
-    return n >= 2 && (nul[0] == 0) != (nul[1] == 0) && nul[0] + nul[1] >= n / 4;
+    size_t most = n / 2 * 3 / 4; /* of the n / 2 places of a parity */
+    return n >= 4 && ((nul[0] >= most && nul[1] == 0) || (nul[1] >= most && nul[0] == 0));
 }
 
 int
