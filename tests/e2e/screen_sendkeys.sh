@@ -4,10 +4,11 @@
 # sends SIGINT to the proc (not forkscope's SIGTERM), as Ctrl-C in mprocs does;
 # a proc that turned signals off on its terminal reads the bytes themselves.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 5
-screen_begin 5 sendkeys
+plan 6
+screen_begin 6 sendkeys
 
 cat >"$FS_TMP/mprocs.yaml" <<YAML
+layout: {a: b}
 procs:
   Int Proc:
     shell: "trap 'echo int >$FS_TMP/got; exit 0' INT; trap 'echo term >$FS_TMP/got; exit 0' TERM; echo int-ready; while :; do sleep 0.1; done"
@@ -19,6 +20,7 @@ YAML
 screen_run_file mprocs.yaml
 check "both procs run on the screen, the one named with a blank too" \
     eval 'shown int-ready && shown raw-ready'
+check "the status line says the file's warning" shown "1 warning (on standard error"
 T send-keys -t fs x
 check "x stops the first: its trap ran" wait_for 30 test -s "$FS_TMP/got"
 check "what stopped it was SIGINT from its terminal" test "$(cat "$FS_TMP/got" 2>/dev/null)" = int
