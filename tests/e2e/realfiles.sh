@@ -5,7 +5,7 @@
 # a Procfile as foreman runs it (PORT, the .env beside it, --port-base,
 # --env-file, --no-env-file).
 . "$FS_SRCDIR/tests/lib.sh"
-plan 15
+plan 16
 
 # out_of TASK: the data of TASK's output events, one a line.
 out_of() { evs output "$1" | jfield data; }
@@ -91,6 +91,14 @@ check "Procfile: --port-base and --env-file" \
 A=outer run_fs --headless --json --no-env-file --procfile "$FS_TMP/app/Procfile"
 check "Procfile: --no-env-file leaves forkscope's environment" \
     test "$(out_of web)" = '"port=5000 a=outer b="'
+
+run_fs --headless --json --env-file "$FS_TMP/none.env" --procfile "$FS_TMP/app/Procfile"
+if [ "$rc" -eq 2 ] && grep -qF "forkscope: $FS_TMP/none.env: No such file or directory" \
+    "$FS_TMP/err" && [ ! -s "$FS_TMP/out" ]; then
+    ok "Procfile: a missing --env-file is an error (status 2), nothing starts"
+else
+    not_ok "Procfile: missing --env-file: status $rc"; show "$FS_TMP/err"
+fi
 
 run_fs --headless --json --port-base 0 --procfile "$FS_TMP/app/Procfile"
 if [ "$rc" -eq 2 ] && grep -q -- "--port-base: '0' is not a port" "$FS_TMP/err"; then
