@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/check.h"
 #include "config/config.h"
 #include "config/demo.h"
 #include "headless/headless.h"
@@ -30,6 +31,7 @@
 static const char usage_text[] =
     "Usage: forkscope [OPTIONS] [COMMAND...]\n"
     "       forkscope demo [NAME]\n"
+    "       forkscope check FILE...\n"
     "\n"
     "Launches tasks and shows them side by side while they run: their output,\n"
     "state, exit codes, and the messages on their IPC channels.\n"
@@ -45,6 +47,10 @@ static const char usage_text[] =
     "                       mprocs.yaml format); ./forkscope.yaml or ./mprocs.yaml\n"
     "                       is read when no task is given; may be repeated\n"
     "      --procfile FILE  read tasks from a Procfile; may be repeated\n"
+    "      --port-base N    PORT of a Procfile's first entry, +100 for each next\n"
+    "                       one (default 5000)\n"
+    "      --env-file FILE  variables for a Procfile's tasks (default: the .env\n"
+    "                       beside it); --env-file '' or --no-env-file: none\n"
     "  -n, --names A,B,...  names for the COMMAND tasks, in order\n"
     "      --headless       no screen: print events on standard output\n"
     "      --json           with --headless: one JSON event per line\n"
@@ -84,7 +90,10 @@ enum {
     OPT_INTERVAL,
     OPT_PROC_ROOT,
     OPT_SEND_TIMEOUT,
-    OPT_MESSAGE_LOG
+    OPT_MESSAGE_LOG,
+    OPT_PORT_BASE,
+    OPT_ENV_FILE,
+    OPT_NO_ENV_FILE
 };
 
 static const struct option long_options[] = {
@@ -100,6 +109,9 @@ static const struct option long_options[] = {
     {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
     {"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
     {"message-log", required_argument, NULL, OPT_MESSAGE_LOG},
+    {"port-base", required_argument, NULL, OPT_PORT_BASE},
+    {"env-file", required_argument, NULL, OPT_ENV_FILE},
+    {"no-env-file", no_argument, NULL, OPT_NO_ENV_FILE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -118,6 +130,7 @@ struct cli {
     const char *theme;
     size_t msglog_count, msglog_bytes; /* --message-log; 0: the default */
     const struct fs_demo *demo;        /* the session is this demo (the tour) */
+    struct fs_procfile_opts procfile;  /* --port-base, --env-file, --no-env-file */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -163,10 +176,11 @@ add_commands(struct fs_session *s, char **args, int nargs, char *names)
 }
 
 static int
-load_file(struct fs_session *s, const char *path, bool procfile)
+load_file(struct fs_session *s, const char *path, bool procfile, const struct cli *cli)
 {
     char *err = NULL;
-    int r = procfile ? fs_config_load_procfile(s, path, &err) : fs_config_load_yaml(s, path, &err);
+    int r = procfile ? fs_config_load_procfile(s, path, &cli->procfile, &err)
+                     : fs_config_load_yaml(s, path, &err);
     if (r != 0) {
         fprintf(stderr, "forkscope: %s\n", err);
         free(err);
@@ -212,6 +226,19 @@ parse_message_log(const char *arg, struct cli *cli)
     return 0;
 }
 
+/* --port-base N: a port from 1 to 65535. */
+static int
+parse_port_base(const char *arg, int *port)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > 65535)
+        return -1;
+    *port = (int)n;
+    return 0;
+}
+
 /* An option getopt did not take (c is '?' or ':'), said the way every other
  * usage error is. `arg` is the word being read: a long option's name is cut
  * at '=', a short one is named by optopt. */
@@ -252,6 +279,16 @@ parse_options(int argc, char **argv, struct cli *cli)
             break;
         case 'n':
             cli->names = optarg;
+            break;
+        case OPT_PORT_BASE:
+            if (parse_port_base(optarg, &cli->procfile.port_base) != 0)
+                return usage_error("--port-base: '%s' is not a port from 1 to 65535", optarg);
+            break;
+        case OPT_ENV_FILE:
+            cli->procfile.env_file = optarg;
+            break;
+        case OPT_NO_ENV_FILE:
+            cli->procfile.env_file = "";
             break;
         case OPT_HEADLESS:
             cli->headless = true;
@@ -347,16 +384,16 @@ build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
     if (cli->names && nargs == 0)
         return usage_error("--names needs commands to name");
     for (int i = 0; i < cli->nfiles; i++)
-        if (load_file(s, cli->files[i], cli->is_procfile[i]) != 0)
+        if (load_file(s, cli->files[i], cli->is_procfile[i], cli) != 0)
             return EXIT_USAGE;
     if (add_commands(s, args, nargs, cli->names) != 0)
         return EXIT_USAGE;
     if (s->ntasks > 0 || cli->nfiles > 0)
         return 0;
     if (access("forkscope.yaml", F_OK) == 0)
-        return load_file(s, "forkscope.yaml", false) == 0 ? 0 : EXIT_USAGE;
+        return load_file(s, "forkscope.yaml", false, cli) == 0 ? 0 : EXIT_USAGE;
     if (access("mprocs.yaml", F_OK) == 0)
-        return load_file(s, "mprocs.yaml", false) == 0 ? 0 : EXIT_USAGE;
+        return load_file(s, "mprocs.yaml", false, cli) == 0 ? 0 : EXIT_USAGE;
     return load_demo(s, NULL, cli) == 0 ? 0 : EXIT_USAGE;
 }
 
@@ -376,9 +413,18 @@ main(int argc, char **argv)
     int r = parse_options(argc, argv, &cli);
     if (r != 0)
         return r;
+    if (optind < argc && strcmp(argv[optind], "check") == 0 && cli.nfiles == 0) {
+        if (optind + 1 == argc)
+            return usage_error("'check' needs the files to check");
+        return fs_check_files(argv + optind + 1, argc - optind - 1, &cli.procfile,
+                              check_worker_names, stdout, stderr);
+    }
     struct fs_session s;
     fs_session_init(&s);
     r = build_session(&s, &cli, argc - optind, argv + optind);
+    /* Warnings go out before the screen or the first event, on standard error. */
+    for (char **w = s.warnings; w != NULL && *w != NULL; w++)
+        fprintf(stderr, "forkscope: %s\n", *w);
     if (r == 0 && check_worker_names(&s) != 0)
         r = EXIT_USAGE;
     if (r != 0) {

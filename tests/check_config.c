@@ -233,7 +233,7 @@ END_TEST
 START_TEST(procfile_fixture)
 {
     char *path = fixture("Procfile");
-    ck_assert_msg(fs_config_load_procfile(&S, path, &ERR) == 0, "%s", ERR);
+    ck_assert_msg(fs_config_load_procfile(&S, path, NULL, &ERR) == 0, "%s", ERR);
     ck_assert_uint_eq(S.ntasks, 2);
     ck_assert_str_eq(task("web")->shell, "bundle exec rails server -p $PORT");
     ck_assert_str_eq(task("worker")->shell, "bundle exec sidekiq");
@@ -250,7 +250,6 @@ static const struct {
     {": x\n", "P:1:1: bad task name '' (use letters, digits, '_' and '-')"},
     {"w\xc3\xa9: x\n", "P:1:1: bad task name 'w\xc3\xa9' (use letters, digits, '_' and '-')"},
     {"# c\nweb:   \r\n", "P:2:1: empty command for task 'web'"},
-    {"web: a\nweb: b\n", "P:2:1: duplicate task name 'web' (first defined at line 1)"},
     {"\n# only comments\n", "P:1:1: no tasks: expected lines of 'name: command'"},
 };
 

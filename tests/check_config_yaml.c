@@ -322,10 +322,13 @@ START_TEST(yaml_mprocs_file)
     argv_is(task("server")->env_set, "NODE_ENV=test", NULL);
     argv_is(task("server")->env_unset, "DEBUG", NULL);
     ck_assert_int_eq(task("server")->stop_signal, SIGKILL);
-    ck_assert_int_eq(task("server")->restart, FS_RESTART_ALWAYS);
+    ck_assert_int_eq(task("server")->restart, FS_RESTART_ON_FAILURE);
+    ck_assert_double_eq(task("server")->restart_min_run, 1.0);
     ck_assert(task("server")->autostart);
     ck_assert_str_eq(task("webpack")->shell, "webpack serve");
     ck_assert_int_eq(task("keys")->stop_signal, SIGTERM);
+    ck_assert_str_eq(task("keys")->stop_keys, "\x1b:q\r");
+    ck_assert_ptr_null(S.warnings);
     ck_assert_str_eq(task("os")->shell, "ls");
     ck_assert_ptr_null(S.theme);
 }
@@ -370,7 +373,7 @@ START_TEST(load_missing_file)
                "/nonexistent/forkscope.yaml: No such file or directory");
     free(ERR);
     ERR = NULL;
-    fails_with(fs_config_load_procfile(&S, "/nonexistent/Procfile", &ERR),
+    fails_with(fs_config_load_procfile(&S, "/nonexistent/Procfile", NULL, &ERR),
                "/nonexistent/Procfile: No such file or directory");
 }
 END_TEST
@@ -395,6 +398,9 @@ END_TEST
 
 /* Each file must fail with exactly this message (or, when it ends in "...", with a
  * message that starts so) and add nothing. */
+#define REPEAT_4(s) s s s s
+#define REPEAT_64(s) REPEAT_4(REPEAT_4(REPEAT_4(s)))
+
 static const struct {
     const char *what;
     const char *yaml;
@@ -558,16 +564,24 @@ static const struct {
      "t.yaml:1:8: 'theme' must be a string"},
     {"merge key: scalar", "tasks:\n  a:\n    <<: 5\n    shell: x\n",
      "t.yaml:3:9: task 'a': '<<' must be an alias of a mapping or a list of them"},
-    {"mprocs: forkscope key", "procs:\n  a:\n    shell: x\n    restart: always\n",
-     "t.yaml:4:5: unknown key 'restart' in task 'a' (valid keys: shell, cmd, cwd, env, ..."},
-    {"mprocs: fork", "procs:\n  a:\n    fork: x.js\n",
-     "t.yaml:3:5: unknown key 'fork' in task 'a' (valid keys: shell, cmd, cwd, env, ..."},
-    {"mprocs: unknown top-level key", "procs:\n  a: {shell: x}\ntheme: dark\n",
-     "t.yaml:3:1: unknown key 'theme' at the top level (valid keys: procs, ..."},
+    {"mprocs: fork is not a kind there", "procs:\n  a:\n    fork: x.js\n",
+     "t.yaml:2:3: task 'a' has none of shell, cmd"},
+    {"mprocs: name with a tab", "procs:\n  \"a\\tb\": x\n",
+     "t.yaml:2:3: bad task name 'a\tb': it may not contain tabs, leading or trailing blanks, or "
+     "control characters"},
+    {"mprocs: name with a blank and a quote", "procs:\n  'a \"b': x\n",
+     "t.yaml:2:3: bad task name 'a \"b': a name with a blank may not contain '\"'"},
+    {"forkscope: name with a blank", "tasks:\n  a b: {shell: x}\n",
+     "t.yaml:2:3: bad task name 'a b': it may not contain blanks or control characters"},
     {"mprocs: no kind", "procs:\n  a: {cwd: x}\n", "t.yaml:2:3: task 'a' has none of shell, cmd"},
     {"mprocs: bad stop", "procs:\n  a: {shell: x, stop: SIGFOO}\n",
-     "t.yaml:2:23: task 'a': 'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill or {send-keys: "
-     "[...]}"},
+     "t.yaml:2:23: task 'a': 'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill, {send-keys: "
+     "[...]} or {cmd: ...}"},
+    {"mprocs: send-keys not strings", "procs:\n  a: {shell: x, stop: {send-keys: [[1]]}}\n",
+     "t.yaml:2:36: task 'a': 'send-keys' must be a list of strings (at most 256 bytes of keys)"},
+    {"mprocs: too many send-keys",
+     "procs:\n  a: {shell: x, stop: {send-keys: [\"" REPEAT_64("abcde") "\"]}}\n",
+     "t.yaml:2:36: task 'a': 'send-keys' must be a list of strings (at most 256 bytes of keys)"},
     {"mprocs: select without linux", "procs:\n  a:\n    shell: {$select: os, windows: dir}\n",
      "t.yaml:3:12: task 'a': '$select: os' has neither 'linux' nor '$else'"},
 };

@@ -95,6 +95,46 @@ START_TEST(test_errors_and_blanks)
 }
 END_TEST
 
+/* mprocs names with blanks ("Rust Server") are written between double quotes. */
+START_TEST(test_quoted_task_names)
+{
+    struct fs_control_cmd cmd;
+    char *err;
+    ck_assert_int_eq(parse("stop \"Rust Server\"", &cmd, &err), 0);
+    ck_assert_str_eq(cmd.task, "Rust Server");
+    fs_control_cmd_fini(&cmd);
+    ck_assert_int_eq(parse("signal  \"Tailwind (v3)\" INT", &cmd, &err), 0);
+    ck_assert_str_eq(cmd.task, "Tailwind (v3)");
+    ck_assert_int_eq(cmd.sig, SIGINT);
+    fs_control_cmd_fini(&cmd);
+    ck_assert_int_eq(parse("send \"a b\" {\"n\": 1}", &cmd, &err), 0);
+    ck_assert_str_eq(cmd.task, "a b");
+    ck_assert_str_eq(cmd.json, "{\"n\": 1}");
+    fs_control_cmd_fini(&cmd);
+    ck_assert_int_eq(parse("stop \"api\"", &cmd, &err), 0);
+    ck_assert_str_eq(cmd.task, "api");
+    fs_control_cmd_fini(&cmd);
+    ck_assert_int_eq(parse("stop \"Rust Server", &cmd, &err), -1);
+    ck_assert_str_eq(err, "a task name in double quotes needs its closing quote, then a blank");
+    free(err);
+    ck_assert_int_eq(parse("stop \"a\"b", &cmd, &err), -1);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_short_names)
+{
+    ck_assert(fs_control_short_name_is("Rust Server", "rust-server"));
+    ck_assert(fs_control_short_name_is("Tailwind (v3)", "tailwind-v3"));
+    ck_assert(fs_control_short_name_is("  API  gateway!", "api-gateway"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "Rust-Server"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rust-serve"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rust-server-"));
+    ck_assert(!fs_control_short_name_is("Rust Server", "rustserver"));
+    ck_assert(!fs_control_short_name_is("Web_App", "web-app")); /* no blank: its name only */
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -104,6 +144,8 @@ make_suite(void)
     tcase_add_test(tc, test_signal);
     tcase_add_test(tc, test_send_keeps_rest);
     tcase_add_test(tc, test_errors_and_blanks);
+    tcase_add_test(tc, test_quoted_task_names);
+    tcase_add_test(tc, test_short_names);
     suite_add_tcase(s, tc);
     return s;
 }

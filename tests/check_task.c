@@ -164,6 +164,24 @@ START_TEST(test_on_failure_restarts_only_failures)
 }
 END_TEST
 
+/* mprocs' autorestart: a failure restarts only after a run of at least 1 s. */
+START_TEST(test_min_run_holds_back_quick_failures)
+{
+    setup_policy(FS_RESTART_ON_FAILURE, 0);
+    t.spec.restart_min_run = 1.0;
+    run(10);
+    ck_assert_int_eq(end_run(0, 0, 12), FS_TASK_FINISHED); /* clean exit */
+    ck_assert_int_eq(t.st.state, FS_STATE_EXITED);
+    run(20);
+    ck_assert_int_eq(end_run(1, 0, 20.5), FS_TASK_FINISHED); /* crash under 1 s */
+    ck_assert_int_eq(t.st.state, FS_STATE_FAILED);
+    run(30);
+    ck_assert_int_eq(end_run(0, SIGSEGV, 31.25), FS_TASK_SCHEDULE); /* crash after 1.25 s */
+    ck_assert_int_eq(t.st.state, FS_STATE_BACKOFF);
+    teardown();
+}
+END_TEST
+
 START_TEST(test_always_restarts_success_too)
 {
     setup_policy(FS_RESTART_ALWAYS, 0);
@@ -341,6 +359,7 @@ make_suite(void)
     tcase_add_test(tc, test_signal_death_records_signal);
     tcase_add_test(tc, test_stop_is_not_restarted);
     tcase_add_test(tc, test_on_failure_restarts_only_failures);
+    tcase_add_test(tc, test_min_run_holds_back_quick_failures);
     tcase_add_test(tc, test_always_restarts_success_too);
     tcase_add_test(tc, test_backoff_grows_and_max_stops);
     tcase_add_test(tc, test_long_run_resets_backoff);

@@ -102,7 +102,10 @@ send_stop(struct app_task *at)
     }
     if (at->proc == NULL)
         return;
-    fs_proc_signal(at->proc, at->t.spec.stop_signal);
+    const char *keys = at->t.spec.stop_keys;
+    /* Keys reach a task on a pty; a task on pipes gets the stop signal. */
+    if (keys == NULL || at->app->quitting > 1 || fs_proc_write(at->proc, keys, strlen(keys)) < 0)
+        fs_proc_signal(at->proc, at->t.spec.stop_signal);
     /* A stopped (SIGSTOP) group cannot act on the signal until it runs again. */
     fs_proc_signal(at->proc, SIGCONT);
     at->t.st.paused = false;

@@ -16,13 +16,22 @@
 #include "util/signame.h"
 #include "util/xalloc.h"
 
+/* The task of that name or, failing that, of that short name (a name with
+ * blanks, model/control.h); NULL when none, or when two share the short name. */
 static struct app_task *
 find(struct fs_app *app, const char *name)
 {
-    for (size_t i = 0; i < app->ntasks; i++)
+    struct app_task *by_short = NULL;
+    size_t nshort = 0;
+    for (size_t i = 0; i < app->ntasks; i++) {
         if (strcmp(app->tasks[i]->t.spec.name, name) == 0)
             return app->tasks[i];
-    return NULL;
+        if (fs_control_short_name_is(app->tasks[i]->t.spec.name, name)) {
+            by_short = app->tasks[i];
+            nshort++;
+        }
+    }
+    return nshort == 1 ? by_short : NULL;
 }
 
 /* Sends a signal to a live task's group. */

@@ -1,8 +1,9 @@
 /*
  * Positional arguments ('cmd:ls -la', 'fork:child.js', plain shell strings),
- * durations and sizes, the file-loading wrappers, and the helpers the YAML and
- * Procfile readers share (config_int.h): commands from text, task names, reading
- * a file, adopting a parsed session.
+ * durations and sizes, the file-loading wrappers (a Procfile with the .env that
+ * goes with it), and the helpers the YAML and Procfile readers share
+ * (config_int.h): commands from text, task names, reading a file and checking
+ * its encoding, adopting a parsed session.
  */
 #include <config.h>
 
@@ -11,12 +12,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config/config_int.h"
 #include "util/words.h"
@@ -116,19 +119,27 @@ fs_config_set_command(struct fs_task_spec *spec, enum fs_kind kind, const char *
 }
 
 int
-fs_config_check_name(const char *name, char **err)
+fs_config_check_name(const char *name, bool blanks, char **err)
 {
-    if (*name == '\0') {
+    size_t n = strlen(name);
+    if (n == 0) {
         *err = fs_xstrdup("a task name may not be empty");
         return -1;
     }
+    bool spaced = false;
     for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        if (*p <= ' ' || *p == 0x7f) {
-            *err = fs_xasprintf("bad task name '%s': it may not contain blanks or control "
-                                "characters",
-                                name);
+        bool inner_space = blanks && *p == ' ' && p != (const unsigned char *)name && p[1] != '\0';
+        spaced |= inner_space;
+        if ((*p <= ' ' && !inner_space) || *p == 0x7f) {
+            *err = fs_xasprintf("bad task name '%s': it may not contain %scontrol characters", name,
+                                blanks ? "tabs, leading or trailing blanks, or " : "blanks or ");
             return -1;
         }
+    }
+    if (spaced && strchr(name, '"') != NULL) {
+        /* --control commands write such a name in double quotes (model/control.c). */
+        *err = fs_xasprintf("bad task name '%s': a name with a blank may not contain '\"'", name);
+        return -1;
     }
     return 0;
 }
@@ -213,7 +224,7 @@ command_text(const char *arg, const char *rest, enum fs_kind kind)
 static int
 check_given_name(struct fs_session *s, const char *name, char **err)
 {
-    if (fs_config_check_name(name, err) < 0)
+    if (fs_config_check_name(name, false, err) < 0)
         return -1;
     if (fs_session_find(s, name) != NULL) {
         *err = fs_xasprintf("duplicate task name '%s'", name);
@@ -340,6 +351,37 @@ fs_config_read_file(const char *path, size_t *len, char **err)
     return fs_xrealloc(buf, n + 1);
 }
 
+/* True when, in the first bytes, most places of one parity hold a NUL and none
+ * of the other does: ASCII text written as UTF-16 without a byte order mark. */
+static bool
+looks_utf16(const char *buf, size_t len)
+{
+    size_t nul[2] = {0, 0}, n = len < 64 ? len : 64;
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] == '\0')
+            nul[i % 2]++;
+    size_t most = n / 2 * 3 / 4; /* of the n / 2 places of a parity */
+    return n >= 4 && ((nul[0] >= most && nul[1] == 0) || (nul[1] >= most && nul[0] == 0));
+}
+
+int
+fs_config_encoding(const char *path, const char **buf, size_t *len, char **err)
+{
+    const unsigned char *b = (const unsigned char *)*buf;
+    if (*len >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        *buf += 3;
+        *len -= 3;
+        return 0;
+    }
+    bool bom = *len >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF));
+    if (!bom && !looks_utf16(*buf, *len))
+        return 0;
+    *err =
+        fs_xasprintf("%s:1:1: the file is UTF-16 (%s); save it as UTF-8", path,
+                     bom ? "it starts with a UTF-16 byte order mark" : "every other byte is NUL");
+    return -1;
+}
+
 char *
 fs_config_dir_of(const char *path)
 {
@@ -411,8 +453,53 @@ fs_config_load_yaml(struct fs_session *s, const char *path, char **err)
     return load(s, path, err, fs_config_parse_yaml);
 }
 
-int
-fs_config_load_procfile(struct fs_session *s, const char *path, char **err)
+/* The variables of the .env that goes with the Procfile at path; *vars stays
+ * NULL when there is none. Its warnings go to warn_to. */
+static int
+load_dotenv(struct fs_session *warn_to, const char *path, const struct fs_procfile_opts *o,
+            char ***vars, char **err)
 {
-    return load(s, path, err, fs_config_parse_procfile);
+    char *env_path = NULL;
+    if (o != NULL && o->env_file != NULL) {
+        if (o->env_file[0] == '\0')
+            return 0;
+        env_path = fs_xstrdup(o->env_file);
+    } else {
+        char *dir = fs_config_dir_of(path);
+        env_path = fs_config_join(dir, ".env");
+        free(dir);
+        if (access(env_path, F_OK) != 0) {
+            free(env_path);
+            return 0; /* no .env beside it: nothing to load */
+        }
+    }
+    size_t len;
+    char *buf = fs_config_read_file(env_path, &len, err);
+    int rc = buf != NULL ? fs_config_parse_dotenv(warn_to, env_path, buf, len, vars, err) : -1;
+    free(buf);
+    free(env_path);
+    return rc;
+}
+
+int
+fs_config_load_procfile(struct fs_session *s, const char *path, const struct fs_procfile_opts *o,
+                        char **err)
+{
+    struct fs_session w;
+    fs_session_init(&w);
+    char **vars = NULL;
+    size_t len;
+    char *buf = NULL;
+    int rc = load_dotenv(&w, path, o, &vars, err);
+    if (rc == 0 && (buf = fs_config_read_file(path, &len, err)) == NULL)
+        rc = -1;
+    if (rc == 0)
+        rc = fs_config_parse_procfile_env(s, path, buf, len, o != NULL ? o->port_base : 0, vars,
+                                          err);
+    if (rc == 0)
+        fs_session_merge(s, &w); /* w has no task: its warnings, the .env's, move */
+    free(buf);
+    fs_strv_free(vars);
+    fs_session_fini(&w);
+    return rc;
 }

@@ -31,10 +31,30 @@ int fs_config_load_yaml(struct fs_session *s, const char *path, char **err);
 int fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, size_t len,
                          char **err);
 
-/* Reads a Procfile ("name: command" per line, # comments). */
-int fs_config_load_procfile(struct fs_session *s, const char *path, char **err);
+/* How a Procfile's tasks are set up, as foreman does. */
+struct fs_procfile_opts {
+    int port_base;        /* PORT of the first entry, +100 for each next one; 0: 5000 */
+    const char *env_file; /* NULL: the .env beside the Procfile, when there is one; "": none */
+};
+
+/* Reads a Procfile ("name: command" per line, # comments) and its .env; o may be
+ * NULL for the defaults. Warnings (lines foreman ignores, repeated names) go to
+ * s->warnings. */
+int fs_config_load_procfile(struct fs_session *s, const char *path,
+                            const struct fs_procfile_opts *o, char **err);
+/* The same from memory with PORT from 5000 and no .env. */
 int fs_config_parse_procfile(struct fs_session *s, const char *path, const char *buf,
                              size_t len, char **err);
+/* The same with another port base (0: 5000) and KEY=VALUE variables for every
+ * task (NULL: none). */
+int fs_config_parse_procfile_env(struct fs_session *s, const char *path, const char *buf,
+                                 size_t len, int port_base, char *const *env, char **err);
+/* Reads a .env file's text into *vars (KEY=VALUE, NULL-terminated, to free with
+ * fs_strv_free; a key given again replaces the earlier one); lines of another
+ * shape are ignored with a warning added to warn_to. Returns 0, or -1 with *err
+ * for a UTF-16 file or a NUL byte. */
+int fs_config_parse_dotenv(struct fs_session *warn_to, const char *path, const char *buf,
+                           size_t len, char ***vars, char **err);
 
 /* Parses a duration: a number of seconds ("1.5"), or with a unit: "250ms",
  * "5s", "2m", "1h". */

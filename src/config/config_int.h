@@ -7,6 +7,7 @@
 #ifndef FS_CONFIG_INT_H
 #define FS_CONFIG_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model/session.h"
@@ -30,12 +31,19 @@ int fs_config_set_argv(struct fs_task_spec *spec, enum fs_kind kind, char **argv
 int fs_config_blank(const char *text);
 
 /* Returns 0 when name may name a task: non-empty, no blanks, no control
- * characters. Otherwise -1 with *err saying why. */
-int fs_config_check_name(const char *name, char **err);
+ * characters. With `blanks` (mprocs names, "Rust Server") single spaces inside
+ * the name are allowed, and such a name may not hold a double quote, which
+ * --control commands put around it. Otherwise -1 with *err saying why. */
+int fs_config_check_name(const char *name, bool blanks, char **err);
 
 /* Reads a whole file (at most FS_CONFIG_MAX_FILE bytes) into a NUL-terminated
  * buffer the caller frees. Returns NULL with *err = "PATH: what went wrong". */
 char *fs_config_read_file(const char *path, size_t *len, char **err);
+/* Looks at how a file's bytes are encoded before a reader parses them: a UTF-8
+ * byte order mark is skipped (*buf and *len move past it); UTF-16, told by its
+ * byte order mark or by NUL bytes in every other place, is refused with
+ * *err = "PATH:1:1: the file is UTF-16 ...; save it as UTF-8". Returns 0 or -1. */
+int fs_config_encoding(const char *path, const char **buf, size_t *len, char **err);
 /* The directory part of path ("a/b.yaml" -> "a", "/b" -> "/"), or NULL when path
  * has none. Caller frees. */
 char *fs_config_dir_of(const char *path);

@@ -3,9 +3,11 @@
  * mprocs files (`procs:`). The document is walked with const tables of keys, one
  * handler per key, into a temporary session that is adopted only when the whole
  * file is good. Every message is "PATH:LINE:COL: what is wrong" at the node that
- * is wrong. This file owns the walk: loading the document, merge keys, mprocs'
- * '$select', the top-level keys, and the checks on a whole task; the task keys and
- * their handlers are in config_yaml_keys.c.
+ * is wrong; a warning (an unknown key of an mprocs file, which mprocs ignores)
+ * is kept in the session as "PATH:LINE:COL: warning: what". This file owns the
+ * walk: loading the document, merge keys, the top-level keys, and the checks on a
+ * whole task; the task keys and their handlers are in config_yaml_keys.c, mprocs'
+ * own keys and '$select' in config_mprocs.c.
  */
 #include <config.h>
 
@@ -23,19 +25,42 @@
 
 /* ---- messages and node access ----------------------------------------------------------- */
 
+static char *message_at(struct yctx *c, const struct tstate *t, const yaml_node_t *n,
+                        const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+/* "PATH:LINE:COL: LEVEL[task 'NAME': ]what" for node n; LEVEL is "" or
+ * "warning: ". Caller frees. */
+static char *
+message_at(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *level,
+           const char *fmt, va_list ap)
+{
+    char *what = fs_xvasprintf(fmt, ap);
+    char *msg = fs_xasprintf("%s:%zu:%zu: %s%s%s%s%s", c->path, n->start_mark.line + 1,
+                             n->start_mark.column + 1, level, t ? "task '" : "", t ? t->name : "",
+                             t ? "': " : "", what);
+    free(what);
+    return msg;
+}
+
 /* Sets the error for node n, prefixed with the task when there is one. */
 int
 fs_yaml_fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *what = fs_xvasprintf(fmt, ap);
+    *c->err = message_at(c, t, n, "", fmt, ap);
     va_end(ap);
-    *c->err = fs_xasprintf("%s:%zu:%zu: %s%s%s%s", c->path, n->start_mark.line + 1,
-                           n->start_mark.column + 1, t ? "task '" : "", t ? t->name : "",
-                           t ? "': " : "", what);
-    free(what);
     return -1;
+}
+
+void
+fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fs_session_warn(&c->tmp, message_at(c, t, n, "warning: ", fmt, ap));
+    va_end(ap);
 }
 
 static bool
@@ -98,38 +123,6 @@ fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct
     return rc;
 }
 
-/* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the
- * Linux branch. Aliases can make a cycle of selects, hence the depth bound. */
-yaml_node_t *
-fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n)
-{
-    for (int depth = 0; c->mode == MODE_PROCS && n->type == YAML_MAPPING_NODE; depth++) {
-        yaml_node_pair_t *p = n->data.mapping.pairs.start;
-        if (p == n->data.mapping.pairs.top || !is_string(node(c, p->key)) ||
-            strcmp(text(node(c, p->key)), "$select") != 0)
-            return n;
-        if (depth == 8 || !is_string(node(c, p->value)) ||
-            strcmp(text(node(c, p->value)), "os") != 0) {
-            fs_yaml_fail(c, t, n, "only '$select: os' is supported");
-            return NULL;
-        }
-        yaml_node_t *pick = NULL;
-        for (; p < n->data.mapping.pairs.top; p++) {
-            const yaml_node_t *k = node(c, p->key);
-            if (is_string(k) && strcmp(text(k), "linux") == 0)
-                pick = node(c, p->value);
-            else if (is_string(k) && strcmp(text(k), "$else") == 0 && pick == NULL)
-                pick = node(c, p->value);
-        }
-        if (pick == NULL) {
-            fs_yaml_fail(c, t, n, "'$select: os' has neither 'linux' nor '$else'");
-            return NULL;
-        }
-        n = pick;
-    }
-    return n;
-}
-
 /* ---- top-level keys --------------------------------------------------------------------- */
 
 static int top_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
@@ -150,6 +143,8 @@ static const struct key_def top_keys[] = {
     {"keymap_copy", MODE_PROCS, NULL},
     {"server", MODE_PROCS, NULL},
     {"tui", MODE_PROCS, NULL},
+    {"proc_list_title", MODE_PROCS, NULL},
+    {"proc_log", MODE_PROCS, NULL},
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
@@ -200,6 +195,12 @@ static int
 unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
             const struct key_def *defs, size_t n)
 {
+    if (c->mode == MODE_PROCS) {
+        /* mprocs ignores keys it does not know; so does forkscope, saying so. */
+        fs_yaml_warn(c, NULL, k, "unknown key '%s' %s%s%s is ignored (mprocs ignores it too)",
+                     text(k), t ? "in proc '" : "at the top level", t ? t->name : "", t ? "'" : "");
+        return 0;
+    }
     char *list = valid_keys(c, t, defs, n);
     if (t != NULL)
         fs_yaml_fail(c, NULL, k, "unknown key '%s' in task '%s' (valid keys: %s)", text(k), t->name,
@@ -252,8 +253,11 @@ walk_keys(struct yctx *c, struct tstate *t, yaml_node_t *map, const struct key_d
             continue;
         }
         size_t i = lookup(defs, n, c->mode, text(k));
-        if (i == n)
-            return unknown_key(c, t, k, defs, n);
+        if (i == n) {
+            if (unknown_key(c, t, k, defs, n) < 0)
+                return -1;
+            continue;
+        }
         if (seen[i] != NULL)
             return duplicate_key(c, t, k, seen[i]);
         seen[i] = k;
@@ -356,7 +360,7 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
     char *e = NULL;
     if (!is_string(key))
         return fs_yaml_fail(c, NULL, key, "task names must be strings");
-    if (fs_config_check_name(text(key), &e) < 0) {
+    if (fs_config_check_name(text(key), c->mode == MODE_PROCS, &e) < 0) {
         fs_yaml_fail(c, NULL, key, "%s", e);
         free(e);
         return -1;
@@ -367,6 +371,8 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
                             text(key), old->line);
     if (c->tmp.ntasks >= FS_CONFIG_MAX_TASKS)
         return fs_yaml_fail(c, NULL, key, "too many tasks (at most %d)", FS_CONFIG_MAX_TASKS);
+    if (c->mode == MODE_PROCS && is_null(val))
+        return 0; /* mprocs: `name: null` disables the proc */
 
     struct tstate t = {.name = text(key), .name_node = key, .replicas = 1};
     t.spec = fs_session_add(&c->tmp, t.name);
@@ -381,6 +387,11 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
         /* mprocs shorthand: `name: "command"` is a shell task. */
         t.kind_key = key;
         return fs_yaml_command_from_text(c, &t, "shell", val, fs_kind_by_key("shell")->kind);
+    }
+    if (c->mode == MODE_PROCS && val->type == YAML_SEQUENCE_NODE) {
+        /* mprocs shorthand: `name: [argv...]` runs the program directly. */
+        t.kind_key = key;
+        return fs_yaml_command_from_list(c, &t, "cmd", val, fs_kind_by_key("cmd")->kind);
     }
     if (val->type != YAML_MAPPING_NODE)
         return fs_yaml_fail(c, NULL, val, "task '%s' must be a mapping with one of %s", t.name,
@@ -425,7 +436,7 @@ top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
 static int
 pick_mode(struct yctx *c, yaml_node_t *root)
 {
-    const yaml_node_t *tasks = NULL, *procs = NULL;
+    const yaml_node_t *tasks = NULL, *procs = NULL, *processes = NULL;
     struct kv *pairs;
     size_t n;
     if (fs_yaml_flatten(c, NULL, root, &pairs, &n) < 0)
@@ -436,7 +447,14 @@ pick_mode(struct yctx *c, yaml_node_t *root)
             tasks = k;
         if (is_string(k) && strcmp(text(k), "procs") == 0 && procs == NULL)
             procs = k;
+        if (is_string(k) && strcmp(text(k), "processes") == 0 && processes == NULL)
+            processes = k;
     }
+    if (tasks == NULL && procs == NULL && processes != NULL)
+        return fs_yaml_fail(c, NULL, processes,
+                            "a process-compose file ('processes:'): forkscope cannot read "
+                            "process-compose files; list the tasks under 'tasks:' in a "
+                            "forkscope.yaml");
     if (tasks != NULL && procs != NULL)
         return fs_yaml_fail(c, NULL,
                             tasks->start_mark.index > procs->start_mark.index ? tasks : procs,
@@ -528,6 +546,8 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
         *err = fs_xasprintf("%s: the file is larger than %zu MiB", path, FS_CONFIG_MAX_FILE >> 20);
         return -1;
     }
+    if (fs_config_encoding(path, &buf, &len, err) < 0)
+        return -1;
     struct yctx c = {.path = path, .err = err, .dir = fs_config_dir_of(path)};
     fs_session_init(&c.tmp);
     yaml_parser_t parser;

@@ -29,7 +29,8 @@ struct yctx {
     struct fs_session tmp;
     void **scratch; /* flattened mappings, freed when the parse ends */
     size_t nscratch;
-    char *kinds; /* the kind keys this file may use, "shell, cmd, fork, worker" */
+    char *kinds;      /* the kind keys this file may use, "shell, cmd, fork, worker" */
+    bool deps_warned; /* the one warning about mprocs' 'deps' was given */
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -119,13 +120,13 @@ kind_of_key(const struct yctx *c, const char *key)
 /* Sets *c->err for node n, prefixed with the task when t is not NULL. Returns -1. */
 int fs_yaml_fail(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Adds "PATH:LINE:COL: warning: [task 'NAME': ]what" to the session being read. */
+void fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
 /* The pairs of a mapping with merge keys ('<<') applied; *pairs lives until the
  * parse ends and is not freed by the caller. Returns 0 or -1 with the error set. */
 int fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **pairs,
                     size_t *n);
-/* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
- * the error set when the wrapper is bad. */
-yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 
 /* ---- from config_yaml_keys.c ------------------------------------------------------------ */
 
@@ -137,6 +138,10 @@ int fs_yaml_want_string(struct yctx *c, const struct tstate *t, const char *labe
  * 'cmd' string, the mprocs shorthand). Returns 0 or -1 with the error set. */
 int fs_yaml_command_from_text(struct yctx *c, struct tstate *t, const char *label,
                               const yaml_node_t *v, enum fs_kind kind);
+/* Sets t's command from a list of strings v (argv) with the given kind ('cmd',
+ * 'fork', mprocs' `name: [argv...]`). Returns 0 or -1 with the error set. */
+int fs_yaml_command_from_list(struct yctx *c, struct tstate *t, const char *label, yaml_node_t *v,
+                              enum fs_kind kind);
 /* A key that names the task's kind (kind_of_key): records it, and sets the
  * task's command from its value. Returns 0 or -1 with the error set. */
 int fs_yaml_key_kind(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
@@ -144,5 +149,17 @@ int fs_yaml_key_kind(struct yctx *c, struct tstate *t, const yaml_node_t *key, y
  * and ignored. */
 extern const struct key_def fs_yaml_task_keys[];
 extern const size_t fs_yaml_ntask_keys;
+
+/* ---- from config_mprocs.c --------------------------------------------------------------- */
+
+/* mprocs' stop: a signal, hard-kill, {send-keys: [...]} or {cmd: ...}. */
+int fs_yaml_key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* mprocs' deps: accepted with one warning per file; not honoured. */
+int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
+ * the error set when the wrapper is bad. */
+yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
+/* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
+void fs_yaml_autorestart(struct tstate *t, bool on);
 
 #endif

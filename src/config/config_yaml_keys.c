@@ -10,7 +10,6 @@
 #include <config.h>
 
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -164,6 +163,31 @@ key_module(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t
     return 0;
 }
 
+int
+fs_yaml_command_from_list(struct yctx *c, struct tstate *t, const char *label, yaml_node_t *val,
+                          enum fs_kind kind)
+{
+    char **argv = fs_xcalloc(1, sizeof *argv);
+    for (yaml_node_item_t *i = val->data.sequence.items.start; i < val->data.sequence.items.top;
+         i++) {
+        yaml_node_t *item = fs_yaml_resolve(c, t, node(c, *i));
+        if (item == NULL || !is_string(item)) {
+            fs_strv_free(argv);
+            return item == NULL ? -1
+                                : fs_yaml_fail(c, t, item,
+                                               "'%s' must be a string or a list of strings", label);
+        }
+        fs_strv_push(&argv, text(item));
+    }
+    char *e = NULL;
+    if (fs_config_set_argv(t->spec, kind, argv, &e) < 0) {
+        fs_yaml_fail(c, t, val, "%s in '%s'", e, label);
+        free(e);
+        return -1;
+    }
+    return 0;
+}
+
 /* cmd and fork: a list of strings, or one string split into words. */
 static int
 key_words(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val,
@@ -173,26 +197,7 @@ key_words(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
         return fs_yaml_command_from_text(c, t, text(key), val, kind);
     if (val->type != YAML_SEQUENCE_NODE)
         return fs_yaml_fail(c, t, val, "'%s' must be a string or a list of strings", text(key));
-    char **argv = fs_xcalloc(1, sizeof *argv);
-    for (yaml_node_item_t *i = val->data.sequence.items.start; i < val->data.sequence.items.top;
-         i++) {
-        yaml_node_t *item = fs_yaml_resolve(c, t, node(c, *i));
-        if (item == NULL || !is_string(item)) {
-            fs_strv_free(argv);
-            return item == NULL
-                       ? -1
-                       : fs_yaml_fail(c, t, item, "'%s' must be a string or a list of strings",
-                                      text(key));
-        }
-        fs_strv_push(&argv, text(item));
-    }
-    char *e = NULL;
-    if (fs_config_set_argv(t->spec, kind, argv, &e) < 0) {
-        fs_yaml_fail(c, t, val, "%s in '%s'", e, text(key));
-        free(e);
-        return -1;
-    }
-    return 0;
+    return fs_yaml_command_from_list(c, t, text(key), val, kind);
 }
 
 int
@@ -356,7 +361,7 @@ key_autorestart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
     bool on;
     if (want_bool(c, t, text(key), val, &on) < 0)
         return -1;
-    t->spec->restart = on ? FS_RESTART_ALWAYS : FS_RESTART_NO;
+    fs_yaml_autorestart(t, on);
     return 0;
 }
 
@@ -437,30 +442,6 @@ key_stop_signal(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
         return fs_yaml_fail(c, t, val,
                             "'stop_signal' must be a signal name or number such as TERM, "
                             "SIGINT or 9");
-    t->spec->stop_signal = sig;
-    return 0;
-}
-
-/* mprocs' stop: a signal name, "hard-kill", or {send-keys: [...]}, which forkscope
- * cannot do and replaces with SIGTERM. */
-static int
-key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
-{
-    if (val->type == YAML_MAPPING_NODE &&
-        val->data.mapping.pairs.top - val->data.mapping.pairs.start == 1) {
-        const yaml_node_t *k = node(c, val->data.mapping.pairs.start->key);
-        if (is_string(k) && strcmp(text(k), "send-keys") == 0) {
-            t->spec->stop_signal = SIGTERM;
-            return 0;
-        }
-    }
-    int sig = -1;
-    if (is_string(val))
-        sig = strcmp(text(val), "hard-kill") == 0 ? SIGKILL : fs_signum(text(val));
-    if (sig < 0)
-        return fs_yaml_fail(c, t, val,
-                            "'stop' must be SIGINT, SIGTERM, SIGKILL, hard-kill or "
-                            "{send-keys: [...]}");
     t->spec->stop_signal = sig;
     return 0;
 }
@@ -578,7 +559,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"pool", MODE_TASKS, key_pool},
     {"jobs", MODE_TASKS, key_jobs},
     /* mprocs */
-    {"stop", MODE_PROCS, key_stop},
+    {"stop", MODE_PROCS, fs_yaml_key_stop},
+    {"deps", MODE_PROCS, fs_yaml_key_deps},
     {"autorestart", MODE_PROCS, key_autorestart},
     {"add_path", MODE_PROCS, NULL},
     {"log", MODE_PROCS, NULL},

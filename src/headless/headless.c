@@ -142,6 +142,8 @@ on_ready(void *fe, struct fs_app *app)
 {
     struct hl *hl = fe;
     hl->app = app;
+    for (char *const *w = hl->warnings; hl->mode->warning != NULL && w != NULL && *w != NULL; w++)
+        hl->mode->warning(hl, *w);
 }
 
 static void
@@ -150,6 +152,7 @@ hl_init(struct hl *hl, const struct fs_session *s, const struct fs_headless_opts
     hl->mode = opts->json ? &hl_json_mode : &hl_text_mode;
     hl->opts = *opts;
     hl->ntasks = s->ntasks;
+    hl->warnings = s->warnings;
     hl->tasks = fs_xcalloc(s->ntasks, sizeof *hl->tasks);
     for (size_t i = 0; i < s->ntasks; i++) {
         int w = (int)strlen(s->tasks[i].name);

@@ -33,6 +33,9 @@ struct hl_mode {
     void (*quit_signal)(void *fe, int sig);
     /* The /proc figures it shows (FS_SAMPLE_*); 0: it shows none, so none are read. */
     unsigned sample_flags;
+    /* Prints one of the session files' warnings before anything starts; NULL:
+     * main.c's line on standard error is all (text). */
+    void (*warning)(struct hl *hl, const char *msg);
 };
 
 extern const struct hl_mode hl_text_mode; /* text.c */
@@ -50,6 +53,7 @@ struct hl {
     struct hl_task *tasks;
     size_t ntasks;
     int name_width; /* the longest task name, up to 32 (text) */
+    char *const *warnings; /* the session's, borrowed; NULL: none */
     /* --control input */
     struct fs_linebuf control;
     unsigned long control_line;

@@ -202,6 +202,17 @@ json_error(void *fe, const struct fs_task *t, const char *msg)
     event_emit(hl, o);
 }
 
+/* A session file's warning ("PATH:LINE:COL: warning: what"), as it was printed
+ * on standard error. */
+static void
+json_warning(struct hl *hl, const char *msg)
+{
+    json_t *o = event_new(hl, "warning", NULL);
+    bool escaped;
+    json_object_set_new(o, "msg", json_bytes(msg, strlen(msg), &escaped));
+    event_emit(hl, o);
+}
+
 static void
 json_samples(void *fe)
 {
@@ -382,4 +393,5 @@ const struct hl_mode hl_json_mode = {
     .stderr_apart = false,
     .quit_signal = NULL, /* nothing but events is printed */
     .sample_flags = FS_SAMPLE_CTXSW | FS_SAMPLE_TREE,
+    .warning = json_warning,
 };

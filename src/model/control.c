@@ -1,7 +1,8 @@
 /*
  * Parser for --control commands. One const table lists each command, its
  * operation and the arguments it takes; the parser and the usage text both come
- * from it.
+ * from it. A task's name with blanks (mprocs' "Rust Server") is written between
+ * double quotes.
  */
 #include <config.h>
 
@@ -55,6 +56,24 @@ next_word(const char **p, const char *end, const char **w, size_t *wlen)
     return true;
 }
 
+/* Cuts the task's name: a word, or a name with blanks between double quotes
+ * ("Rust Server"). Returns 1, 0 when there is none, -1 for an open quote. */
+static int
+next_task(const char **p, const char *end, const char **w, size_t *wlen)
+{
+    if (!next_word(p, end, w, wlen))
+        return 0;
+    if (**w != '"')
+        return 1;
+    const char *close = memchr(*w + 1, '"', (size_t)(end - *w - 1));
+    if (close == NULL)
+        return -1;
+    *w += 1;
+    *wlen = (size_t)(close - *w);
+    *p = close + 1;
+    return *p == end || is_blank(**p) ? 1 : -1;
+}
+
 static bool
 rest_is_blank(const char *p, const char *end)
 {
@@ -89,8 +108,11 @@ fs_control_parse(const char *line, size_t len, struct fs_control_cmd *cmd, char 
         }
         return 0;
     }
-    if (!next_word(&p, end, &w, &wlen)) {
-        *err = fs_xasprintf("usage: %s", c->usage);
+    int got = next_task(&p, end, &w, &wlen);
+    if (got <= 0) {
+        *err = got < 0 ? fs_xstrdup("a task name in double quotes needs its closing quote, "
+                                    "then a blank")
+                       : fs_xasprintf("usage: %s", c->usage);
         return -1;
     }
     cmd->task = fs_xstrndup(w, wlen);
@@ -134,6 +156,36 @@ fs_control_cmd_fini(struct fs_control_cmd *cmd)
     free(cmd->task);
     free(cmd->json);
     cmd->task = cmd->json = NULL;
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+bool
+fs_control_short_name_is(const char *name, const char *word)
+{
+    if (strchr(name, ' ') == NULL)
+        return false;
+    const unsigned char *n = (const unsigned char *)name, *w = (const unsigned char *)word;
+    while (*n != '\0' && !is_alnum(*n))
+        n++;
+    while (*n != '\0') {
+        if (is_alnum(*n)) {
+            unsigned char c = *n >= 'A' && *n <= 'Z' ? (unsigned char)(*n - 'A' + 'a') : *n;
+            if (*w++ != c)
+                return false;
+            n++;
+            continue;
+        }
+        while (*n != '\0' && !is_alnum(*n))
+            n++;
+        if (*n != '\0' && *w++ != '-')
+            return false;
+    }
+    return *w == '\0';
 }
 
 const char *

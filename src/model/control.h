@@ -6,6 +6,7 @@
 #ifndef FS_CONTROL_H
 #define FS_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum fs_control_op {
@@ -31,6 +32,11 @@ struct fs_control_cmd {
  * do). */
 int fs_control_parse(const char *line, size_t len, struct fs_control_cmd *cmd, char **err);
 void fs_control_cmd_fini(struct fs_control_cmd *cmd);
+/* True when word names the task `name` as a command may: name itself, or for
+ * a name with a blank its short name, lower case with each run of other
+ * characters than letters and digits written '-' ("Rust Server" is
+ * rust-server, "Tailwind (v3)" tailwind-v3). */
+bool fs_control_short_name_is(const char *name, const char *word);
 /* The usage text: one line per command. */
 const char *fs_control_usage(void);
 

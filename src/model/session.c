@@ -25,6 +25,7 @@ fs_session_fini(struct fs_session *s)
     free(s->tasks);
     free(s->theme);
     free(s->source);
+    fs_strv_free(s->warnings);
     memset(s, 0, sizeof *s);
 }
 
@@ -47,8 +48,19 @@ fs_session_find(struct fs_session *s, const char *name)
 }
 
 void
+fs_session_warn(struct fs_session *s, char *msg)
+{
+    fs_strv_push(&s->warnings, msg);
+    free(msg);
+}
+
+void
 fs_session_merge(struct fs_session *dst, struct fs_session *src)
 {
+    for (char **w = src->warnings; w != NULL && *w != NULL; w++)
+        fs_strv_push(&dst->warnings, *w);
+    fs_strv_free(src->warnings);
+    src->warnings = NULL;
     if (src->ntasks == 0)
         return;
     /* The specs own their strings through pointers, so moving the structs moves

@@ -53,6 +53,7 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     free(spec->args);
     free(spec->shared);
     free(spec->cwd);
+    free(spec->stop_keys);
     fs_strv_free(spec->env_set);
     fs_strv_free(spec->env_unset);
     free(spec->file);
@@ -78,6 +79,7 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->args = dup_or_null(src->args);
     dst->shared = dup_or_null(src->shared);
     dst->cwd = dup_or_null(src->cwd);
+    dst->stop_keys = dup_or_null(src->stop_keys);
     dst->env_set = fs_strv_dup(src->env_set);
     dst->env_unset = fs_strv_dup(src->env_unset);
     dst->file = dup_or_null(src->file);
@@ -326,8 +328,9 @@ finish(struct fs_task *t, double now)
         st->state = FS_STATE_EXITED;
         return FS_TASK_FINISHED;
     }
-    bool again = t->spec.restart == FS_RESTART_ALWAYS ||
-                 (t->spec.restart == FS_RESTART_ON_FAILURE && !ok);
+    bool again = (t->spec.restart == FS_RESTART_ALWAYS ||
+                  (t->spec.restart == FS_RESTART_ON_FAILURE && !ok)) &&
+                 now - st->started_at >= t->spec.restart_min_run;
     if (now - st->started_at >= t->spec.backoff.reset_after)
         st->attempt = 0;
     if (again && (t->spec.backoff.max == 0 || st->attempt < t->spec.backoff.max)) {

@@ -52,8 +52,11 @@ struct fs_task_spec {
     char **env_set;     /* "KEY=VALUE" entries added to the environment */
     char **env_unset;   /* "KEY" entries removed from it */
     enum fs_restart restart;
+    double restart_min_run; /* a run shorter than this (seconds) is not restarted; 0: any */
     struct fs_backoff backoff;
     int stop_signal;    /* first signal of a stop; SIGKILL follows after stop_timeout */
+    char *stop_keys;    /* NULL, or bytes typed into a pty task's terminal to stop it
+                         * (then stop_signal stops a run on pipes) */
     double stop_timeout;
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */

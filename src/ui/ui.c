@@ -478,6 +478,10 @@ on_ready(void *fe, struct fs_app *app)
     ui->frame = fs_app_timer_new(app, on_frame, ui);
     ui_tour_start(ui, ui->demo);
     ui_sync_tasks(ui);
+    size_t nwarn = ui->warnings != NULL ? fs_strv_len(ui->warnings) : 0;
+    if (nwarn > 0)
+        ui_message(ui, true, "%zu warning%s (on standard error; forkscope check lists them): %s",
+                   nwarn, nwarn == 1 ? "" : "s", ui->warnings[0]);
     ui_dirty(ui);
 }
 
@@ -505,6 +509,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     struct ui *ui = fs_xcalloc(1, sizeof *ui);
     ui->layout = FS_TILING_GRID;
     ui->demo = opts->demo;
+    ui->warnings = s->warnings;
     fs_msglog_init(&ui->msglog, opts->msglog_count ? opts->msglog_count : FS_UI_MSGLOG_COUNT,
                    opts->msglog_bytes ? opts->msglog_bytes : FS_UI_MSGLOG_BYTES);
     ui_theme_setup(ui, opts->theme ? opts->theme : s->theme);

@@ -92,6 +92,7 @@ struct ui {
     double last_frame;
     /* A message in the status line (an error, a confirmation) until a time. */
     char message[256];
+    char *const *warnings; /* the session files' (borrowed), shown once the screen is up */
     bool message_error;
     double message_until;
     /* The traffic view (m): the message log instead of the panes. */

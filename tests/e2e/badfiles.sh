@@ -48,12 +48,13 @@ bad "empty shell command" "$FIX/bad-empty-cmd.yaml:6:12:" "'bad'" -f "$FIX/bad-e
 bad "empty cmd list" "$FIX/bad-empty-argv.yaml:7:10:" "'bad'" -f "$FIX/bad-empty-argv.yaml"
 bad "misspelt backoff field" "$FIX/bad-backoff.yaml:8:7:" "'bsae'" -f "$FIX/bad-backoff.yaml"
 bad "env value of the wrong type" "$FIX/bad-env.yaml:7:15:" "'A'" -f "$FIX/bad-env.yaml"
-bad "mprocs file with an unknown key" "$FIX/bad-mprocs.yaml:8:5:" "'restart_delay'" \
-    -f "$FIX/bad-mprocs.yaml"
+bad "mprocs file with a bad stop" "$FIX/bad-mprocs.yaml:8:11:" "'stop'" -f "$FIX/bad-mprocs.yaml"
 bad "Procfile line without ':'" "$FIX/bad-procfile:5:" "':'" --procfile "$FIX/bad-procfile"
 bad "Procfile empty command" "$FIX/bad-procfile-empty-cmd:2:" "'bad'" \
     --procfile "$FIX/bad-procfile-empty-cmd"
-bad "Procfile duplicate name" "$FIX/bad-procfile-dup:3:" "'good'" --procfile "$FIX/bad-procfile-dup"
+# A Procfile saved as UTF-16 (no byte order mark): said so, not "a NUL byte".
+printf 'g\0o\0o\0d\0:\0 \0t\0o\0u\0c\0h\0 \0x\0\n\0' >"$FS_TMP/Procfile16"
+bad "UTF-16 Procfile" "$FS_TMP/Procfile16:1:1:" "save it as UTF-8" --procfile "$FS_TMP/Procfile16"
 
 : >"$FS_TMP/empty.yaml"
 bad "empty file" "$FS_TMP/empty.yaml:1:1:" "empty" -f "$FS_TMP/empty.yaml"
