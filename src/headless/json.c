@@ -228,9 +228,10 @@ json_descendant(struct hl *hl, const struct fs_task *t, const struct fs_desc *d)
             const char *name = sig ? fs_signame(sig) : NULL;
             json_object_set_new(o, "code",
                                 exited ? json_integer(WEXITSTATUS(d->status)) : json_null());
-            json_object_set_new(o, "signal", name ? json_string(name)
-                                             : sig ? json_integer(sig)
-                                                   : json_null());
+            json_object_set_new(o, "signal",
+                                name  ? json_string(name)
+                                : sig ? json_integer(sig)
+                                      : json_null());
         }
     }
     event_emit(hl, o);
