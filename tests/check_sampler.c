@@ -2,8 +2,9 @@
  * Unit tests of sample/sampler.c: the watches, CPU% over intervals, PID reuse, a
  * counter going backwards, zombies, vanished pids, descendants (summed and one
  * by one), thread lists, worker threads watched by TID, history rings and the
- * read-only-what-is-shown flags, on the fixture snapshots proc-a and proc-b (two seconds apart; see
- * tests/fixtures/proc/README.md) and once on the real /proc.
+ * read-only-what-is-shown flags, on the fixture snapshots proc-a and proc-b
+ * (two seconds apart; see tests/fixtures/proc/README.md) and once on the real
+ * /proc.
  */
 #include <config.h>
 
