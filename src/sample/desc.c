@@ -108,7 +108,10 @@ emit(struct fs_desc_list *l, const struct fs_desc_ctx *c, const struct fs_tree_p
         was->pid = -1;
         was->cmd = was->note = NULL;
     }
-    bool exec = was == NULL || strcmp(d->comm, p->comm) != 0;
+    /* Caught between fork and exec, a process has its parent's command line,
+     * and often its comm (`sh` running `sh -c`): read twice, then on an exec. */
+    bool exec = was == NULL || d->seen < 2 || strcmp(d->comm, p->comm) != 0;
+    d->seen++;
     d->pid = p->pid;
     d->ppid = p->ppid;
     memcpy(d->comm, p->comm, sizeof d->comm);

@@ -46,6 +46,7 @@ struct fs_desc {
     int64_t threads;
     uint64_t starttime; /* jiffies after boot: with pid, its identity */
     unsigned depth;     /* 1: a child of the task's process (or adopted) */
+    unsigned seen;      /* updates that listed it alive */
     bool ended;
     bool have_status; /* ended, and forkscope reaped it: `status` is its wait status */
     int status;
@@ -83,8 +84,9 @@ void fs_desc_clear(struct fs_desc_list *l);
 /* Rebuilds the list from the tree's last scan for the descendants of `root`
  * (0 when the task's process is gone) and the orphans of its process group
  * `group` (the task's pid: each task leads a group of its own; 0: none). A new
- * process's command line is read once, again after an exec (its comm
- * changed). Returns the live descendants kept. */
+ * process's command line is read at its first two updates (one caught between
+ * fork and exec shows its parent's, with the same comm as after an exec of
+ * `sh`), then again after an exec that changed its comm. Returns the live descendants kept. */
 size_t fs_desc_update(struct fs_desc_list *l, const struct fs_tree *t, pid_t root, pid_t group,
                       const struct fs_desc_ctx *c);
 
