@@ -1,6 +1,6 @@
 /*
  * The rows of the task table: each task, the selected task's threads when they
- * are shown, and each task's descendants under it as a tree (unless folded),
+ * are shown, and each task's descendants under it as a tree once unfolded,
  * with a "+N more" row when some were cut. The selection is a task and, on a
  * descendant row, that descendant's pid (0: the task's own row); moving,
  * folding and clicking go through here. Owns the row array of struct ui.
@@ -43,7 +43,7 @@ ui_rows_build(struct ui *ui)
         for (size_t k = 0; k < nth; k++)
             add_row(ui, UI_ROW_THREAD, i, k);
         const struct fs_desc_list *dl = ui_descendants(ui, i);
-        if (dl == NULL || ui->tasks[i].folded)
+        if (dl == NULL || !ui->tasks[i].unfolded)
             continue;
         for (size_t k = 0; k < dl->n; k++)
             add_row(ui, UI_ROW_DESC, i, k);
@@ -133,14 +133,14 @@ fold(struct ui *ui, int how)
     if (ui->sel >= ui->ntasks)
         return;
     struct ui_task *ut = &ui->tasks[ui->sel];
-    ut->folded = how < 0 ? !ut->folded : how == 0;
-    if (ut->folded)
+    ut->unfolded = how < 0 ? !ut->unfolded : how == 1;
+    if (!ut->unfolded)
         ui->sel_pid = 0;
     const struct fs_desc_list *dl = ui_descendants(ui, ui->sel);
     size_t n = dl != NULL ? dl->n : 0;
     ui_message(ui, false, "%s: %zu descendant%s %s (f: fold / unfold)",
                fs_app_task(ui->app, ui->sel)->spec.name, n, n == 1 ? "" : "s",
-               ut->folded ? "folded" : "shown");
+               ut->unfolded ? "shown" : "folded");
     ui_relayout(ui);
 }
 

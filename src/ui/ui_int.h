@@ -56,7 +56,7 @@ struct ui_task {
     double rate;
     float rate_hist[UI_RATE_HISTORY];
     size_t nrate;
-    bool folded; /* its descendants are not listed under it (f) */
+    bool unfolded; /* its descendants are listed under it (f); folded at first */
 };
 
 /* A row of the task table (tree.c). */
@@ -80,15 +80,15 @@ struct ui {
     pid_t sel_pid;       /* a descendant of the selected task whose row is selected; 0: none */
     struct ui_row *rows; /* the table's rows (tree.c), rebuilt for each frame */
     size_t nrows, rows_cap;
-    int layout_rows;     /* the rows the last layout made room for */
-    size_t first;        /* first task whose pane is shown */
+    int layout_rows; /* the rows the last layout made room for */
+    size_t first;    /* first task whose pane is shown */
     bool zoom;
     enum fs_tiling_mode layout;
     enum ui_mode mode;
     struct ui_prompt prompt;
     int signal_choice;
     /* Theme and colour. */
-    bool color;          /* the terminal has colours and NO_COLOR is not set */
+    bool color; /* the terminal has colours and NO_COLOR is not set */
     struct fs_theme theme;
     char *theme_dirs;
     const char *theme_name;
@@ -106,7 +106,7 @@ struct ui {
     bool dirty;
     bool frame_pending;
     struct fs_app_timer *frame;
-    bool show_threads;   /* the selected task's threads are listed under it */
+    bool show_threads; /* the selected task's threads are listed under it */
     double last_frame;
     /* A message in the status line (an error, a confirmation) until a time. */
     char message[256];
@@ -114,9 +114,9 @@ struct ui {
     double message_until;
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
-    bool traffic_all;       /* every task's messages interleaved, not the selected one's */
+    bool traffic_all; /* every task's messages interleaved, not the selected one's */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
-    int traffic_detail_top; /* zoomed: the first line shown of the message */
+    int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
     struct fs_msglog msglog;
     /* Search in the selected pane (or the message log). */
