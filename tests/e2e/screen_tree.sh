@@ -4,7 +4,7 @@
 # grandchild indented under their parents; an orphan that exits shows its
 # status, dimmed, then goes; keys on a descendant's row act on its task.
 . "$FS_SRCDIR/tests/lib.sh"
-N=12
+N=13
 plan $N
 screen_begin $N tree
 
@@ -57,4 +57,7 @@ T send-keys -t fs Right
 shown "└ sleep" && T send-keys -t fs j x
 check "x on a descendant's row stops its task" shown_re "stopping tree: .*\(the task of pid [0-9]+\)"
 T send-keys -t fs q
+# 0 or 1 (tasks stopped by a signal); 70 would be a leaked handle, 86 a
+# sanitizer's report.
+check "forkscope quits cleanly" shown_re '^forkscope-exited-[01]$'
 finish

@@ -95,5 +95,7 @@ else
 fi
 ctl quit
 fs_wait 30
-check "forkscope ended on quit" test "$rc" -ne 124
+# 1: the task was stopped by a signal; 70 would be a leaked handle, 86 a
+# sanitizer's report.
+check "forkscope ended on quit, status $rc (0 or 1)" test "$rc" -le 1
 finish
