@@ -3,8 +3,9 @@
  * and depths, command lines, what is carried over between updates (CPU%,
  * notes), ended ones with and without a reaped status and how long they stay,
  * the cap and its count, descendants adopted after their parent ended and
- * orphans of the task's group. On the fixture snapshots proc-a and proc-b (see
- * tests/fixtures/proc/README.md) and on small /proc trees written here.
+ * orphans of the task's group, the cap over a sampler's watches. On the
+ * fixture snapshots proc-a and proc-b (see tests/fixtures/proc/README.md) and
+ * on small /proc trees written here.
  */
 #include <config.h>
 
@@ -20,6 +21,7 @@
 
 #include "sample/desc.h"
 #include "sample/procfs.h"
+#include "sample/sampler.h"
 #include "sample/tree.h"
 #include "util/xalloc.h"
 
@@ -275,6 +277,44 @@ START_TEST(adopted_and_group_orphans)
 }
 END_TEST
 
+/* Over every watch of a sampler, FS_DESC_TOTAL records at most: five tasks of
+ * 250 children each, 1250 in all, are 1024 records and 226 cut. */
+START_TEST(total_cap_over_watches)
+{
+    snprintf(root_dir, sizeof root_dir, "/tmp/fs-desc.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(root_dir));
+    static const char keys[5];
+    for (pid_t t = 0; t < 5; t++) {
+        mkstat(1000 + t, "task", 1, 1000 + t, "task");
+        for (pid_t k = 0; k < 250; k++)
+            mkstat(2000 + t * 300 + k, "child", 1000 + t, 1000 + t, "child");
+    }
+    struct fs_sampler_config cfg = {root_dir, 100, PAGE};
+    struct fs_sampler *s = NULL;
+    ck_assert_int_eq(fs_sampler_new(&cfg, &s), 0);
+    for (pid_t t = 0; t < 5; t++)
+        fs_sampler_watch(s, &keys[t], 1000 + t, 0, FS_SAMPLE_TREE);
+    fs_sampler_sample(s, 1.0); /* the machine's files are missing: an error, watches sampled */
+    size_t n = 0, cut = 0;
+    for (int t = 0; t < 5; t++) {
+        const struct fs_desc_list *l = fs_sampler_descendants(s, &keys[t]);
+        ck_assert_uint_le(l->n, FS_DESC_MAX);
+        ck_assert_uint_eq(l->n + l->cut, 250);
+        n += l->n;
+        cut += l->cut;
+    }
+    ck_assert_uint_eq(n, FS_DESC_TOTAL);
+    ck_assert_uint_eq(cut, 1250 - FS_DESC_TOTAL);
+    fs_sampler_free(s);
+    for (pid_t t = 0; t < 5; t++) {
+        rmproc(1000 + t);
+        for (pid_t k = 0; k < 250; k++)
+            rmproc(2000 + t * 300 + k);
+    }
+    rmdir(root_dir);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -285,6 +325,7 @@ make_suite(void)
     tcase_add_test(tc, reaped_status);
     tcase_add_test(tc, cap_counts_the_cut);
     tcase_add_test(tc, adopted_and_group_orphans);
+    tcase_add_test(tc, total_cap_over_watches);
     suite_add_tcase(s, tc);
     return s;
 }

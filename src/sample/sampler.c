@@ -408,7 +408,9 @@ sample_descendants(struct fs_sampler *s, double now)
             continue;
         struct fs_desc_ctx c = {s->rootfd, s->page_size, now, FS_DESC_LINGER,
                                 budget < FS_DESC_MAX ? budget : FS_DESC_MAX};
-        budget -= fs_desc_update(&w->desc, &s->tree, w->s.alive ? w->s.pid : 0, w->s.pid, &c);
+        fs_desc_update(&w->desc, &s->tree, w->s.alive ? w->s.pid : 0, w->s.pid, &c);
+        /* Ended ones included; an update keeps no more than c.max. */
+        budget -= w->desc.n < budget ? w->desc.n : budget;
     }
 }
 
