@@ -572,10 +572,14 @@ ui_draw_table(struct ui *ui, double now)
     /* Keep the selected row visible. */
     int rows = h - 1, total = (int)ui_rows_build(ui);
     int sel_row = (int)ui_rows_selected(ui);
+    /* A "+N more" row that follows the selected one is shown with it. */
+    int sel_end = sel_row + 1 < total && ui->rows[sel_row + 1].kind == UI_ROW_MORE && rows > 1
+                      ? sel_row + 1
+                      : sel_row;
     if (sel_row < ui->table_first)
         ui->table_first = sel_row;
-    if (sel_row >= ui->table_first + rows)
-        ui->table_first = sel_row - rows + 1;
+    if (sel_end >= ui->table_first + rows)
+        ui->table_first = sel_end - rows + 1;
     for (int r = 0; r < rows; r++) {
         int d = ui->table_first + r, y = y0 + 1 + r;
         if (d >= total) {

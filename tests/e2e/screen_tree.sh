@@ -2,9 +2,10 @@
 # A task's descendants as rows under it on the screen (doc/screen.md): folded
 # at first, unfolded and folded with f, Right and Left; children and a
 # grandchild indented under their parents; an orphan that exits shows its
-# status, dimmed, then goes; keys on a descendant's row act on its task.
+# status, dimmed, then goes; keys on a descendant's row act on its task; past
+# the cap (256 a task) a last row counts the descendants not listed.
 . "$FS_SRCDIR/tests/lib.sh"
-N=13
+N=15
 plan $N
 screen_begin $N tree
 
@@ -60,4 +61,15 @@ T send-keys -t fs q
 # 0 or 1 (tasks stopped by a signal); 70 would be a leaked handle, 86 a
 # sanitizer's report.
 check "forkscope quits cleanly" shown_re '^forkscope-exited-[01]$'
+
+# The cap: of 260 children, 256 have rows and a last row counts the others; it
+# comes into view with the last descendant's row.
+T kill-session -t fs
+T new-session -d -s fs -x 160 -y 48 \
+    "'$FORKSCOPE' --names many 'for i in \$(seq 260); do sleep 300 & done; wait'; sleep 1000"
+check "the TREE column counts 260 descendants" shown_re '^many .* 260: '
+T send-keys -t fs f
+T send-keys -t fs -N 300 j
+check "the last row says how many were not listed" shown '+ 4 more descendants not listed'
+T send-keys -t fs q
 finish

@@ -3,10 +3,11 @@
 # each, with its own pid, its ppid, the task's name and "descendant":true; a
 # grandchild under its parent; an orphan, adopted by forkscope (the child
 # subreaper), that exits shows its exit status and stays listed, ended, for
-# FS_DESC_LINGER (5 s) of the session's clock. Every wait is for an event or an
-# output line, with limits that only matter when something is wrong.
+# FS_DESC_LINGER (5 s) of the session's clock; past the cap (256 a task) the
+# task's own event counts the others in descendants_cut. Every wait is for an
+# event, with limits that only matter when something is wrong.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 9
+plan 11
 
 cd "$FS_TMP" || exit 1
 mkfifo go
@@ -98,4 +99,25 @@ fs_wait 30
 # 1: the task was stopped by a signal; 70 would be a leaked handle, 86 a
 # sanitizer's report.
 check "forkscope ended on quit, status $rc (0 or 1)" test "$rc" -le 1
+
+# ---- the cap: 260 children, 256 listed, 4 counted ---------------------------------------
+fs_bg --headless --json --control --interval 0.3 --names many \
+    'for i in $(seq 260); do sleep 300 & done; wait'
+wait_evs 30 1 start many
+_fs_groups="$_fs_groups $(task_pid many)"
+# A round is complete once the task's next own event is written: the witness.
+full() { evs sample many | grep -v '"descendant"' | grep -c '"descendants":260,' | grep -qv '^[01]$'; }
+if wait_for 60 full; then
+    # The first round that saw all 260: its own event and the descendants after it.
+    round=$(evs sample many | awk '!/"descendant"/ { if (on) exit; on = /"descendants":260,/ } on')
+    listed=$(grep -c '"descendant":true' <<<"$round")
+    cutn=$(head -n 1 <<<"$round" | jfield descendants_cut)
+    check "260 children: 256 descendant events in a round ($listed)" test "$listed" = 256
+    check "and the task's own event counts the 4 cut ($cutn)" test "$cutn" = 4
+else
+    not_ok "the 260 children were never all counted"
+    not_ok "no descendants_cut"
+fi
+ctl quit
+fs_wait 30
 finish
