@@ -177,21 +177,12 @@ walk(struct fs_desc_list *l, const struct fs_desc_ctx *c, const struct fs_tree_p
     }
 }
 
-/* Index of pid in the scan (sorted by pid), or -1. */
+/* Index of pid in the tree's last scan, whose processes are `all`, or -1. */
 static int
-scan_index(const struct fs_tree_proc *all, size_t n, pid_t pid)
+scan_index(const struct fs_tree *t, const struct fs_tree_proc *all, pid_t pid)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (all[mid].pid == pid)
-            return (int)mid;
-        if (all[mid].pid < pid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    const struct fs_tree_proc *p = fs_tree_find(t, pid);
+    return p != NULL ? (int)(p - all) : -1;
 }
 
 /* Puts the ended record d back in the list: after its parent's subtree, one
@@ -254,7 +245,7 @@ fs_desc_update(struct fs_desc_list *l, const struct fs_tree *t, pid_t root, pid_
     l->old = v;
     l->old_cap = cap;
     l->n = l->live = l->cut = 0;
-    int r = root > 0 ? scan_index(all, nall, root) : -1;
+    int r = root > 0 ? scan_index(t, all, root) : -1;
     if (r >= 0)
         walk(l, c, all, nall, r, false, nold);
     /* Descendants re-parented away (adopted by forkscope) stay the task's. */
@@ -262,7 +253,7 @@ fs_desc_update(struct fs_desc_list *l, const struct fs_tree *t, pid_t root, pid_
         const struct fs_desc *d = &l->old[k];
         if (d->pid <= 0 || d->ended)
             continue;
-        int i = scan_index(all, nall, d->pid);
+        int i = scan_index(t, all, d->pid);
         if (i >= 0 && all[i].starttime == d->starttime && i != r)
             walk(l, c, all, nall, i, true, nold);
     }
@@ -270,7 +261,7 @@ fs_desc_update(struct fs_desc_list *l, const struct fs_tree *t, pid_t root, pid_
     for (size_t i = 0; group > 0 && i < nall; i++) {
         if (all[i].pgrp != group || (int)i == r)
             continue;
-        int parent = scan_index(all, nall, all[i].ppid);
+        int parent = scan_index(t, all, all[i].ppid);
         if (parent < 0 || all[parent].pgrp != group)
             walk(l, c, all, nall, (int)i, true, nold);
     }
