@@ -280,6 +280,36 @@ START_TEST(adopted_and_group_orphans)
 }
 END_TEST
 
+/* A task with more children than the scan has other processes: the walk is
+ * bounded by the process count, and counts visits, not steps (it once stopped
+ * at half the count, 172 of 260 children on a real machine). */
+START_TEST(wide_task)
+{
+    snprintf(root_dir, sizeof root_dir, "/tmp/fs-desc.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(root_dir));
+    mkstat(10, "forkscope", 1, 10, NULL);
+    mkstat(20, "sh", 10, 20, NULL);
+    for (pid_t k = 100; k < 110; k++)
+        mkstat(k, "sleep", 20, 20, NULL);
+    mkstat(200, "grandchild", 109, 20, NULL);
+    struct fs_tree t;
+    struct fs_desc_list l;
+    fs_tree_init(&t);
+    fs_desc_init(&l);
+    update_here(&t, &l, 20, 0);
+    ck_assert_uint_eq(l.n, 11);
+    ck_assert_uint_eq(l.cut, 0);
+    ck_assert_int_eq(l.v[9].pid, 109);
+    ck_assert_int_eq(l.v[10].pid, 200);
+    ck_assert_uint_eq(l.v[10].depth, 2);
+    fs_desc_fini(&l);
+    fs_tree_fini(&t);
+    for (pid_t p = 10; p <= 200; p++)
+        rmproc(p);
+    rmdir(root_dir);
+}
+END_TEST
+
 /* Over every watch of a sampler, FS_DESC_TOTAL records at most: five tasks of
  * 250 children each, 1250 in all, are 1024 records and 226 cut. */
 START_TEST(total_cap_over_watches)
@@ -328,6 +358,7 @@ make_suite(void)
     tcase_add_test(tc, reaped_status);
     tcase_add_test(tc, cap_counts_the_cut);
     tcase_add_test(tc, adopted_and_group_orphans);
+    tcase_add_test(tc, wide_task);
     suite_add_tcase(s, tc);
     /* 1,255 directories written and read on a busy machine's /tmp take
      * seconds at times: more than Check's 4 s by default. */

@@ -161,19 +161,15 @@ walk(struct fs_desc_list *l, const struct fs_desc_ctx *c, const struct fs_tree_p
         emit(l, c, &all[from], 1, nold);
     push(l, &top, from);
     int i = all[from].first_child;
-    while (budget-- > 0) {
-        if (i >= 0) {
-            if (!listed(l, all[i].pid))
-                emit(l, c, &all[i], (unsigned)top + base, nold);
-            push(l, &top, i);
-            i = all[i].first_child;
-            continue;
-        }
-        /* Back up to the nearest ancestor with a next sibling. */
+    /* One process visited a turn: the budget counts visits, not steps. */
+    while (i >= 0 && budget-- > 0) {
+        if (!listed(l, all[i].pid))
+            emit(l, c, &all[i], (unsigned)top + base, nold);
+        push(l, &top, i);
+        i = all[i].first_child;
+        /* No child: back up to the nearest ancestor with a next sibling. */
         while (top > 1 && i < 0)
             i = all[l->stack[--top]].next_sibling;
-        if (i < 0)
-            break;
     }
 }
 
