@@ -228,20 +228,38 @@ update_here(struct fs_tree *t, struct fs_desc_list *l, pid_t root, double now)
     close(fd);
 }
 
-START_TEST(adopted_and_group_orphans)
+/* A tree of our own in a new directory, and an empty list for it. */
+static void
+here_begin(struct fs_tree *t, struct fs_desc_list *l)
 {
     snprintf(root_dir, sizeof root_dir, "/tmp/fs-desc.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(root_dir));
+    fs_tree_init(t);
+    fs_desc_init(l);
+}
+
+/* Frees them and removes the directory of processes first..last. */
+static void
+here_end(struct fs_tree *t, struct fs_desc_list *l, pid_t first, pid_t last)
+{
+    fs_desc_fini(l);
+    fs_tree_fini(t);
+    for (pid_t p = first; p <= last; p++)
+        rmproc(p);
+    rmdir(root_dir);
+}
+
+START_TEST(adopted_and_group_orphans)
+{
+    struct fs_tree t;
+    struct fs_desc_list l;
+    here_begin(&t, &l);
     /* forkscope 10 runs task 20 (group 20): 20 -> 21 -> 22. */
     mkstat(10, "forkscope", 1, 10, "forkscope");
     mkstat(20, "sh", 10, 20, "sh|-c|x");
     mkstat(21, "sh", 20, 20, "sh");
     mkstat(22, "sleep", 21, 20, "sleep|9");
     mkstat(30, "other", 10, 30, "other"); /* another task */
-    struct fs_tree t;
-    struct fs_desc_list l;
-    fs_tree_init(&t);
-    fs_desc_init(&l);
     update_here(&t, &l, 20, 0);
     ck_assert_uint_eq(l.n, 2);
     ck_assert_str_eq(l.v[1].cmd, "sleep 9");
@@ -272,11 +290,7 @@ START_TEST(adopted_and_group_orphans)
     update_here(&t, &l, 0, 3);
     ck_assert(fs_desc_find(&l, 23)->have_status);
     ck_assert_uint_eq(l.live, 1);
-    fs_desc_fini(&l);
-    fs_tree_fini(&t);
-    for (pid_t p = 10; p <= 30; p++)
-        rmproc(p);
-    rmdir(root_dir);
+    here_end(&t, &l, 10, 30);
 }
 END_TEST
 
@@ -285,28 +299,21 @@ END_TEST
  * at half the count, 172 of 260 children on a real machine). */
 START_TEST(wide_task)
 {
-    snprintf(root_dir, sizeof root_dir, "/tmp/fs-desc.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(root_dir));
+    struct fs_tree t;
+    struct fs_desc_list l;
+    here_begin(&t, &l);
     mkstat(10, "forkscope", 1, 10, NULL);
     mkstat(20, "sh", 10, 20, NULL);
     for (pid_t k = 100; k < 110; k++)
         mkstat(k, "sleep", 20, 20, NULL);
     mkstat(200, "grandchild", 109, 20, NULL);
-    struct fs_tree t;
-    struct fs_desc_list l;
-    fs_tree_init(&t);
-    fs_desc_init(&l);
     update_here(&t, &l, 20, 0);
     ck_assert_uint_eq(l.n, 11);
     ck_assert_uint_eq(l.cut, 0);
     ck_assert_int_eq(l.v[9].pid, 109);
     ck_assert_int_eq(l.v[10].pid, 200);
     ck_assert_uint_eq(l.v[10].depth, 2);
-    fs_desc_fini(&l);
-    fs_tree_fini(&t);
-    for (pid_t p = 10; p <= 200; p++)
-        rmproc(p);
-    rmdir(root_dir);
+    here_end(&t, &l, 10, 200);
 }
 END_TEST
 
