@@ -68,11 +68,7 @@ command(struct ui *ui, enum fs_control_op op, int sig)
         free(err);
     } else {
         said(ui, op, sig, t);
-        /* On a descendant's row the command went to its task all the same. */
-        size_t n = strlen(ui->message);
-        if (ui->sel_pid != 0 && n + 1 < sizeof ui->message)
-            snprintf(ui->message + n, sizeof ui->message - n, " (the task of pid %d)",
-                     (int)ui->sel_pid);
+        ui_rows_said(ui);
     }
     ui_dirty(ui);
 }
@@ -417,9 +413,8 @@ static const struct ui_key keys[] = {
     {KEY_DOWN, true, NULL, NULL, act_next},
     {'k', false, "k Up", "select the previous row", act_prev},
     {KEY_UP, true, NULL, NULL, act_prev},
-    {'f', false, "f", "fold / unfold the selected task's descendants (its process tree)",
-     ui_tree_toggle},
-    {KEY_LEFT, true, "Left Right", "fold / unfold the selected task's descendants", ui_tree_fold},
+    {'f', false, "f", "fold / unfold the task's descendants (its process tree)", ui_tree_toggle},
+    {KEY_LEFT, true, "Left Right", "fold / unfold the task's descendants", ui_tree_fold},
     {KEY_RIGHT, true, NULL, NULL, ui_tree_unfold},
     {'z', false, "z Enter", "zoom the selected pane (the message, in the traffic view) / back",
      act_zoom},
@@ -582,13 +577,8 @@ mouse(struct ui *ui)
         return;
     size_t hit = (size_t)-1;
     bool click = ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
-    if (ev.y > ui->table_y && ev.y < ui->table_y + ui->table_h) {
-        size_t row = (size_t)(ui->table_first + ev.y - ui->table_y - 1);
-        if (click)
-            ui_rows_click(ui, row);
-        else if (ui_rows_build(ui) > row)
-            hit = ui->rows[row].task;
-    }
+    if (ev.y > ui->table_y && ev.y < ui->table_y + ui->table_h)
+        hit = ui_rows_at(ui, (size_t)(ui->table_first + ev.y - ui->table_y - 1), click);
     for (size_t k = 0; k < ui->npanes_shown; k++) {
         struct fs_rect r = ui->pane_rect[k];
         if (ev.x >= r.x && ev.x < r.x + r.w && ev.y >= r.y && ev.y < r.y + r.h)

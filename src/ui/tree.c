@@ -7,7 +7,9 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ui/ui_int.h"
 #include "util/xalloc.h"
@@ -113,16 +115,25 @@ ui_rows_move(struct ui *ui, int dir)
     ui_dirty(ui);
 }
 
-bool
-ui_rows_click(struct ui *ui, size_t k)
+size_t
+ui_rows_at(struct ui *ui, size_t k, bool select)
 {
     ui_rows_build(ui);
     if (k >= ui->nrows)
-        return false;
+        return (size_t)-1;
     const struct ui_row *r = &ui->rows[k];
-    if (r->kind == UI_ROW_TASK || r->kind == UI_ROW_DESC)
+    if (select && (r->kind == UI_ROW_TASK || r->kind == UI_ROW_DESC))
         select_row(ui, k);
-    return true;
+    return r->task;
+}
+
+void
+ui_rows_said(struct ui *ui)
+{
+    size_t n = strlen(ui->message);
+    if (ui->sel_pid != 0 && n + 1 < sizeof ui->message)
+        snprintf(ui->message + n, sizeof ui->message - n, " (the task of pid %d)",
+                 (int)ui->sel_pid);
 }
 
 /* Folds (0), unfolds (1) or toggles (-1) the selected task's descendants; on

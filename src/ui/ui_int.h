@@ -195,8 +195,11 @@ size_t ui_rows_build(struct ui *ui);
 size_t ui_rows_selected(struct ui *ui);
 /* Selects the next (dir 1) or previous (-1) task or descendant row. */
 void ui_rows_move(struct ui *ui, int dir);
-/* A click on row k: selects it. False when there is no such row. */
-bool ui_rows_click(struct ui *ui, size_t k);
+/* After the message of a command carried out with a descendant's row
+ * selected: adds that the command went to its task. */
+void ui_rows_said(struct ui *ui);
+/* The task of row k, (size_t)-1 for none; `select` selects the row (a click). */
+size_t ui_rows_at(struct ui *ui, size_t k, bool select);
 const struct fs_desc *ui_row_desc(struct ui *ui, const struct ui_row *r);
 /* Task i's descendants while its run is live, NULL otherwise. */
 const struct fs_desc_list *ui_descendants(struct ui *ui, size_t i);
