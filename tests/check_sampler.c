@@ -1,9 +1,10 @@
 /*
  * Unit tests of sample/sampler.c: the watches, CPU% over intervals, PID reuse, a
- * counter going backwards, zombies, vanished pids, descendants, thread lists,
- * worker threads watched by TID, history rings and the read-only-what-is-shown
- * flags, on the fixture snapshots proc-a and proc-b (two seconds apart; see
- * tests/fixtures/proc/README.md) and once on the real /proc.
+ * counter going backwards, zombies, vanished pids, descendants (summed and one
+ * by one), thread lists, worker threads watched by TID, history rings and the
+ * read-only-what-is-shown flags, on the fixture snapshots proc-a and proc-b
+ * (two seconds apart; see tests/fixtures/proc/README.md) and once on the real
+ * /proc.
  */
 #include <config.h>
 
@@ -195,6 +196,38 @@ START_TEST(tree_figures)
     /* Turning the flag off clears the figures. */
     fs_sampler_set_flags(s, &K1, 0);
     ck_assert_uint_eq(x->descendants, 0);
+    fs_sampler_free(s);
+}
+END_TEST
+
+/* The descendants one by one: listed per tree watch, a reaped status goes to
+ * the watch that lists the pid, notes stay, the flag off forgets them. */
+START_TEST(descendant_records)
+{
+    struct fs_sampler *s = fixture_sampler();
+    fs_sampler_watch(s, &K1, 100, 0, FS_SAMPLE_TREE);
+    fs_sampler_watch(s, &K2, 300, 0, FS_SAMPLE_TREE); /* no descendants */
+    fs_sampler_watch(s, &K3, 200, 0, 0);
+    fs_sampler_sample(s, 10.0);
+    const struct fs_desc_list *l = fs_sampler_descendants(s, &K1);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_uint_eq(l->n, 3);
+    ck_assert_uint_eq(fs_sampler_descendants(s, &K2)->n, 0);
+    ck_assert_ptr_null(fs_sampler_descendants(s, &K3)); /* no flag */
+    ck_assert_int_eq(fs_sampler_set_note(s, &K1, 101, "fork"), 0);
+    ck_assert_int_eq(fs_sampler_set_note(s, &K3, 101, "fork"), -ESRCH);
+    ck_assert(fs_sampler_reaped(s, 104, 0, 11.0));
+    ck_assert(!fs_sampler_reaped(s, 200, 0, 11.0)); /* a watch's own pid is no descendant */
+    switch_to(s, "proc-b");
+    fs_sampler_sample(s, 12.0);
+    l = fs_sampler_descendants(s, &K1);
+    ck_assert_uint_eq(l->n, 4);
+    ck_assert_str_eq(fs_desc_find(l, 101)->note, "fork");
+    ck_assert(fs_desc_find(l, 104)->have_status);
+    fs_sampler_set_flags(s, &K1, 0);
+    ck_assert_ptr_null(fs_sampler_descendants(s, &K1));
+    fs_sampler_set_flags(s, &K1, FS_SAMPLE_TREE);
+    ck_assert_uint_eq(fs_sampler_descendants(s, &K1)->n, 0);
     fs_sampler_free(s);
 }
 END_TEST
@@ -442,6 +475,7 @@ make_suite(void)
     tcase_add_test(tc, pid_reuse_and_backwards_counter);
     tcase_add_test(tc, zombie_and_vanished);
     tcase_add_test(tc, tree_figures);
+    tcase_add_test(tc, descendant_records);
     tcase_add_test(tc, thread_list);
     tcase_add_test(tc, thread_watch_is_data);
     tcase_add_test(tc, history_ring);

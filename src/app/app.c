@@ -224,6 +224,8 @@ fs_app_free(struct fs_app *app)
     free(app->tasks);
     fs_timer_free(app->sample_timer);
     fs_timer_free(app->pool_pump);
+    if (app->sampler != NULL)
+        fs_rt_on_orphan_reaped(app->rt, NULL, NULL);
     fs_sampler_free(app->sampler);
     free(app);
 }
@@ -315,6 +317,14 @@ on_sample_timer(void *arg)
         fs_timer_start(app->sample_timer, app->interval);
 }
 
+/* forkscope reaped an orphaned descendant: its record gets the status. */
+static void
+on_orphan_reaped(void *arg, int pid, int status)
+{
+    struct fs_app *app = arg;
+    fs_sampler_reaped(app->sampler, pid, status, fs_rt_now(app->rt));
+}
+
 int
 fs_app_set_sampling(struct fs_app *app, double interval, const char *proc_root, unsigned flags,
                     char **err)
@@ -327,6 +337,7 @@ fs_app_set_sampling(struct fs_app *app, double interval, const char *proc_root, 
         return -1;
     }
     app->sample_flags = flags;
+    fs_rt_on_orphan_reaped(app->rt, on_orphan_reaped, app);
     app->sample_timer = fs_timer_new(app->rt, on_sample_timer, app);
     /* Sampling alone does not keep a finished session alive. */
     fs_timer_weak(app->sample_timer);
@@ -371,6 +382,14 @@ const struct fs_machine *
 fs_app_machine(const struct fs_app *app)
 {
     return app->sampler != NULL ? fs_sampler_machine(app->sampler) : NULL;
+}
+
+const struct fs_desc_list *
+fs_app_descendants(const struct fs_app *app, size_t i)
+{
+    if (app->sampler == NULL || i >= app->ntasks)
+        return NULL;
+    return fs_sampler_descendants(app->sampler, app->tasks[i]);
 }
 
 const struct fs_thread_sample *

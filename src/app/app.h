@@ -147,6 +147,10 @@ const struct fs_sample *fs_app_sample(const struct fs_app *app, size_t i);
 size_t fs_app_history(const struct fs_app *app, size_t i, float *cpu, uint64_t *rss);
 /* The machine's CPU and memory (NULL when sampling is off). */
 const struct fs_machine *fs_app_machine(const struct fs_app *app);
+/* Task i's descendants one by one, in tree order, with those that ended a
+ * moment ago (sample/desc.h); NULL when they are not sampled. Valid until the
+ * next sample. */
+const struct fs_desc_list *fs_app_descendants(const struct fs_app *app, size_t i);
 /* Task i's threads (read from the next sample on while `want`); NULL, *n 0 when
  * not yet known. */
 const struct fs_thread_sample *fs_app_threads(struct fs_app *app, size_t i, bool want, size_t *n);

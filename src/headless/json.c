@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "headless/headless_int.h"
 #include "sample/sampler.h"
@@ -213,6 +214,71 @@ json_warning(struct hl *hl, const char *msg)
     event_emit(hl, o);
 }
 
+/* One descendant of task t: a `sample` event with "descendant":true. Its
+ * exit status is there once it ended, when forkscope reaped it. */
+static void
+json_descendant(struct hl *hl, const struct fs_task *t, const struct fs_desc *d)
+{
+    json_t *o = event_new(hl, "sample", t);
+    char state[2] = {d->state, '\0'};
+    bool escaped;
+    json_object_set_new(o, "descendant", json_true());
+    json_object_set_new(o, "pid", json_integer(d->pid));
+    json_object_set_new(o, "ppid", json_integer(d->ppid));
+    json_object_set_new(o, "depth", json_integer(d->depth));
+    json_object_set_new(o, "cmd", json_bytes(d->cmd, strlen(d->cmd), &escaped));
+    if (escaped)
+        json_object_set_new(o, "escaped", json_true());
+    json_object_set_new(o, "state", json_string(state));
+    json_object_set_new(o, "cpu", json_figure(d->cpu));
+    json_object_set_new(o, "rss", json_integer((json_int_t)d->rss));
+    json_object_set_new(o, "threads", json_integer(d->threads));
+    if (d->note != NULL)
+        json_object_set_new(o, "note", json_string(d->note));
+    if (d->ended) {
+        json_object_set_new(o, "ended", json_true());
+        if (d->have_status) {
+            bool exited = WIFEXITED(d->status);
+            int sig = WIFSIGNALED(d->status) ? WTERMSIG(d->status) : 0;
+            const char *name = sig ? fs_signame(sig) : NULL;
+            json_object_set_new(o, "code",
+                                exited ? json_integer(WEXITSTATUS(d->status)) : json_null());
+            json_object_set_new(o, "signal",
+                                name  ? json_string(name)
+                                : sig ? json_integer(sig)
+                                      : json_null());
+        }
+    }
+    event_emit(hl, o);
+}
+
+/* Task t's own `sample` event (descendants_cut only when some were cut). */
+static void
+json_task_sample(struct hl *hl, const struct fs_task *t, const struct fs_sample *sm,
+                 const struct fs_desc_list *dl)
+{
+    json_t *o = event_new(hl, "sample", t);
+    char state[2] = {sm->state, '\0'};
+    json_object_set_new(o, "pid", json_integer(sm->pid));
+    json_object_set_new(o, "cpu", json_figure(sm->cpu));
+    json_object_set_new(o, "rss", json_integer((json_int_t)sm->rss));
+    json_object_set_new(o, "vsize", json_integer((json_int_t)sm->vsize));
+    json_object_set_new(o, "threads", json_integer(sm->threads));
+    json_object_set_new(o, "state", json_string(state));
+    json_object_set_new(o, "ctx_vol", json_figure(sm->ctx_vol_rate));
+    json_object_set_new(o, "ctx_invol", json_figure(sm->ctx_invol_rate));
+    json_object_set_new(o, "tree_cpu", json_figure(sm->tree_cpu));
+    json_object_set_new(o, "tree_rss", json_integer((json_int_t)sm->tree_rss));
+    json_object_set_new(o, "descendants", json_integer(sm->descendants));
+    if (dl != NULL && dl->cut > 0)
+        json_object_set_new(o, "descendants_cut", json_integer((json_int_t)dl->cut));
+    if (sm->tid != 0)
+        json_object_set_new(o, "shared", json_true()); /* rss, vsize: the whole process's */
+    event_emit(hl, o);
+}
+
+/* Each running task's sample, then one for each of its descendants (a task
+ * whose own process ended may still have some: adopted orphans). */
 static void
 json_samples(void *fe)
 {
@@ -220,24 +286,13 @@ json_samples(void *fe)
     for (size_t i = 0; i < fs_app_ntasks(hl->app); i++) {
         const struct fs_task *t = fs_app_task(hl->app, i);
         const struct fs_sample *sm = fs_app_sample(hl->app, i);
-        if (sm == NULL || !sm->alive || !fs_task_is_live(t))
+        if (sm == NULL || !fs_task_is_live(t))
             continue;
-        json_t *o = event_new(hl, "sample", t);
-        char state[2] = {sm->state, '\0'};
-        json_object_set_new(o, "pid", json_integer(sm->pid));
-        json_object_set_new(o, "cpu", json_figure(sm->cpu));
-        json_object_set_new(o, "rss", json_integer((json_int_t)sm->rss));
-        json_object_set_new(o, "vsize", json_integer((json_int_t)sm->vsize));
-        json_object_set_new(o, "threads", json_integer(sm->threads));
-        json_object_set_new(o, "state", json_string(state));
-        json_object_set_new(o, "ctx_vol", json_figure(sm->ctx_vol_rate));
-        json_object_set_new(o, "ctx_invol", json_figure(sm->ctx_invol_rate));
-        json_object_set_new(o, "tree_cpu", json_figure(sm->tree_cpu));
-        json_object_set_new(o, "tree_rss", json_integer((json_int_t)sm->tree_rss));
-        json_object_set_new(o, "descendants", json_integer(sm->descendants));
-        if (sm->tid != 0)
-            json_object_set_new(o, "shared", json_true()); /* rss, vsize: the whole process's */
-        event_emit(hl, o);
+        const struct fs_desc_list *dl = fs_app_descendants(hl->app, i);
+        if (sm->alive)
+            json_task_sample(hl, t, sm, dl);
+        for (size_t k = 0; dl != NULL && k < dl->n; k++)
+            json_descendant(hl, t, &dl->v[k]);
     }
 }
 

@@ -175,13 +175,24 @@ fs_proc_flow_all(struct fs_rt *rt)
 /* ---- exit and release ------------------------------------------------------------- */
 
 void
+fs_rt_on_orphan_reaped(struct fs_rt *rt, fs_rt_reaped_cb cb, void *arg)
+{
+    rt->orphan_cb = cb;
+    rt->orphan_arg = arg;
+}
+
+void
 fs_proc_reaped(struct fs_rt *rt, int pid, int status, const struct rusage *ru)
 {
     struct fs_proc *p;
     for (p = rt->procs; p && p->pid != pid; p = p->next)
         ;
-    if (p == NULL)
-        return; /* an orphaned descendant re-parented to forkscope */
+    if (p == NULL) {
+        /* An orphaned descendant re-parented to forkscope. */
+        if (rt->orphan_cb != NULL)
+            rt->orphan_cb(rt->orphan_arg, pid, status);
+        return;
+    }
     p->reaped = true;
     /* Group members that outlive the leader stay on the watchdog's list and are
      * killed when forkscope quits; an empty group is taken off. */

@@ -95,6 +95,12 @@ bool fs_rt_terminal_gone(struct fs_rt *rt);
 /* Calls cb for another signal, such as SIGWINCH. At most 4 of them. */
 int fs_rt_on_signal(struct fs_rt *rt, int sig, fs_rt_signal_cb cb, void *arg);
 
+/* Calls cb with the pid and wait status of each process forkscope reaps that
+ * is not a task's own: orphaned descendants re-parented to forkscope, the
+ * child subreaper. NULL: none is told. */
+typedef void (*fs_rt_reaped_cb)(void *arg, int pid, int status);
+void fs_rt_on_orphan_reaped(struct fs_rt *rt, fs_rt_reaped_cb cb, void *arg);
+
 /* Kills what remains of every process group forkscope started (members left
  * behind by a task whose leader already exited). Called on quit. */
 void fs_rt_kill_lingering(struct fs_rt *rt);

@@ -57,6 +57,9 @@ struct fs_rt {
     struct fs_outq *err;
     struct fs_watchdog wd;
     struct fs_proc *procs;   /* every process object not yet freed */
+    /* Told of every reaped process that is no task's own (fs_rt_on_orphan_reaped). */
+    fs_rt_reaped_cb orphan_cb;
+    void *orphan_arg;
     bool output_paused;      /* standard output is over its high-water mark */
     /* What holds back standard input (hold.c): full channels, worker
      * queues; and how many of them still do (those whose task has not

@@ -36,6 +36,7 @@ last_paren(const char *text, size_t len)
 /* The numeric fields of stat that are kept, numbered as in proc(5) (3 is the state). */
 enum {
     F_PPID = 4,
+    F_PGRP = 5,
     F_UTIME = 14,
     F_STIME = 15,
     F_THREADS = 20,
@@ -85,6 +86,7 @@ fs_pidstat_parse(const char *text, size_t len, struct fs_pidstat *out)
     if (parse_fields(p, end, f) != 0)
         return -EINVAL;
     out->ppid = (pid_t)f[F_PPID];
+    out->pgrp = (pid_t)f[F_PGRP];
     out->utime = f[F_UTIME];
     out->stime = f[F_STIME];
     out->threads = (int64_t)f[F_THREADS];

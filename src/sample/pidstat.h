@@ -23,6 +23,7 @@ struct fs_pidstat {
     char comm[FS_PIDSTAT_COMM_MAX]; /* between the first '(' and the last ')' */
     char state;                     /* R S D T t Z X I ... */
     pid_t ppid;
+    pid_t pgrp;         /* its process group */
     uint64_t utime;     /* jiffies (clock ticks) */
     uint64_t stime;     /* jiffies */
     int64_t threads;    /* num_threads (process-wide, also in task/TID/stat) */

@@ -192,3 +192,23 @@ fs_procfs_find_key(const char *text, size_t len, const char *key)
     }
     return NULL;
 }
+
+ssize_t
+fs_procfs_cmdline(int rootfd, pid_t pid, char *buf, size_t size)
+{
+    char dir[FS_PROCFS_PATH_MAX];
+    char path[FS_PROCFS_PATH_MAX];
+    size_t len = fs_procfs_pid_path(dir, pid, 0);
+    if (fs_procfs_join(path, dir, len, "cmdline") != 0)
+        return -ENAMETOOLONG;
+    ssize_t n = fs_procfs_read(rootfd, path, buf, size, NULL);
+    if (n < 0)
+        return n;
+    while (n > 0 && buf[n - 1] == '\0')
+        n--;
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] == '\0')
+            buf[i] = ' ';
+    buf[n] = '\0';
+    return n;
+}

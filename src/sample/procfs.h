@@ -51,6 +51,12 @@ bool fs_procfs_skip_fields(const char **p, const char *end, unsigned n);
  * digits (self, sys, ...) or out of range. */
 pid_t fs_procfs_name_pid(const char *name);
 
+/* Reads the cmdline of process pid into buf (size > 0 bytes), its arguments
+ * joined by spaces, NUL-terminated: a command line longer than size - 1 bytes
+ * is cut there. Returns its length (0 for a zombie or a kernel thread, which
+ * have none), or a negative errno. */
+ssize_t fs_procfs_cmdline(int rootfd, pid_t pid, char *buf, size_t size);
+
 /* Finds the line starting with `key` (which includes its ':') in text, searching
  * from the end, where status keeps the context switches. Returns a pointer just
  * past the key, or NULL. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sample/desc.h"
 #include "sample/procfs.h"
 #include "sample/tree.h"
 #include "util/xalloc.h"
@@ -34,6 +35,8 @@ struct watch {
     /* cmdline (FS_SAMPLE_CMDLINE) and the comm it was read under. */
     char *cmdline;
     char cmdline_comm[FS_PIDSTAT_COMM_MAX];
+    /* FS_SAMPLE_TREE: the descendants one by one. */
+    struct fs_desc_list desc;
     /* FS_SAMPLE_THREADS; NULL until the flag is set. */
     struct fs_threads *threads;
     /* The history ring: `hlen` entries ending just before `hhead`. */
@@ -82,6 +85,7 @@ watch_free(struct watch *w)
         fs_threads_fini(w->threads);
         free(w->threads);
     }
+    fs_desc_fini(&w->desc);
     free(w->cmdline);
     free(w);
 }
@@ -158,6 +162,7 @@ static void
 aim(struct watch *w, pid_t pid, pid_t tid)
 {
     forget_process(w);
+    fs_desc_clear(&w->desc);
     unsigned generation = w->s.generation;
     memset(&w->s, 0, sizeof w->s);
     w->s.pid = pid;
@@ -185,6 +190,7 @@ apply_flags(struct watch *w, unsigned flags)
         w->s.tree_cpu = 0;
         w->s.tree_rss = 0;
         w->s.tree_threads = 0;
+        fs_desc_clear(&w->desc);
     }
     if ((flags & FS_SAMPLE_THREADS) && w->threads == NULL) {
         w->threads = fs_xmalloc(sizeof *w->threads);
@@ -251,20 +257,10 @@ fs_sampler_set_flags(struct fs_sampler *s, const void *key, unsigned flags)
 static void
 read_cmdline(struct fs_sampler *s, struct watch *w)
 {
-    char dir[FS_PROCFS_PATH_MAX];
-    char path[FS_PROCFS_PATH_MAX];
     char buf[CMDLINE_BUF];
-    size_t len = fs_procfs_pid_path(dir, w->s.pid, 0);
-    if (fs_procfs_join(path, dir, len, "cmdline") != 0)
-        return;
-    ssize_t n = fs_procfs_read(s->rootfd, path, buf, sizeof buf, NULL);
+    ssize_t n = fs_procfs_cmdline(s->rootfd, w->s.pid, buf, sizeof buf);
     if (n < 0)
         return;
-    while (n > 0 && buf[n - 1] == '\0')
-        n--;
-    for (ssize_t i = 0; i < n; i++)
-        if (buf[i] == '\0')
-            buf[i] = ' ';
     free(w->cmdline);
     w->cmdline = fs_xstrndup(buf, (size_t)n);
     w->s.cmdline = w->cmdline;
@@ -399,15 +395,58 @@ tree_wanted(const struct fs_sampler *s)
     return false;
 }
 
+/* Rebuilds each tree watch's descendant list from the scan just taken, within
+ * FS_DESC_MAX a watch and FS_DESC_TOTAL in all. A watch whose process is gone
+ * keeps only the descendants it adopted. */
+static void
+sample_descendants(struct fs_sampler *s, double now)
+{
+    size_t budget = FS_DESC_TOTAL;
+    for (size_t i = 0; i < s->n; i++) {
+        struct watch *w = s->watches[i];
+        if (!(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+            continue;
+        struct fs_desc_ctx c = {s->rootfd, s->page_size, now, FS_DESC_LINGER,
+                                budget < FS_DESC_MAX ? budget : FS_DESC_MAX};
+        fs_desc_update(&w->desc, &s->tree, w->s.alive ? w->s.pid : 0, w->s.pid, &c);
+        /* Ended ones included; an update keeps no more than c.max. */
+        budget -= w->desc.n < budget ? w->desc.n : budget;
+    }
+}
+
 int
 fs_sampler_sample(struct fs_sampler *s, double now)
 {
     int r = fs_machine_sample(&s->machine, s->rootfd);
-    if (tree_wanted(s))
-        fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck);
+    bool tree = tree_wanted(s) && fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck) == 0;
     for (size_t i = 0; i < s->n; i++)
         sample_watch(s, s->watches[i], now);
+    if (tree)
+        sample_descendants(s, now);
     return r;
+}
+
+const struct fs_desc_list *
+fs_sampler_descendants(const struct fs_sampler *s, const void *key)
+{
+    const struct watch *w = find_watch(s, key);
+    return w != NULL && (w->flags & FS_SAMPLE_TREE) && w->s.tid == 0 ? &w->desc : NULL;
+}
+
+bool
+fs_sampler_reaped(struct fs_sampler *s, pid_t pid, int status, double now)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (fs_desc_reaped(&s->watches[i]->desc, pid, status, now))
+            return true;
+    return false;
+}
+
+int
+fs_sampler_set_note(struct fs_sampler *s, const void *key, pid_t pid, const char *note)
+{
+    struct watch *w = find_watch(s, key);
+    return w != NULL ? fs_desc_set_note(&w->desc, pid, note) : -ENOENT;
 }
 
 const struct fs_sample *

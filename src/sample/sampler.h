@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sample/desc.h"
 #include "sample/machine.h"
 #include "sample/pidstat.h"
 #include "sample/threads.h"
@@ -134,6 +135,20 @@ size_t fs_sampler_history(const struct fs_sampler *s, const void *key, float *cp
  * NULL: threads beyond FS_THREADS_MAX). NULL with *n = 0 without the flag. */
 const struct fs_thread_sample *fs_sampler_threads(const struct fs_sampler *s, const void *key,
                                                   size_t *n, size_t *omitted);
+
+/* The descendants of key's watch one by one (FS_SAMPLE_TREE, process watches),
+ * owned by the sampler and valid until the next sample; NULL without the flag.
+ * See sample/desc.h: the order, the cap and how long ended ones stay. */
+const struct fs_desc_list *fs_sampler_descendants(const struct fs_sampler *s, const void *key);
+
+/* forkscope reaped pid (not a task's own: an orphaned descendant it adopted)
+ * with wait status `status` at `now`: the record of whichever watch lists it
+ * gets the status. Returns whether one did. */
+bool fs_sampler_reaped(struct fs_sampler *s, pid_t pid, int status, double now);
+
+/* Sets the free label of a descendant of key's watch (NULL clears it).
+ * Returns 0, -ENOENT (no such watch) or -ESRCH (no such descendant). */
+int fs_sampler_set_note(struct fs_sampler *s, const void *key, pid_t pid, const char *note);
 
 /* The machine's figures (CPU%, memory, uptime) of the last sample, owned by the sampler. */
 const struct fs_machine *fs_sampler_machine(const struct fs_sampler *s);

@@ -54,6 +54,13 @@ fs_tree_find(const struct fs_tree *t, pid_t pid)
     return i < 0 ? NULL : &procs(t)[i];
 }
 
+const struct fs_tree_proc *
+fs_tree_procs(const struct fs_tree *t, size_t *n)
+{
+    *n = t->scans.valid ? t->scans.n : 0;
+    return procs(t);
+}
+
 /* Appends one process read from "NAME/stat"; a vanished or unreadable one is skipped. */
 static void
 add_proc(struct fs_tree *t, int rootfd, pid_t pid, const char *name)
@@ -64,7 +71,11 @@ add_proc(struct fs_tree *t, int rootfd, pid_t pid, const char *name)
     struct fs_tree_proc *p = fs_snapdiff_add(&t->scans);
     p->pid = pid;
     p->ppid = st.ppid;
+    p->pgrp = st.pgrp;
     p->state = st.state;
+    size_t cl = strnlen(st.comm, sizeof p->comm - 1);
+    memcpy(p->comm, st.comm, cl);
+    p->comm[cl] = '\0';
     p->starttime = st.starttime;
     p->ticks = st.utime + st.stime;
     p->rss = st.rss;

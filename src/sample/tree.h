@@ -24,7 +24,9 @@
 struct fs_tree_proc {
     pid_t pid; /* first: the id of fs_snapdiff */
     pid_t ppid;
+    pid_t pgrp; /* its process group */
     char state;
+    char comm[16];      /* the command name, cut to 15 bytes */
     uint64_t starttime; /* jiffies after boot */
     uint64_t ticks;     /* utime + stime */
     uint64_t rss;       /* pages */
@@ -59,6 +61,11 @@ int fs_tree_scan(struct fs_tree *t, int rootfd, double now, long clk_tck);
 
 /* Returns the process `pid` of the last scan, or NULL. Valid until the next scan. */
 const struct fs_tree_proc *fs_tree_find(const struct fs_tree *t, pid_t pid);
+
+/* The processes of the last scan, sorted by pid, and their count in *n; the
+ * links (first_child, next_sibling) are indices into it. Valid until the next
+ * scan. */
+const struct fs_tree_proc *fs_tree_procs(const struct fs_tree *t, size_t *n);
 
 /* Sums the figures of pid's descendants in the last scan into *out. Returns 0, or
  * -ESRCH when pid was not in the scan (out is then zeroed). */

@@ -68,6 +68,7 @@ command(struct ui *ui, enum fs_control_op op, int sig)
         free(err);
     } else {
         said(ui, op, sig, t);
+        ui_rows_said(ui);
     }
     ui_dirty(ui);
 }
@@ -75,17 +76,13 @@ command(struct ui *ui, enum fs_control_op op, int sig)
 static void
 act_next(struct ui *ui)
 {
-    if (ui->sel + 1 < ui->ntasks)
-        ui->sel++;
-    ui_relayout(ui);
+    ui_rows_move(ui, 1);
 }
 
 static void
 act_prev(struct ui *ui)
 {
-    if (ui->sel > 0)
-        ui->sel--;
-    ui_relayout(ui);
+    ui_rows_move(ui, -1);
 }
 
 static void
@@ -412,10 +409,13 @@ act_quit(struct ui *ui)
 }
 
 static const struct ui_key keys[] = {
-    {'j', false, "j Down", "select the next task", act_next},
+    {'j', false, "j Down", "select the next row (a task or a descendant)", act_next},
     {KEY_DOWN, true, NULL, NULL, act_next},
-    {'k', false, "k Up", "select the previous task", act_prev},
+    {'k', false, "k Up", "select the previous row", act_prev},
     {KEY_UP, true, NULL, NULL, act_prev},
+    {'f', false, "f", "fold / unfold the task's descendants (its process tree)", ui_tree_toggle},
+    {KEY_LEFT, true, "Left Right", "fold / unfold the task's descendants", ui_tree_fold},
+    {KEY_RIGHT, true, NULL, NULL, ui_tree_unfold},
     {'z', false, "z Enter", "zoom the selected pane (the message, in the traffic view) / back",
      act_zoom},
     {'\r', false, NULL, NULL, act_zoom},
@@ -576,15 +576,17 @@ mouse(struct ui *ui)
     if (getmouse(&ev) != OK)
         return;
     size_t hit = (size_t)-1;
+    bool click = ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
     if (ev.y > ui->table_y && ev.y < ui->table_y + ui->table_h)
-        hit = (size_t)(ui->table_first + ev.y - ui->table_y - 1);
+        hit = ui_rows_at(ui, (size_t)(ui->table_first + ev.y - ui->table_y - 1), click);
     for (size_t k = 0; k < ui->npanes_shown; k++) {
         struct fs_rect r = ui->pane_rect[k];
         if (ev.x >= r.x && ev.x < r.x + r.w && ev.y >= r.y && ev.y < r.y + r.h)
             hit = ui->pane_task[k];
     }
-    if (hit < ui->ntasks && hit != ui->sel && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+    if (hit < ui->ntasks && hit != ui->sel && click) {
         ui->sel = hit;
+        ui->sel_pid = 0;
         ui_relayout(ui);
     }
     if (ev.bstate & BUTTON4_PRESSED && hit < ui->ntasks)

@@ -13,7 +13,8 @@
 static int
 table_height(struct ui *ui, int h)
 {
-    int want = ui_table_rows(ui) + 1;
+    ui->layout_rows = ui_table_rows(ui);
+    int want = ui->layout_rows + 1;
     int cap = h / 3 > 3 ? h / 3 : 3;
     return want < cap ? want : cap;
 }

@@ -23,7 +23,7 @@ static const struct hint {
     {"r", "restart", 4, false}, {"K", "kill", 6, false},     {"p", "pause", 7, false},
     {"S", "signal", 6, false},  {"a", "add", 5, false},      {"i", "input", 5, false},
     {"/", "search", 4, false},  {"m", "messages", 3, false}, {"M", "send", 7, false},
-    {"c", "caption", 6, true},  {"q", "quit", 0, false},
+    {"f", "tree", 7, false},    {"c", "caption", 6, true},   {"q", "quit", 0, false},
 };
 #define NHINTS (sizeof hints / sizeof hints[0])
 #define MAX_RANK 7

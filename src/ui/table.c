@@ -1,7 +1,8 @@
 /*
  * The header line (the machine's CPU and memory, the sampling interval, task
  * counts) and the task table: one row per task, its columns from the const
- * table ui_columns, and, when asked, the selected task's threads under it.
+ * table ui_columns, and under it, when asked, the selected task's threads, and
+ * its descendants as a tree (the rows come from tree.c).
  */
 #include <config.h>
 
@@ -352,23 +353,76 @@ col_command(struct ui *ui, size_t i, double now, char *buf, size_t len)
     free(d);
 }
 
+/* ---- a descendant's columns ------------------------------------------------------------------ */
+
+/* Its place in the tree: indented by depth, then its command's name. */
+static void
+desc_name(const struct fs_desc *d, char *buf, size_t len)
+{
+    unsigned depth = d->depth < 8 ? d->depth : 8;
+    snprintf(buf, len, "%*s\u2514 %s", (int)(depth - 1) * 2, "", d->comm);
+}
+
+static void
+desc_pid(const struct fs_desc *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "%d", (int)d->pid);
+}
+
+static void
+desc_state(const struct fs_desc *d, char *buf, size_t len)
+{
+    if (d->ended)
+        fs_desc_describe_end(d, buf, len);
+    else
+        snprintf(buf, len, "%c%s%s", d->state, d->note ? " " : "", d->note ? d->note : "");
+}
+
+static void
+desc_cpu(const struct fs_desc *d, char *buf, size_t len)
+{
+    percent(d->cpu, buf, len);
+}
+
+static void
+desc_rss(const struct fs_desc *d, char *buf, size_t len)
+{
+    if (d->ended)
+        snprintf(buf, len, "-");
+    else
+        ui_human_bytes(d->rss, buf, len);
+}
+
+static void
+desc_threads(const struct fs_desc *d, char *buf, size_t len)
+{
+    snprintf(buf, len, d->ended ? "-" : "%lld", (long long)d->threads);
+}
+
+static void
+desc_command(const struct fs_desc *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", d->cmd);
+}
+
 const struct ui_column ui_columns[] = {
-    {"NAME", 14, false, col_name},
-    {"KIND", 11, false, col_kind},
-    {"PID", 7, true, col_pid},
-    {"STATE", 18, false, col_state},
-    {"AGE", 6, true, col_age},
-    {"CPU%", 6, true, col_cpu},
-    {"RSS", 7, true, col_rss},
-    {"VSZ", 7, true, col_vsize},
-    {"THR", 4, true, col_threads},
-    {"CTXSW/s", 9, true, col_ctx},
-    {"TREE n: CPU% RSS", 17, false, col_tree},
-    {"MSG in/out", 11, true, col_msgs},
-    {"RST", 3, true, col_restarts},
-    {"CPU HISTORY", 12, false, col_spark},
-    {"RSS HIST", 8, false, col_rss_spark},
-    {"COMMAND", 0, false, col_command},
+    {"NAME", 14, false, col_name, desc_name},
+    {"KIND", 11, false, col_kind, NULL},
+    {"PID", 7, true, col_pid, desc_pid},
+    {"STATE", 18, false, col_state, desc_state},
+    {"AGE", 6, true, col_age, NULL},
+    {"CPU%", 6, true, col_cpu, desc_cpu},
+    {"RSS", 7, true, col_rss, desc_rss},
+    {"VSZ", 7, true, col_vsize, NULL},
+    {"THR", 4, true, col_threads, desc_threads},
+    /* A descendant's command line takes the rest of its row from here. */
+    {"CTXSW/s", 9, true, col_ctx, desc_command},
+    {"TREE n: CPU% RSS", 17, false, col_tree, NULL},
+    {"MSG in/out", 11, true, col_msgs, NULL},
+    {"RST", 3, true, col_restarts, NULL},
+    {"CPU HISTORY", 12, false, col_spark, NULL},
+    {"RSS HIST", 8, false, col_rss_spark, NULL},
+    {"COMMAND", 0, false, col_command, NULL},
 };
 const size_t ui_ncolumns = sizeof ui_columns / sizeof ui_columns[0];
 
@@ -420,16 +474,12 @@ ui_draw_header(struct ui *ui)
 int
 ui_table_rows(struct ui *ui)
 {
-    size_t n = 0;
-    if (ui->show_threads && ui->sel < ui->ntasks)
-        fs_app_threads(ui->app, ui->sel, true, &n);
-    return (int)(ui->ntasks + n);
+    return (int)ui_rows_build(ui);
 }
 
 static void
-draw_task_row(struct ui *ui, size_t i, int y, double now)
+draw_task_row(struct ui *ui, size_t i, int y, double now, bool sel)
 {
-    bool sel = i == ui->sel;
     enum fs_theme_elem row = sel ? FS_EL_TABLE_SELECTED : FS_EL_TABLE_ROW;
     ui_put_el(ui, row, true);
     mvhline(y, 0, ' ', COLS);
@@ -449,6 +499,44 @@ draw_task_row(struct ui *ui, size_t i, int y, double now)
     }
 }
 
+/* A descendant under its task, in the columns that have a meaning for it; one
+ * that ended is greyed (dim) until it is dropped. */
+static void
+draw_desc_row(struct ui *ui, const struct fs_desc *d, int y, bool sel)
+{
+    enum fs_theme_elem row = sel ? FS_EL_TABLE_SELECTED : FS_EL_TABLE_ROW;
+    ui_put_el(ui, row, true);
+    if (d->ended)
+        attron(A_DIM);
+    mvhline(y, 0, ' ', COLS);
+    int x = 0;
+    for (size_t c = 0; c < ui_ncolumns && x < COLS; c++) {
+        char buf[FS_DESC_CMD_MAX + 16] = "";
+        int w = column_width(ui, c, x);
+        bool rest = ui_columns[c].desc == desc_command;
+        if (ui_columns[c].desc != NULL)
+            ui_columns[c].desc(d, buf, sizeof buf);
+        ui_put_text(y, x, rest || w > COLS - x ? COLS - x : w, buf, ui_columns[c].right && !rest);
+        if (rest)
+            break;
+        x += w + 1;
+    }
+    attroff(A_DIM);
+}
+
+/* "+N more": descendants beyond the cap, counted but not listed. */
+static void
+draw_more_row(struct ui *ui, size_t cut, int y)
+{
+    char line[160];
+    snprintf(line, sizeof line,
+             "  + %zu more descendants not listed (at most %d a task, %d in all)", cut, FS_DESC_MAX,
+             FS_DESC_TOTAL);
+    ui_put_el(ui, FS_EL_TABLE_ROW, true);
+    mvhline(y, 0, ' ', COLS);
+    ui_put_text(y, 0, COLS, line, false);
+}
+
 static void
 draw_thread_row(struct ui *ui, const struct fs_thread_sample *th, int y)
 {
@@ -461,6 +549,27 @@ draw_thread_row(struct ui *ui, const struct fs_thread_sample *th, int y)
     ui_put_el(ui, FS_EL_TABLE_ROW, true);
     mvhline(y, 0, ' ', COLS);
     ui_put_text(y, 0, COLS, line, false);
+}
+
+static void
+draw_row(struct ui *ui, const struct ui_row *r, int y, double now, bool sel,
+         const struct fs_thread_sample *th, size_t nth)
+{
+    switch (r->kind) {
+    case UI_ROW_TASK:
+        draw_task_row(ui, r->task, y, now, sel);
+        break;
+    case UI_ROW_THREAD:
+        if (th != NULL && r->sub < nth)
+            draw_thread_row(ui, &th[r->sub], y);
+        break;
+    case UI_ROW_DESC:
+        draw_desc_row(ui, ui_row_desc(ui, r), y, sel);
+        break;
+    case UI_ROW_MORE:
+        draw_more_row(ui, r->sub, y);
+        break;
+    }
 }
 
 void
@@ -481,14 +590,17 @@ ui_draw_table(struct ui *ui, double now)
     const struct fs_thread_sample *th = NULL;
     if (ui->show_threads && ui->sel < ui->ntasks)
         th = fs_app_threads(ui->app, ui->sel, true, &nth);
-    /* Display rows: each task, and the selected task's threads after it. Keep
-     * the selected row visible. */
-    int rows = h - 1, total = (int)(ui->ntasks + nth);
-    int sel_row = (int)ui->sel;
+    /* Keep the selected row visible. */
+    int rows = h - 1, total = (int)ui_rows_build(ui);
+    int sel_row = (int)ui_rows_selected(ui);
+    /* A "+N more" row that follows the selected one is shown with it. */
+    int sel_end = sel_row + 1 < total && ui->rows[sel_row + 1].kind == UI_ROW_MORE && rows > 1
+                      ? sel_row + 1
+                      : sel_row;
     if (sel_row < ui->table_first)
         ui->table_first = sel_row;
-    if (sel_row >= ui->table_first + rows)
-        ui->table_first = sel_row - rows + 1;
+    if (sel_end >= ui->table_first + rows)
+        ui->table_first = sel_end - rows + 1;
     for (int r = 0; r < rows; r++) {
         int d = ui->table_first + r, y = y0 + 1 + r;
         if (d >= total) {
@@ -496,10 +608,7 @@ ui_draw_table(struct ui *ui, double now)
             mvhline(y, 0, ' ', COLS);
             continue;
         }
-        if (d <= (int)ui->sel || d > (int)(ui->sel + nth))
-            draw_task_row(ui, (size_t)(d <= (int)ui->sel ? d : d - (int)nth), y, now);
-        else
-            draw_thread_row(ui, &th[d - (int)ui->sel - 1], y);
+        draw_row(ui, &ui->rows[d], y, now, d == sel_row, th, nth);
     }
     ui_put_el(ui, FS_EL_NORMAL, false);
 }

@@ -306,8 +306,8 @@ fe_samples(void *fe)
 {
     struct ui *ui = fe;
     ui_traffic_sample(ui);
-    /* The thread rows may have changed in number. */
-    if (ui->show_threads)
+    /* The thread and descendant rows may have changed in number. */
+    if (ui->show_threads || ui_table_rows(ui) != ui->layout_rows)
         ui_relayout(ui);
     ui_dirty(ui);
 }
@@ -534,6 +534,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     for (size_t i = 0; i < ui->ntasks; i++)
         fs_pane_free(ui->tasks[i].pane);
     free(ui->tasks);
+    free(ui->rows);
     ui_theme_cleanup(ui);
     ui_prompt_cleanup(ui);
     free(ui->search);

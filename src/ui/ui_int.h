@@ -56,6 +56,20 @@ struct ui_task {
     double rate;
     float rate_hist[UI_RATE_HISTORY];
     size_t nrate;
+    bool unfolded; /* its descendants are listed under it (f); folded at first */
+};
+
+/* A row of the task table (tree.c). */
+enum ui_row_kind {
+    UI_ROW_TASK,   /* task `task` */
+    UI_ROW_THREAD, /* thread `sub` of the selected task */
+    UI_ROW_DESC,   /* descendant `sub` of task `task` (its fs_desc_list order) */
+    UI_ROW_MORE    /* "+N more": `sub` descendants of task `task` were cut */
+};
+struct ui_row {
+    enum ui_row_kind kind;
+    size_t task;
+    size_t sub;
 };
 
 struct ui {
@@ -63,14 +77,18 @@ struct ui {
     struct ui_task *tasks;
     size_t ntasks;
     size_t sel;
-    size_t first;        /* first task whose pane is shown */
+    pid_t sel_pid;       /* a descendant of the selected task whose row is selected; 0: none */
+    struct ui_row *rows; /* the table's rows (tree.c), rebuilt for each frame */
+    size_t nrows, rows_cap;
+    int layout_rows; /* the rows the last layout made room for */
+    size_t first;    /* first task whose pane is shown */
     bool zoom;
     enum fs_tiling_mode layout;
     enum ui_mode mode;
     struct ui_prompt prompt;
     int signal_choice;
     /* Theme and colour. */
-    bool color;          /* the terminal has colours and NO_COLOR is not set */
+    bool color; /* the terminal has colours and NO_COLOR is not set */
     struct fs_theme theme;
     char *theme_dirs;
     const char *theme_name;
@@ -88,7 +106,7 @@ struct ui {
     bool dirty;
     bool frame_pending;
     struct fs_app_timer *frame;
-    bool show_threads;   /* the selected task's threads are listed under it */
+    bool show_threads; /* the selected task's threads are listed under it */
     double last_frame;
     /* A message in the status line (an error, a confirmation) until a time. */
     char message[256];
@@ -97,9 +115,9 @@ struct ui {
     double message_until;
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
-    bool traffic_all;       /* every task's messages interleaved, not the selected one's */
+    bool traffic_all; /* every task's messages interleaved, not the selected one's */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
-    int traffic_detail_top; /* zoomed: the first line shown of the message */
+    int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
     struct fs_msglog msglog;
     /* Search in the selected pane (or the message log). */
@@ -150,6 +168,8 @@ struct ui_column {
     int width;  /* 0: takes what is left */
     bool right; /* right-aligned */
     void (*format)(struct ui *ui, size_t i, double now, char *buf, size_t len);
+    /* The column on a descendant's row; NULL: blank. */
+    void (*desc)(const struct fs_desc *d, char *buf, size_t len);
 };
 extern const struct ui_column ui_columns[];
 extern const size_t ui_ncolumns;
@@ -168,8 +188,28 @@ void ui_spark(const double *v, size_t n, int width, char *buf, size_t len);
 void ui_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
 /* The same for its RSS, scaled to the largest value shown. */
 void ui_rss_sparkline(struct ui *ui, size_t i, int width, char *buf, size_t len);
-/* Rows the table needs: tasks plus the thread rows shown. */
+/* Rows the table needs: tasks, the thread rows and descendant rows shown. */
 int ui_table_rows(struct ui *ui);
+
+/* tree.c: the table's rows and the selection among them. */
+size_t ui_rows_build(struct ui *ui);
+/* The index of the selected row of the last build (a descendant no longer
+ * listed gives its task's row, and the selection goes back to it). */
+size_t ui_rows_selected(struct ui *ui);
+/* Selects the next (dir 1) or previous (-1) task or descendant row. */
+void ui_rows_move(struct ui *ui, int dir);
+/* After the message of a command carried out with a descendant's row
+ * selected: adds that the command went to its task. */
+void ui_rows_said(struct ui *ui);
+/* The task of row k, (size_t)-1 for none; `select` selects the row (a click). */
+size_t ui_rows_at(struct ui *ui, size_t k, bool select);
+const struct fs_desc *ui_row_desc(struct ui *ui, const struct ui_row *r);
+/* Task i's descendants while its run is live, NULL otherwise. */
+const struct fs_desc_list *ui_descendants(struct ui *ui, size_t i);
+/* Keys: fold / unfold (toggle), fold, unfold the selected task's descendants. */
+void ui_tree_toggle(struct ui *ui);
+void ui_tree_fold(struct ui *ui);
+void ui_tree_unfold(struct ui *ui);
 
 /* theme.c: curses attributes and colour pairs. */
 void ui_colors_init(struct ui *ui);

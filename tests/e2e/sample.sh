@@ -26,8 +26,14 @@ jiffies() {
     echo $((f[11] + f[12]))
 }
 
-# sample_line TASK LINE: LINE is a sample event of TASK.
-sample_line() { [[ $2 == '{"t":'*"\"ev\":\"sample\",\"task\":\"$1\","* ]]; }
+# sample_line TASK LINE: LINE is a sample event of TASK itself (not one of a
+# descendant's, tests/e2e/tree.sh).
+sample_line() {
+    [[ $2 == '{"t":'*"\"ev\":\"sample\",\"task\":\"$1\","* && $2 != *'"descendant":true'* ]]
+}
+# own TASK: TASK's own sample events, one a line; own_ge TASK N: N of them at least.
+own() { evs sample "$1" | grep -v '"descendant":true' || true; }
+own_ge() { [ "$(own "$1" | wc -l)" -ge "$2" ]; }
 
 # cpu_window TASK FIELD N PID: follows forkscope's events as they are written.
 # At TASK's first sample with a FIELD figure, reads PID's CPU ticks and the
@@ -80,9 +86,9 @@ agrees() {
 # prints its FIELD.
 field_after() {
     local have
-    have=$(nevs sample "$1")
-    wait_evs 30 $((have + 1)) sample "$1" || return 1
-    evs sample "$1" | sed -n "$((have + 1))p" | jfield "$2"
+    have=$(own "$1" | wc -l)
+    wait_for 30 own_ge "$1" $((have + 1)) || return 1
+    own "$1" | sed -n "$((have + 1))p" | jfield "$2"
 }
 has_out() { evs output "$1" | grep -qF "\"data\":\"$2\""; }
 
@@ -106,7 +112,7 @@ check "samples carry the state" test "$(field_after idle state)" = '"S"'
 check "samples carry the pid" test "$(field_after busy pid)" = "$BUSY"
 # Samples come once an interval: never closer together than the interval (less
 # a little for timer granularity), and on average not more than twice apart.
-spacing=$(evs sample busy | jfield t |
+spacing=$(own busy | jfield t |
     awk 'NR > 1 { d = $1 - p; if (min == "" || d < min) min = d }
          { if (NR == 1) f = $1; p = $1; n = NR }
          END { printf "%.3f %.3f %d", min, (p - f) / (n - 1), n }')
@@ -163,7 +169,7 @@ _fs_groups="$_fs_groups $(task_pid four)"
 if wait_for 30 has_out four 'threads 4' && [ "$(field_after four threads)" = 4 ]; then
     ok "a task with 4 threads lists 4"
 else
-    not_ok "threads: $(evs sample four | tail -n 1 | jfield threads)"; show "$FS_TMP/out"
+    not_ok "threads: $(own four | tail -n 1 | jfield threads)"; show "$FS_TMP/out"
 fi
 sample_end
 
@@ -174,8 +180,8 @@ sample_bg --names brief,stay "sleep 0.6" "sleep 100"
 wait_evs 30 1 start stay
 _fs_groups="$_fs_groups $(task_pid stay)"
 if wait_evs 30 1 exit brief; then
-    after=$(($(nevs sample stay) + 2))
-    if wait_evs 30 "$after" sample stay; then
+    after=$(($(own stay | wc -l) + 2))
+    if wait_for 30 own_ge stay "$after"; then
         ok "sampling goes on after a task ended"
     else
         not_ok "no sample after the task ended"; show "$FS_TMP/out"

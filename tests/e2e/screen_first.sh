@@ -34,7 +34,7 @@ T send-keys -t fs G
 check "G in the help shows its last entry" shown 'quit: stop every task (again: kill them)'
 check "the longest description is whole at 80 columns" shown "every task's messages / the selected one's"
 T send-keys -t fs g
-check "g in the help goes back to its first entry" shown 'select the next task'
+check "g in the help goes back to its first entry" shown 'select the next row'
 T send-keys -t fs Escape
 gone 'j/k scroll, q closes' || diag "the help did not close"
 
