@@ -62,6 +62,8 @@ static const char usage_text[] =
     "      --message-log COUNT[,SIZE]  the screen's message log keeps the last\n"
     "                       COUNT messages and at most SIZE bytes of them\n"
     "                       (default 10000,16MiB)\n"
+    "      --no-trace       do not trace the node programs of the tasks\n"
+    "                       (their children, threads and messages)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -84,7 +86,8 @@ enum {
     OPT_INTERVAL,
     OPT_PROC_ROOT,
     OPT_SEND_TIMEOUT,
-    OPT_MESSAGE_LOG
+    OPT_MESSAGE_LOG,
+    OPT_NO_TRACE
 };
 
 static const struct option long_options[] = {
@@ -100,6 +103,7 @@ static const struct option long_options[] = {
     {"proc-root", required_argument, NULL, OPT_PROC_ROOT},
     {"send-timeout", required_argument, NULL, OPT_SEND_TIMEOUT},
     {"message-log", required_argument, NULL, OPT_MESSAGE_LOG},
+    {"no-trace", no_argument, NULL, OPT_NO_TRACE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -118,6 +122,7 @@ struct cli {
     const char *theme;
     size_t msglog_count, msglog_bytes; /* --message-log; 0: the default */
     const struct fs_demo *demo;        /* the session is this demo (the tour) */
+    bool no_trace;                     /* --no-trace */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -289,6 +294,9 @@ parse_options(int argc, char **argv, struct cli *cli)
                                    "COUNT,SIZE (SIZE at least 64KiB)",
                                    optarg);
             break;
+        case OPT_NO_TRACE:
+            cli->no_trace = true;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             exit(0);
@@ -385,6 +393,8 @@ main(int argc, char **argv)
         fs_session_fini(&s);
         return r;
     }
+    for (size_t i = 0; cli.no_trace && i < s.ntasks; i++)
+        s.tasks[i].trace = false;
     if (cli.headless) {
         r = fs_headless_run(&s, &cli.hl);
     } else {

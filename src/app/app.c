@@ -62,6 +62,7 @@ fs_app_check_done(struct fs_app *app)
         if (app->sample_timer != NULL)
             fs_timer_stop(app->sample_timer);
         fs_rt_kill_lingering(app->rt);
+        fs_app_trace_close(app);
         fs_rt_shutdown(app->rt);
     }
 }
@@ -221,6 +222,7 @@ fs_app_free(struct fs_app *app)
     free(app->tasks);
     fs_timer_free(app->sample_timer);
     fs_sampler_free(app->sampler);
+    fs_app_trace_close(app);
     free(app);
 }
 
