@@ -370,8 +370,8 @@ num_or_null(long long v)
 static json_t *
 trace_end(const struct fs_trace_end *e)
 {
-    json_t *o = json_pack("{s:o,s:o}", "pid", num_or_null(e->pid), "thread_id",
-                          num_or_null(e->thread_id));
+    json_t *o =
+        json_pack("{s:o,s:o}", "pid", num_or_null(e->pid), "thread_id", num_or_null(e->thread_id));
     if (e->port)
         json_object_set_new(o, "port", json_true());
     return o;

@@ -1,0 +1,95 @@
+#!/bin/bash
+# Node programs report what they do (doc/tracing.md): real node programs run
+# as plain shell tasks, traced through node/trace.js. Their children (api,
+# argv, pid, exit code, errors), a grandchild, worker threads with the OS
+# thread id the worker reads itself, every message both ways counted per
+# endpoint with its value, reports written right before process.exit(), a
+# program that is byte for byte the same traced or not, a child that exits on
+# its own, --no-trace, and the report FIFO's directory removed at the end.
+. "$FS_SRCDIR/tests/lib.sh"
+plan 25
+FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
+if ! command -v node >/dev/null; then
+    skip_missing 25 node "the tracer is a node module"
+    finish
+fi
+export TMPDIR="$FS_TMP/tmp"
+mkdir -p "$TMPDIR"
+
+# ---- one run of parent.js: its stdout and status go to files ----
+run_fs --headless --json --names fam \
+    "node $FIX/parent.js >$FS_TMP/traced.out 2>$FS_TMP/traced.err; echo \$? >$FS_TMP/traced.rc"
+[ "$rc" = 0 ] || { diag "forkscope: $rc"; show "$FS_TMP/err"; }
+cp "$FS_TMP/out" "$FS_TMP/fam.json"
+node "$FIX/parent.js" >"$FS_TMP/plain.out" 2>/dev/null
+echo $? >"$FS_TMP/plain.rc"
+check "stdout is byte for byte that of an untraced run" cmp -s "$FS_TMP/plain.out" "$FS_TMP/traced.out"
+check "and so is the exit status" cmp -s "$FS_TMP/plain.rc" "$FS_TMP/traced.rc"
+
+# child_of API SCRIPT: the child event of that API whose argv names SCRIPT.
+child_of() { evs child fam | grep -F "\"api\":\"$1\"" | grep -F -- "$2"; }
+exit_of() { evs child-exit fam | grep -F "\"pid\":$1,"; }
+kid=$(child_of fork /kid.js | jfield pid)
+node_pid=$(child_of fork /kid.js | jfield ppid)
+check "the forked kid: api fork, its pid, its parent's" \
+    test -n "$kid" -a "$kid" != null -a -n "$node_pid"
+node_exe=$(node -p process.execPath)
+check "the kid's argv: node's path, then kid.js" \
+    test -n "$(child_of fork /kid.js | grep -F "\"argv\":[\"$node_exe\",\"$FIX/kid.js\"]")"
+check "the kid's end: code 5" test -n "$(exit_of "$kid" | grep -F '"code":5,')"
+gk=$(child_of fork /grandkid.js | jfield pid)
+check "the grandkid is traced too, forked by the kid" \
+    test -n "$(child_of fork /grandkid.js | grep -F "\"ppid\":$kid,")"
+check "the grandkid's end: code 0" test -n "$(exit_of "$gk" | grep -F '"code":0,')"
+three=$(child_of execFile '["sh","-c","exit 3"]' | jfield pid)
+check "execFile of a program that exits 3: argv and code 3" test -n "$(exit_of "$three" | grep -F '"code":3,')"
+mb=$(child_of exec '["/bin/sh","-c","yes | head -c 100000"]' | jfield pid)
+check "exec past its maxBuffer: the error ERR_CHILD_PROCESS_STDIO_MAXBUFFER" \
+    test -n "$(exit_of "$mb" | grep -F '"error":{"code":"ERR_CHILD_PROCESS_STDIO_MAXBUFFER"')"
+check "spawn of a missing program: pid null, the error ENOENT" \
+    test -n "$(exit_of null | grep -F '"api":"spawn"' | grep -F '"error":{"code":"ENOENT"')"
+
+# ---- the worker ----
+wtid=$(sed -n 's/^worker tid \([0-9]*\)$/\1/p' "$FS_TMP/traced.err")
+online=$(evs thread fam | grep -F '"state":"online"')
+check "the worker: online with its threadId 1" test -n "$(echo "$online" | grep -F "\"pid\":$node_pid,\"thread_id\":1,")"
+check "the worker's tid is the one it read from /proc/thread-self ($wtid)" \
+    test -n "$wtid" -a "$(echo "$online" | jfield tid)" = "$wtid"
+check "the worker's exit: code 7" test -n "$(evs thread fam | grep -F '"state":"exit","code":7')"
+check "the SharedArrayBuffer in its workerData: 1024 bytes to worker 1" \
+    test -n "$(evs shared fam | grep -F "\"to\":{\"pid\":$node_pid,\"thread_id\":1},\"bytes\":1024,\"how\":\"workerData\"")"
+
+# ---- every message, per endpoint ----
+# route FROM_PID FROM_THREAD TO_PID TO_THREAD: the messages of that route.
+route() { evs message fam | grep -F "\"from\":{\"pid\":$1,\"thread_id\":$2},\"to\":{\"pid\":$3,\"thread_id\":$4}"; }
+n_to_kid=$(route "$node_pid" 0 "$kid" 0 | wc -l)
+vals=$(route "$node_pid" 0 "$kid" 0 | grep -o '"msg":{"n":[0-9]*}' | sed 's/[^0-9]//g' | tr '\n' ' ')
+check "main → kid: 51 messages ($n_to_kid), {n} 0 to 49 in order, then {done}" \
+    test "$n_to_kid" = 51 -a "$vals" = "$(seq 0 49 | tr '\n' ' ')" \
+    -a -n "$(route "$node_pid" 0 "$kid" 0 | tail -1 | grep -F '"msg":{"done":true}')"
+n_from_kid=$(route "$kid" 0 "$node_pid" 0 | grep -c '"msg":{"echo":[0-9]*}')
+check "kid → main: 50 echoes ($n_from_kid)" test "$n_from_kid" = 50 -a "$(route "$kid" 0 "$node_pid" 0 | wc -l)" = 50
+check "grandkid → kid: one message, its value and size" \
+    test "$(route "$gk" 0 "$kid" 0 | grep -cF '"bytes":11,"msg":{"gk":"hi"}')" = 1
+check "main → worker 1: 21 messages" test "$(route "$node_pid" 0 "$node_pid" 1 | wc -l)" = 21
+check "worker 1 → main: 20 messages, {back} 0 to 19" \
+    test "$(route "$node_pid" 1 "$node_pid" 0 | grep -c '"msg":{"back":[0-9]*}')" = 20
+check "no other message" test "$(nevs message fam)" = 143
+check "the report channel's directory is removed at the end" test -z "$(ls -A "$TMPDIR")"
+
+# ---- process.exit() right after a send, on both sides ----
+run_fs --headless --json --names se "node $FIX/sendexit.js"
+check "a send right before process.exit() is reported, on both sides" \
+    test "$(evs message se | grep -cF '"msg":{"last":"from the')" = 2
+
+# ---- a child that would exit on its own still does ----
+FS_TIMEOUT=60 run_fs --headless --json --names lonely "node $FIX/lonely.js"
+check "a forked child that listens to nothing exits on its own, and its parent" \
+    test "$rc" = 0 -a -n "$(evs child-exit lonely | grep -F '"code":0,')"
+
+# ---- text mode and --no-trace ----
+run_fs --headless --names se "node $FIX/sendexit.js"
+check "text mode: one readable line a report" grep -qE '^se ~ main → kid [0-9]+ \{"go":1\}$' "$FS_TMP/out"
+run_fs --headless --json --no-trace --names se "node $FIX/sendexit.js"
+check "--no-trace: no child event" test "$rc" = 0 -a "$(nevs child)" = 0 -a "$(nevs message)" = 0
+finish
