@@ -242,6 +242,9 @@ fs_app_trace_route(const struct fs_trace_ev *ev, char *buf, size_t n)
 {
     char from[48], to[48];
     end_name(ev, &ev->from, from, sizeof from);
+    /* A child's message to its parent: the sender is the kid. */
+    if (ev->to.parent && ev->from.thread_id == 0)
+        snprintf(from, sizeof from, "kid %lld", ev->from.pid);
     end_name(ev, &ev->to, to, sizeof to);
     snprintf(buf, n, "%s \u2192 %s", from, to);
 }

@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 25
+plan 26
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 25 node "the tracer is a node module"
+    skip_missing 26 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -92,4 +92,20 @@ run_fs --headless --names se "node $FIX/sendexit.js"
 check "text mode: one readable line a report" grep -qE '^se ~ main → kid [0-9]+ \{"go":1\}$' "$FS_TMP/out"
 run_fs --headless --json --no-trace --names se "node $FIX/sendexit.js"
 check "--no-trace: no child event" test "$rc" = 0 -a "$(nevs child)" = 0 -a "$(nevs message)" = 0
+
+# ---- the screen's traffic view lists traced messages with their route ----
+if command -v tmux >/dev/null; then
+    SOCK="fs-trace-$$"
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; _fs_cleanup' EXIT
+    T new-session -d -s fs -x 160 -y 45 "'$FORKSCOPE' --names se 'node $FIX/sendexit.js'; sleep 1000"
+    shown "exited 0" >/dev/null
+    T send-keys -t fs m
+    both_routes() {
+        shown_re 'se +main → kid [0-9]+ +8  \{"go":1\}' &&
+            screen_grep -E 'se +kid [0-9]+ → parent [0-9]+ +25  \{"last":"from the child"\}'
+    }
+    check "the traffic view: 'main → kid PID' and 'kid PID → parent PID' with the values" both_routes
+else
+    skip_missing 1 tmux
+fi
 finish
