@@ -109,8 +109,7 @@
     }
   }
 
-  function message(from, to, v) {
-    const c = channel(from, to);
+  function message(c, v) {
     const now = Date.now();
     if (now - c.win >= 1000) {
       c.win = now;
@@ -132,7 +131,7 @@
     const cut = text.length > VALUE_MAX;
     const val = cut ? ',"cut":true,"head":' + JSON.stringify(text.slice(0, VALUE_MAX))
       : ',"msg":' + text;
-    report('message', ',"from":' + from + ',"to":' + to + ',"bytes":' + bytes +
+    report('message', ',"from":' + c.from + ',"to":' + c.to + ',"bytes":' + bytes +
       (c.n > RATE ? ',"sampled":true' : '') + val);
   }
 
@@ -201,10 +200,10 @@
     };
     if (typeof c.send === 'function') {
       const send = c.send;
-      const to = '{"pid":' + (c.pid === undefined ? null : c.pid) + ',"thread_id":0,"kid":true}';
-      const from = ep(pid, self);
+      const route = channel(ep(pid, self),
+        '{"pid":' + (c.pid === undefined ? null : c.pid) + ',"thread_id":0,"kid":true}');
       c.send = function (m) {
-        message(from, to, m);
+        message(route, m);
         return send.apply(this, arguments);
       };
     }
@@ -306,10 +305,9 @@
   // This process's own channel: what it sends its parent.
   if (typeof process.send === 'function') {
     const send = process.send;
-    const from = ep(pid, self);
-    const to = '{"pid":' + process.ppid + ',"thread_id":0,"parent":true}';
+    const route = channel(ep(pid, self), '{"pid":' + process.ppid + ',"thread_id":0,"parent":true}');
     process.send = function (m) {
-      message(from, to, m);
+      message(route, m);
       return send.apply(this, arguments);
     };
   }
@@ -322,9 +320,9 @@
     if (options && options.workerData !== undefined) shared(options.workerData, to, 'workerData');
     if (options) peers(options.transferList, id);
     const post = w.postMessage;
-    const from = ep(pid, self);
+    const route = channel(ep(pid, self), to);
     w.postMessage = function (m) {
-      message(from, to, m);
+      message(route, m);
       shared(m, to, 'postMessage');
       peers(arguments[1], id);
       inner = true;
@@ -399,7 +397,7 @@
         try {
           const to = ports.get(this);
           if (to !== undefined) {
-            message(from, to, m);
+            message(channel(from, to), m);
             shared(m, to, 'postMessage');
           }
         } catch (e) { /* never in the program's way */ }

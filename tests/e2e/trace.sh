@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 26
+plan 28
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 26 node "the tracer is a node module"
+    skip_missing 28 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -81,6 +81,17 @@ check "the report channel's directory is removed at the end" test -z "$(ls -A "$
 run_fs --headless --json --names se "node $FIX/sendexit.js"
 check "a send right before process.exit() is reported, on both sides" \
     test "$(evs message se | grep -cF '"msg":{"last":"from the')" = 2
+
+# ---- a flood: counted past the rate, every message accounted for ----
+run_fs --headless --json --names flood "node $FIX/flood.js"
+one=$(evs message flood | grep -vc '"sampled":true')
+counted=$(evs messages flood | jfield count | awk '{ s += $1 } END { print s + 0 }')
+kept=$(evs messages flood | jfield kept | awk '{ s += $1 } END { print s + 0 }')
+sampled=$(evs message flood | grep -c '"sampled":true')
+check "a flood of 3000: $one reported one by one + $counted counted = 3000" \
+    test "$rc" = 0 -a "$counted" -gt 0 -a $((one + counted)) = 3000
+check "the values kept from the counted ones are those reported ($kept = $sampled)" \
+    test "$kept" = "$sampled"
 
 # ---- a child that would exit on its own still does ----
 FS_TIMEOUT=60 run_fs --headless --json --names lonely "node $FIX/lonely.js"
