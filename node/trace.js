@@ -302,8 +302,10 @@
   wrapSync('execSync', true);
   wrapSync('execFileSync', false);
 
-  // This process's own channel: what it sends its parent.
-  if (typeof process.send === 'function') {
+  // This process's own channel: what it sends its parent, unless the parent
+  // is forkscope (a fork task), which sees that channel itself.
+  if (typeof process.send === 'function' &&
+      String(process.ppid) !== process.env.FORKSCOPE_TRACE_SELF) {
     const send = process.send;
     const route = channel(ep(pid, self), '{"pid":' + process.ppid + ',"thread_id":0,"parent":true}');
     process.send = function (m) {

@@ -103,6 +103,10 @@ fs_app_trace_env(const struct app_task *at, char ***env)
     e = fs_xasprintf("FORKSCOPE_TRACE_TASK=%s", spec->name);
     fs_strv_push(env, e);
     free(e);
+    /* A channel to forkscope itself (a fork task's) is told by forkscope. */
+    e = fs_xasprintf("FORKSCOPE_TRACE_SELF=%ld", (long)getpid());
+    fs_strv_push(env, e);
+    free(e);
 }
 
 /* ---- reports --------------------------------------------------------------------------------- */

@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 28
+plan 29
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 28 node "the tracer is a node module"
+    skip_missing 29 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -92,6 +92,12 @@ check "a flood of 3000: $one reported one by one + $counted counted = 3000" \
     test "$rc" = 0 -a "$counted" -gt 0 -a $((one + counted)) = 3000
 check "the values kept from the counted ones are those reported ($kept = $sampled)" \
     test "$kept" = "$sampled"
+
+# ---- a fork task's channel to forkscope is told once, by forkscope ----
+run_fs --headless --json --names gk "fork:$FIX/grandkid.js"
+check "a fork task's message to forkscope: one message event with dir, none traced" \
+    test "$(evs message gk | grep -cF '"dir":"in","bytes":11,"msg":{"gk":"hi"}')" = 1 \
+    -a "$(evs message gk | grep -cF '"from":')" = 0
 
 # ---- a child that would exit on its own still does ----
 FS_TIMEOUT=60 run_fs --headless --json --names lonely "node $FIX/lonely.js"
