@@ -8,7 +8,6 @@
 #include <config.h>
 
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "app/app_int.h"
 #include "model/kind.h"
 #include "rt/trace.h"
+#include "util/exedir.h"
 #include "util/words.h"
 #include "util/xalloc.h"
 
@@ -39,14 +39,8 @@ find_module(void)
     const char *env = getenv("FORKSCOPE_TRACE_JS");
     if (env != NULL && *env != '\0')
         return readable(fs_xstrdup(env));
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *p = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash != NULL)
-            *slash = '\0';
+    char *exe = fs_exe_dir(), *p = NULL;
+    if (exe != NULL) {
         const char *const rel[] = {"/node/trace.js", "/../node/trace.js"};
         for (size_t i = 0; p == NULL && i < sizeof rel / sizeof rel[0]; i++)
             p = readable(fs_xasprintf("%s%s", exe, rel[i]));
@@ -55,11 +49,11 @@ find_module(void)
             p = readable(fs_xstrdup(FS_SRCDIR "/node/trace.js"));
 #endif
     }
+    free(exe);
     return p != NULL ? p : readable(fs_xstrdup(FS_DATADIR "/trace.js"));
 }
 
-/* ---- the variables of a traced run -------------------------------------------------------------
- */
+/* ---- the variables of a traced run ---------------------------------------------------- */
 
 /* The value a variable of the run has: the spec's, else forkscope's own unless
  * the spec removes it; NULL when it has none. */
