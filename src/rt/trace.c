@@ -117,7 +117,8 @@ fs_trace_fifo_new(struct fs_rt *rt, fs_trace_line_cb cb, void *arg, char **err)
     f->fd = -1;
     f->cb = cb;
     f->arg = arg;
-    f->dir = fs_xasprintf("%s/forkscope-trace.XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
+    f->dir = fs_xasprintf("%s/" FS_TRACE_DIR_PREFIX "%ld.XXXXXX",
+                          tmp != NULL && *tmp ? tmp : "/tmp", (long)getpid());
     if (mkdtemp(f->dir) == NULL) {
         *err = fs_xasprintf("cannot make a directory for node's reports (%s): %s", f->dir,
                             strerror(errno));

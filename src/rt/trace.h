@@ -18,6 +18,10 @@
 struct fs_rt;
 struct fs_trace_fifo;
 
+/* The directory's name under $TMPDIR (or /tmp): forkscope's pid in it lets
+ * the watchdog remove it when forkscope was killed (rt/watchdog.c). */
+#define FS_TRACE_DIR_PREFIX "forkscope-trace-"
+
 /* The longest report line (PIPE_BUF: a write of it is atomic). */
 #define FS_TRACE_LINE_MAX 4096
 

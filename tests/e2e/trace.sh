@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 29
+plan 30
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 29 node "the tracer is a node module"
+    skip_missing 30 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -103,6 +103,16 @@ check "a fork task's message to forkscope: one message event with dir, none trac
 FS_TIMEOUT=60 run_fs --headless --json --names lonely "node $FIX/lonely.js"
 check "a forked child that listens to nothing exits on its own, and its parent" \
     test "$rc" = 0 -a -n "$(evs child-exit lonely | grep -F '"code":0,')"
+
+# ---- forkscope killed with SIGKILL: the watchdog removes the directory ----
+trace_dir() { ls -A "$TMPDIR" | grep -q '^forkscope-trace-'; }
+no_trace_dir() { ! trace_dir; }
+fs_bg --headless --json --control --names sleeper "node -e 'setTimeout(() => {}, 60000)'"
+wait_for 30 trace_dir
+kill -9 "$FPID"
+fs_wait 30
+check "forkscope killed with SIGKILL: its report directory is removed all the same" \
+    wait_for 30 no_trace_dir
 
 # ---- text mode and --no-trace ----
 run_fs --headless --names se "node $FIX/sendexit.js"
