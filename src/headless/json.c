@@ -385,12 +385,13 @@ trace_value(const char *text)
     return v != NULL ? v : json_null();
 }
 
+/* A child's error has its code (ENOENT), a thread's its name (TypeError). */
 static void
-trace_error(json_t *o, const struct fs_trace_ev *ev)
+trace_error(json_t *o, const struct fs_trace_ev *ev, const char *key)
 {
     if (ev->err_code != NULL || ev->err_msg != NULL)
         json_object_set_new(o, "error",
-                            json_pack("{s:s?,s:s?}", "code", ev->err_code, "msg", ev->err_msg));
+                            json_pack("{s:s?,s:s?}", key, ev->err_code, "msg", ev->err_msg));
 }
 
 static void
@@ -406,7 +407,7 @@ trace_child(json_t *o, const struct fs_trace_ev *ev)
     json_object_set_new(o, "api", json_string(ev->api ? ev->api : "?"));
     json_object_set_new(o, "code", num_or_null(ev->code));
     json_object_set_new(o, "signal", ev->signal ? json_string(ev->signal) : json_null());
-    trace_error(o, ev);
+    trace_error(o, ev, "code");
 }
 
 static void
@@ -452,7 +453,7 @@ json_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
             json_object_set_new(o, "tid", num_or_null(ev->tid));
         if (ev->state && strcmp(ev->state, "exit") == 0)
             json_object_set_new(o, "code", num_or_null(ev->code));
-        trace_error(o, ev);
+        trace_error(o, ev, "name");
         break;
     case FS_TRACE_MESSAGE:
     case FS_TRACE_MESSAGES:

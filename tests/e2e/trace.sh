@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 30
+plan 33
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 30 node "the tracer is a node module"
+    skip_missing 33 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -76,6 +76,17 @@ check "worker 1 → main: 20 messages, {back} 0 to 19" \
     test "$(route "$node_pid" 1 "$node_pid" 0 | grep -c '"msg":{"back":[0-9]*}')" = 20
 check "no other message" test "$(nevs message fam)" = 143
 check "the report channel's directory is removed at the end" test -z "$(ls -A "$TMPDIR")"
+
+# ---- a MessageChannel's port handed to a worker; an uncaught error in it ----
+run_fs --headless --json --names pt "node $FIX/ports.js"
+pt_pid=$(evs thread pt | head -1 | jfield pid)
+check "main posts on the twin of the port worker 1 got: main → worker 1" \
+    test -n "$(evs message pt | grep -F "\"from\":{\"pid\":$pt_pid,\"thread_id\":0},\"to\":{\"pid\":$pt_pid,\"thread_id\":1},\"bytes\":14,\"msg\":{\"via\":\"port\"}")"
+check "worker 1 answers on that port (its far end not known: port true)" \
+    test -n "$(evs message pt | grep -F '"from":{"pid":'"$pt_pid"',"thread_id":1},"to":{"pid":'"$pt_pid"',"thread_id":null,"port":true},"bytes":10,"msg":{"pong":1}')"
+check "the worker's uncaught error, then its exit with 1" \
+    test -n "$(evs thread pt | grep -F '"state":"error","error":{"name":"Error","msg":"boom"}')" \
+    -a -n "$(evs thread pt | grep -F '"state":"exit","code":1')"
 
 # ---- process.exit() right after a send, on both sides ----
 run_fs --headless --json --names se "node $FIX/sendexit.js"
