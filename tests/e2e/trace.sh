@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 33
+plan 34
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 33 node "the tracer is a node module"
+    skip_missing 34 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -130,6 +130,17 @@ run_fs --headless --names se "node $FIX/sendexit.js"
 check "text mode: one readable line a report" grep -qE '^se ~ main → kid [0-9]+ \{"go":1\}$' "$FS_TMP/out"
 run_fs --headless --json --no-trace --names se "node $FIX/sendexit.js"
 check "--no-trace: no child event" test "$rc" = 0 -a "$(nevs child)" = 0 -a "$(nevs message)" = 0
+cat >"$FS_TMP/notrace.yaml" <<YAML
+tasks:
+  quiet:
+    shell: node $FIX/sendexit.js
+    trace: false
+  told:
+    shell: node $FIX/sendexit.js
+YAML
+run_fs --headless --json -f "$FS_TMP/notrace.yaml"
+check "trace: false in a session file: that task alone has no child event" \
+    test "$rc" = 0 -a "$(nevs child quiet)" = 0 -a "$(nevs child told)" = 1
 
 # ---- the screen's traffic view lists traced messages with their route ----
 if command -v tmux >/dev/null; then
