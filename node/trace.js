@@ -128,11 +128,13 @@
             c.kept++;
         }
         c.last = now;
-        const cut = text.length > VALUE_MAX;
-        const val = cut ? ',"cut":true,"head":' + JSON.stringify(text.slice(0, VALUE_MAX))
-            : ',"msg":' + text;
-        report('message', ',"from":' + c.from + ',"to":' + c.to + ',"bytes":' + bytes +
-            (c.n > RATE ? ',"sampled":true' : '') + val);
+        const lead = head + ',"ev":"message","from":' + c.from + ',"to":' + c.to + ',"bytes":' +
+            bytes + (c.n > RATE ? ',"sampled":true' : '');
+        // A value cut to fit: its head, shorter until the line fits PIPE_BUF.
+        let line = bytes <= VALUE_MAX ? lead + ',"msg":' + text + '}' : '';
+        for (let keep = VALUE_MAX; line === '' || Buffer.byteLength(line) >= PIPE_BUF; keep >>= 1)
+            line = lead + ',"cut":true,"head":' + JSON.stringify(text.slice(0, keep)) + '}';
+        writeLine(line);
     }
 
     // SharedArrayBuffers in a value handed to a worker (one level of objects
@@ -169,9 +171,24 @@
         return [String(file)].concat(args.map(String));
     }
 
+    // An API's error, its message cut at 512 characters (exec's holds the
+    // child's stderr).
     function errorOf(e) {
         if (!e || typeof e.code !== 'string') return '';
-        return ',"error":{"code":' + json(e.code) + ',"msg":' + json(String(e.message)) + '}';
+        return ',"error":{"code":' + json(e.code.slice(0, 64)) + ',"msg":' +
+            json(String(e.message).slice(0, 512)) + '}';
+    }
+
+    // An argv as JSON, its first arguments only when the whole would not fit
+    // a report ("argv_cut":true).
+    function argvJson(argv) {
+        let a = Array.isArray(argv) ? argv.map((x) => String(x).slice(0, 1024)) : [];
+        let s = json(a);
+        while (Buffer.byteLength(s) > 2048 && a.length > 0) {
+            a = a.slice(0, a.length >> 1);
+            s = json(a);
+        }
+        return a.length < (Array.isArray(argv) ? argv.length : 0) ? s + ',"argv_cut":true' : s;
     }
 
     function ended(c, st) {
@@ -185,7 +202,7 @@
     function watchChild(c, api, hasCb) {
         const st = { api, done: false, code: null, signal: null, error: null, hasCb };
         report('child', ',"child":' + (c.pid === undefined ? 'null' : c.pid) + ',"api":"' + api +
-            '","argv":' + json(c.spawnargs));
+            '","argv":' + argvJson(c.spawnargs));
         const emit = c.emit;
         c.emit = function (name, a, b) {
             if (name === 'exit') {
@@ -285,7 +302,7 @@
                     const argv = argvOf(file, api === 'execSync' ? [] : args,
                         api === 'execSync' ? args : opts, shell);
                     const child = r && typeof r === 'object' && typeof r.pid === 'number' ? r.pid : null;
-                    report('child', ',"child":' + child + ',"api":"' + api + '","argv":' + json(argv));
+                    report('child', ',"child":' + child + ',"api":"' + api + '","argv":' + argvJson(argv));
                     const err = thrown && typeof thrown.code === 'string' ? thrown : (r && r.error);
                     report('child-exit', ',"child":' + child + ',"api":"' + api + '","code":' +
                         (r && typeof r.status === 'number' ? r.status : null) + ',"signal":' +
@@ -306,7 +323,8 @@
         }
     }
 
-    for (const api of ['spawn', 'exec', 'execFile', 'fork']) hook('child_process.' + api, () => wrapAsync(api));
+    for (const api of ['spawn', 'exec', 'execFile', 'fork'])
+        hook('child_process.' + api, () => wrapAsync(api));
     hook('child_process.spawnSync', () => wrapSync('spawnSync', false));
     hook('child_process.execSync', () => wrapSync('execSync', true));
     hook('child_process.execFileSync', () => wrapSync('execFileSync', false));
@@ -346,7 +364,8 @@
         const emit = w.emit;
         w.emit = function (name, a) {
             if (name === 'exit')
-                report('thread', ',"of":' + id + ',"state":"exit","code":' + (typeof a === 'number' ? a : null));
+                report('thread', ',"of":' + id + ',"state":"exit","code":' +
+                    (typeof a === 'number' ? a : null));
             else if (name === 'error')
                 report('thread', ',"of":' + id + ',"state":"error","error":{"name":' +
                     json(a && a.name) + ',"msg":' + json(String(a && a.message)) + '}');

@@ -62,19 +62,20 @@ struct fs_trace_end {
 /* One report, its strings borrowed for the call; -1 for a number not given. */
 struct fs_trace_ev {
     enum fs_trace_kind kind;
-    long long pid, ppid;       /* child events: the child and its parent; others: the reporter */
-    long long thread_id, tid;  /* thread: the worker's threadId and OS thread id */
-    const char *api;           /* child events: spawn, exec, execFile, fork, ...Sync */
-    const char *argv;          /* child: the JSON text of its argv */
-    long long code;            /* child-exit, thread exit: the exit code */
-    const char *signal;        /* child-exit: the signal's name, or NULL */
-    const char *state;         /* thread: "online", "exit" or "error" */
+    long long pid, ppid;      /* child events: the child and its parent; others: the reporter */
+    long long thread_id, tid; /* thread: the worker's threadId and OS thread id */
+    const char *api;          /* child events: spawn, exec, execFile, fork, ...Sync */
+    const char *argv;         /* child: the JSON text of its argv */
+    long long code;           /* child-exit, thread exit: the exit code */
+    const char *signal;       /* child-exit: the signal's name, or NULL */
+    const char *state;        /* thread: "online", "exit" or "error" */
     const char *err_code, *err_msg; /* child-exit, thread error: NULL when none */
     struct fs_trace_end from, to;
     long long bytes, count, kept; /* message(s), shared */
-    const char *msg;           /* message: the value's JSON text, or its first bytes when cut */
-    bool cut, sampled;         /* the value was cut (msg is a string of its head); one of a flood */
-    const char *what;          /* note: what; shared: how (workerData, postMessage) */
+    const char *msg;              /* message: the value's JSON text, or its first bytes when cut */
+    bool cut,
+        sampled; /* the value (msg is a string of its head) or the argv was cut; one of a flood */
+    const char *what; /* note: what; shared: how (workerData, postMessage) */
 };
 
 /* What became of a pool's job. */

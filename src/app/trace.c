@@ -167,7 +167,8 @@ fill(struct fs_trace_ev *ev, const json_t *o)
     ev->bytes = num(o, "bytes");
     ev->count = num(o, "count");
     ev->kept = num(o, "kept");
-    ev->cut = json_is_true(json_object_get(o, "cut"));
+    ev->cut =
+        json_is_true(json_object_get(o, "cut")) || json_is_true(json_object_get(o, "argv_cut"));
     ev->sampled = json_is_true(json_object_get(o, "sampled"));
     ev->what = ev->kind == FS_TRACE_SHARED ? str(o, "how") : str(o, "what");
     if (ev->kind == FS_TRACE_CHILD || ev->kind == FS_TRACE_CHILD_EXIT) {

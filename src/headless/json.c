@@ -402,6 +402,8 @@ trace_child(json_t *o, const struct fs_trace_ev *ev)
         json_object_set_new(o, "ppid", num_or_null(ev->ppid));
         json_object_set_new(o, "api", json_string(ev->api ? ev->api : "?"));
         json_object_set_new(o, "argv", trace_value(ev->argv));
+        if (ev->cut)
+            json_object_set_new(o, "argv_cut", json_true());
         return;
     }
     json_object_set_new(o, "api", json_string(ev->api ? ev->api : "?"));

@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 34
+plan 36
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 34 node "the tracer is a node module"
+    skip_missing 36 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -76,6 +76,14 @@ check "worker 1 → main: 20 messages, {back} 0 to 19" \
     test "$(route "$node_pid" 1 "$node_pid" 0 | grep -c '"msg":{"back":[0-9]*}')" = 20
 check "no other message" test "$(nevs message fam)" = 143
 check "the report channel's directory is removed at the end" test -z "$(ls -A "$TMPDIR")"
+
+# ---- long values and argvs are cut, and say so ----
+run_fs --headless --json --names big "node $FIX/big.js"
+check "a 16017-byte message: its full size, its head, cut true, one line under 4096 bytes" \
+    test -n "$(evs message big | grep -F '"bytes":16017,"head":"{\"big\":\"' | grep -F '"cut":true' |
+        awk 'length($0) < 4096')"
+check "a child with 5000 arguments: its first ones, argv_cut true" \
+    test -n "$(evs child big | grep -F '"api":"spawnSync","argv":["true","arg0","arg1",' | grep -F '"argv_cut":true')"
 
 # ---- a MessageChannel's port handed to a worker; an uncaught error in it ----
 run_fs --headless --json --names pt "node $FIX/ports.js"
