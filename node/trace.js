@@ -199,8 +199,19 @@
             ',"signal":' + json(st.signal === undefined ? null : st.signal) + errorOf(st.error));
     }
 
-    function watchChild(c, api, hasCb) {
+    // Whether a child runs this module too: node, with the variables that
+    // load it. Otherwise its messages are reported here, where they arrive.
+    function tracedChild(c, opts) {
+        const env = (opts && opts.env) || process.env;
+        return c.spawnfile === process.execPath && env.FORKSCOPE_TRACE === fifo &&
+            String(env.NODE_OPTIONS || '').includes(__filename);
+    }
+
+    function watchChild(c, api, hasCb, opts) {
         const st = { api, done: false, code: null, signal: null, error: null, hasCb };
+        const kid = '{"pid":' + (c.pid === undefined ? null : c.pid) + ',"thread_id":0,"kid":true}';
+        const from = typeof c.send === 'function' && !tracedChild(c, opts) ?
+            channel(kid, ep(pid, self)) : null;
         report('child', ',"child":' + (c.pid === undefined ? 'null' : c.pid) + ',"api":"' + api +
             '","argv":' + argvJson(c.spawnargs));
         const emit = c.emit;
@@ -212,13 +223,14 @@
             } else if (name === 'error') {
                 if (st.error === null) st.error = a;
                 if (c.pid === undefined && !st.hasCb) ended(c, st);
+            } else if (name === 'message' && from !== null) {
+                message(from, a);
             }
             return emit.apply(this, arguments);
         };
         if (typeof c.send === 'function') {
             const send = c.send;
-            const route = channel(ep(pid, self),
-                '{"pid":' + (c.pid === undefined ? null : c.pid) + ',"thread_id":0,"kid":true}');
+            const route = channel(ep(pid, self), kid);
             c.send = function (m) {
                 message(route, m);
                 return send.apply(this, arguments);
@@ -257,7 +269,9 @@
                 inner = false;
             }
             try {
-                st = watchChild(child, api, args[last] !== arguments[last]);
+                const opts = args.find((x, i) => i > 0 && x !== null && typeof x === 'object' &&
+                    !Array.isArray(x));
+                st = watchChild(child, api, args[last] !== arguments[last], opts);
             } catch (e) { /* never in the program's way */ }
             return child;
         };
@@ -329,16 +343,39 @@
     hook('child_process.execSync', () => wrapSync('execSync', true));
     hook('child_process.execFileSync', () => wrapSync('execFileSync', false));
 
+    // Whether this process's parent runs this module too: the same node, with
+    // the variables that load it (its /proc entries). Otherwise what the
+    // parent sends is reported here, where it arrives.
+    function tracedParent() {
+        try {
+            const env = fs.readFileSync('/proc/' + process.ppid + '/environ', 'latin1').split('\0');
+            return fs.readlinkSync('/proc/' + process.ppid + '/exe') === process.execPath &&
+                env.includes('FORKSCOPE_TRACE=' + fifo) &&
+                env.some((e) => e.startsWith('NODE_OPTIONS=') && e.includes(__filename));
+        } catch (e) {
+            return false;
+        }
+    }
+
     // This process's own channel: what it sends its parent, unless the parent
     // is forkscope (a fork task), which sees that channel itself.
     if (typeof process.send === 'function' &&
             String(process.ppid) !== process.env.FORKSCOPE_TRACE_SELF) {
         const send = process.send;
-        const route = channel(ep(pid, self), '{"pid":' + process.ppid + ',"thread_id":0,"parent":true}');
+        const parent = '{"pid":' + process.ppid + ',"thread_id":0,"parent":true}';
+        const route = channel(ep(pid, self), parent);
         process.send = function (m) {
             message(route, m);
             return send.apply(this, arguments);
         };
+        if (!tracedParent()) {
+            const from = channel(parent, ep(pid, self));
+            const emit = process.emit;
+            process.emit = function (name, m) {
+                if (name === 'message') message(from, m);
+                return emit.apply(this, arguments);
+            };
+        }
     }
 
     // ---- worker threads -------------------------------------------------------------

@@ -22,13 +22,14 @@
 
 /* ---- the module --------------------------------------------------------------------------- */
 
+/* The path, resolved (the module compares it with its own __filename), when
+ * it can be read; NULL otherwise. Frees path. */
 static char *
 readable(char *path)
 {
-    if (access(path, R_OK) == 0)
-        return path;
+    char *real = access(path, R_OK) == 0 ? realpath(path, NULL) : NULL;
     free(path);
-    return NULL;
+    return real;
 }
 
 /* $FORKSCOPE_TRACE_JS, then next to the binary (a build tree: node/ beside

@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 36
+plan 38
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 36 node "the tracer is a node module"
+    skip_missing 38 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -76,6 +76,31 @@ check "worker 1 → main: 20 messages, {back} 0 to 19" \
     test "$(route "$node_pid" 1 "$node_pid" 0 | grep -c '"msg":{"back":[0-9]*}')" = 20
 check "no other message" test "$(nevs message fam)" = 143
 check "the report channel's directory is removed at the end" test -z "$(ls -A "$TMPDIR")"
+
+# ---- one end of a channel untraced: the traced end reports both ways ----
+# halves_ok TASK: the node parent's pid P and its kid K (its child event
+# or, when the parent is not traced, the kid's own reports): 6 messages
+# P → K and 5 echoes K → P (nothing else, nothing twice), whoever reported
+# them.
+halves_ok() {
+    local p k
+    k=$(evs child "$1" | grep -F '/kid.js' | jfield pid)
+    p=$(evs child "$1" | grep -F '/kid.js' | jfield ppid)
+    if [ -z "$k" ]; then
+        k=$(evs message "$1" | grep -F '"msg":{"echo":0}' | sed 's/.*"from":{"pid":\([0-9]*\).*/\1/')
+        p=$(evs message "$1" | grep -F '"msg":{"n":0}' | sed 's/.*"from":{"pid":\([0-9]*\).*/\1/')
+    fi
+    [ -n "$k" ] && [ -n "$p" ] &&
+        [ "$(route "$p" 0 "$k" 0 | wc -l)" = 6 ] &&
+        [ "$(route "$k" 0 "$p" 0 | grep -c '"msg":{"echo":[0-9]}')" = 5 ] &&
+        [ "$(route "$k" 0 "$p" 0 | wc -l)" = 5 ]
+}
+route() { evs message | grep -F "\"from\":{\"pid\":$1,\"thread_id\":$2},\"to\":{\"pid\":$3,\"thread_id\":$4}"; }
+run_fs --headless --json --names ku "node $FIX/halves.js kid-untraced"
+check "a kid without the tracer: the parent reports what it sends and what it receives" halves_ok ku
+TRACE_JS=$(cd "$FS_SRCDIR/node" && pwd -P)/trace.js
+run_fs --headless --json --names pu "TRACE_JS=$TRACE_JS env -u NODE_OPTIONS node $FIX/halves.js parent-untraced"
+check "a parent without the tracer: the kid reports what it sends and what it receives" halves_ok pu
 
 # ---- long values and argvs are cut, and say so ----
 run_fs --headless --json --names big "node $FIX/big.js"
