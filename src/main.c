@@ -68,6 +68,8 @@ static const char usage_text[] =
     "      --message-log COUNT[,SIZE]  the screen's message log keeps the last\n"
     "                       COUNT messages and at most SIZE bytes of them\n"
     "                       (default 10000,16MiB)\n"
+    "      --no-trace       do not trace the node programs of the tasks (the\n"
+    "                       processes and threads they start, their messages)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -93,7 +95,8 @@ enum {
     OPT_MESSAGE_LOG,
     OPT_PORT_BASE,
     OPT_ENV_FILE,
-    OPT_NO_ENV_FILE
+    OPT_NO_ENV_FILE,
+    OPT_NO_TRACE
 };
 
 static const struct option long_options[] = {
@@ -112,6 +115,7 @@ static const struct option long_options[] = {
     {"port-base", required_argument, NULL, OPT_PORT_BASE},
     {"env-file", required_argument, NULL, OPT_ENV_FILE},
     {"no-env-file", no_argument, NULL, OPT_NO_ENV_FILE},
+    {"no-trace", no_argument, NULL, OPT_NO_TRACE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -131,6 +135,7 @@ struct cli {
     size_t msglog_count, msglog_bytes; /* --message-log; 0: the default */
     const struct fs_demo *demo;        /* the session is this demo (the tour) */
     struct fs_procfile_opts procfile;  /* --port-base, --env-file, --no-env-file */
+    bool no_trace;                     /* --no-trace */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -326,6 +331,9 @@ parse_options(int argc, char **argv, struct cli *cli)
                                    "COUNT,SIZE (SIZE at least 64KiB)",
                                    optarg);
             break;
+        case OPT_NO_TRACE:
+            cli->no_trace = true;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             exit(0);
@@ -431,6 +439,8 @@ main(int argc, char **argv)
         fs_session_fini(&s);
         return r;
     }
+    for (size_t i = 0; cli.no_trace && i < s.ntasks; i++)
+        s.tasks[i].trace = false;
     if (cli.headless) {
         r = fs_headless_run(&s, &cli.hl);
     } else {

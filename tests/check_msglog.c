@@ -112,6 +112,27 @@ START_TEST(test_passed)
 }
 END_TEST
 
+/* A traced node message's route: counted with the entry's bytes, next to what
+ * was passed, and given back when the entry goes. */
+START_TEST(test_route)
+{
+    struct fs_msglog log;
+    fs_msglog_init(&log, 1, 1 << 20);
+    fs_msglog_add(&log, 0, &a, true, false, 0, 0, "{}", 2, 2);
+    ck_assert_ptr_null(fs_msglog_get(&log, 0)->route);
+    fs_msglog_set_route(&log, "main \u2192 kid 12"); /* 15 bytes in UTF-8 */
+    fs_msglog_set_passed(&log, "tcp");
+    ck_assert_str_eq(fs_msglog_get(&log, 0)->route, "main \u2192 kid 12");
+    ck_assert_uint_eq(log.bytes, C + 2 + 16 + 4);
+    fs_msglog_set_route(&log, "worker 2 \u2192 main"); /* replaced: 17 bytes */
+    ck_assert_uint_eq(log.bytes, C + 2 + 18 + 4);
+    fs_msglog_add(&log, 1, &a, true, false, 0, 0, "1", 1, 1); /* evicts it */
+    ck_assert_ptr_null(fs_msglog_get(&log, log.n - 1)->route);
+    ck_assert_uint_eq(log.bytes, C + 1);
+    fs_msglog_fini(&log);
+}
+END_TEST
+
 /* A flood on one channel leaves the other channels' messages in the log: a
  * first message, a bad frame and a few pings stay while 100,000 arrive from
  * the flood, and what was dropped is the flood's, counted as its own. */
@@ -258,6 +279,7 @@ make_suite(void)
     tcase_add_test(tc, test_tiny_flood_bounded_by_bytes);
     tcase_add_test(tc, test_forget_keeps_order);
     tcase_add_test(tc, test_passed);
+    tcase_add_test(tc, test_route);
     tcase_add_test(tc, test_flood_keeps_the_others);
     tcase_add_test(tc, test_fair_eviction_matches_model);
     suite_add_tcase(s, tc);

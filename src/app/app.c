@@ -62,6 +62,7 @@ fs_app_check_done(struct fs_app *app)
         if (app->sample_timer != NULL)
             fs_timer_stop(app->sample_timer);
         fs_rt_kill_lingering(app->rt);
+        fs_app_trace_close(app);
         fs_rt_shutdown(app->rt);
     }
 }
@@ -227,6 +228,7 @@ fs_app_free(struct fs_app *app)
     if (app->sampler != NULL)
         fs_rt_on_orphan_reaped(app->rt, NULL, NULL);
     fs_sampler_free(app->sampler);
+    fs_app_trace_close(app);
     free(app);
 }
 

@@ -89,6 +89,10 @@ struct fs_app_timer *fs_app_timer_new(struct fs_app *app, void (*cb)(void *arg),
 void fs_app_timer_start(struct fs_app_timer *t, double seconds);
 void fs_app_timer_free(struct fs_app_timer *t);
 
+/* A traced message's route from the reporting process ("main → kid 1234",
+ * "worker 2 → main"), in buf of n bytes (64 is enough). */
+void fs_app_trace_route(const struct fs_trace_ev *ev, char *buf, size_t n);
+
 /* ---- the session (app.c) ------------------------------------------------------------------ */
 
 /* Creates the app for a parsed session (fs_app_run does); the specs are copied. */

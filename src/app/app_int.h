@@ -68,6 +68,10 @@ struct fs_app {
     double interval;
     unsigned sample_flags;
     struct fs_timer *pool_pump; /* pools with processes left to start (pool.c) */
+    /* node's tracer (trace.c): the session's report channel, NULL when off. */
+    struct fs_trace_fifo *trace;
+    char *trace_js;               /* the module's path */
+    unsigned long long trace_bad; /* report lines not understood */
 };
 
 static inline double
@@ -103,6 +107,14 @@ void fs_app_worker_stop(struct app_task *at);
 void fs_app_worker_overdue(struct app_task *at);
 int fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err);
 void fs_app_worker_end(struct app_task *at);
+
+/* trace.c: opens the session's report channel when a task may be traced and
+ * the module is found; adds a traced run's variables to env; reads the
+ * reports that are in (before a run's end is told); closes the channel. */
+void fs_app_trace_open(struct fs_app *app);
+void fs_app_trace_env(const struct app_task *at, char ***env);
+void fs_app_trace_drain(struct fs_app *app);
+void fs_app_trace_close(struct fs_app *app);
 
 /* pool.c: the pool task's side, called from fs_app_spawn() and send_stop(). */
 void fs_pool_begin(struct app_task *pool);

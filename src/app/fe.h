@@ -38,6 +38,46 @@ struct fs_msg {
                      sends), so valid and without duplicate keys */
 };
 
+/* What node's tracer reported (doc/tracing.md): one of a traced task's node
+ * processes started a child, saw it end, ran a worker thread, sent a message
+ * or shared memory with a worker. */
+enum fs_trace_kind {
+    FS_TRACE_CHILD,      /* pid started (api, argv) by ppid */
+    FS_TRACE_CHILD_EXIT, /* pid ended: code or signal, err_code when the API reported one */
+    FS_TRACE_THREAD,     /* worker thread_id of pid: state online (tid), exit (code), error */
+    FS_TRACE_MESSAGE,    /* one message from -> to: bytes, msg */
+    FS_TRACE_MESSAGES,   /* past the rate: count messages from -> to, bytes in all */
+    FS_TRACE_SHARED,     /* a SharedArrayBuffer of `bytes` handed from -> to (`what`: how) */
+    FS_TRACE_NOTE        /* the tracer's own word: `what` */
+};
+
+/* A message's end: a process's thread (0 its main thread); thread_id -1 when
+ * not known (a port whose other end was not seen: `port`). */
+struct fs_trace_end {
+    long long pid, thread_id;
+    bool port;
+    bool kid, parent; /* another process: a child of the reporter, its parent */
+};
+
+/* One report, its strings borrowed for the call; -1 for a number not given. */
+struct fs_trace_ev {
+    enum fs_trace_kind kind;
+    long long pid, ppid;      /* child events: the child and its parent; others: the reporter */
+    long long thread_id, tid; /* thread: the worker's threadId and OS thread id */
+    const char *api;          /* child events: spawn, exec, execFile, fork, ...Sync */
+    const char *argv;         /* child: the JSON text of its argv */
+    long long code;           /* child-exit, thread exit: the exit code */
+    const char *signal;       /* child-exit: the signal's name, or NULL */
+    const char *state;        /* thread: "online", "exit" or "error" */
+    const char *err_code, *err_msg; /* child-exit, thread error: NULL when none */
+    struct fs_trace_end from, to;
+    long long bytes, count, kept; /* message(s), shared */
+    const char *msg;              /* message: the value's JSON text, or its first bytes when cut */
+    bool cut,
+        sampled; /* the value (msg is a string of its head) or the argv was cut; one of a flood */
+    const char *what; /* note: what; shared: how (workerData, postMessage) */
+};
+
 /* What became of a pool's job. */
 enum fs_job_event { FS_JOB_START, FS_JOB_DONE, FS_JOB_FAILED };
 
@@ -67,6 +107,8 @@ struct fs_fe_ops {
      * `elapsed` seconds; error says why it failed. NULL: not interested. */
     void (*task_job)(void *fe, const struct fs_task *pool, const struct fs_task *member,
                      long long job, enum fs_job_event ev, double elapsed, const char *error);
+    /* node's tracer reported something of task t. NULL: not interested. */
+    void (*task_trace)(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev);
 };
 
 #endif

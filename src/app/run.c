@@ -161,6 +161,7 @@ fs_app_run(const struct fs_session *s, const struct fs_app_run_opts *o, const st
     struct run r = {fs_app_new(rt, s, ops, fe), o, ops, fe};
     if (o->ready != NULL)
         o->ready(fe, r.app);
+    fs_app_trace_open(r.app);
     char *err = NULL;
     if (o->interval > 0 &&
         fs_app_set_sampling(r.app, o->interval, o->proc_root, o->sample_flags, &err) != 0) {

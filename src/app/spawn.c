@@ -210,6 +210,7 @@ task_env(const struct app_task *at, const char *job_arg)
         fs_strv_push(&env, spec->ipc_advanced ? "NODE_CHANNEL_SERIALIZATION_MODE=advanced"
                                               : "NODE_CHANNEL_SERIALIZATION_MODE=json");
     }
+    fs_app_trace_env(at, &env);
     return env;
 }
 
@@ -315,6 +316,7 @@ void
 fs_app_end_run(struct app_task *at)
 {
     fs_timer_stop(at->kill_timer);
+    fs_app_trace_drain(at->app);
     fs_app_worker_end(at);
     if (at->app->sampler != NULL)
         fs_sampler_unwatch(at->app->sampler, at);

@@ -488,6 +488,12 @@ key_pty(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
 }
 
 static int
+key_trace(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    return want_bool(c, t, text(key), val, &t->spec->trace);
+}
+
+static int
 key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     t->replicas_val = val;
@@ -551,6 +557,7 @@ const struct key_def fs_yaml_task_keys[] = {
     {"buffer_cap", MODE_TASKS, key_buffer_cap},
     {"autostart", MODE_BOTH, key_autostart},
     {"pty", MODE_TASKS, key_pty},
+    {"trace", MODE_TASKS, key_trace},
     {"serialization", MODE_TASKS, key_serialization},
     {"max_message", MODE_TASKS, key_max_message},
     {"shared", MODE_TASKS, key_shared},

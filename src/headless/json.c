@@ -429,6 +429,117 @@ json_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     free(err);
 }
 
+/* ---- node's tracer (doc/tracing.md) ---- */
+
+static json_t *
+num_or_null(long long v)
+{
+    return v >= 0 ? json_integer((json_int_t)v) : json_null();
+}
+
+static json_t *
+trace_end(const struct fs_trace_end *e)
+{
+    json_t *o =
+        json_pack("{s:o,s:o}", "pid", num_or_null(e->pid), "thread_id", num_or_null(e->thread_id));
+    if (e->port)
+        json_object_set_new(o, "port", json_true());
+    return o;
+}
+
+/* A JSON text the app dumped (valid), as a value. */
+static json_t *
+trace_value(const char *text)
+{
+    json_t *v = text != NULL ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    return v != NULL ? v : json_null();
+}
+
+/* A child's error has its code (ENOENT), a thread's its name (TypeError). */
+static void
+trace_error(json_t *o, const struct fs_trace_ev *ev, const char *key)
+{
+    if (ev->err_code != NULL || ev->err_msg != NULL)
+        json_object_set_new(o, "error",
+                            json_pack("{s:s?,s:s?}", key, ev->err_code, "msg", ev->err_msg));
+}
+
+static void
+trace_child(json_t *o, const struct fs_trace_ev *ev)
+{
+    json_object_set_new(o, "pid", num_or_null(ev->pid));
+    if (ev->kind == FS_TRACE_CHILD) {
+        json_object_set_new(o, "ppid", num_or_null(ev->ppid));
+        json_object_set_new(o, "api", json_string(ev->api ? ev->api : "?"));
+        json_object_set_new(o, "argv", trace_value(ev->argv));
+        if (ev->cut)
+            json_object_set_new(o, "argv_cut", json_true());
+        return;
+    }
+    json_object_set_new(o, "api", json_string(ev->api ? ev->api : "?"));
+    json_object_set_new(o, "code", num_or_null(ev->code));
+    json_object_set_new(o, "signal", ev->signal ? json_string(ev->signal) : json_null());
+    trace_error(o, ev, "code");
+}
+
+static void
+trace_flow(json_t *o, const struct fs_trace_ev *ev)
+{
+    json_object_set_new(o, "from", trace_end(&ev->from));
+    json_object_set_new(o, "to", trace_end(&ev->to));
+    json_object_set_new(o, "bytes", num_or_null(ev->bytes));
+    if (ev->kind == FS_TRACE_MESSAGE) {
+        json_object_set_new(o, ev->cut ? "head" : "msg", trace_value(ev->msg));
+        if (ev->cut)
+            json_object_set_new(o, "cut", json_true());
+        if (ev->sampled)
+            json_object_set_new(o, "sampled", json_true());
+    } else if (ev->kind == FS_TRACE_MESSAGES) {
+        json_object_set_new(o, "count", num_or_null(ev->count));
+        json_object_set_new(o, "kept", num_or_null(ev->kept));
+    } else {
+        json_object_set_new(o, "how", json_string(ev->what ? ev->what : "?"));
+    }
+}
+
+static void
+json_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
+{
+    static const char *const names[] = {
+        [FS_TRACE_CHILD] = "child",       [FS_TRACE_CHILD_EXIT] = "child-exit",
+        [FS_TRACE_THREAD] = "thread",     [FS_TRACE_MESSAGE] = "message",
+        [FS_TRACE_MESSAGES] = "messages", [FS_TRACE_SHARED] = "shared",
+        [FS_TRACE_NOTE] = "trace-note",
+    };
+    json_t *o = event_new(fe, names[ev->kind], t);
+    switch (ev->kind) {
+    case FS_TRACE_CHILD:
+    case FS_TRACE_CHILD_EXIT:
+        trace_child(o, ev);
+        break;
+    case FS_TRACE_THREAD:
+        json_object_set_new(o, "pid", num_or_null(ev->pid));
+        json_object_set_new(o, "thread_id", num_or_null(ev->thread_id));
+        json_object_set_new(o, "state", json_string(ev->state ? ev->state : "?"));
+        if (ev->tid >= 0 || (ev->state && strcmp(ev->state, "online") == 0))
+            json_object_set_new(o, "tid", num_or_null(ev->tid));
+        if (ev->state && strcmp(ev->state, "exit") == 0)
+            json_object_set_new(o, "code", num_or_null(ev->code));
+        trace_error(o, ev, "name");
+        break;
+    case FS_TRACE_MESSAGE:
+    case FS_TRACE_MESSAGES:
+    case FS_TRACE_SHARED:
+        trace_flow(o, ev);
+        break;
+    case FS_TRACE_NOTE:
+        json_object_set_new(o, "pid", num_or_null(ev->pid));
+        json_object_set_new(o, "what", json_string(ev->what ? ev->what : "?"));
+        break;
+    }
+    event_emit(fe, o);
+}
+
 /* No task_pty: headless tasks run on pipes, to keep stdout and stderr apart. */
 static const struct fs_fe_ops json_ops = {
     .task_start = json_start,
@@ -440,6 +551,7 @@ static const struct fs_fe_ops json_ops = {
     .samples = json_samples,
     .task_message = json_message,
     .task_job = json_job,
+    .task_trace = json_trace,
 };
 
 const struct hl_mode hl_json_mode = {

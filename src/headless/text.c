@@ -147,6 +147,67 @@ text_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
     free(err);
 }
 
+/* How a traced child or thread ended: "exited 3", "killed by SIGTERM". */
+static char *
+trace_end_text(const struct fs_trace_ev *ev)
+{
+    char *end = ev->signal != NULL ? fs_xasprintf("killed by %s", ev->signal)
+                : ev->code >= 0    ? fs_xasprintf("exited %lld", ev->code)
+                                   : fs_xasprintf("%s", ev->state ? ev->state : "ended");
+    if (ev->err_code == NULL && ev->err_msg == NULL)
+        return end;
+    char *with = fs_xasprintf("%s, error %s: %s", end, ev->err_code ? ev->err_code : "?",
+                              ev->err_msg ? ev->err_msg : "");
+    free(end);
+    return with;
+}
+
+/* `NAME ~ what node did`: one readable line per report of its tracer. */
+static char *
+trace_text(const struct fs_trace_ev *ev)
+{
+    char route[128];
+    fs_app_trace_route(ev, route, sizeof route);
+    switch (ev->kind) {
+    case FS_TRACE_CHILD:
+        return fs_xasprintf("child %lld started by %lld with %s %s", ev->pid, ev->ppid,
+                            ev->api ? ev->api : "?", ev->argv ? ev->argv : "[]");
+    case FS_TRACE_CHILD_EXIT: {
+        char *end = trace_end_text(ev);
+        char *s = fs_xasprintf("child %lld (%s) %s", ev->pid, ev->api ? ev->api : "?", end);
+        free(end);
+        return s;
+    }
+    case FS_TRACE_THREAD:
+        if (ev->state != NULL && strcmp(ev->state, "online") == 0)
+            return fs_xasprintf("worker %lld of %lld online (tid %lld)", ev->thread_id, ev->pid,
+                                ev->tid);
+        char *end = trace_end_text(ev);
+        char *s = fs_xasprintf("worker %lld of %lld %s", ev->thread_id, ev->pid, end);
+        free(end);
+        return s;
+    case FS_TRACE_MESSAGE:
+        return fs_xasprintf("%s %s%s", route, ev->msg ? ev->msg : "null",
+                            ev->cut ? "... (cut)" : "");
+    case FS_TRACE_MESSAGES:
+        return fs_xasprintf("%s %lld more messages, %lld bytes", route, ev->count, ev->bytes);
+    case FS_TRACE_SHARED:
+        return fs_xasprintf("%s SharedArrayBuffer of %lld bytes (%s)", route, ev->bytes,
+                            ev->what ? ev->what : "?");
+    case FS_TRACE_NOTE:
+        break;
+    }
+    return fs_xasprintf("tracer of %lld: %s", ev->pid, ev->what ? ev->what : "?");
+}
+
+static void
+text_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
+{
+    char *line = trace_text(ev);
+    text_line(fe, t, FS_STREAM_STDOUT, '~', "", line, strlen(line));
+    free(line);
+}
+
 /* The first quit signal is said on standard error; SIGPIPE is not: a reader
  * that went away is a quiet stop. */
 static void
@@ -174,6 +235,7 @@ static const struct fs_fe_ops text_ops = {
     .error = text_error,
     .task_message = text_message,
     .task_job = text_job,
+    .task_trace = text_trace,
 };
 
 const struct hl_mode hl_text_mode = {

@@ -11,6 +11,7 @@
 
 #include "model/msglog.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,12 @@ share_of(const struct fs_msglog *log, const void *task)
 static void
 entry_drop(struct fs_msglog *log, struct fs_msglog_entry *e)
 {
-    log->bytes -= FS_MSGLOG_ENTRY_COST + e->kept + (e->passed ? strlen(e->passed) + 1 : 0);
+    log->bytes -= FS_MSGLOG_ENTRY_COST + e->kept + (e->passed ? strlen(e->passed) + 1 : 0) +
+                  (e->route ? strlen(e->route) + 1 : 0);
     free(e->data);
     free(e->passed);
-    e->data = e->passed = NULL;
+    free(e->route);
+    e->data = e->passed = e->route = NULL;
     e->task = NULL;
     log->live--;
 }
@@ -183,19 +186,34 @@ fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, bool i
     log->total++;
 }
 
-void
-fs_msglog_set_passed(struct fs_msglog *log, const char *passed)
+/* Sets a string of the newest entry (its `passed` or `route`), counted in the
+ * bytes kept. */
+static void
+set_newest(struct fs_msglog *log, size_t field, const char *s)
 {
     if (log->n == 0)
         return;
     struct fs_msglog_entry *e = at(log, log->head + log->n - 1);
     if (e->task == NULL)
         return;
-    if (e->passed != NULL)
-        log->bytes -= strlen(e->passed) + 1;
-    free(e->passed);
-    e->passed = fs_xstrdup(passed);
-    log->bytes += strlen(passed) + 1;
+    char **p = (char **)((char *)e + field);
+    if (*p != NULL)
+        log->bytes -= strlen(*p) + 1;
+    free(*p);
+    *p = fs_xstrdup(s);
+    log->bytes += strlen(s) + 1;
+}
+
+void
+fs_msglog_set_passed(struct fs_msglog *log, const char *passed)
+{
+    set_newest(log, offsetof(struct fs_msglog_entry, passed), passed);
+}
+
+void
+fs_msglog_set_route(struct fs_msglog *log, const char *route)
+{
+    set_newest(log, offsetof(struct fs_msglog_entry, route), route);
 }
 
 const struct fs_msglog_entry *

@@ -30,6 +30,7 @@ struct fs_msglog_entry {
     size_t kept;    /* bytes of it in data */
     char *data;
     char *passed;           /* what descriptors came with it ("tcp-server"), or NULL */
+    char *route;            /* a traced node message: "main → kid 1234"; NULL otherwise */
     unsigned long long seq; /* its number: 1 for the first entry ever added */
     size_t next;            /* private: the same task's next entry (a position), or SIZE_MAX */
 };
@@ -69,6 +70,9 @@ void fs_msglog_add(struct fs_msglog *log, double t, const void *task, bool in, b
 /* Notes what descriptors came with the newest entry (a description, copied and
  * counted in the bytes kept). */
 void fs_msglog_set_passed(struct fs_msglog *log, const char *passed);
+/* Notes the route of the newest entry, a message a traced node program sent
+ * (doc/tracing.md), copied and counted like the above. */
+void fs_msglog_set_route(struct fs_msglog *log, const char *route);
 /* Slot i of the n in use, 0 the oldest: its entry, or NULL for a gap (an entry
  * evicted from the middle) or past the end. Valid until the next add. */
 const struct fs_msglog_entry *fs_msglog_get(const struct fs_msglog *log, size_t i);

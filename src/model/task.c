@@ -39,6 +39,7 @@ fs_task_spec_init(struct fs_task_spec *spec, const char *name)
     spec->buffer_cap = 1024 * 1024;
     spec->autostart = true;
     spec->pty = true;
+    spec->trace = true;
 }
 
 void

@@ -62,6 +62,8 @@ struct fs_task_spec {
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
     bool pty;           /* on the screen, run on a pty (default); false: pipes */
+    bool trace;         /* process kinds: node anywhere below reports to forkscope
+                           (doc/tracing.md); default true */
     bool ipc_advanced;  /* channel_options kinds: V8 serialization instead of JSON lines */
     size_t ipc_max_frame; /* channel_options kinds: longest message accepted; 0: 64 MiB */
     /* A pool (pool_size > 0) runs nothing itself: it hands njobs jobs to its

@@ -7,16 +7,19 @@
 
 #include "rt/watchdog.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rt/trace.h"
 #include "util/xalloc.h"
 
 #define RECORD 5
@@ -56,9 +59,30 @@ groups_remove(struct groups *g, int32_t pgid)
     }
 }
 
+/* forkscope died without removing its tracer's directories (rt/trace.c):
+ * the watchdog removes those named with its pid, the FIFO in each first. */
+static void
+remove_trace_dirs(pid_t owner)
+{
+    const char *tmp = getenv("TMPDIR");
+    tmp = tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+    char prefix[64], path[4096];
+    int n = snprintf(prefix, sizeof prefix, FS_TRACE_DIR_PREFIX "%ld.", (long)owner);
+    DIR *d = opendir(tmp);
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, prefix, (size_t)n) != 0 || strlen(e->d_name) != (size_t)n + 6)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s/reports", tmp, e->d_name) < (int)sizeof path)
+            unlink(path);
+        if (snprintf(path, sizeof path, "%s/%s", tmp, e->d_name) < (int)sizeof path)
+            rmdir(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 /* The watchdog's main: never returns. */
-static void __attribute__((noreturn))
-watchdog_main(int fd)
+static void __attribute__((noreturn)) watchdog_main(int fd, pid_t owner)
 {
     struct groups g = {0};
     unsigned char rec[RECORD];
@@ -97,6 +121,7 @@ watchdog_main(int fd)
     }
     for (size_t i = 0; i < g.n; i++)
         kill(-g.v[i], SIGKILL);
+    remove_trace_dirs(owner);
     _exit(0);
 }
 
@@ -111,6 +136,7 @@ fs_watchdog_start(struct fs_watchdog *wd, char **err)
         *err = fs_xasprintf("cannot create the watchdog pipe: %s", strerror(e));
         return -e;
     }
+    pid_t owner = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -135,7 +161,7 @@ fs_watchdog_start(struct fs_watchdog *wd, char **err)
         for (int fd = 3; fd < (maxfd > 0 && maxfd < 65536 ? maxfd : 65536); fd++)
             if (fd != keep)
                 close(fd);
-        watchdog_main(keep);
+        watchdog_main(keep, owner);
     }
     close(p[0]);
     wd->pid = pid;

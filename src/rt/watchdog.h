@@ -3,7 +3,8 @@
  * that outlives forkscope just long enough to kill every process group forkscope
  * started. forkscope tells it each group it creates and each group that is gone,
  * over a pipe; when the pipe reaches EOF — forkscope quit, crashed or was killed
- * with SIGKILL — it sends SIGKILL to every group still on its list and exits.
+ * with SIGKILL — it sends SIGKILL to every group still on its list, removes the
+ * report directories of node's tracer that forkscope left (rt/trace.h) and exits.
  * A parent-death signal alone would only reach the direct children, not the
  * grandchildren in their groups.
  */

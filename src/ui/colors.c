@@ -5,12 +5,12 @@
  */
 #include <config.h>
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ui/ui_int.h"
+#include "util/exedir.h"
 #include "util/xalloc.h"
 
 static const char *const theme_cycle[] = {"default", "dark", "light", "mono"};
@@ -20,16 +20,10 @@ static const char *const theme_cycle[] = {"default", "dark", "light", "mono"};
 static char *
 theme_dirs(void)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *build = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
+    char *exe = fs_exe_dir(), *build = NULL;
+    if (exe != NULL)
         build = fs_xasprintf("%s/themes:%s/../themes", exe, exe);
-    }
+    free(exe);
     const char *env = getenv("FORKSCOPE_THEMES");
     char *dirs = fs_xasprintf("%s%s%s%s" FS_DATADIR "/themes", env ? env : "", env ? ":" : "",
                               build ? build : "", build ? ":" : "");

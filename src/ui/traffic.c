@@ -150,14 +150,24 @@ entry_name(struct ui *ui, const struct fs_msglog_entry *e)
     return "";
 }
 
+/* Which way it went: "<-" (task to forkscope), "->", or a traced node
+ * message's route ("main → kid 1234"). */
+static const char *
+entry_way(const struct fs_msglog_entry *e)
+{
+    if (e->route != NULL)
+        return e->route;
+    return e->in ? "<-" : "->";
+}
+
 static void
 draw_entry(struct ui *ui, const struct fs_msglog_entry *e, int y, struct fs_rect area, bool focus)
 {
     char *text = message_text(e, false), line[1024];
     const char *name = entry_name(ui, e);
-    snprintf(line, sizeof line, " %9.3f %-12.12s %s %7zu  %s%s%s%s%s", e->t, name,
-             e->in ? "<-" : "->", e->size, e->internal ? "[node] " : "",
-             e->passed ? "[passed: " : "", e->passed ? e->passed : "", e->passed ? "] " : "", text);
+    snprintf(line, sizeof line, " %9.3f %-12.12s %s %7zu  %s%s%s%s%s", e->t, name, entry_way(e),
+             e->size, e->internal ? "[node] " : "", e->passed ? "[passed: " : "",
+             e->passed ? e->passed : "", e->passed ? "] " : "", text);
     free(text);
     ui_put_el(ui,
               focus         ? FS_EL_TABLE_SELECTED
@@ -209,7 +219,7 @@ draw_zoomed(struct ui *ui, const struct fs_msglog_entry *e, struct fs_rect area)
     int top = ui->traffic_detail_top;
     snprintf(head, sizeof head,
              " %.3f %s %s %zu bytes   lines %d-%d of %d   PgUp/PgDn: scroll  z: back", e->t,
-             entry_name(ui, e), e->in ? "<-" : "->", e->size, top + 1,
+             entry_name(ui, e), entry_way(e), e->size, top + 1,
              top + rows < nlines ? top + rows : nlines, nlines);
     ui_put_el(ui, FS_EL_PANE_TITLE, true);
     mvhline(area.y, area.x, ' ', area.w);

@@ -312,6 +312,23 @@ fe_samples(void *fe)
     ui_dirty(ui);
 }
 
+/* A message a traced node program sent goes to the traffic view with its
+ * route (doc/tracing.md); the tracer's other reports are headless only. */
+static void
+fe_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
+{
+    struct ui *ui = fe;
+    if (ev->kind != FS_TRACE_MESSAGE || ev->msg == NULL)
+        return;
+    char route[128];
+    fs_app_trace_route(ev, route, sizeof route);
+    size_t len = strlen(ev->msg);
+    fs_msglog_add(&ui->msglog, fs_app_now(ui->app), t, true, false, 0, (int)FS_IPC_JSON, ev->msg,
+                  len, ev->bytes >= 0 ? (size_t)ev->bytes : len);
+    fs_msglog_set_route(&ui->msglog, route);
+    ui_dirty(ui);
+}
+
 static void
 fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
 {
@@ -366,6 +383,7 @@ static const struct fs_fe_ops screen_ops = {
     .error = fe_error,
     .samples = fe_samples,
     .task_message = fe_message,
+    .task_trace = fe_trace,
     .task_job = fe_job,
 };
 

@@ -1,0 +1,300 @@
+/*
+ * Tracing node (doc/tracing.md): where forkscope's tracer module is, the
+ * session's report channel (rt/trace.c) and the variables that point a task's
+ * processes at both, and each report line parsed (jansson) into a
+ * struct fs_trace_ev for the front end. It owns the module's path and the
+ * channel of the session.
+ */
+#include <config.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app_int.h"
+#include "model/kind.h"
+#include "rt/trace.h"
+#include "util/exedir.h"
+#include "util/words.h"
+#include "util/xalloc.h"
+
+/* ---- the module --------------------------------------------------------------------------- */
+
+/* The path, resolved (the module compares it with its own __filename), when
+ * it can be read; NULL otherwise. Frees path. */
+static char *
+readable(char *path)
+{
+    char *real = access(path, R_OK) == 0 ? realpath(path, NULL) : NULL;
+    free(path);
+    return real;
+}
+
+/* $FORKSCOPE_TRACE_JS, then next to the binary (a build tree: node/ beside
+ * it, or the source tree's node/ above a VPATH build), then FS_DATADIR. */
+static char *
+find_module(void)
+{
+    const char *env = getenv("FORKSCOPE_TRACE_JS");
+    if (env != NULL && *env != '\0')
+        return readable(fs_xstrdup(env));
+    char *exe = fs_exe_dir(), *p = NULL;
+    if (exe != NULL) {
+        const char *const rel[] = {"/node/trace.js", "/../node/trace.js"};
+        for (size_t i = 0; p == NULL && i < sizeof rel / sizeof rel[0]; i++)
+            p = readable(fs_xasprintf("%s%s", exe, rel[i]));
+#ifdef FS_SRCDIR
+        if (p == NULL)
+            p = readable(fs_xstrdup(FS_SRCDIR "/node/trace.js"));
+#endif
+    }
+    free(exe);
+    return p != NULL ? p : readable(fs_xstrdup(FS_DATADIR "/trace.js"));
+}
+
+/* ---- the variables of a traced run ---------------------------------------------------- */
+
+/* The value a variable of the run has: the spec's, else forkscope's own unless
+ * the spec removes it; NULL when it has none. */
+static const char *
+run_value(const struct fs_task_spec *spec, const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = spec->env_set; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+            return *e + n + 1;
+    for (char **e = spec->env_unset; e != NULL && *e != NULL; e++)
+        if (strcmp(*e, name) == 0)
+            return NULL;
+    return getenv(name);
+}
+
+void
+fs_app_trace_env(const struct app_task *at, char ***env)
+{
+    const struct fs_app *app = at->app;
+    const struct fs_task_spec *spec = &at->t.spec;
+    if (app->trace == NULL || !spec->trace || fs_kind_info(spec->kind)->in_process)
+        return;
+    const char *own = run_value(spec, "NODE_OPTIONS");
+    /* The program's own options stay; the module is required after them. */
+    char *opts = fs_xasprintf("NODE_OPTIONS=%s%s--require \"%s\"", own ? own : "",
+                              own && *own ? " " : "", app->trace_js);
+    size_t k = 0;
+    for (char **e = *env; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, "NODE_OPTIONS=", 13) != 0)
+            (*env)[k++] = *e;
+        else
+            free(*e);
+    if (*env != NULL)
+        (*env)[k] = NULL;
+    fs_strv_push(env, opts);
+    free(opts);
+    char *e = fs_xasprintf("FORKSCOPE_TRACE=%s", fs_trace_fifo_path(app->trace));
+    fs_strv_push(env, e);
+    free(e);
+    e = fs_xasprintf("FORKSCOPE_TRACE_TASK=%s", spec->name);
+    fs_strv_push(env, e);
+    free(e);
+    /* A channel to forkscope itself (a fork task's) is told by forkscope. */
+    e = fs_xasprintf("FORKSCOPE_TRACE_SELF=%ld", (long)getpid());
+    fs_strv_push(env, e);
+    free(e);
+}
+
+/* ---- reports --------------------------------------------------------------------------------- */
+
+static long long
+num(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static struct fs_trace_end
+end_of(const json_t *o, const char *key)
+{
+    const json_t *e = json_object_get(o, key);
+    struct fs_trace_end end = {
+        num(e, "pid"), num(e, "thread_id"), json_is_true(json_object_get(e, "port")),
+        json_is_true(json_object_get(e, "kid")), json_is_true(json_object_get(e, "parent"))};
+    return end;
+}
+
+static const struct {
+    const char *ev;
+    enum fs_trace_kind kind;
+} kinds[] = {
+    {"child", FS_TRACE_CHILD},     {"child-exit", FS_TRACE_CHILD_EXIT}, {"thread", FS_TRACE_THREAD},
+    {"message", FS_TRACE_MESSAGE}, {"messages", FS_TRACE_MESSAGES},     {"shared", FS_TRACE_SHARED},
+    {"note", FS_TRACE_NOTE},
+};
+
+static int
+kind_of(const char *ev, enum fs_trace_kind *kind)
+{
+    for (size_t i = 0; ev != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].ev, ev) == 0) {
+            *kind = kinds[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+/* The fields every kind may have, read once. */
+static void
+fill(struct fs_trace_ev *ev, const json_t *o)
+{
+    const json_t *err = json_object_get(o, "error");
+    ev->pid = num(o, "pid");
+    ev->thread_id = num(o, "of");
+    ev->tid = num(o, "tid");
+    ev->api = str(o, "api");
+    ev->code = num(o, "code");
+    ev->signal = str(o, "signal");
+    ev->state = str(o, "state");
+    ev->err_code = str(err, "code") ? str(err, "code") : str(err, "name");
+    ev->err_msg = str(err, "msg");
+    ev->from = end_of(o, "from");
+    ev->to = end_of(o, "to");
+    ev->bytes = num(o, "bytes");
+    ev->count = num(o, "count");
+    ev->kept = num(o, "kept");
+    ev->cut =
+        json_is_true(json_object_get(o, "cut")) || json_is_true(json_object_get(o, "argv_cut"));
+    ev->sampled = json_is_true(json_object_get(o, "sampled"));
+    ev->what = ev->kind == FS_TRACE_SHARED ? str(o, "how") : str(o, "what");
+    if (ev->kind == FS_TRACE_CHILD || ev->kind == FS_TRACE_CHILD_EXIT) {
+        ev->ppid = ev->pid;
+        ev->pid = num(o, "child");
+    }
+}
+
+static struct app_task *
+task_named(struct fs_app *app, const char *name)
+{
+    for (size_t i = 0; name != NULL && i < app->ntasks; i++)
+        if (strcmp(app->tasks[i]->t.spec.name, name) == 0)
+            return app->tasks[i];
+    return NULL;
+}
+
+/* A message on a channel of forkscope's own (a fork task's): the channel
+ * already tells it. */
+static bool
+own_channel(const struct fs_trace_ev *ev)
+{
+    long long me = (long long)getpid();
+    return ev->from.pid == me || ev->to.pid == me;
+}
+
+static void
+on_line(void *arg, const char *line, size_t len)
+{
+    struct fs_app *app = arg;
+    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+    struct fs_trace_ev ev = {0};
+    struct app_task *at = task_named(app, str(o, "task"));
+    if (o == NULL || at == NULL || kind_of(str(o, "ev"), &ev.kind) != 0 ||
+        app->ops->task_trace == NULL) {
+        app->trace_bad += o == NULL || at == NULL;
+        json_decref(o);
+        return;
+    }
+    fill(&ev, o);
+    char *argv = NULL, *msg = NULL;
+    if (ev.kind == FS_TRACE_CHILD)
+        ev.argv = argv = json_dumps(json_object_get(o, "argv"), JSON_COMPACT | JSON_ENCODE_ANY);
+    if (ev.kind == FS_TRACE_MESSAGE)
+        ev.msg = msg =
+            json_dumps(json_object_get(o, ev.cut ? "head" : "msg"), JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!((ev.kind == FS_TRACE_MESSAGE || ev.kind == FS_TRACE_MESSAGES) && own_channel(&ev)))
+        app->ops->task_trace(app->fe, &at->t, &ev);
+    free(argv);
+    free(msg);
+    json_decref(o);
+}
+
+/* One end as a person would name it, from the reporting process. */
+static void
+end_name(const struct fs_trace_ev *ev, const struct fs_trace_end *e, char *buf, size_t n)
+{
+    if (e->pid == ev->pid && e->thread_id == 0)
+        snprintf(buf, n, "main");
+    else if (e->pid == ev->pid && e->thread_id > 0)
+        snprintf(buf, n, "worker %lld", e->thread_id);
+    else if (e->pid == ev->pid)
+        snprintf(buf, n, "port");
+    else
+        snprintf(buf, n, "%s %lld", e->kid ? "kid" : e->parent ? "parent" : "pid", e->pid);
+}
+
+void
+fs_app_trace_route(const struct fs_trace_ev *ev, char *buf, size_t n)
+{
+    char from[48], to[48];
+    end_name(ev, &ev->from, from, sizeof from);
+    /* A child's message to its parent: the sender is the kid. */
+    if (ev->to.parent && ev->from.thread_id == 0)
+        snprintf(from, sizeof from, "kid %lld", ev->from.pid);
+    end_name(ev, &ev->to, to, sizeof to);
+    snprintf(buf, n, "%s \u2192 %s", from, to);
+}
+
+/* ---- the channel --------------------------------------------------------------------------- */
+
+void
+fs_app_trace_open(struct fs_app *app)
+{
+    bool wanted = false;
+    for (size_t i = 0; i < app->ntasks; i++)
+        wanted |= app->tasks[i]->t.spec.trace;
+    if (!wanted || (app->trace_js = find_module()) == NULL)
+        return;
+    char *err = NULL;
+    app->trace = fs_trace_fifo_new(app->rt, on_line, app, &err);
+    if (app->trace == NULL) {
+        char *msg = fs_xasprintf("node programs are not traced: %s", err);
+        app->ops->error(app->fe, NULL, msg);
+        free(msg);
+        free(err);
+    }
+}
+
+void
+fs_app_trace_drain(struct fs_app *app)
+{
+    if (app->trace != NULL)
+        fs_trace_fifo_drain(app->trace);
+}
+
+void
+fs_app_trace_close(struct fs_app *app)
+{
+    if (app->trace == NULL) {
+        free(app->trace_js);
+        app->trace_js = NULL;
+        return;
+    }
+    fs_trace_fifo_drain(app->trace);
+    unsigned long long cut = fs_trace_fifo_dropped(app->trace);
+    if ((cut > 0 || app->trace_bad > 0) && app->ops->error != NULL) {
+        char *msg = fs_xasprintf("node's reports: %llu lines over %d bytes dropped, %llu not "
+                                 "understood",
+                                 cut, FS_TRACE_LINE_MAX, app->trace_bad);
+        app->ops->error(app->fe, NULL, msg);
+        free(msg);
+    }
+    fs_trace_fifo_free(app->trace);
+    app->trace = NULL;
+    free(app->trace_js);
+    app->trace_js = NULL;
+}
