@@ -114,20 +114,11 @@ key_is_tty(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t
     return fs_yaml_want_bool(c, t, text(key), val, &t->spec->pty);
 }
 
-/* The pairs of a mapping named by key, or -1 with an error listing `keys`. */
+/* The keys of 'availability' and 'shutdown', each a table of key_def. */
 static int
-sub_pairs(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val,
-          const char *keys, struct kv **pairs, size_t *n)
+avail_restart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    if (val->type != YAML_MAPPING_NODE)
-        return fs_yaml_fail(c, t, val, "'%s' must be a mapping with %s", text(key), keys);
-    return fs_yaml_flatten(c, t, val, pairs, n);
-}
-
-static int
-avail_restart(struct yctx *c, struct tstate *t, const yaml_node_t *k, const yaml_node_t *v)
-{
-    const char *s = is_string(v) ? text(v) : "";
+    const char *s = is_string(val) ? text(val) : "";
     if (strcmp(s, "always") == 0)
         t->spec->restart = FS_RESTART_ALWAYS;
     else if (strcmp(s, "on_failure") == 0)
@@ -135,78 +126,113 @@ avail_restart(struct yctx *c, struct tstate *t, const yaml_node_t *k, const yaml
     else if (strcmp(s, "no") == 0 || strcmp(s, "exit_on_failure") == 0)
         t->spec->restart = FS_RESTART_NO;
     else
-        return fs_yaml_fail(c, t, v,
+        return fs_yaml_fail(c, t, val,
                             "'restart' must be one of always, on_failure, exit_on_failure, no");
     if (strcmp(s, "exit_on_failure") == 0)
-        fs_yaml_warn(c, t, k,
+        fs_yaml_warn(c, t, key,
                      "'restart: exit_on_failure' is not honoured: forkscope does not stop the "
                      "other processes when this one fails; it is not restarted");
     return 0;
 }
 
 static int
-key_availability(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+avail_backoff(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    if (fs_yaml_want_number(c, t, text(key), val, 0, &t->spec->backoff.base) < 0)
+        return -1;
+    t->spec->backoff.cap = t->spec->backoff.base;
+    return 0;
+}
+
+static int
+avail_max(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    unsigned long max;
+    if (fs_yaml_want_count(c, t, text(key), val, 0, UINT_MAX, &max) < 0)
+        return -1;
+    t->spec->backoff.max = (unsigned)max;
+    return 0;
+}
+
+static int
+shut_signal(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    int sig = is_string(val) ? fs_signum(text(val)) : -1;
+    if (sig < 0)
+        return fs_yaml_fail(c, t, val, "'%s' must be a signal number such as 15", text(key));
+    t->spec->stop_signal = sig;
+    return 0;
+}
+
+static int
+shut_timeout(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    return fs_yaml_want_number(c, t, text(key), val, 0, &t->spec->stop_timeout);
+}
+
+static int
+shut_command(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    (void)val;
+    fs_yaml_warn(c, t, key,
+                 "'shutdown.command' is not honoured: forkscope has no stop command; it stops "
+                 "the process with its signal");
+    return 0;
+}
+
+static const struct key_def availability_keys[] = {
+    {"restart", MODE_COMPOSE, avail_restart},
+    {"backoff_seconds", MODE_COMPOSE, avail_backoff},
+    {"max_restarts", MODE_COMPOSE, avail_max},
+    {"exit_on_end", MODE_COMPOSE, key_unhonoured},
+    {"exit_on_skipped", MODE_COMPOSE, key_unhonoured},
+};
+
+static const struct key_def shutdown_keys[] = {
+    {"signal", MODE_COMPOSE, shut_signal},
+    {"timeout_seconds", MODE_COMPOSE, shut_timeout},
+    {"command", MODE_COMPOSE, shut_command},
+    {"parent_only", MODE_COMPOSE, key_unhonoured},
+};
+
+/* Walks the mapping val of key through defs; an unknown key is a warning. */
+static int
+walk_sub(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val,
+         const struct key_def *defs, size_t ndefs)
 {
     struct kv *pairs;
     size_t n;
-    if (sub_pairs(c, t, key, val, "restart, backoff_seconds and max_restarts", &pairs, &n) < 0)
+    if (val->type != YAML_MAPPING_NODE)
+        return fs_yaml_fail(c, t, val, "'%s' must be a mapping", text(key));
+    if (fs_yaml_flatten(c, t, val, &pairs, &n) < 0)
         return -1;
-    t->spec->backoff.base = t->spec->backoff.cap = COMPOSE_BACKOFF;
-    t->spec->backoff.factor = 1.0;
     for (size_t i = 0; i < n; i++) {
-        const yaml_node_t *k = pairs[i].key, *v = pairs[i].val;
-        const char *name = is_string(k) ? text(k) : "";
-        unsigned long max;
-        int rc = 0;
-        if (strcmp(name, "restart") == 0) {
-            rc = avail_restart(c, t, k, v);
-        } else if (strcmp(name, "backoff_seconds") == 0) {
-            rc = fs_yaml_want_number(c, t, name, v, 0, &t->spec->backoff.base);
-            t->spec->backoff.cap = t->spec->backoff.base;
-        } else if (strcmp(name, "max_restarts") == 0) {
-            rc = fs_yaml_want_count(c, t, name, v, 0, UINT_MAX, &max);
-            t->spec->backoff.max = (unsigned)max;
-        } else if (strcmp(name, "exit_on_end") == 0 || strcmp(name, "exit_on_skipped") == 0) {
-            rc = key_unhonoured(c, t, k, pairs[i].val);
-        } else {
-            fs_yaml_warn(c, t, k, "unknown key '%s' in 'availability' is ignored", name);
-        }
-        if (rc < 0)
+        const yaml_node_t *k = pairs[i].key;
+        size_t d = 0;
+        while (d < ndefs && !(is_string(k) && strcmp(text(k), defs[d].name) == 0))
+            d++;
+        if (d == ndefs)
+            fs_yaml_warn(c, t, k, "unknown key '%s' in '%s' is ignored",
+                         is_string(k) ? text(k) : "?", text(key));
+        else if (defs[d].fn(c, t, k, pairs[i].val) < 0)
             return -1;
     }
     return 0;
 }
 
 static int
+key_availability(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+{
+    t->spec->backoff.base = t->spec->backoff.cap = COMPOSE_BACKOFF;
+    t->spec->backoff.factor = 1.0;
+    return walk_sub(c, t, key, val, availability_keys,
+                    sizeof availability_keys / sizeof availability_keys[0]);
+}
+
+static int
 key_shutdown(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    struct kv *pairs;
-    size_t n;
-    if (sub_pairs(c, t, key, val, "signal, timeout_seconds and command", &pairs, &n) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const yaml_node_t *k = pairs[i].key, *v = pairs[i].val;
-        const char *name = is_string(k) ? text(k) : "";
-        int rc = 0;
-        if (strcmp(name, "signal") == 0) {
-            t->spec->stop_signal = is_string(v) ? fs_signum(text(v)) : -1;
-            if (t->spec->stop_signal < 0)
-                return fs_yaml_fail(c, t, v, "'signal' must be a signal number such as 15");
-        } else if (strcmp(name, "timeout_seconds") == 0) {
-            rc = fs_yaml_want_number(c, t, name, v, 0, &t->spec->stop_timeout);
-        } else if (strcmp(name, "command") == 0) {
-            fs_yaml_warn(c, t, k,
-                         "'shutdown.command' is not honoured: forkscope has no stop command; "
-                         "it stops the process with its signal");
-        } else if (strcmp(name, "parent_only") == 0) {
-            rc = key_unhonoured(c, t, k, pairs[i].val);
-        } else {
-            fs_yaml_warn(c, t, k, "unknown key '%s' in 'shutdown' is ignored", name);
-        }
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
+    return walk_sub(c, t, key, val, shutdown_keys, sizeof shutdown_keys / sizeof shutdown_keys[0]);
 }
 
 const struct key_def fs_yaml_compose_task_keys[] = {
