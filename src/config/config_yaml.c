@@ -2,12 +2,13 @@
  * YAML session files on libyaml's document API: forkscope files (`tasks:`),
  * mprocs files (`procs:`) and process-compose files (`processes:`). The
  * document is walked with const tables of keys, one handler per key, into a
- * temporary session that is adopted only when the whole file is good. Every message is
- * "PATH:LINE:COL: what is wrong" at the node that is wrong; a warning (an unknown key of an mprocs
- * or process-compose file) is kept in the session as "PATH:LINE:COL: warning: what". This file owns
- * the walk: loading the document, merge keys, the top-level keys, and the checks on a whole task;
- * the task keys and their handlers are in config_yaml_keys.c, mprocs' own keys and '$select' in
- * config_mprocs.c, process-compose's in config_compose.c.
+ * temporary session that is adopted only when the whole file is good. Every
+ * message is "PATH:LINE:COL: what is wrong" at the node that is wrong; a
+ * warning (an unknown key of an mprocs or process-compose file) is kept in the
+ * session as "PATH:LINE:COL: warning: what". This file owns the walk: loading
+ * the document, merge keys, the top-level keys, and the checks on a whole task;
+ * the task keys and their handlers are in config_yaml_keys.c, mprocs' own keys
+ * and '$select' in config_mprocs.c, process-compose's in config_compose.c.
  */
 #include <config.h>
 
