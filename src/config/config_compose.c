@@ -3,9 +3,9 @@
  * top-level and per-process keys and their handlers. A process is a shell task
  * ('command'); 'working_dir', 'environment', 'disabled', 'availability',
  * 'shutdown', 'is_tty' and 'replicas' map to forkscope's cwd, env, autostart,
- * restart and backoff, stop signal and timeout, pty, and replicas. Every key forkscope cannot
- * honour gives one warning naming it (fs_yaml_warn), as does an unknown key
- * (config_yaml.c). Owns the top-level 'environment' list until the walk ends,
+ * restart and backoff, stop signal and timeout, pty, and replicas. Every key
+ * forkscope cannot honour gives one warning naming it (fs_yaml_warn), as does
+ * an unknown key (config_yaml.c). Owns the top-level 'environment' list until the walk ends,
  * when fs_yaml_compose_env_apply hands it to every process.
  */
 #include <config.h>
