@@ -422,7 +422,7 @@ static const struct {
      "t.yaml:1:1: the top level must be a mapping with a 'tasks' key"},
     {"no tasks key", "theme: dark\n",
      "t.yaml:1:1: no 'tasks' key: list the tasks under 'tasks:' (or under 'procs:' in an "
-     "mprocs file)"},
+     "mprocs file, 'processes:' in a process-compose file)"},
     {"tasks is null", "tasks:\ntheme: x\n",
      "t.yaml:1:7: 'tasks' is empty: define at least one "
      "task"},

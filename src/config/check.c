@@ -77,6 +77,8 @@ put_policies(FILE *out, const struct fs_task_spec *t)
     if (t->restart != FS_RESTART_NO)
         fprintf(out, ", backoff %gs x%g up to %gs", t->backoff.base, t->backoff.factor,
                 t->backoff.cap);
+    if (t->restart != FS_RESTART_NO && t->backoff.max > 0)
+        fprintf(out, ", at most %u restarts in a row", t->backoff.max);
     fprintf(out, "\n    stop: ");
     if (t->stop_keys != NULL) {
         fputs("types \"", out);

@@ -1,13 +1,14 @@
 /*
- * YAML session files on libyaml's document API: forkscope files (`tasks:`) and
- * mprocs files (`procs:`). The document is walked with const tables of keys, one
- * handler per key, into a temporary session that is adopted only when the whole
- * file is good. Every message is "PATH:LINE:COL: what is wrong" at the node that
- * is wrong; a warning (an unknown key of an mprocs file, which mprocs ignores)
- * is kept in the session as "PATH:LINE:COL: warning: what". This file owns the
- * walk: loading the document, merge keys, the top-level keys, and the checks on a
- * whole task; the task keys and their handlers are in config_yaml_keys.c, mprocs'
- * own keys and '$select' in config_mprocs.c.
+ * YAML session files on libyaml's document API: forkscope files (`tasks:`),
+ * mprocs files (`procs:`) and process-compose files (`processes:`). The
+ * document is walked with const tables of keys, one handler per key, into a
+ * temporary session that is adopted only when the whole file is good. Every
+ * message is "PATH:LINE:COL: what is wrong" at the node that is wrong; a
+ * warning (an unknown key of an mprocs or process-compose file) is kept in the
+ * session as "PATH:LINE:COL: warning: what". This file owns the walk: loading
+ * the document, merge keys, the top-level keys, and the checks on a whole task;
+ * the task keys and their handlers are in config_yaml_keys.c, mprocs' own keys
+ * and '$select' in config_mprocs.c, process-compose's in config_compose.c.
  */
 #include <config.h>
 
@@ -125,13 +126,12 @@ fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct
 
 /* ---- top-level keys --------------------------------------------------------------------- */
 
-static int top_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 static int top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 
 static const struct key_def top_keys[] = {
-    {"tasks", MODE_TASKS, top_tasks},
+    {"tasks", MODE_TASKS, fs_yaml_key_tasks},
     {"theme", MODE_TASKS, top_theme},
-    {"procs", MODE_PROCS, top_tasks},
+    {"procs", MODE_PROCS, fs_yaml_key_tasks},
     /* mprocs settings that have no meaning here */
     {"hide_keymap_window", MODE_PROCS, NULL},
     {"mouse_scroll_speed", MODE_PROCS, NULL},
@@ -199,6 +199,11 @@ unknown_key(struct yctx *c, const struct tstate *t, const yaml_node_t *k,
         /* mprocs ignores keys it does not know; so does forkscope, saying so. */
         fs_yaml_warn(c, NULL, k, "unknown key '%s' %s%s%s is ignored (mprocs ignores it too)",
                      text(k), t ? "in proc '" : "at the top level", t ? t->name : "", t ? "'" : "");
+        return 0;
+    }
+    if (c->mode == MODE_COMPOSE) {
+        fs_yaml_warn(c, NULL, k, "unknown key '%s' %s%s%s is ignored", text(k),
+                     t ? "in process '" : "at the top level", t ? t->name : "", t ? "'" : "");
         return 0;
     }
     char *list = valid_keys(c, t, defs, n);
@@ -313,6 +318,8 @@ expand_copies(struct yctx *c, struct tstate *t, unsigned long n, bool pool)
 static int
 finish_task(struct yctx *c, struct tstate *t)
 {
+    if (t->kind_key == NULL && c->mode == MODE_COMPOSE)
+        return fs_yaml_fail(c, NULL, t->name_node, "process '%s' has no 'command'", t->name);
     if (t->kind_key == NULL)
         return fs_yaml_fail(c, NULL, t->name_node, "task '%s' has none of %s", t->name,
                             kinds_list(c));
@@ -360,7 +367,7 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
     char *e = NULL;
     if (!is_string(key))
         return fs_yaml_fail(c, NULL, key, "task names must be strings");
-    if (fs_config_check_name(text(key), c->mode == MODE_PROCS, &e) < 0) {
+    if (fs_config_check_name(text(key), c->mode != MODE_TASKS, &e) < 0) {
         fs_yaml_fail(c, NULL, key, "%s", e);
         free(e);
         return -1;
@@ -393,16 +400,21 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
         t.kind_key = key;
         return fs_yaml_command_from_list(c, &t, "cmd", val, fs_kind_by_key("cmd")->kind);
     }
+    if (c->mode == MODE_COMPOSE && val->type != YAML_MAPPING_NODE)
+        return fs_yaml_fail(c, NULL, val, "process '%s' must be a mapping with a 'command'",
+                            t.name);
     if (val->type != YAML_MAPPING_NODE)
         return fs_yaml_fail(c, NULL, val, "task '%s' must be a mapping with one of %s", t.name,
                             kinds_list(c));
-    if (walk_keys(c, &t, val, fs_yaml_task_keys, fs_yaml_ntask_keys) < 0)
+    bool compose = c->mode == MODE_COMPOSE;
+    if (walk_keys(c, &t, val, compose ? fs_yaml_compose_task_keys : fs_yaml_task_keys,
+                  compose ? fs_yaml_ncompose_task_keys : fs_yaml_ntask_keys) < 0)
         return -1;
     return finish_task(c, &t);
 }
 
-static int
-top_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+int
+fs_yaml_key_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     struct kv *pairs = NULL;
     size_t n = 0;
@@ -432,7 +444,8 @@ top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t 
     return 0;
 }
 
-/* A forkscope file has `tasks`, an mprocs file `procs`; the other keys depend on it. */
+/* A forkscope file has `tasks`, an mprocs file `procs`, a process-compose file
+ * `processes`; the other keys depend on it. */
 static int
 pick_mode(struct yctx *c, yaml_node_t *root)
 {
@@ -450,11 +463,15 @@ pick_mode(struct yctx *c, yaml_node_t *root)
         if (is_string(k) && strcmp(text(k), "processes") == 0 && processes == NULL)
             processes = k;
     }
-    if (tasks == NULL && procs == NULL && processes != NULL)
+    if (processes != NULL && (tasks != NULL || procs != NULL))
         return fs_yaml_fail(c, NULL, processes,
-                            "a process-compose file ('processes:'): forkscope cannot read "
-                            "process-compose files; list the tasks under 'tasks:' in a "
-                            "forkscope.yaml");
+                            "a file has one of 'tasks' (forkscope), 'procs' (mprocs) and "
+                            "'processes' (process-compose), not more");
+    if (processes != NULL) {
+        c->mode = MODE_COMPOSE;
+        c->kinds = fs_xstrdup("command");
+        return 0;
+    }
     if (tasks != NULL && procs != NULL)
         return fs_yaml_fail(c, NULL,
                             tasks->start_mark.index > procs->start_mark.index ? tasks : procs,
@@ -462,7 +479,8 @@ pick_mode(struct yctx *c, yaml_node_t *root)
     if (tasks == NULL && procs == NULL)
         return fs_yaml_fail(c, NULL, root,
                             "no 'tasks' key: list the tasks under 'tasks:' (or under "
-                            "'procs:' in an mprocs file)");
+                            "'procs:' in an mprocs file, 'processes:' in a process-compose "
+                            "file)");
     c->mode = procs != NULL ? MODE_PROCS : MODE_TASKS;
     c->kinds = list_kinds(c);
     return 0;
@@ -475,7 +493,12 @@ walk_root(struct yctx *c, yaml_node_t *root)
         return fs_yaml_fail(c, NULL, root, "the top level must be a mapping with a 'tasks' key");
     if (pick_mode(c, root) < 0)
         return -1;
-    return walk_keys(c, NULL, root, top_keys, NTOP_KEYS);
+    if (c->mode != MODE_COMPOSE)
+        return walk_keys(c, NULL, root, top_keys, NTOP_KEYS);
+    if (walk_keys(c, NULL, root, fs_yaml_compose_top_keys, fs_yaml_ncompose_top_keys) < 0)
+        return -1;
+    fs_yaml_compose_env_apply(c);
+    return 0;
 }
 
 /* ---- entry point ------------------------------------------------------------------------ */
@@ -567,6 +590,7 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
     free(c.scratch);
     free(c.dir);
     free(c.kinds);
+    fs_strv_free(c.compose_env);
     if (rc < 0) {
         fs_session_fini(&c.tmp);
         return -1;

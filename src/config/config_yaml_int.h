@@ -1,6 +1,7 @@
 /*
  * Private to the YAML session reader (config_yaml.c walks the document,
- * config_yaml_keys.c handles each task key): the walk's context and per-task
+ * config_yaml_keys.c handles each task key, config_mprocs.c and config_compose.c
+ * the keys of mprocs and process-compose files): the walk's context and per-task
  * state, the key table type, the node accessors both use, and what each file
  * lends the other. Not for use outside src/config/config_yaml*.c.
  */
@@ -15,10 +16,11 @@
 #include "model/kind.h"
 #include "model/session.h"
 
-#define MODE_TASKS 1u /* a forkscope file */
-#define MODE_PROCS 2u /* an mprocs file */
+#define MODE_TASKS 1u   /* a forkscope file */
+#define MODE_PROCS 2u   /* an mprocs file */
+#define MODE_COMPOSE 4u /* a process-compose file */
 #define MODE_BOTH (MODE_TASKS | MODE_PROCS)
-#define MAX_KEYS 32
+#define MAX_KEYS 48
 
 struct yctx {
     yaml_document_t *doc;
@@ -29,8 +31,9 @@ struct yctx {
     struct fs_session tmp;
     void **scratch; /* flattened mappings, freed when the parse ends */
     size_t nscratch;
-    char *kinds;      /* the kind keys this file may use, "shell, cmd, fork, worker" */
-    bool deps_warned; /* the one warning about mprocs' 'deps' was given */
+    char *kinds;        /* the kind keys this file may use, "shell, cmd, fork, worker" */
+    bool deps_warned;   /* the one warning about mprocs' 'deps' was given */
+    char **compose_env; /* a process-compose file's top-level "NAME=value" list */
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -112,6 +115,8 @@ static inline const struct fs_kind_info *
 kind_of_key(const struct yctx *c, const char *key)
 {
     const struct fs_kind_info *k = fs_kind_by_key(key);
+    if (c->mode == MODE_COMPOSE)
+        return NULL; /* a process's 'command' is its only kind: a shell task */
     return k != NULL && (c->mode != MODE_PROCS || k->in_mprocs) ? k : NULL;
 }
 
@@ -127,6 +132,8 @@ void fs_yaml_warn(struct yctx *c, const struct tstate *t, const yaml_node_t *n, 
  * parse ends and is not freed by the caller. Returns 0 or -1 with the error set. */
 int fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, struct kv **pairs,
                     size_t *n);
+/* The top-level mapping of task names to tasks ('tasks', 'procs', 'processes'). */
+int fs_yaml_key_tasks(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 
 /* ---- from config_yaml_keys.c ------------------------------------------------------------ */
 
@@ -134,6 +141,16 @@ int fs_yaml_flatten(struct yctx *c, const struct tstate *t, yaml_node_t *map, st
  * naming `label`. */
 int fs_yaml_want_string(struct yctx *c, const struct tstate *t, const char *label,
                         const yaml_node_t *v, const char **out);
+/* An unquoted true or false; otherwise -1 with an error naming `label`. */
+int fs_yaml_want_bool(struct yctx *c, const struct tstate *t, const char *label,
+                      const yaml_node_t *v, bool *out);
+/* A whole number in [lo, hi]; otherwise -1 with an error naming `label`. */
+int fs_yaml_want_count(struct yctx *c, const struct tstate *t, const char *label,
+                       const yaml_node_t *v, unsigned long lo, unsigned long hi,
+                       unsigned long *out);
+/* A plain decimal number from lo to 1e9; otherwise -1 with an error naming `label`. */
+int fs_yaml_want_number(struct yctx *c, const struct tstate *t, const char *label,
+                        const yaml_node_t *v, double lo, double *out);
 /* Sets t's command from the string v with the given kind ('shell', 'worker', a
  * 'cmd' string, the mprocs shorthand). Returns 0 or -1 with the error set. */
 int fs_yaml_command_from_text(struct yctx *c, struct tstate *t, const char *label,
@@ -149,6 +166,11 @@ int fs_yaml_key_kind(struct yctx *c, struct tstate *t, const yaml_node_t *key, y
  * and ignored. */
 extern const struct key_def fs_yaml_task_keys[];
 extern const size_t fs_yaml_ntask_keys;
+/* 'env' (a mapping, or a list of "NAME=value"); process-compose's 'environment'. */
+int fs_yaml_key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* 'replicas': N alike tasks NAME-1 ... NAME-N. */
+int fs_yaml_key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                         yaml_node_t *val);
 
 /* ---- from config_mprocs.c --------------------------------------------------------------- */
 
@@ -161,5 +183,15 @@ int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, y
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 /* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
 void fs_yaml_autorestart(struct tstate *t, bool on);
+
+/* ---- from config_compose.c -------------------------------------------------------------- */
+
+/* The keys of a process-compose file: its top level and one process. */
+extern const struct key_def fs_yaml_compose_top_keys[];
+extern const size_t fs_yaml_ncompose_top_keys;
+extern const struct key_def fs_yaml_compose_task_keys[];
+extern const size_t fs_yaml_ncompose_task_keys;
+/* Gives every process the top-level 'environment' it does not set itself. */
+void fs_yaml_compose_env_apply(struct yctx *c);
 
 #endif

@@ -24,8 +24,8 @@
 
 #define MAX_REPLICAS 256
 #define MAX_POOL 256
-#define MAX_JOBS 1000000       /* jobs: N */
-#define MAX_JOB_LIST 100000    /* jobs: [...] */
+#define MAX_JOBS 1000000    /* jobs: N */
+#define MAX_JOB_LIST 100000 /* jobs: [...] */
 
 /* ---- typed values ----------------------------------------------------------------------- */
 
@@ -58,9 +58,9 @@ as_bool(const yaml_node_t *v, bool *out)
     return false;
 }
 
-static int
-want_bool(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
-          bool *out)
+int
+fs_yaml_want_bool(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
+                  bool *out)
 {
     if (!as_bool(v, out))
         return fs_yaml_fail(c, t, v, "'%s' must be true or false", label);
@@ -88,9 +88,9 @@ want_size(struct yctx *c, const struct tstate *t, const char *label, const yaml_
 }
 
 /* A whole number in [lo, hi]. */
-static int
-want_count(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
-           unsigned long lo, unsigned long hi, unsigned long *out)
+int
+fs_yaml_want_count(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
+                   unsigned long lo, unsigned long hi, unsigned long *out)
 {
     const char *s = is_string(v) ? text(v) : "";
     char *end;
@@ -102,9 +102,9 @@ want_count(struct yctx *c, const struct tstate *t, const char *label, const yaml
 }
 
 /* A plain decimal number of at least `lo`: "2", "1.5". */
-static int
-want_number(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
-            double lo, double *out)
+int
+fs_yaml_want_number(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
+                    double lo, double *out)
 {
     const char *s = is_string(v) ? text(v) : "";
     size_t n = strlen(s), digits = strspn(s, "0123456789");
@@ -252,17 +252,17 @@ key_cwd(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
 
 /* Sets NAME=value, or unsets NAME when value is NULL; `at` is where NAME is written. */
 static int
-env_add(struct yctx *c, struct tstate *t, const char *name, size_t len, const yaml_node_t *at,
-        const char *value)
+env_add(struct yctx *c, struct tstate *t, const char *label, const char *name, size_t len,
+        const yaml_node_t *at, const char *value)
 {
     if (len == 0 || memchr(name, '=', len) != NULL)
         return fs_yaml_fail(c, t, at, "bad environment variable name '%.*s'", (int)len, name);
     for (char **v = t->spec->env_set; v != NULL && *v != NULL; v++)
         if (strncmp(*v, name, len) == 0 && (*v)[len] == '=')
-            return fs_yaml_fail(c, t, at, "'env' sets '%.*s' twice", (int)len, name);
+            return fs_yaml_fail(c, t, at, "'%s' sets '%.*s' twice", label, (int)len, name);
     for (char **v = t->spec->env_unset; v != NULL && *v != NULL; v++)
         if (strlen(*v) == len && strncmp(*v, name, len) == 0)
-            return fs_yaml_fail(c, t, at, "'env' sets '%.*s' twice", (int)len, name);
+            return fs_yaml_fail(c, t, at, "'%s' sets '%.*s' twice", label, (int)len, name);
     char *entry =
         value != NULL ? fs_xasprintf("%.*s=%s", (int)len, name, value) : fs_xstrndup(name, len);
     fs_strv_push(value != NULL ? &t->spec->env_set : &t->spec->env_unset, entry);
@@ -271,8 +271,8 @@ env_add(struct yctx *c, struct tstate *t, const char *name, size_t len, const ya
 }
 
 /* A mapping NAME: value (null unsets NAME), or the older mprocs list of "NAME=value". */
-static int
-key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+int
+fs_yaml_key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     if (val->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *i = val->data.sequence.items.start; i < val->data.sequence.items.top;
@@ -280,8 +280,9 @@ key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
             yaml_node_t *item = node(c, *i);
             const char *eq = is_string(item) ? strchr(text(item), '=') : NULL;
             if (eq == NULL)
-                return fs_yaml_fail(c, t, item, "'env' list entries must look like NAME=value");
-            if (env_add(c, t, text(item), (size_t)(eq - text(item)), item, eq + 1) < 0)
+                return fs_yaml_fail(c, t, item, "'%s' list entries must look like NAME=value",
+                                    text(key));
+            if (env_add(c, t, text(key), text(item), (size_t)(eq - text(item)), item, eq + 1) < 0)
                 return -1;
         }
         return 0;
@@ -289,7 +290,8 @@ key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
     struct kv *pairs;
     size_t n;
     if (val->type != YAML_MAPPING_NODE)
-        return fs_yaml_fail(c, t, val, "'env' must be a mapping of variable names to values");
+        return fs_yaml_fail(c, t, val, "'%s' must be a mapping of variable names to values",
+                            text(key));
     if (fs_yaml_flatten(c, t, val, &pairs, &n) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -298,11 +300,11 @@ key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *v
         if (v == NULL)
             return -1;
         if (!is_string(k))
-            return fs_yaml_fail(c, t, k, "'env' names must be strings");
+            return fs_yaml_fail(c, t, k, "'%s' names must be strings", text(key));
         if (!is_null(v) && !is_string(v))
-            return fs_yaml_fail(c, t, v, "env '%s' must be a string, a number, a boolean or null",
-                                text(k));
-        if (env_add(c, t, text(k), strlen(text(k)), k, is_null(v) ? NULL : text(v)) < 0)
+            return fs_yaml_fail(c, t, v, "%s '%s' must be a string, a number, a boolean or null",
+                                text(key), text(k));
+        if (env_add(c, t, text(key), text(k), strlen(text(k)), k, is_null(v) ? NULL : text(v)) < 0)
             return -1;
     }
     return 0;
@@ -359,7 +361,7 @@ static int
 key_autorestart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     bool on;
-    if (want_bool(c, t, text(key), val, &on) < 0)
+    if (fs_yaml_want_bool(c, t, text(key), val, &on) < 0)
         return -1;
     fs_yaml_autorestart(t, on);
     return 0;
@@ -390,10 +392,10 @@ backoff_field(struct yctx *c, struct tstate *t, size_t f, const yaml_node_t *val
         rc = want_duration(c, t, label, val, (double *)(void *)field);
         break;
     case BO_FACTOR:
-        rc = want_number(c, t, label, val, 1.0, (double *)(void *)field);
+        rc = fs_yaml_want_number(c, t, label, val, 1.0, (double *)(void *)field);
         break;
     default:
-        rc = want_count(c, t, label, val, 0, UINT_MAX, &n);
+        rc = fs_yaml_want_count(c, t, label, val, 0, UINT_MAX, &n);
         if (rc == 0)
             *(unsigned *)(void *)field = (unsigned)n;
         break;
@@ -478,26 +480,26 @@ key_buffer_cap(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_no
 static int
 key_autostart(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    return want_bool(c, t, text(key), val, &t->spec->autostart);
+    return fs_yaml_want_bool(c, t, text(key), val, &t->spec->autostart);
 }
 
 static int
 key_pty(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    return want_bool(c, t, text(key), val, &t->spec->pty);
+    return fs_yaml_want_bool(c, t, text(key), val, &t->spec->pty);
 }
 
 static int
 key_trace(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    return want_bool(c, t, text(key), val, &t->spec->trace);
+    return fs_yaml_want_bool(c, t, text(key), val, &t->spec->trace);
 }
 
-static int
-key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
+int
+fs_yaml_key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
     t->replicas_val = val;
-    return want_count(c, t, text(key), val, 1, MAX_REPLICAS, &t->replicas);
+    return fs_yaml_want_count(c, t, text(key), val, 1, MAX_REPLICAS, &t->replicas);
 }
 
 static int
@@ -505,7 +507,7 @@ key_pool(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
 {
     unsigned long n;
     t->pool_key = key;
-    if (want_count(c, t, text(key), val, 1, MAX_POOL, &n) < 0)
+    if (fs_yaml_want_count(c, t, text(key), val, 1, MAX_POOL, &n) < 0)
         return -1;
     t->spec->pool_size = (unsigned)n;
     return 0;
@@ -518,15 +520,14 @@ key_jobs(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
     t->jobs_key = key;
     if (val->type != YAML_SEQUENCE_NODE) {
         unsigned long n;
-        if (want_count(c, t, text(key), val, 1, MAX_JOBS, &n) < 0)
+        if (fs_yaml_want_count(c, t, text(key), val, 1, MAX_JOBS, &n) < 0)
             return -1;
         t->spec->njobs = n;
         return 0;
     }
     size_t n = (size_t)(val->data.sequence.items.top - val->data.sequence.items.start);
     if (n == 0 || n > MAX_JOB_LIST)
-        return fs_yaml_fail(c, t, val, "'%s' must list from 1 to %d jobs", text(key),
-                            MAX_JOB_LIST);
+        return fs_yaml_fail(c, t, val, "'%s' must list from 1 to %d jobs", text(key), MAX_JOB_LIST);
     char **jobs = fs_xcalloc(n + 1, sizeof *jobs);
     for (size_t k = 0; k < n; k++) {
         yaml_node_t *item = node(c, val->data.sequence.items.start[k]);
@@ -548,7 +549,7 @@ key_jobs(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *
 const struct key_def fs_yaml_task_keys[] = {
     {"args", MODE_TASKS, key_args},
     {"cwd", MODE_BOTH, key_cwd},
-    {"env", MODE_BOTH, key_env},
+    {"env", MODE_BOTH, fs_yaml_key_env},
     {"restart", MODE_TASKS, key_restart},
     {"backoff", MODE_TASKS, key_backoff},
     {"stop_signal", MODE_TASKS, key_stop_signal},
@@ -562,7 +563,7 @@ const struct key_def fs_yaml_task_keys[] = {
     {"max_message", MODE_TASKS, key_max_message},
     {"shared", MODE_TASKS, key_shared},
     {"shared_size", MODE_TASKS, key_shared_size},
-    {"replicas", MODE_TASKS, key_replicas},
+    {"replicas", MODE_TASKS, fs_yaml_key_replicas},
     {"pool", MODE_TASKS, key_pool},
     {"jobs", MODE_TASKS, key_jobs},
     /* mprocs */

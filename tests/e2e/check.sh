@@ -1,10 +1,11 @@
 #!/bin/bash
-# `forkscope check FILE...`: reads session files, mprocs files and Procfiles
-# without running anything, prints each task (kind, argv, cwd, environment,
-# policies) and every warning, and exits 0 (clean), 1 (warnings) or 2 (errors).
-# Every file holds a task that would touch a marker, so "nothing ran" is checked.
+# `forkscope check FILE...`: reads session files, mprocs files, process-compose
+# files and Procfiles without running anything, prints each task (kind, argv,
+# cwd, environment, policies) and every warning, and exits 0 (clean), 1
+# (warnings) or 2 (errors). Every file holds a task that would touch a marker,
+# so "nothing ran" is checked. One process-compose file is also run headless.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 13
+plan 15
 
 M=$FS_TMP/ran
 
@@ -75,13 +76,59 @@ else
     not_ok "a file with an error"; show "$FS_TMP/err"
 fi
 
-printf 'version: "0.5"\nprocesses:\n  web:\n    command: touch "%s"\n    depends_on: {db: {}}\n' \
-    "$M" >"$FS_TMP/process-compose.yaml"
-run_fs check "$FS_TMP/process-compose.yaml"
-if [ "$rc" -eq 2 ] && grep -qF "process-compose.yaml:2:1: a process-compose file ('processes:'): forkscope cannot read process-compose files" "$FS_TMP/err"; then
-    ok "process-compose file: status 2, says forkscope cannot read it"
+cat >"$FS_TMP/process-compose.yaml" <<EOF
+version: "0.5"
+log_level: debug
+environment: ["GREETING=hi"]
+processes:
+  web:
+    command: touch "$M"
+    working_dir: sub
+    availability: {restart: on_failure, max_restarts: 3}
+    shutdown: {signal: 2, timeout_seconds: 4, command: ./drain}
+    depends_on: {db: {condition: process_healthy}}
+    readiness_probe: {exec: {command: "true"}}
+    is_daemon: false
+  db:
+    command: touch "$M"
+    disabled: true
+    colour: red
+EOF
+P=$FS_TMP/process-compose.yaml
+run_fs check "$P"
+check "process-compose file: status 1 (warnings)" test "$rc" -eq 1
+W="warning: task 'web': "
+if has "$P: 2 tasks, 5 warnings" && has "  web" && has "    argv: /bin/sh -c 'touch \"$M\"'" &&
+    has "    cwd: sub" && has "    env: GREETING=hi" &&
+    has "    restart: on-failure, backoff 1s x1 up to 1s, at most 3 restarts in a row" &&
+    has "    stop: SIGINT, SIGKILL after 4s" && has "  db" && has "    autostart: no" &&
+    has "$P:2:1: warning: 'log_level' is not honoured: forkscope has no log levels" &&
+    has "$P:9:47: $W'shutdown.command' is not honoured: forkscope has no stop command; it stops the process with its signal" &&
+    has "$P:10:5: $W'depends_on' is not honoured: forkscope starts the processes together, not in the order of their dependencies" &&
+    has "$P:11:5: $W'readiness_probe' is not honoured: forkscope has no readiness checks" &&
+    has "$P:16:5: warning: unknown key 'colour' in process 'db' is ignored" &&
+    [ "$(grep -c ': warning: ' "$FS_TMP/out")" -eq 5 ]; then
+    ok "process-compose file: its tasks, one warning for each key not honoured or unknown"
 else
-    not_ok "process-compose file: status $rc"; show "$FS_TMP/err"
+    not_ok "process-compose file: report"; show "$FS_TMP/out"; show "$FS_TMP/err"
+fi
+
+cat >"$FS_TMP/greet.yaml" <<'EOF'
+environment: ["GREETING=hello from the file"]
+processes:
+  hi:
+    command: echo "greeting=$GREETING own=$OWN"
+    environment: ["OWN=1"]
+  off:
+    command: echo should not run
+    disabled: true
+EOF
+run_fs --headless --json -f "$FS_TMP/greet.yaml"
+if [ "$rc" -eq 0 ] && [ "$(nevs start)" -eq 1 ] &&
+    [ "$(evs output hi | jfield data)" = '"greeting=hello from the file own=1"' ]; then
+    ok "process-compose run headless: the file's environment reaches the process; disabled waits"
+else
+    not_ok "process-compose run: status $rc"; show "$FS_TMP/out"; show "$FS_TMP/err"
 fi
 
 run_fs check
