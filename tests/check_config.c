@@ -334,7 +334,7 @@ START_TEST(failed_parse_leaves_session_unchanged)
     fails_with(yaml("theme: dark\ntasks:\n  b: {shell: y}\n  c: {bogus: 1}\n"),
                "t.yaml:4:7: unknown key 'bogus' in task 'c' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
-               "buffer_cap, autostart, pty, serialization, max_message, shared, shared_size, "
+               "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
                "replicas, pool, jobs)");
     ck_assert_uint_eq(S.ntasks, 2);
     ck_assert_str_eq(S.tasks[0].name, "make");

@@ -130,7 +130,7 @@ START_TEST(forkscope_typos_stay_errors)
     fails_with(yaml("tasks:\n  a: {shell: x, depends_on: [b]}\n"),
                "t.yaml:2:17: unknown key 'depends_on' in task 'a' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
-               "buffer_cap, autostart, pty, serialization, max_message, shared, shared_size, "
+               "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
                "replicas, pool, jobs)");
     ck_assert_ptr_null(S.warnings);
 }
