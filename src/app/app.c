@@ -313,6 +313,7 @@ on_sample_timer(void *arg)
     struct fs_app *app = arg;
     fs_sampler_sample(app->sampler, fs_rt_now(app->rt));
     fs_pool_sampled(app);
+    fs_app_trace_notes(app);
     if (app->ops->samples != NULL)
         app->ops->samples(app->fe);
     if (!app->shut)

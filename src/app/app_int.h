@@ -72,6 +72,15 @@ struct fs_app {
     struct fs_trace_fifo *trace;
     char *trace_js;               /* the module's path */
     unsigned long long trace_bad; /* report lines not understood */
+    /* The API that started a traced child, kept until the child is among its
+     * task's descendants in a sample (trace.c: fs_app_trace_notes). */
+    struct app_trace_note {
+        const struct app_task *at;
+        int pid;
+        char api[16];
+        unsigned tries;
+    } trace_notes[64];
+    size_t ntrace_notes;
 };
 
 static inline double
@@ -114,6 +123,9 @@ void fs_app_worker_end(struct app_task *at);
 void fs_app_trace_open(struct fs_app *app);
 void fs_app_trace_env(const struct app_task *at, char ***env);
 void fs_app_trace_drain(struct fs_app *app);
+/* After a sample: labels traced children in their task's tree with the API
+ * that started them (fork, spawn, execSync...). */
+void fs_app_trace_notes(struct fs_app *app);
 void fs_app_trace_close(struct fs_app *app);
 
 /* pool.c: the pool task's side, called from fs_app_spawn() and send_stop(). */

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "app/app_int.h"
 #include "model/kind.h"
 #include "rt/trace.h"
+#include "sample/sampler.h"
 #include "util/exedir.h"
 #include "util/words.h"
 #include "util/xalloc.h"
@@ -196,6 +198,40 @@ own_channel(const struct fs_trace_ev *ev)
     return ev->from.pid == me || ev->to.pid == me;
 }
 
+/* A traced child's API, for its row in the tree once a sample has seen it.
+ * The oldest waiting note gives way when the list is full. */
+static void
+note_child(struct fs_app *app, const struct app_task *at, long long pid, const char *api)
+{
+    size_t cap = sizeof app->trace_notes / sizeof app->trace_notes[0];
+    if (app->sampler == NULL)
+        return;
+    if (app->ntrace_notes == cap) {
+        memmove(app->trace_notes, app->trace_notes + 1, (cap - 1) * sizeof app->trace_notes[0]);
+        app->ntrace_notes--;
+    }
+    struct app_trace_note *n = &app->trace_notes[app->ntrace_notes++];
+    n->at = at;
+    n->pid = (int)pid;
+    snprintf(n->api, sizeof n->api, "%s", api);
+    n->tries = 0;
+}
+
+void
+fs_app_trace_notes(struct fs_app *app)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < app->ntrace_notes; i++) {
+        struct app_trace_note *n = &app->trace_notes[i];
+        /* A child not seen in three samples ended before one could (or it is
+         * not below its task): its note is dropped. */
+        int r = fs_sampler_set_note(app->sampler, n->at, n->pid, n->api);
+        if (r == -ESRCH && ++n->tries < 3)
+            app->trace_notes[kept++] = *n;
+    }
+    app->ntrace_notes = kept;
+}
+
 static void
 on_line(void *arg, const char *line, size_t len)
 {
@@ -216,6 +252,8 @@ on_line(void *arg, const char *line, size_t len)
     if (ev.kind == FS_TRACE_MESSAGE)
         ev.msg = msg =
             json_dumps(json_object_get(o, ev.cut ? "head" : "msg"), JSON_COMPACT | JSON_ENCODE_ANY);
+    if (ev.kind == FS_TRACE_CHILD && ev.api != NULL && ev.pid > 0)
+        note_child(app, at, ev.pid, ev.api);
     if (!((ev.kind == FS_TRACE_MESSAGE || ev.kind == FS_TRACE_MESSAGES) && own_channel(&ev)))
         app->ops->task_trace(app->fe, &at->t, &ev);
     free(argv);

@@ -7,7 +7,7 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 38
+plan 39
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
     skip_missing 38 node "the tracer is a node module"
@@ -136,6 +136,12 @@ check "a flood of 3000: $one reported one by one + $counted counted = 3000" \
     test "$rc" = 0 -a "$counted" -gt 0 -a $((one + counted)) = 3000
 check "the values kept from the counted ones are those reported ($kept = $sampled)" \
     test "$kept" = "$sampled"
+
+# ---- the tree: a traced child's row says which API started it ----
+run_fs --headless --json --interval 0.2 --names sk "node $FIX/slowkid.js"
+sk=$(evs child sk | jfield pid)
+check "the tree: the forked kid's descendant samples carry the note fork" \
+    test -n "$sk" -a -n "$(evs sample sk | grep -F "\"descendant\":true,\"pid\":$sk," | grep -F '"note":"fork"')"
 
 # ---- a fork task's channel to forkscope is told once, by forkscope ----
 run_fs --headless --json --names gk "fork:$FIX/grandkid.js"
