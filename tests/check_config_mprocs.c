@@ -114,12 +114,20 @@ START_TEST(mprocs_unknown_keys_warn)
                           "  db: {shell: y, dependencies: [z], restart: always}\n"),
                      0);
     ck_assert_uint_eq(S.ntasks, 2);
-    ck_assert_uint_eq(nwarnings(), 6);
+    ck_assert_uint_eq(nwarnings(), 8);
     ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: unknown key 'shell' at the top level "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[3], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
+    ck_assert_str_eq(S.warnings[3],
+                     "t.yaml:5:1: warning: 'proc_log' is not honoured yet: forkscope writes no "
+                     "log files; the output is in the panes (and on standard output with "
+                     "--headless)");
+    ck_assert_str_eq(S.warnings[4], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[4], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
+    ck_assert_str_eq(S.warnings[5],
+                     "t.yaml:10:5: warning: task 'web': 'log' is not honoured yet: forkscope "
+                     "writes no log files; the output is in the panes (and on standard output "
+                     "with --headless)");
+    ck_assert_str_eq(S.warnings[6], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
                                     "'db' is ignored (mprocs ignores it too)");
     ck_assert_int_eq(task("db")->restart, FS_RESTART_NO);
 }

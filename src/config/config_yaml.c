@@ -144,7 +144,7 @@ static const struct key_def top_keys[] = {
     {"server", MODE_PROCS, NULL},
     {"tui", MODE_PROCS, NULL},
     {"proc_list_title", MODE_PROCS, NULL},
-    {"proc_log", MODE_PROCS, NULL},
+    {"proc_log", MODE_PROCS, fs_yaml_key_log},
 };
 #define NTOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 

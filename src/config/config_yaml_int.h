@@ -178,6 +178,8 @@ int fs_yaml_key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *ke
 int fs_yaml_key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* mprocs' deps: accepted with one warning per file; not honoured. */
 int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* mprocs' proc_log and log: accepted with a warning (no log files yet). */
+int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
  * the error set when the wrapper is bad. */
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);

@@ -571,7 +571,7 @@ const struct key_def fs_yaml_task_keys[] = {
     {"deps", MODE_PROCS, fs_yaml_key_deps},
     {"autorestart", MODE_PROCS, key_autorestart},
     {"add_path", MODE_PROCS, NULL},
-    {"log", MODE_PROCS, NULL},
+    {"log", MODE_PROCS, fs_yaml_key_log},
     {"scrollback", MODE_PROCS, NULL},
 };
 #define NTASK_KEYS (sizeof fs_yaml_task_keys / sizeof fs_yaml_task_keys[0])
