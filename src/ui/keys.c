@@ -383,6 +383,14 @@ act_traffic_all(struct ui *ui)
 }
 
 static void
+act_filter(struct ui *ui)
+{
+    if (!ui->traffic)
+        act_traffic(ui);
+    ui_prompt_open(ui, UI_PROMPT_FILTER);
+}
+
+static void
 act_send(struct ui *ui)
 {
     if (ui->sel >= ui->ntasks || fs_app_traffic(ui->app, ui->sel) == NULL) {
@@ -445,6 +453,8 @@ static const struct ui_key keys[] = {
     {'i', false, "i", "type into the task's terminal (Ctrl-] leaves)", act_input},
     {'m', false, "m", "traffic view: channels and their messages / panes", act_traffic},
     {'A', false, "A", "traffic view: every task's messages / the selected one's", act_traffic_all},
+    {'&', false, "&", "traffic view: only messages whose task, route or text match (empty: all)",
+     act_filter},
     {'M', false, "M", "send a message (typed JSON) to the selected fork task", act_send},
     {'T', false, "T", "show / hide the selected task's threads", act_threads},
     {'+', false, "+ -", "sample /proc less / more often", act_slower},

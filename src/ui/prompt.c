@@ -22,6 +22,9 @@ ui_prompt_label(enum ui_prompt_kind kind)
         return "add task (shell:, cmd:, fork:, worker: prefix; Esc cancels): ";
     case UI_PROMPT_SEND:
         return "send JSON (checked before it is sent, Up: history): ";
+    case UI_PROMPT_FILTER:
+        return "show only messages matching (task, route such as 'kid 1234', text; "
+               "empty: all): ";
     default:
         return "search: ";
     }
@@ -133,7 +136,12 @@ submit(struct ui *ui)
     struct ui_prompt *p = &ui->prompt;
     char *line = line_utf8(p);
     ui->mode = UI_NORMAL;
-    if (line[0] != '\0') {
+    if (p->kind == UI_PROMPT_FILTER) {
+        /* An empty filter is an answer too: every message again. */
+        if (line[0] != '\0')
+            remember(p, line);
+        ui_traffic_filter(ui, line);
+    } else if (line[0] != '\0') {
         remember(p, line);
         if (p->kind == UI_PROMPT_ADD) {
             add_task(ui, line);

@@ -85,11 +85,46 @@ draw_channels(struct ui *ui, struct fs_rect area)
     return y - area.y;
 }
 
+static const char *entry_name(struct ui *ui, const struct fs_msglog_entry *e);
+
+/* The `&` filter: the task's name, the route of a traced message, or the
+ * message's bytes as they were sent (smartcase, as the search). */
+static bool
+passes_filter(struct ui *ui, const struct fs_msglog_entry *e)
+{
+    if (ui->traffic_filter == NULL)
+        return true;
+    struct fs_smartcase sc;
+    fs_smartcase_init(&sc, ui->traffic_filter);
+    const char *name = entry_name(ui, e);
+    bool hit = fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
+               (e->route != NULL && fs_smartcase_find(&sc, e->route, strlen(e->route)) != NULL) ||
+               (e->data != NULL && fs_smartcase_find(&sc, e->data, e->kept) != NULL);
+    fs_smartcase_fini(&sc);
+    return hit;
+}
+
 static bool
 shown(struct ui *ui, const struct fs_msglog_entry *e)
 {
     return e != NULL &&
-           (ui->traffic_all || (ui->sel < ui->ntasks && e->task == fs_app_task(ui->app, ui->sel)));
+           (ui->traffic_all ||
+            (ui->sel < ui->ntasks && e->task == fs_app_task(ui->app, ui->sel))) &&
+           passes_filter(ui, e);
+}
+
+void
+ui_traffic_filter(struct ui *ui, const char *pattern)
+{
+    free(ui->traffic_filter);
+    ui->traffic_filter = pattern != NULL && *pattern != '\0' ? fs_xstrdup(pattern) : NULL;
+    ui->traffic_focus = 0;
+    if (ui->traffic_filter != NULL)
+        ui_message(ui, false, "traffic view: only messages matching '%s' (& and Enter: all)",
+                   ui->traffic_filter);
+    else
+        ui_message(ui, false, "traffic view: every message");
+    ui_dirty(ui);
 }
 
 /* The first bytes of a message that cannot be shown as a value: invalid
@@ -325,6 +360,10 @@ ui_traffic_draw(struct ui *ui, struct fs_rect area)
              ui->traffic_all ? "every task" : "the selected task",
              ui->traffic_all ? "the selected task only" : "every task", ui->msglog.total,
              ui->msglog.evicted, own, ui->traffic_focus ? "   scrolled (End: follow)" : "");
+    if (ui->traffic_filter != NULL) {
+        size_t l = strlen(head);
+        snprintf(head + l, sizeof head - l, "   only '%s' (&)", ui->traffic_filter);
+    }
     ui_put_el(ui, FS_EL_PANE_TITLE, true);
     mvhline(y, area.x, ' ', area.w);
     ui_put_text(y++, area.x, area.w, head, false);
@@ -392,6 +431,7 @@ ui_traffic_search(struct ui *ui, const char *needle, int dir)
         char *text = message_text(e, false);
         const char *name = entry_name(ui, e);
         bool hit = fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
+                   (e->route != NULL && fs_smartcase_find(&sc, e->route, strlen(e->route)) != NULL) ||
                    fs_smartcase_find(&sc, text, strlen(text)) != NULL;
         free(text);
         if (hit) {

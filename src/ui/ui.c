@@ -556,6 +556,7 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     ui_theme_cleanup(ui);
     ui_prompt_cleanup(ui);
     free(ui->search);
+    free(ui->traffic_filter);
     fs_msglog_fini(&ui->msglog);
     free(ui);
     return status;

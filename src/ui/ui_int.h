@@ -28,8 +28,8 @@ enum ui_mode {
     UI_HELP    /* the key overlay */
 };
 
-enum ui_prompt_kind { UI_PROMPT_ADD, UI_PROMPT_SEARCH, UI_PROMPT_SEND };
-#define UI_PROMPT_KINDS 3
+enum ui_prompt_kind { UI_PROMPT_ADD, UI_PROMPT_SEARCH, UI_PROMPT_SEND, UI_PROMPT_FILTER };
+#define UI_PROMPT_KINDS 4
 
 #define UI_PROMPT_MAX 1024
 #define UI_HISTORY 32
@@ -116,6 +116,7 @@ struct ui {
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
     bool traffic_all; /* every task's messages interleaved, not the selected one's */
+    char *traffic_filter; /* `&`: only messages whose task, route or bytes match, or NULL */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
     int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
@@ -242,6 +243,8 @@ void ui_traffic_draw(struct ui *ui, struct fs_rect area);
 void ui_traffic_sample(struct ui *ui);
 void ui_traffic_scroll(struct ui *ui, long lines);
 bool ui_traffic_search(struct ui *ui, const char *needle, int dir);
+/* Shows only the messages matching pattern (NULL or empty: every one) and says so. */
+void ui_traffic_filter(struct ui *ui, const char *pattern);
 /* keys.c: searches for ui->search older (dir < 0) or newer and says what it
  * found. */
 void ui_search(struct ui *ui, int dir);
