@@ -380,8 +380,18 @@
 
     // ---- worker threads -------------------------------------------------------------
 
-    function watchWorker(w, options) {
+    // What a worker runs, as a person would name it: its file's name, or
+    // "eval" for code given as a string.
+    function scriptName(filename, options) {
+        if (options && options.eval) return 'eval';
+        const f = String(filename instanceof URL ? filename.pathname : filename);
+        return f.slice(f.lastIndexOf('/') + 1).slice(0, 64);
+    }
+
+    function watchWorker(w, filename, options) {
         const id = w.threadId;
+        report('thread', ',"of":' + id + ',"state":"start","script":' +
+            JSON.stringify(scriptName(filename, options)));
         const to = ep(pid, id);
         if (options && options.workerData !== undefined) shared(options.workerData, to, 'workerData');
         if (options) peers(options.transferList, id);
@@ -416,7 +426,7 @@
             constructor(filename, options) {
                 super(filename, options);
                 try {
-                    watchWorker(this, options);
+                    watchWorker(this, filename, options);
                 } catch (e) { /* never in the program's way */ }
             }
         }

@@ -68,7 +68,8 @@ struct fs_trace_ev {
     const char *argv;         /* child: the JSON text of its argv */
     long long code;           /* child-exit, thread exit: the exit code */
     const char *signal;       /* child-exit: the signal's name, or NULL */
-    const char *state;        /* thread: "online", "exit" or "error" */
+    const char *state;        /* thread: "start", "online", "exit" or "error" */
+    const char *script;       /* thread start: what the worker runs ("worker.js", "eval") */
     const char *err_code, *err_msg; /* child-exit, thread error: NULL when none */
     struct fs_trace_end from, to;
     long long bytes, count, kept; /* message(s), shared */

@@ -163,6 +163,7 @@ fill(struct fs_trace_ev *ev, const json_t *o)
     ev->code = num(o, "code");
     ev->signal = str(o, "signal");
     ev->state = str(o, "state");
+    ev->script = str(o, "script");
     ev->err_code = str(err, "code") ? str(err, "code") : str(err, "name");
     ev->err_msg = str(err, "msg");
     ev->from = end_of(o, "from");

@@ -525,6 +525,8 @@ json_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
             json_object_set_new(o, "tid", num_or_null(ev->tid));
         if (ev->state && strcmp(ev->state, "exit") == 0)
             json_object_set_new(o, "code", num_or_null(ev->code));
+        if (ev->script != NULL)
+            json_object_set_new(o, "script", json_string(ev->script));
         trace_error(o, ev, "name");
         break;
     case FS_TRACE_MESSAGE:

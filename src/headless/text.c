@@ -179,6 +179,9 @@ trace_text(const struct fs_trace_ev *ev)
         return s;
     }
     case FS_TRACE_THREAD:
+        if (ev->state != NULL && strcmp(ev->state, "start") == 0)
+            return fs_xasprintf("worker %lld of %lld started: %s", ev->thread_id, ev->pid,
+                                ev->script ? ev->script : "?");
         if (ev->state != NULL && strcmp(ev->state, "online") == 0)
             return fs_xasprintf("worker %lld of %lld online (tid %lld)", ev->thread_id, ev->pid,
                                 ev->tid);

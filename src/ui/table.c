@@ -569,6 +569,9 @@ draw_row(struct ui *ui, const struct ui_row *r, int y, double now, bool sel,
     case UI_ROW_MORE:
         draw_more_row(ui, r->sub, y);
         break;
+    case UI_ROW_WORKER:
+        ui_workers_draw(ui, r->sub, y);
+        break;
     }
 }
 

@@ -14,8 +14,8 @@
 #include "ui/ui_int.h"
 #include "util/xalloc.h"
 
-static void
-add_row(struct ui *ui, enum ui_row_kind kind, size_t task, size_t sub)
+void
+ui_rows_add(struct ui *ui, enum ui_row_kind kind, size_t task, size_t sub)
 {
     if (ui->nrows == ui->rows_cap) {
         ui->rows_cap = ui->rows_cap ? ui->rows_cap * 2 : 64;
@@ -38,19 +38,23 @@ ui_rows_build(struct ui *ui)
 {
     ui->nrows = 0;
     for (size_t i = 0; i < ui->ntasks; i++) {
-        add_row(ui, UI_ROW_TASK, i, 0);
+        ui_rows_add(ui, UI_ROW_TASK, i, 0);
         size_t nth = 0;
         if (ui->show_threads && i == ui->sel)
             fs_app_threads(ui->app, i, true, &nth);
         for (size_t k = 0; k < nth; k++)
-            add_row(ui, UI_ROW_THREAD, i, k);
+            ui_rows_add(ui, UI_ROW_THREAD, i, k);
         const struct fs_desc_list *dl = ui_descendants(ui, i);
         if (dl == NULL || !ui->tasks[i].unfolded)
             continue;
-        for (size_t k = 0; k < dl->n; k++)
-            add_row(ui, UI_ROW_DESC, i, k);
+        /* A traced process's worker threads come right under its row. */
+        ui_workers_rows(ui, i, fs_app_task(ui->app, i)->st.pid);
+        for (size_t k = 0; k < dl->n; k++) {
+            ui_rows_add(ui, UI_ROW_DESC, i, k);
+            ui_workers_rows(ui, i, dl->v[k].pid);
+        }
         if (dl->cut > 0)
-            add_row(ui, UI_ROW_MORE, i, dl->cut);
+            ui_rows_add(ui, UI_ROW_MORE, i, dl->cut);
     }
     return ui->nrows;
 }

@@ -318,6 +318,9 @@ static void
 fe_trace(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev)
 {
     struct ui *ui = fe;
+    size_t i = task_index(ui, t);
+    if (ev->kind == FS_TRACE_THREAD && i < ui->ntasks)
+        ui_workers_event(ui, i, ev);
     if (ev->kind != FS_TRACE_MESSAGE || ev->msg == NULL)
         return;
     char route[128];

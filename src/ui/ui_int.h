@@ -64,7 +64,18 @@ enum ui_row_kind {
     UI_ROW_TASK,   /* task `task` */
     UI_ROW_THREAD, /* thread `sub` of the selected task */
     UI_ROW_DESC,   /* descendant `sub` of task `task` (its fs_desc_list order) */
-    UI_ROW_MORE    /* "+N more": `sub` descendants of task `task` were cut */
+    UI_ROW_MORE,   /* "+N more": `sub` descendants of task `task` were cut */
+    UI_ROW_WORKER  /* traced worker thread `sub` (workers.c) of a process of task `task` */
+};
+
+/* A worker thread of a traced node program (workers.c). */
+#define UI_WORKERS_MAX 256
+struct ui_worker {
+    size_t task;
+    long long pid, thread_id, tid; /* tid -1 until the worker said it */
+    char script[48];               /* what it runs: "primes.js", "eval" */
+    char state[32];                /* start, online, error, exit N, ended */
+    double ended_at;               /* 0 while it runs */
 };
 struct ui_row {
     enum ui_row_kind kind;
@@ -80,6 +91,9 @@ struct ui {
     pid_t sel_pid;       /* a descendant of the selected task whose row is selected; 0: none */
     struct ui_row *rows; /* the table's rows (tree.c), rebuilt for each frame */
     size_t nrows, rows_cap;
+    struct ui_worker workers[UI_WORKERS_MAX]; /* traced node workers (workers.c) */
+    size_t nworkers;
+    unsigned long long workers_dropped;
     int layout_rows; /* the rows the last layout made room for */
     size_t first;    /* first task whose pane is shown */
     bool zoom;
@@ -207,6 +221,13 @@ size_t ui_rows_at(struct ui *ui, size_t k, bool select);
 const struct fs_desc *ui_row_desc(struct ui *ui, const struct ui_row *r);
 /* Task i's descendants while its run is live, NULL otherwise. */
 const struct fs_desc_list *ui_descendants(struct ui *ui, size_t i);
+void ui_rows_add(struct ui *ui, enum ui_row_kind kind, size_t task, size_t sub);
+/* workers.c: a tracer's thread report of task `task`; the rows of the workers
+ * of process pid of that task (ended ones past FS_DESC_LINGER are dropped);
+ * row `sub` drawn at line y. */
+void ui_workers_event(struct ui *ui, size_t task, const struct fs_trace_ev *ev);
+void ui_workers_rows(struct ui *ui, size_t task, long long pid);
+void ui_workers_draw(struct ui *ui, size_t sub, int y);
 /* Keys: fold / unfold (toggle), fold, unfold the selected task's descendants. */
 void ui_tree_toggle(struct ui *ui);
 void ui_tree_fold(struct ui *ui);

@@ -5,7 +5,7 @@
 # `worker 1 → main`) and keeps only those of one end with `&`. Needs node and
 # tmux (SKIP otherwise; a failure under CI=true).
 . "$FS_SRCDIR/tests/lib.sh"
-N=7
+N=8
 plan $N
 if ! command -v node >/dev/null; then
     skip_missing $N node
@@ -17,6 +17,8 @@ T new-session -d -s fs -x 160 -y 48 "'$FORKSCOPE' --names chatty 'node $F/chatty
 check "the tree counts node and its kid under the task" shown_re '^chatty .* 2: '
 T send-keys -t fs f
 check "unfolded, the kid's row says it was forked" shown_re "└ .*fork.*chatty\.js kid"
+check "the worker thread's row: its threadId, its script and the tid it read" \
+    shown_re "└ worker 1 +worker\.js +tid [0-9]+ +online"
 T send-keys -t fs A
 check "the traffic view shows the parent's messages to the kid" shown_re 'main → kid [0-9]+ +[0-9]+ +\{"n":3\}'
 check "and the kid's answers" shown_re 'kid [0-9]+ → parent [0-9]+ +[0-9]+ +\{"echo":3\}'

@@ -7,7 +7,7 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 39
+plan 40
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
     skip_missing 38 node "the tracer is a node module"
@@ -55,6 +55,7 @@ online=$(evs thread fam | grep -F '"state":"online"')
 check "the worker: online with its threadId 1" test -n "$(echo "$online" | grep -F "\"pid\":$node_pid,\"thread_id\":1,")"
 check "the worker's tid is the one it read from /proc/thread-self ($wtid)" \
     test -n "$wtid" -a "$(echo "$online" | jfield tid)" = "$wtid"
+check "the worker's start: what it runs" test -n "$(evs thread fam | grep -F '"thread_id":1,"state":"start","script":"worker.js"')"
 check "the worker's exit: code 7" test -n "$(evs thread fam | grep -F '"state":"exit","code":7')"
 check "the SharedArrayBuffer in its workerData: 1024 bytes to worker 1" \
     test -n "$(evs shared fam | grep -F "\"to\":{\"pid\":$node_pid,\"thread_id\":1},\"bytes\":1024,\"how\":\"workerData\"")"
