@@ -153,9 +153,13 @@ fold(struct ui *ui, int how)
         ui->sel_pid = 0;
     const struct fs_desc_list *dl = ui_descendants(ui, ui->sel);
     size_t n = dl != NULL ? dl->n : 0;
-    ui_message(ui, false, "%s: %zu descendant%s %s (f: fold / unfold)",
+    char dropped[64] = "";
+    if (ui->workers_dropped > 0)
+        snprintf(dropped, sizeof dropped, "; %llu worker rows dropped (at most %d)",
+                 ui->workers_dropped, UI_WORKERS_MAX);
+    ui_message(ui, false, "%s: %zu descendant%s %s (f: fold / unfold)%s",
                fs_app_task(ui->app, ui->sel)->spec.name, n, n == 1 ? "" : "s",
-               ut->unfolded ? "shown" : "folded");
+               ut->unfolded ? "shown" : "folded", dropped);
     ui_relayout(ui);
 }
 
