@@ -5,7 +5,7 @@
 # and the sanitizer build, not the demo. Also `forkscope child`, which runs a
 # built-in worker module as a process: the demos' programs.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 55
+plan 56
 
 # demo NAME: runs it headless with JSON events; one that has not ended after
 # 300 s is taken for hung (status 124).
@@ -168,6 +168,10 @@ check "crash-isolation: the survivors live on to their end" \
 run_fs --headless --json 'ls "$FORKSCOPE_LESSONS"'
 check "FORKSCOPE_LESSONS: a task finds the lessons there" \
     sh -c "[ $rc = 0 ] && grep -q '\"data\":\"workers-atomics.js\"' '$FS_TMP/out'"
+mkdir -p "$FS_TMP/mine"
+FORKSCOPE_LESSONS="$FS_TMP/mine/." run_fs --headless --json 'echo "at $FORKSCOPE_LESSONS"'
+check "FORKSCOPE_LESSONS in forkscope's environment names the directory (resolved)" \
+    grep -qF "\"data\":\"at $(cd "$FS_TMP/mine" && pwd -P)\"" "$FS_TMP/out"
 # Without node on the PATH each lesson says so and ends well.
 mkdir -p "$FS_TMP/nonode" && ln -sf "$(command -v sh)" "$FS_TMP/nonode/sh"
 rc=0
