@@ -4,8 +4,9 @@
 // process with a channel to it: the parent calls kid.send(), the kid gets a
 // 'message' event, answers with process.send(), and the parent gets a
 // 'message' event on the kid. The messages go as JSON by default.
-// Here each kid answers "ping N" with "pong N"; after three rounds the parent
-// disconnects, and a kid ends by itself when its channel closes.
+// Here each kid answers "ping N" with "pong N"; the parent waits a second
+// between rounds (time to look at the kids: f in forkscope), and after three
+// rounds it disconnects: a kid ends by itself when its channel closes.
 'use strict';
 const { fork } = require('child_process');
 
@@ -30,7 +31,7 @@ for (const name of ['kid-a', 'kid-b']) {
     kid.on('message', (m) => {
         console.log(`parent got pong ${m.pong} from ${m.from}`);
         if (round < ROUNDS)
-            kid.send({ ping: ++round });
+            setTimeout(() => kid.send({ ping: ++round }), 1000);
         else
             kid.disconnect(); // the kid sees 'disconnect' and ends
     });

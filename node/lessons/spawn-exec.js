@@ -6,7 +6,8 @@
 //            the callback gets ERR_CHILD_PROCESS_STDIO_MAXBUFFER.
 // execFile() runs a program directly, no shell: a missing program is an
 //            error (ENOENT), a program that fails gives its exit code.
-// Each step starts when the one before has ended, so the output reads in order.
+// Each step starts a second after the one before has ended, so the output
+// reads in order.
 'use strict';
 const { spawn, exec, execFile } = require('child_process');
 
@@ -17,7 +18,7 @@ function step1() {
     ls.stdout.on('data', (chunk) => { lines += chunk.toString().split('\n').length - 1; });
     ls.on('close', (code) => {
         console.log(`   ls exited with code ${code} after ${lines} lines`);
-        step2();
+        setTimeout(step2, 1000);
     });
 }
 
@@ -28,7 +29,7 @@ function step2() {
             console.log(`   error ${err.code}: ${err.message} (kept ${stdout.length} bytes)`);
         else
             console.log('   unexpected: no error');
-        step3();
+        setTimeout(step3, 1000);
     });
 }
 
@@ -36,7 +37,7 @@ function step3() {
     console.log('3. execFile("no-such-program-here"): there is no such program');
     execFile('no-such-program-here', [], (err) => {
         console.log(`   error ${err && err.code}: ${err && err.message}`);
-        step4();
+        setTimeout(step4, 1000);
     });
 }
 

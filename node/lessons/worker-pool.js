@@ -19,6 +19,8 @@ if (!isMainThread) {
         let sum = 0;
         for (let i = 1; i <= job.n; i++)
             sum += i;
+        // Make each job last half a second, so that the pool can be watched.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
         parentPort.postMessage({ id: job.id, sum, worker: threadId });
     });
     return;

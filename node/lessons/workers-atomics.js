@@ -27,12 +27,17 @@ if (!isMainThread) {
     for (let n = from; n < to; n++)
         if (isPrime(n))
             count++;
-    Atomics.add(new Int32Array(shared), 0, count);
+    const view = new Int32Array(shared);
+    Atomics.add(view, 0, count);
     console.log(`worker for ${from}..${to - 1}: ${count} primes`);
+    // Then the worker sleeps 2 s, so that its thread can be seen (T or f in
+    // forkscope): Atomics.wait blocks this thread until slot 1 changes, which
+    // nobody does, or the time is up. The main thread may not block like this.
+    Atomics.wait(view, 1, 0, 2000);
     return;
 }
 
-const shared = new SharedArrayBuffer(4); // one Int32: the total
+const shared = new SharedArrayBuffer(8); // two Int32: the total, a slot to wait on
 const step = Math.ceil(LIMIT / WORKERS);
 let left = WORKERS;
 for (let i = 0; i < WORKERS; i++) {
