@@ -18,7 +18,7 @@ START_TEST(every_demo_parses)
     char tmp[] = "/tmp/check_demo-XXXXXX", cmd[64];
     ck_assert_ptr_nonnull(mkdtemp(tmp));
     setenv("TMPDIR", tmp, 1);
-    ck_assert_uint_ge(fs_demo_count(), 11);
+    ck_assert_uint_ge(fs_demo_count(), 12);
     for (size_t i = 0; i < fs_demo_count(); i++) {
         const struct fs_demo *d = fs_demo_at(i);
         struct fs_session s;
@@ -58,7 +58,8 @@ START_TEST(names_are_unique_and_found)
                           "blocking",
                           "io-bound",
                           "crash-isolation",
-                          "ipc"};
+                          "ipc",
+                          "node"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         ck_assert_msg(fs_demo_find(want[i]) != NULL, "no demo %s", want[i]);
 }

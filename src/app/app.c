@@ -212,6 +212,7 @@ fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops 
     for (size_t i = 0; i < s->ntasks; i++) {
         app->tasks[i] = task_new(app, &s->tasks[i]);
     }
+    app->lessons = fs_app_data_find("FORKSCOPE_LESSONS", "lessons");
     return app;
 }
 
@@ -229,6 +230,7 @@ fs_app_free(struct fs_app *app)
         fs_rt_on_orphan_reaped(app->rt, NULL, NULL);
     fs_sampler_free(app->sampler);
     fs_app_trace_close(app);
+    free(app->lessons);
     free(app);
 }
 

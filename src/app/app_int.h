@@ -71,6 +71,7 @@ struct fs_app {
     /* node's tracer (trace.c): the session's report channel, NULL when off. */
     struct fs_trace_fifo *trace;
     char *trace_js;               /* the module's path */
+    char *lessons;                /* node/lessons, for $FORKSCOPE_LESSONS; NULL if not found */
     unsigned long long trace_bad; /* report lines not understood */
     /* The API that started a traced child, kept until the child is among its
      * task's descendants in a sample (trace.c: fs_app_trace_notes). */
@@ -117,6 +118,11 @@ void fs_app_worker_overdue(struct app_task *at);
 int fs_app_worker_send(struct app_task *at, const char *json, size_t len, char **err);
 void fs_app_worker_end(struct app_task *at);
 
+/* trace.c: the path of one of forkscope's node files or directories (NAME:
+ * trace.js, lessons), resolved: $VAR when set, else node/NAME beside the
+ * binary or above it (a build tree), the source tree's node/NAME, then
+ * FS_DATADIR/NAME; NULL when none can be read. */
+char *fs_app_data_find(const char *var, const char *name);
 /* trace.c: opens the session's report channel when a task may be traced and
  * the module is found; adds a traced run's variables to env; reads the
  * reports that are in (before a run's end is told); closes the channel. */

@@ -2,8 +2,9 @@
  * Tracing node (doc/tracing.md): where forkscope's tracer module is, the
  * session's report channel (rt/trace.c) and the variables that point a task's
  * processes at both, and each report line parsed (jansson) into a
- * struct fs_trace_ev for the front end. It owns the module's path and the
- * channel of the session.
+ * struct fs_trace_ev for the front end; and where forkscope's node files are
+ * (the module, the lessons). It owns the module's path and the channel of the
+ * session.
  */
 #include <config.h>
 
@@ -34,26 +35,24 @@ readable(char *path)
     return real;
 }
 
-/* $FORKSCOPE_TRACE_JS, then next to the binary (a build tree: node/ beside
- * it, or the source tree's node/ above a VPATH build), then FS_DATADIR. */
-static char *
-find_module(void)
+char *
+fs_app_data_find(const char *var, const char *name)
 {
-    const char *env = getenv("FORKSCOPE_TRACE_JS");
+    const char *env = getenv(var);
     if (env != NULL && *env != '\0')
         return readable(fs_xstrdup(env));
     char *exe = fs_exe_dir(), *p = NULL;
     if (exe != NULL) {
-        const char *const rel[] = {"/node/trace.js", "/../node/trace.js"};
+        const char *const rel[] = {"/node/", "/../node/"};
         for (size_t i = 0; p == NULL && i < sizeof rel / sizeof rel[0]; i++)
-            p = readable(fs_xasprintf("%s%s", exe, rel[i]));
+            p = readable(fs_xasprintf("%s%s%s", exe, rel[i], name));
 #ifdef FS_SRCDIR
         if (p == NULL)
-            p = readable(fs_xstrdup(FS_SRCDIR "/node/trace.js"));
+            p = readable(fs_xasprintf("%s/node/%s", FS_SRCDIR, name));
 #endif
     }
     free(exe);
-    return p != NULL ? p : readable(fs_xstrdup(FS_DATADIR "/trace.js"));
+    return p != NULL ? p : readable(fs_xasprintf("%s/%s", FS_DATADIR, name));
 }
 
 /* ---- the variables of a traced run ---------------------------------------------------- */
@@ -296,7 +295,7 @@ fs_app_trace_open(struct fs_app *app)
     bool wanted = false;
     for (size_t i = 0; i < app->ntasks; i++)
         wanted |= app->tasks[i]->t.spec.trace;
-    if (!wanted || (app->trace_js = find_module()) == NULL)
+    if (!wanted || (app->trace_js = fs_app_data_find("FORKSCOPE_TRACE_JS", "trace.js")) == NULL)
         return;
     char *err = NULL;
     app->trace = fs_trace_fifo_new(app->rt, on_line, app, &err);

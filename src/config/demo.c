@@ -31,6 +31,7 @@ static const struct fs_demo *const tour[] = {
     &fs_demo_io_bound,
     &fs_demo_crash_isolation,
     &fs_demo_ipc,
+    &fs_demo_node,
 };
 
 #define NDEMOS (sizeof tour / sizeof tour[0])

@@ -6,9 +6,10 @@
  *
  * A demo's programs are forkscope's own (`"$FORKSCOPE" child MODULE ARGS`, a
  * built-in worker module run as a process) or a shell's: fs_demo_load sets
- * FORKSCOPE to this binary's path. `@MKTEMP:NAME@` in a demo's YAML becomes a
- * fresh directory, $TMPDIR/forkscope-demo-NAME-XXXXXX, the same one for every
- * occurrence of NAME.
+ * FORKSCOPE to this binary's path; every task has FORKSCOPE_LESSONS, the
+ * directory of node's lesson programs (app/spawn.c). `@MKTEMP:NAME@` in a
+ * demo's YAML becomes a fresh directory, $TMPDIR/forkscope-demo-NAME-XXXXXX,
+ * the same one for every occurrence of NAME.
  */
 #ifndef FS_DEMO_H
 #define FS_DEMO_H
@@ -26,7 +27,7 @@ struct fs_demo {
 
 /* The demos in the order of the tour, defined in config/demos_*.c. */
 extern const struct fs_demo fs_demo_basics, fs_demo_spawn_exec, fs_demo_injection, fs_demo_fork_ipc,
-    fs_demo_crash_isolation, fs_demo_ipc;
+    fs_demo_crash_isolation, fs_demo_ipc, fs_demo_node;
 extern const struct fs_demo fs_demo_threads_vs_processes, fs_demo_shared_memory, fs_demo_pools,
     fs_demo_blocking, fs_demo_io_bound;
 

@@ -1,6 +1,7 @@
 /*
  * The demos of child processes: basics, spawn-exec, injection, fork-ipc,
- * crash-isolation and ipc, each a session file as a string (config/demo.h).
+ * crash-isolation, ipc and node (node/lessons' programs), each a session file
+ * as a string (config/demo.h).
  * Their programs are a shell's or forkscope's own (`"$FORKSCOPE" child ...`).
  */
 #include <config.h>
@@ -220,4 +221,27 @@ const struct fs_demo fs_demo_ipc = {
     "                         when: new Date(), big: 12345678901234567890n, buf: "
     "Buffer.from(\"hello\") });\n"
     "          process.on(\"message\", (m) => process.send({ echo: m }));'\n",
+};
+
+/* One lesson of node/lessons as a task of that name: $FORKSCOPE_LESSONS is set
+ * for every task. */
+#define LESSON(name)                                                                               \
+    "  " name ":\n"                                                                                \
+    "    shell: |\n"                                                                               \
+    "      command -v node >/dev/null || { echo 'node is not installed: this lesson has nothing "  \
+    "to show'; exit 0; }\n"                                                                        \
+    "      [ -n \"$FORKSCOPE_LESSONS\" ] || { echo 'the lessons are not installed'; exit 1; }\n"   \
+    "      exec node \"$FORKSCOPE_LESSONS/" name ".js\"\n"
+
+const struct fs_demo fs_demo_node = {
+    "node",
+    "node lessons, traced: fork, exec, workers, a pool",
+    "On the screen: four lessons of forkscope's node/lessons run as plain node\n"
+    "tasks: fork with messages, spawn/exec/execFile with errors, workers adding\n"
+    "primes with Atomics, a pool of workers. Each prints what it shows.\n"
+    "Keys: f unfolds a task's tree (its kids and the API that started them); m\n"
+    "its messages and their routes (main, kid 1234, worker 2), A every task's; &\n"
+    "keeps one end (& worker). Without node, each task says so and ends.\n",
+    "tasks:\n" LESSON("fork-messages") LESSON("spawn-exec") LESSON("workers-atomics")
+        LESSON("worker-pool"),
 };

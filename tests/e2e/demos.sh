@@ -5,7 +5,7 @@
 # and the sanitizer build, not the demo. Also `forkscope child`, which runs a
 # built-in worker module as a process: the demos' programs.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 43
+plan 56
 
 # demo NAME: runs it headless with JSON events; one that has not ended after
 # 300 s is taken for hung (status 124).
@@ -21,10 +21,10 @@ spread() { evs output "$1" | jfield t | awk 'NR == 1 { a = $1 } { b = $1 } END {
 run_fs demo
 n=0
 for d in basics spawn-exec injection fork-ipc threads-vs-processes shared-memory pools \
-    blocking io-bound crash-isolation ipc; do
+    blocking io-bound crash-isolation ipc node; do
     grep -q "^  $d " "$FS_TMP/out" && n=$((n + 1))
 done
-if [ "$rc" = 0 ] && [ "$n" = 11 ]; then ok "demo: lists all 11 demos"; else not_ok "demo: $n of 11 listed, status $rc"; show "$FS_TMP/out"; fi
+if [ "$rc" = 0 ] && [ "$n" = 12 ]; then ok "demo: lists all 12 demos"; else not_ok "demo: $n of 12 listed, status $rc"; show "$FS_TMP/out"; fi
 run_fs child
 check "child without a module: status 2 and a usage line" \
     sh -c "[ $rc = 2 ] && grep -q 'usage: forkscope child MODULE' '$FS_TMP/err'"
@@ -163,4 +163,52 @@ check "crash-isolation: the crashing worker takes its host down (SIGSEGV)" \
     sh -c "grep '\"ev\":\"exit\",\"task\":\"crashing-worker\"' '$FS_TMP/out' | grep -q '\"signal\":\"SIGSEGV\"'"
 check "crash-isolation: the survivors live on to their end" \
     sh -c "grep -q '\"task\":\"survivor\".*still alive (10)' '$FS_TMP/out' && grep '\"ev\":\"exit\",\"task\":\"survivor-thread\"' '$FS_TMP/out' | grep -q '\"code\":0'"
+# ---- node: the lessons of node/lessons, plain node tasks, traced ----
+# Every task is told where the lessons are.
+run_fs --headless --json 'ls "$FORKSCOPE_LESSONS"'
+check "FORKSCOPE_LESSONS: a task finds the lessons there" \
+    sh -c "[ $rc = 0 ] && grep -q '\"data\":\"workers-atomics.js\"' '$FS_TMP/out'"
+mkdir -p "$FS_TMP/mine"
+FORKSCOPE_LESSONS="$FS_TMP/mine/." run_fs --headless --json 'echo "at $FORKSCOPE_LESSONS"'
+check "FORKSCOPE_LESSONS in forkscope's environment names the directory (resolved)" \
+    grep -qF "\"data\":\"at $(cd "$FS_TMP/mine" && pwd -P)\"" "$FS_TMP/out"
+# Without node on the PATH each lesson says so and ends well.
+mkdir -p "$FS_TMP/nonode" && ln -sf "$(command -v sh)" "$FS_TMP/nonode/sh"
+rc=0
+timeout -k 5 300 env PATH="$FS_TMP/nonode" "$FORKSCOPE" --headless --json demo node \
+    >"$FS_TMP/out" 2>"$FS_TMP/err" || rc=$?
+if [ "$rc" = 0 ] && [ "$(grep -c '"data":"node is not installed' "$FS_TMP/out")" = 4 ]; then
+    ok "node without node: status 0, each of the 4 lessons says node is not installed"
+else
+    not_ok "node without node: status $rc"; show "$FS_TMP/out"; show "$FS_TMP/err"
+fi
+if command -v node >/dev/null; then
+    demo node
+    check "node: ends by itself, every lesson with status 0 (status $rc)" test "$rc" = 0
+    check "fork-messages: 2 kids started by fork, each ended with code 0" \
+        sh -c "[ $(evs child fork-messages | grep -c '"api":"fork"') = 2 ] &&
+               [ $(evs child-exit fork-messages | grep -F '"api":"fork"' | grep -c '"code":0,') = 2 ]"
+    # Each kid answers 3 pings: 6 pongs, told by their senders (the kids).
+    check "fork-messages: 6 pongs from the kids to the parent" \
+        test "$(evs message fork-messages | grep -c '"msg":{"pong":')" = 6
+    check "spawn-exec: exec's child was stopped past maxBuffer" \
+        test -n "$(evs child-exit spawn-exec | grep -F '"api":"exec"' | grep -F '"code":"ERR_CHILD_PROCESS_STDIO_MAXBUFFER"')"
+    check "spawn-exec: execFile of a missing program: ENOENT, no pid" \
+        test -n "$(evs child-exit spawn-exec | grep -F '"pid":null,"api":"execFile"' | grep -F '"code":"ENOENT"')"
+    check "spawn-exec: execFile of sh -c 'exit 3' exited 3" \
+        test -n "$(evs child-exit spawn-exec | grep -F '"api":"execFile","code":3,')"
+    check "workers-atomics: 4 worker threads came online" \
+        test "$(evs thread workers-atomics | grep -c '"state":"online"')" = 4
+    # pi(200000) = 17984: the workers' Atomics.add total and the lone count.
+    total=$(outs workers-atomics | sed -n 's/^primes up to 200000: \([0-9]*\) counted by 4 workers$/\1/p')
+    check "workers-atomics: the shared total is the prime count up to 200000 (${total:-none} = 17984)" \
+        sh -c "[ '$total' = 17984 ] && grep -qF '17984 counted alone, the same' '$FS_TMP/out'"
+    jobs_to=$(evs message worker-pool | grep -F '"from":{"pid"' | grep -F '"thread_id":0},"to"' | grep -c '"msg":{"id":')
+    check "worker-pool: 8 jobs handed out by postMessage ($jobs_to)" test "$jobs_to" = 8
+    check "worker-pool: 8 jobs done, each by worker 1 or 2" \
+        sh -c "[ $(outs worker-pool | grep -c '^job [1-8] done by worker [12]: sum ') = 8 ] &&
+               grep -qF 'the pool did 8 of 8 jobs' '$FS_TMP/out'"
+else
+    skip_missing 10 node "the node demo's lessons"
+fi
 finish
