@@ -3,9 +3,10 @@
 # its forked kid is a row of its tree, labelled with the API that started it,
 # and the traffic view shows its messages with their ends (`main → kid N`,
 # `worker 1 → main`) and keeps only those of one end with `&`. Needs node and
-# tmux (SKIP otherwise; a failure under CI=true).
+# tmux (SKIP otherwise; a failure under CI=true). Last, the node demo: its
+# first lesson's forked kids in the tree.
 . "$FS_SRCDIR/tests/lib.sh"
-N=8
+N=9
 plan $N
 if ! command -v node >/dev/null; then
     skip_missing $N node
@@ -31,5 +32,13 @@ check "& worker keeps only the worker's messages" \
 T send-keys -t fs '&'
 T send-keys -t fs Enter
 check "& with nothing shows every message again" shown '{"echo":3}'
+T send-keys -t fs q
+T kill-server 2>/dev/null
+
+# The node demo: its first lesson's forked kids are rows of its tree.
+T new-session -d -s fs -x 160 -y 48 "'$FORKSCOPE' demo node; sleep 1000"
+shown "fork-messages"
+T send-keys -t fs f
+check "demo node: fork-messages' kids are rows labelled fork" shown_re "└ .* fork +.*fork-messages\.js"
 T send-keys -t fs q
 finish
