@@ -5,7 +5,7 @@
 # and the sanitizer build, not the demo. Also `forkscope child`, which runs a
 # built-in worker module as a process: the demos' programs.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 56
+plan 55
 
 # demo NAME: runs it headless with JSON events; one that has not ended after
 # 300 s is taken for hung (status 124).
@@ -119,10 +119,9 @@ check "pools: the pool of 2 ran 2 at once, never more ($m)" test "$m" = 2
 # All 20 together when starting a process is quick; on a busy machine the
 # first jobs may end before the last process could start.
 check "pools: all-at-once ran more jobs at once than the pool of 2 ($a)" test "$a" -gt 2
-p2=$(pool_field pool-of-2 peak_rss)
-p20=$(pool_field all-at-once peak_rss)
-check "pools: all-at-once peaked higher in memory than the pool of 2 ($p20 > $p2 bytes)" \
-    test "${p20:-0}" -gt "${p2:-0}"
+# (Their peak memory is sampled: on a busy machine, where the short jobs of
+# all-at-once hardly overlap, a sample can miss every overlap. The 200
+# processes against the 200 threads below overlap for seconds.)
 ut=$(pool_field threads-200 up)
 up=$(pool_field processes-200 up)
 if [ -n "$ut" ] && [ -n "$up" ] && fcmp "$up" '>' "$ut"; then
