@@ -102,6 +102,8 @@ int fs_app_send(struct app_task *at, const char *json, size_t len, char **err);
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */
 void fs_app_spawn(struct app_task *at);
+/* The value the spec's own env gives NAME, or NULL when it gives none. */
+const char *fs_app_spec_var(const struct fs_task_spec *spec, const char *name);
 void fs_app_end_run(struct app_task *at);
 /* The stop grace period of the task's run is over (or a second quit cut it
  * short): once its own process has exited, its streams are ended. */

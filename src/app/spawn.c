@@ -186,15 +186,14 @@ task_argv(const struct fs_task_spec *spec, const char *job_arg)
     return argv;
 }
 
-/* Whether the spec gives the variable NAME a value of its own. */
-static bool
-sets_var(const struct fs_task_spec *spec, const char *name)
+const char *
+fs_app_spec_var(const struct fs_task_spec *spec, const char *name)
 {
     size_t n = strlen(name);
     for (char **e = spec->env_set; e != NULL && *e != NULL; e++)
         if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-            return true;
-    return false;
+            return *e + n + 1;
+    return NULL;
 }
 
 /* The variables the run gets on top of the spec's. */
@@ -221,7 +220,7 @@ task_env(const struct app_task *at, const char *job_arg)
         fs_strv_push(&env, spec->ipc_advanced ? "NODE_CHANNEL_SERIALIZATION_MODE=advanced"
                                               : "NODE_CHANNEL_SERIALIZATION_MODE=json");
     }
-    if (at->app->lessons != NULL && !sets_var(spec, "FORKSCOPE_LESSONS")) {
+    if (at->app->lessons != NULL && fs_app_spec_var(spec, "FORKSCOPE_LESSONS") == NULL) {
         /* node's lesson programs (node/lessons), for the node demo and anyone. */
         char *e = fs_xasprintf("FORKSCOPE_LESSONS=%s", at->app->lessons);
         fs_strv_push(&env, e);

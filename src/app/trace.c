@@ -62,10 +62,9 @@ fs_app_data_find(const char *var, const char *name)
 static const char *
 run_value(const struct fs_task_spec *spec, const char *name)
 {
-    size_t n = strlen(name);
-    for (char **e = spec->env_set; e != NULL && *e != NULL; e++)
-        if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-            return *e + n + 1;
+    const char *own = fs_app_spec_var(spec, name);
+    if (own != NULL)
+        return own;
     for (char **e = spec->env_unset; e != NULL && *e != NULL; e++)
         if (strcmp(*e, name) == 0)
             return NULL;
