@@ -47,6 +47,7 @@ struct app_pool {
     size_t cursor; /* where the search for a free member starts (app->tasks) */
     bool stopping; /* the pool was asked to stop: nothing more is handed out */
     bool more;     /* it has processes left to start in a later turn */
+    uint64_t shared; /* while a sample is summed: forkscope's RSS, once a thread member counted */
 };
 
 static bool
@@ -315,25 +316,42 @@ add_member(struct fs_pool_counts *c, const struct fs_sample *sm, uint64_t *share
         c->rss += sm->rss + sm->tree_rss;
 }
 
+static bool
+live_pool(const struct app_task *pool)
+{
+    return pool != NULL && pool->pool != NULL && fs_task_is_live(&pool->t);
+}
+
+/* One pass over the members: they come right after their pool, so a pool is
+ * looked up by name only where the run of its members begins. */
 void
 fs_pool_sampled(struct fs_app *app)
 {
     for (size_t i = 0; i < app->ntasks; i++) {
-        struct app_task *pool = app->tasks[i];
-        if (pool->pool == NULL || !fs_task_is_live(&pool->t))
-            continue;
-        struct fs_pool_counts *c = &pool->pool->c;
-        uint64_t shared = 0;
-        c->cpu = 0;
-        c->rss = 0;
-        for (size_t k = 0; k < app->ntasks; k++) {
-            struct app_task *m = app->tasks[k];
-            const struct fs_sample *sm =
-                is_member(m, pool) ? fs_sampler_get(app->sampler, m) : NULL;
-            if (sm != NULL && sm->alive && fs_task_is_live(&m->t))
-                add_member(c, sm, &shared);
+        struct app_task *p = app->tasks[i];
+        if (live_pool(p)) {
+            p->pool->c.cpu = 0;
+            p->pool->c.rss = 0;
+            p->pool->shared = 0;
         }
-        c->rss += shared;
+    }
+    struct app_task *pool = NULL;
+    for (size_t k = 0; k < app->ntasks; k++) {
+        struct app_task *m = app->tasks[k];
+        if (m->t.spec.pool_of == NULL || !fs_task_is_live(&m->t))
+            continue;
+        if (pool == NULL || strcmp(pool->t.spec.name, m->t.spec.pool_of) != 0)
+            pool = pool_of(m);
+        const struct fs_sample *sm = fs_sampler_get(app->sampler, m);
+        if (live_pool(pool) && sm != NULL && sm->alive)
+            add_member(&pool->pool->c, sm, &pool->pool->shared);
+    }
+    for (size_t i = 0; i < app->ntasks; i++) {
+        struct app_task *p = app->tasks[i];
+        if (!live_pool(p))
+            continue;
+        struct fs_pool_counts *c = &p->pool->c;
+        c->rss += p->pool->shared;
         c->sampled = true;
         c->peak_rss = c->rss > c->peak_rss ? c->rss : c->peak_rss;
     }
