@@ -94,14 +94,11 @@ passes_filter(struct ui *ui, const struct fs_msglog_entry *e)
 {
     if (ui->traffic_filter == NULL)
         return true;
-    struct fs_smartcase sc;
-    fs_smartcase_init(&sc, ui->traffic_filter);
+    const struct fs_smartcase *sc = &ui->traffic_sc;
     const char *name = entry_name(ui, e);
-    bool hit = fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
-               (e->route != NULL && fs_smartcase_find(&sc, e->route, strlen(e->route)) != NULL) ||
-               (e->data != NULL && fs_smartcase_find(&sc, e->data, e->kept) != NULL);
-    fs_smartcase_fini(&sc);
-    return hit;
+    return fs_smartcase_find(sc, name, strlen(name)) != NULL ||
+           (e->route != NULL && fs_smartcase_find(sc, e->route, strlen(e->route)) != NULL) ||
+           (e->data != NULL && fs_smartcase_find(sc, e->data, e->kept) != NULL);
 }
 
 static bool
@@ -116,8 +113,13 @@ shown(struct ui *ui, const struct fs_msglog_entry *e)
 void
 ui_traffic_filter(struct ui *ui, const char *pattern)
 {
+    if (ui->traffic_filter != NULL)
+        fs_smartcase_fini(&ui->traffic_sc);
     free(ui->traffic_filter);
     ui->traffic_filter = pattern != NULL && *pattern != '\0' ? fs_xstrdup(pattern) : NULL;
+    /* Prepared once: the filter is tried on every entry at every frame. */
+    if (ui->traffic_filter != NULL)
+        fs_smartcase_init(&ui->traffic_sc, ui->traffic_filter);
     ui->traffic_focus = 0;
     if (ui->traffic_filter != NULL)
         ui_message(ui, false, "traffic view: only messages matching '%s' (& and Enter: all)",

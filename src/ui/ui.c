@@ -559,6 +559,8 @@ fs_ui_run(const struct fs_session *s, const struct fs_ui_opts *opts)
     ui_theme_cleanup(ui);
     ui_prompt_cleanup(ui);
     free(ui->search);
+    if (ui->traffic_filter != NULL)
+        fs_smartcase_fini(&ui->traffic_sc);
     free(ui->traffic_filter);
     fs_msglog_fini(&ui->msglog);
     free(ui);

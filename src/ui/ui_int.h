@@ -19,6 +19,7 @@
 #include "model/msglog.h"
 #include "model/tiling.h"
 #include "ui/pane.h"
+#include "util/smartcase.h"
 
 enum ui_mode {
     UI_NORMAL, /* keys drive forkscope */
@@ -131,6 +132,7 @@ struct ui {
     bool traffic;
     bool traffic_all; /* every task's messages interleaved, not the selected one's */
     char *traffic_filter; /* `&`: only messages whose task, route or bytes match, or NULL */
+    struct fs_smartcase traffic_sc; /* traffic_filter prepared, while it is set */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
     int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
