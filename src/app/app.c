@@ -131,6 +131,18 @@ fs_app_error(struct app_task *at, const char *msg)
 }
 
 void
+fs_app_task_ready(struct app_task *at, const char *how)
+{
+    struct fs_app *app = at->app;
+    if (at->t.st.ready || at->t.st.state != FS_STATE_RUNNING)
+        return;
+    at->t.st.ready = true;
+    if (how != NULL && app->ops->task_ready != NULL)
+        app->ops->task_ready(app->fe, &at->t, how);
+    fs_app_deps_check(app);
+}
+
+void
 fs_app_act(struct app_task *at, enum fs_task_action a)
 {
     struct fs_app *app = at->app;

@@ -99,6 +99,14 @@ void fs_app_error(struct app_task *at, const char *msg);
  * *err set. */
 int fs_app_send(struct app_task *at, const char *json, size_t len, char **err);
 
+/* app.c: the run is ready (its readiness probe passed: how names the
+ * probe; or it has none and started: how is NULL). Tells the front end and
+ * starts what waited for it. */
+void fs_app_task_ready(struct app_task *at, const char *how);
+/* deps.c: starts the tasks whose dependencies now hold; called whenever a
+ * task starts, becomes ready or ends. */
+void fs_app_deps_check(struct fs_app *app);
+
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */
 void fs_app_spawn(struct app_task *at);

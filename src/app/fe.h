@@ -108,6 +108,9 @@ struct fs_fe_ops {
      * `elapsed` seconds; error says why it failed. NULL: not interested. */
     void (*task_job)(void *fe, const struct fs_task *pool, const struct fs_task *member,
                      long long job, enum fs_job_event ev, double elapsed, const char *error);
+    /* The run passed its readiness probe (`how` says which, e.g. "log",
+     * "tcp"). Not told for a task without one. NULL: not interested. */
+    void (*task_ready)(void *fe, const struct fs_task *t, const char *how);
     /* node's tracer reported something of task t. NULL: not interested. */
     void (*task_trace)(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev);
 };

@@ -240,6 +240,8 @@ started(struct app_task *at, int pid, int tid, unsigned flags)
         fs_sampler_watch(app->sampler, at, pid, tid, flags);
     app->ops->task_start(app->fe, &at->t);
     fs_pool_member_spawned(at);
+    if (at->t.spec.ready_probe == NULL)
+        fs_app_task_ready(at, NULL);
 }
 
 static void

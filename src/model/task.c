@@ -60,6 +60,8 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     free(spec->file);
     fs_strv_free(spec->jobs);
     free(spec->pool_of);
+    fs_probe_free(spec->ready_probe);
+    fs_probe_free(spec->alive_probe);
     memset(spec, 0, sizeof *spec);
 }
 
@@ -86,6 +88,8 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->file = dup_or_null(src->file);
     dst->jobs = fs_strv_dup(src->jobs);
     dst->pool_of = dup_or_null(src->pool_of);
+    dst->ready_probe = fs_probe_copy(src->ready_probe);
+    dst->alive_probe = fs_probe_copy(src->alive_probe);
 }
 
 /* Appends s to a growing buffer, quoting it for a shell when it needs quotes. */
@@ -221,6 +225,7 @@ begin_run(struct fs_task *t, double now)
     t->st.stop_requested = false;
     t->st.restart_pending = false;
     t->st.paused = false;
+    t->st.ready = false;
     t->st.spawn_error = 0;
     t->st.have_usage = false;
     return FS_TASK_SPAWN;
@@ -317,6 +322,7 @@ finish(struct fs_task *t, double now)
     struct fs_task_status *st = &t->st;
     bool ok = st->exit_code == 0 && st->term_signal == 0;
     st->ended_at = now;
+    st->ready = false;
     if (st->restart_pending) {
         /* The run's end is kept for the front end to report; the next start
          * (fs_task_start from EXITED) begins the new run. */

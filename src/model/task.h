@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "model/kind.h"
+#include "model/probe.h"
 
 enum fs_state {
     FS_STATE_IDLE,     /* never started */
@@ -58,6 +59,8 @@ struct fs_task_spec {
     char *stop_keys;    /* NULL, or bytes typed into a pty task's terminal to stop it
                          * (then stop_signal stops a run on pipes) */
     double stop_timeout;
+    struct fs_probe *ready_probe; /* NULL: ready as soon as it started */
+    struct fs_probe *alive_probe; /* NULL: no liveness check */
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
@@ -123,6 +126,7 @@ struct fs_task_status {
     unsigned attempt;     /* consecutive automatic restarts, for the backoff */
     bool stop_requested;  /* the current run was asked to stop */
     bool restart_pending; /* start again once the current run has finished */
+    bool ready;           /* this run passed its readiness probe, or has none and started */
     bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
