@@ -226,6 +226,7 @@ begin_run(struct fs_task *t, double now)
     t->st.restart_pending = false;
     t->st.paused = false;
     t->st.ready = false;
+    t->st.ready_gave_up = false;
     t->st.spawn_error = 0;
     t->st.have_usage = false;
     return FS_TASK_SPAWN;

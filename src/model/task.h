@@ -127,6 +127,7 @@ struct fs_task_status {
     bool stop_requested;  /* the current run was asked to stop */
     bool restart_pending; /* start again once the current run has finished */
     bool ready;           /* this run passed its readiness probe, or has none and started */
+    bool ready_gave_up;   /* its readiness probe stopped trying: this run will not be ready */
     bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
