@@ -44,7 +44,15 @@ skip_missing() {
 check() {
     local desc=$1
     shift
-    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+    if "$@"; then
+        ok "$desc"
+    else
+        not_ok "$desc"
+        # A screen script's failure shows the screen it saw.
+        if [ -n "${SOCK:-}" ]; then
+            tmux -L "$SOCK" capture-pane -p -t fs 2>/dev/null | sed 's/^/#   /'
+        fi
+    fi
 }
 
 # Shows a file's contents as TAP diagnostics (for failures).
