@@ -3,7 +3,8 @@
  * and depths, command lines, what is carried over between updates (CPU%,
  * notes), ended ones with and without a reaped status and how long they stay,
  * the cap and its count, descendants adopted after their parent ended and
- * orphans of the task's group, the cap over a sampler's watches. On the
+ * orphans of the task's group, the cap over a sampler's watches, a zombie's
+ * status before its parent reaps it. On the
  * fixture snapshots proc-a and proc-b (see tests/fixtures/proc/README.md) and
  * on small /proc trees written here.
  */
@@ -355,6 +356,94 @@ START_TEST(total_cap_over_watches)
 }
 END_TEST
 
+
+/* ---- a real zombie ----------------------------------------------------------------------------- */
+
+/* Updates l from the real /proc for the descendants of root. */
+static void
+update_real(struct fs_tree *t, struct fs_desc_list *l, pid_t root, double now)
+{
+    int fd = fs_procfs_open_root("/proc");
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(fs_tree_scan(t, fd, now, sysconf(_SC_CLK_TCK)), 0);
+    struct fs_desc_ctx c = {fd, PAGE, now, FS_DESC_LINGER, FS_DESC_MAX};
+    fs_desc_update(l, t, root, 0, &c);
+    close(fd);
+}
+
+/* A child that forks a grandchild exiting 3 and reaps it only when told:
+ * meanwhile the grandchild is a zombie whose status /proc already shows
+ * (stat field 52), and its record keeps it once reaped by its parent. */
+START_TEST(zombie_status_before_its_parent_reaps)
+{
+    int down[2], up[2];
+    ck_assert_int_eq(pipe(down), 0);
+    ck_assert_int_eq(pipe(up), 0);
+    pid_t kid = fork();
+    ck_assert_int_ge(kid, 0);
+    if (kid == 0) {
+        char c;
+        close(down[1]);
+        close(up[0]);
+        pid_t g = fork();
+        if (g == 0)
+            _exit(3);
+        if (write(up[1], &g, sizeof g) != sizeof g || read(down[0], &c, 1) != 1)
+            _exit(1);
+        waitpid(g, NULL, 0);
+        if (write(up[1], &g, sizeof g) != sizeof g)
+            _exit(1);
+        (void)read(down[0], &c, 1); /* until the test closes the pipe */
+        _exit(0);
+    }
+    pid_t g;
+    ck_assert_int_eq(read(up[0], &g, sizeof g), sizeof g);
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)g);
+    bool zombie = false;
+    for (int i = 0; i < 10000 && !zombie; i++) { /* up to 100 s: a busy machine */
+        FILE *f = fopen(path, "r");
+        ck_assert_ptr_nonnull(f);
+        zombie = fgets(stat, sizeof stat, f) != NULL && strstr(stat, ") Z ") != NULL;
+        fclose(f);
+        if (!zombie)
+            usleep(10000);
+    }
+    ck_assert(zombie);
+
+    struct fs_tree t;
+    struct fs_desc_list l;
+    fs_tree_init(&t);
+    fs_desc_init(&l);
+    update_real(&t, &l, kid, 1);
+    const struct fs_desc *d = fs_desc_find(&l, g);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->state, 'Z');
+    ck_assert(!d->ended && d->have_status);
+    ck_assert(WIFEXITED(d->status) && WEXITSTATUS(d->status) == 3);
+
+    ck_assert_int_eq(write(down[1], "r", 1), 1); /* the kid reaps it now */
+    ck_assert_int_eq(read(up[0], &g, sizeof g), sizeof g);
+    update_real(&t, &l, kid, 2);
+    d = fs_desc_find(&l, g);
+    ck_assert_ptr_nonnull(d);
+    ck_assert(d->ended);
+    char buf[64];
+    fs_desc_describe_end(d, buf, sizeof buf);
+    ck_assert_str_eq(buf, "exit 3");
+
+    close(down[1]);
+    int st;
+    ck_assert_int_eq(waitpid(kid, &st, 0), kid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(down[0]);
+    close(up[0]);
+    close(up[1]);
+    fs_desc_fini(&l);
+    fs_tree_fini(&t);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -366,6 +455,7 @@ make_suite(void)
     tcase_add_test(tc, cap_counts_the_cut);
     tcase_add_test(tc, adopted_and_group_orphans);
     tcase_add_test(tc, wide_task);
+    tcase_add_test(tc, zombie_status_before_its_parent_reaps);
     suite_add_tcase(s, tc);
     /* 1,255 directories written and read on a busy machine's /tmp take
      * seconds at times: more than Check's 4 s by default. */

@@ -71,6 +71,26 @@ START_TEST(procfs_numbers)
 }
 END_TEST
 
+/* A zombie's wait status is stat's field 52 (Linux 3.5+); other states and
+ * shorter lines say -1. */
+START_TEST(stat_zombie_exit_code)
+{
+    struct fs_pidstat st;
+    const char *z = "77 (kid) Z 76 76 76 0 -1 4227148 0 0 0 0 0 0 0 0 20 0 1 0 123 0 0 "
+                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 768\n";
+    ck_assert_int_eq(parse_stat(z, &st), 0);
+    ck_assert_int_eq(st.state, 'Z');
+    ck_assert_int_eq(st.exit_code, 768); /* exit 3 */
+    const char *s = "77 (kid) S 76 76 76 0 -1 4227148 0 0 0 0 0 0 0 0 20 0 1 0 123 0 0 "
+                    "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+    ck_assert_int_eq(parse_stat(s, &st), 0);
+    ck_assert_int_eq(st.exit_code, -1);
+    const char *old = "77 (kid) Z 76 76 76 0 -1 4227148 0 0 0 0 0 0 0 0 20 0 1 0 123 0 0\n";
+    ck_assert_int_eq(parse_stat(old, &st), 0);
+    ck_assert_int_eq(st.exit_code, -1);
+}
+END_TEST
+
 START_TEST(procfs_read_missing_and_truncated)
 {
     int root = open_fixture("proc-a");
@@ -312,6 +332,7 @@ make_suite(void)
     TCase *tc = tcase_create("readers");
     tcase_add_test(tc, procfs_numbers);
     tcase_add_test(tc, procfs_read_missing_and_truncated);
+    tcase_add_test(tc, stat_zombie_exit_code);
     tcase_add_test(tc, stat_comm_with_spaces_and_parens);
     tcase_add_test(tc, stat_inline_edge_cases);
     tcase_add_test(tc, statm_and_status);

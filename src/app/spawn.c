@@ -337,7 +337,7 @@ fs_app_end_run(struct app_task *at)
     fs_app_trace_drain(at->app);
     fs_app_worker_end(at);
     if (at->app->sampler != NULL)
-        fs_sampler_unwatch(at->app->sampler, at);
+        fs_sampler_retire(at->app->sampler, at); /* its tree's last rows linger */
     if (at->proc != NULL) {
         fs_proc_release(at->proc);
         at->proc = NULL;

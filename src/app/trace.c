@@ -20,6 +20,7 @@
 #include "rt/trace.h"
 #include "sample/sampler.h"
 #include "util/exedir.h"
+#include "util/signame.h"
 #include "util/words.h"
 #include "util/xalloc.h"
 
@@ -231,6 +232,23 @@ fs_app_trace_notes(struct fs_app *app)
     app->ntrace_notes = kept;
 }
 
+/* A traced child's end, as its parent saw it: its row in the tree says how it
+ * ended, though forkscope did not reap it. */
+static void
+child_ended(struct fs_app *app, const struct app_task *at, const struct fs_trace_ev *ev)
+{
+    int sig = ev->signal != NULL ? fs_signum(ev->signal) : -1;
+    int status;
+    if (sig > 0)
+        status = sig & 0x7f; /* a wait status: killed by sig */
+    else if (ev->code >= 0)
+        status = (int)(ev->code & 0xff) << 8; /* exited with code */
+    else
+        return;
+    if (app->sampler != NULL && ev->pid > 0)
+        fs_sampler_ended(app->sampler, at, (pid_t)ev->pid, status, fs_app_now(app));
+}
+
 static void
 on_line(void *arg, const char *line, size_t len)
 {
@@ -253,6 +271,8 @@ on_line(void *arg, const char *line, size_t len)
             json_dumps(json_object_get(o, ev.cut ? "head" : "msg"), JSON_COMPACT | JSON_ENCODE_ANY);
     if (ev.kind == FS_TRACE_CHILD && ev.api != NULL && ev.pid > 0)
         note_child(app, at, ev.pid, ev.api);
+    if (ev.kind == FS_TRACE_CHILD_EXIT)
+        child_ended(app, at, &ev);
     if (!((ev.kind == FS_TRACE_MESSAGE || ev.kind == FS_TRACE_MESSAGES) && own_channel(&ev)))
         app->ops->task_trace(app->fe, &at->t, &ev);
     free(argv);

@@ -116,6 +116,12 @@ emit(struct fs_desc_list *l, const struct fs_desc_ctx *c, const struct fs_tree_p
     d->ppid = p->ppid;
     memcpy(d->comm, p->comm, sizeof d->comm);
     d->state = p->state;
+    if (p->state == 'Z' && p->exit_code >= 0 && !d->have_status) {
+        /* Dead, not yet reaped by its parent: its status is known already,
+         * and stays with the record once the parent reaps it. */
+        d->have_status = true;
+        d->status = p->exit_code;
+    }
     d->cpu = p->cpu;
     d->rss = p->rss * (uint64_t)c->page_size;
     d->threads = p->threads;

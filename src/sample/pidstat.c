@@ -85,6 +85,13 @@ fs_pidstat_parse(const char *text, size_t len, struct fs_pidstat *out)
     uint64_t f[F_RSS + 1];
     if (parse_fields(p, end, f) != 0)
         return -EINVAL;
+    /* A zombie's exit status is field 52: fields 4 to 51 come first. */
+    uint64_t code;
+    const char *q = p;
+    out->exit_code = out->state == 'Z' && fs_procfs_skip_fields(&q, end, 48) &&
+                             fs_procfs_parse_u64(&q, end, &code) && code <= 0xffff
+                         ? (int)code
+                         : -1;
     out->ppid = (pid_t)f[F_PPID];
     out->pgrp = (pid_t)f[F_PGRP];
     out->utime = f[F_UTIME];

@@ -30,6 +30,8 @@ struct fs_pidstat {
     uint64_t starttime; /* jiffies after boot; with the pid, a process's identity */
     uint64_t vsize;     /* bytes */
     uint64_t rss;       /* pages (process-wide); 0 for a zombie */
+    int exit_code;      /* field 52 (Linux 3.5+): a zombie's wait status, read only
+                           when the state is Z; -1 otherwise or when not shown */
 };
 
 /* The fields of /proc/PID/statm, all in pages. */

@@ -24,6 +24,9 @@
 struct watch {
     const void *key;
     unsigned flags;
+    /* Its run ended (fs_sampler_retire): kept, unread, while its descendant
+     * list still has rows (ended ones lingering, adopted orphans). */
+    bool retired;
     char dir[FS_PROCFS_PATH_MAX]; /* "PID" or "PID/task/TID" */
     size_t dirlen;
     struct fs_sample s;
@@ -212,8 +215,9 @@ fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid, un
     struct watch *w;
     if (lookup(s, key, &at)) {
         w = s->watches[at];
-        if (w->s.pid != pid || w->s.tid != tid)
+        if (w->retired || w->s.pid != pid || w->s.tid != tid)
             aim(w, pid, tid);
+        w->retired = false;
     } else {
         if (s->n == s->cap) {
             s->cap = s->cap ? s->cap * 2 : 16;
@@ -240,6 +244,28 @@ fs_sampler_unwatch(struct fs_sampler *s, const void *key)
     memmove(&s->watches[at], &s->watches[at + 1], (s->n - at - 1) * sizeof *s->watches);
     s->n--;
     return 0;
+}
+
+int
+fs_sampler_retire(struct fs_sampler *s, const void *key)
+{
+    size_t at;
+    if (!lookup(s, key, &at))
+        return -ENOENT;
+    struct watch *w = s->watches[at];
+    if (w->desc.n == 0 || !(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+        return fs_sampler_unwatch(s, key);
+    w->retired = true;
+    w->s.alive = false;
+    return 0;
+}
+
+/* The watch of key while its run is on (not retired), or NULL. */
+static const struct watch *
+find_live(const struct fs_sampler *s, const void *key)
+{
+    const struct watch *w = find_watch(s, key);
+    return w != NULL && !w->retired ? w : NULL;
 }
 
 int
@@ -420,9 +446,14 @@ fs_sampler_sample(struct fs_sampler *s, double now)
     int r = fs_machine_sample(&s->machine, s->rootfd);
     bool tree = tree_wanted(s) && fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck) == 0;
     for (size_t i = 0; i < s->n; i++)
-        sample_watch(s, s->watches[i], now);
+        if (!s->watches[i]->retired)
+            sample_watch(s, s->watches[i], now);
     if (tree)
         sample_descendants(s, now);
+    /* A retired watch goes once nothing of it is left to show. */
+    for (size_t i = s->n; i-- > 0;)
+        if (s->watches[i]->retired && s->watches[i]->desc.n == 0)
+            fs_sampler_unwatch(s, s->watches[i]->key);
     return r;
 }
 
@@ -442,6 +473,13 @@ fs_sampler_reaped(struct fs_sampler *s, pid_t pid, int status, double now)
     return false;
 }
 
+bool
+fs_sampler_ended(struct fs_sampler *s, const void *key, pid_t pid, int status, double now)
+{
+    struct watch *w = find_watch(s, key);
+    return w != NULL && fs_desc_reaped(&w->desc, pid, status, now);
+}
+
 int
 fs_sampler_set_note(struct fs_sampler *s, const void *key, pid_t pid, const char *note)
 {
@@ -452,14 +490,14 @@ fs_sampler_set_note(struct fs_sampler *s, const void *key, pid_t pid, const char
 const struct fs_sample *
 fs_sampler_get(const struct fs_sampler *s, const void *key)
 {
-    const struct watch *w = find_watch(s, key);
+    const struct watch *w = find_live(s, key);
     return w ? &w->s : NULL;
 }
 
 size_t
 fs_sampler_history(const struct fs_sampler *s, const void *key, float *cpu, uint64_t *rss)
 {
-    const struct watch *w = find_watch(s, key);
+    const struct watch *w = find_live(s, key);
     if (w == NULL)
         return 0;
     unsigned first = (w->hhead + FS_SAMPLER_HISTORY - w->hlen) % FS_SAMPLER_HISTORY;
@@ -476,7 +514,7 @@ fs_sampler_history(const struct fs_sampler *s, const void *key, float *cpu, uint
 const struct fs_thread_sample *
 fs_sampler_threads(const struct fs_sampler *s, const void *key, size_t *n, size_t *omitted)
 {
-    const struct watch *w = find_watch(s, key);
+    const struct watch *w = find_live(s, key);
     *n = 0;
     if (omitted)
         *omitted = 0;

@@ -111,6 +111,13 @@ int fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid
  * Returns 0 or -ENOENT. */
 int fs_sampler_unwatch(struct fs_sampler *s, const void *key);
 
+/* key's run ended: its own figures, history and threads are gone (NULL, 0),
+ * but its descendant list stays, updated by each sample, while it has rows
+ * (ended descendants for FS_DESC_LINGER seconds, orphans of its group while
+ * they live); then the watch goes. Watching key again starts afresh. Returns 0
+ * or -ENOENT. */
+int fs_sampler_retire(struct fs_sampler *s, const void *key);
+
 /* Changes what a watch reads (FS_SAMPLE_*). A rate whose file was not read in the
  * previous sample is unknown in the next. Returns 0 or -ENOENT. */
 int fs_sampler_set_flags(struct fs_sampler *s, const void *key, unsigned flags);
@@ -145,6 +152,9 @@ const struct fs_desc_list *fs_sampler_descendants(const struct fs_sampler *s, co
  * with wait status `status` at `now`: the record of whichever watch lists it
  * gets the status. Returns whether one did. */
 bool fs_sampler_reaped(struct fs_sampler *s, pid_t pid, int status, double now);
+/* The same for one watch's descendants, when someone else reaped pid and
+ * said how it ended (node's tracer: a child's exit event). */
+bool fs_sampler_ended(struct fs_sampler *s, const void *key, pid_t pid, int status, double now);
 
 /* Sets the free label of a descendant of key's watch (NULL clears it).
  * Returns 0, -ENOENT (no such watch) or -ESRCH (no such descendant). */

@@ -73,6 +73,7 @@ add_proc(struct fs_tree *t, int rootfd, pid_t pid, const char *name)
     p->ppid = st.ppid;
     p->pgrp = st.pgrp;
     p->state = st.state;
+    p->exit_code = st.exit_code;
     size_t cl = strnlen(st.comm, sizeof p->comm - 1);
     memcpy(p->comm, st.comm, cl);
     p->comm[cl] = '\0';

@@ -26,6 +26,7 @@ struct fs_tree_proc {
     pid_t ppid;
     pid_t pgrp; /* its process group */
     char state;
+    int exit_code;      /* a zombie's wait status; -1 when not known (fs_pidstat) */
     char comm[16];      /* the command name, cut to 15 bytes */
     uint64_t starttime; /* jiffies after boot */
     uint64_t ticks;     /* utime + stime */

@@ -372,9 +372,11 @@ desc_pid(const struct fs_desc *d, char *buf, size_t len)
 static void
 desc_state(const struct fs_desc *d, char *buf, size_t len)
 {
-    if (d->ended)
-        fs_desc_describe_end(d, buf, len);
-    else
+    if (d->ended) {
+        char end[32];
+        fs_desc_describe_end(d, end, sizeof end);
+        snprintf(buf, len, "%s%s%s", end, d->note ? " " : "", d->note ? d->note : "");
+    } else
         snprintf(buf, len, "%c%s%s", d->state, d->note ? " " : "", d->note ? d->note : "");
 }
 

@@ -24,12 +24,11 @@ ui_rows_add(struct ui *ui, enum ui_row_kind kind, size_t task, size_t sub)
     ui->rows[ui->nrows++] = (struct ui_row){kind, task, sub};
 }
 
-/* Task i's descendants while its run is live; NULL otherwise. */
+/* Task i's descendants: while its run is live, and for a while after, the
+ * ended ones lingering and the orphans it left; NULL when there are none. */
 const struct fs_desc_list *
 ui_descendants(struct ui *ui, size_t i)
 {
-    if (!fs_task_is_live(fs_app_task(ui->app, i)))
-        return NULL;
     return fs_app_descendants(ui->app, i);
 }
 

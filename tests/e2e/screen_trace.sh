@@ -4,9 +4,9 @@
 # and the traffic view shows its messages with their ends (`main → kid N`,
 # `worker 1 → main`) and keeps only those of one end with `&`. Needs node and
 # tmux (SKIP otherwise; a failure under CI=true). Last, the node demo: its
-# first lesson's forked kids in the tree.
+# first lesson's forked kids in the tree, and their rows once the lesson ended.
 . "$FS_SRCDIR/tests/lib.sh"
-N=9
+N=10
 plan $N
 if ! command -v node >/dev/null; then
     skip_missing $N node
@@ -17,7 +17,8 @@ F="$FS_SRCDIR/tests/fixtures/trace"
 T new-session -d -s fs -x 160 -y 48 "'$FORKSCOPE' --names chatty 'node $F/chatty.js'; sleep 1000"
 check "the tree counts node and its kid under the task" shown_re '^chatty .* 2: '
 T send-keys -t fs f
-check "unfolded, the kid's row says it was forked" shown_re "└ .*fork.*chatty\.js kid"
+# (Rows are matched up to the API: a long path of node's cuts the command.)
+check "unfolded, the kid's row says it was forked" shown_re "└ node +[0-9]+ +[RSD] fork "
 check "the worker thread's row: its threadId, its script and the tid it read" \
     shown_re "└ worker 1 +worker\.js +tid [0-9]+ +online"
 T send-keys -t fs A
@@ -39,6 +40,14 @@ T kill-server 2>/dev/null
 T new-session -d -s fs -x 160 -y 48 "'$FORKSCOPE' demo node; sleep 1000"
 shown "fork-messages"
 T send-keys -t fs f
-check "demo node: fork-messages' kids are rows labelled fork" shown_re "└ .* fork +.*fork-messages\.js"
+check "demo node: fork-messages' kids are rows labelled fork" shown_re "└ node +[0-9]+ +[RSD] fork "
+# The lesson ends right after its kids: their rows stay a while, greyed, with
+# the exit code their parent saw (the tracer's child-exit) and the API.
+kids_ended() {
+    screen_grep -E '^fork-messages +shell +- +exited 0' &&
+        test "$(T capture-pane -p -t fs | grep -cE '└ node +[0-9]+ +exit 0 fork ')" = 2
+}
+check "demo node: once the lesson ended, its two kids' rows stay with exit 0 and fork" \
+    wait_for 30 kids_ended
 T send-keys -t fs q
 finish
