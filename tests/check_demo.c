@@ -1,7 +1,8 @@
 /*
  * Unit tests of the demo table (config/demo.h): every demo parses as a
  * session file, names are unique and found again, the tour's order is the
- * table's, and each caption is a few lines that fit 80 columns.
+ * table's, each caption is a few lines that fit 80 columns, and @PORT:NAME@
+ * gives free loopback ports.
  */
 #include <config.h>
 
@@ -88,6 +89,44 @@ START_TEST(captions_fit)
 }
 END_TEST
 
+/* @PORT:NAME@ is a free loopback port, the same for every occurrence of
+ * NAME and another for another NAME; a stray @ stays as it is. */
+START_TEST(ports_are_free_and_distinct)
+{
+    static const struct fs_demo d = {
+        "ports", "ports", "ports\nKeys: none",
+        "tasks:\n"
+        "  a:\n"
+        "    shell: echo @PORT:a@ @PORT:a@ user@host\n"
+        "  b:\n"
+        "    shell: echo @PORT:b@\n"};
+    struct fs_session s;
+    char *err = NULL;
+    fs_session_init(&s);
+    if (fs_demo_load(&d, &s, &err) != 0)
+        ck_abort_msg("%s", err ? err : "?");
+    ck_assert_uint_eq(s.ntasks, 2);
+    int a1 = 0, a2 = 0, b = 0;
+    char rest[32] = "";
+    ck_assert_int_eq(sscanf(s.tasks[0].shell, "echo %d %d %31s", &a1, &a2, rest), 3);
+    ck_assert_int_eq(sscanf(s.tasks[1].shell, "echo %d", &b), 1);
+    ck_assert_int_eq(a1, a2);
+    ck_assert_int_ne(a1, b);
+    ck_assert(a1 > 0 && a1 < 65536 && b > 0 && b < 65536);
+    ck_assert_str_eq(rest, "user@host");
+    fs_session_fini(&s);
+
+    static const struct fs_demo bad = {"bad", "bad", "bad\nKeys: none",
+                                       "tasks:\n  a:\n    shell: echo @PORT:a\n"};
+    fs_session_init(&s);
+    ck_assert_int_eq(fs_demo_load(&bad, &s, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "without its closing @"));
+    ck_assert_uint_eq(s.ntasks, 0);
+    free(err);
+    fs_session_fini(&s);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -96,6 +135,7 @@ make_suite(void)
     tcase_add_test(tc, every_demo_parses);
     tcase_add_test(tc, names_are_unique_and_found);
     tcase_add_test(tc, captions_fit);
+    tcase_add_test(tc, ports_are_free_and_distinct);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,16 +3,21 @@
  * loader. Each demo is a session file held as a string (config/demos_*.c) and
  * parsed by the same reader as user files, so demos exercise exactly what
  * users write. The loader owns nothing past its call but the directories it
- * made for @MKTEMP:NAME@, which stay for the user to look into.
+ * made for @MKTEMP:NAME@, which stay for the user to look into; @PORT:NAME@
+ * is a free loopback port.
  */
 #include <config.h>
 
 #include "config/demo.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -105,31 +110,96 @@ temp_dir(struct temps *t, const char *name, size_t len, char **err)
     return t->path[t->n++];
 }
 
-/* The demo's YAML with every @MKTEMP:NAME@ replaced; 0 or -1 with *err set. */
+/* The most distinct @PORT:NAME@ a demo may use. */
+#define MAX_PORTS 8
+
+/* Free loopback ports, one per NAME; their sockets stay bound until the
+ * demo's text is made, so that no two names get the same port. */
+struct ports {
+    size_t n;
+    char name[MAX_PORTS][32];
+    int port[MAX_PORTS];
+    int fd[MAX_PORTS];
+};
+
+/* The port for NAME (len bytes), found on first use; -1 with *err set. */
+static int
+free_port(struct ports *t, const char *name, size_t len, char **err)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->name[i]) == len && memcmp(t->name[i], name, len) == 0)
+            return t->port[i];
+    if (t->n == MAX_PORTS || len == 0 || len >= sizeof t->name[0]) {
+        *err = fs_xasprintf("demo: bad or too many @PORT:NAME@ (at most %d)", MAX_PORTS);
+        return -1;
+    }
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        *err = fs_xasprintf("demo: cannot find a free port on 127.0.0.1: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    memcpy(t->name[t->n], name, len);
+    t->name[t->n][len] = '\0';
+    t->fd[t->n] = fd;
+    t->port[t->n] = ntohs(sa.sin_port);
+    return t->port[t->n++];
+}
+
+/* The demo's YAML with every @MKTEMP:NAME@ replaced by a new directory's
+ * path and every @PORT:NAME@ by a free loopback port; 0 or -1 with *err set. */
 static int
 expand(const char *yaml, struct fs_bytes *out, char **err)
 {
-    static const char tag[] = "@MKTEMP:";
+    static const char mktemp_tag[] = "@MKTEMP:", port_tag[] = "@PORT:";
     struct temps t = {0};
+    struct ports ports = {0};
     const char *p = yaml, *at;
     int rc = 0;
 
-    while ((at = strstr(p, tag)) != NULL) {
-        const char *name = at + sizeof tag - 1, *end = strchr(name, '@');
-        const char *dir = end ? temp_dir(&t, name, (size_t)(end - name), err) : NULL;
-        if (dir == NULL) {
-            if (end == NULL)
-                *err = fs_xstrdup("demo: @MKTEMP: without its closing @");
+    while ((at = strchr(p, '@')) != NULL) {
+        bool is_dir = strncmp(at, mktemp_tag, sizeof mktemp_tag - 1) == 0;
+        bool is_port = strncmp(at, port_tag, sizeof port_tag - 1) == 0;
+        fs_bytes_add(out, p, (size_t)(at - p + !(is_dir || is_port)));
+        p = at + 1;
+        if (!is_dir && !is_port)
+            continue;
+        const char *name = at + (is_dir ? sizeof mktemp_tag : sizeof port_tag) - 1;
+        const char *end = strchr(name, '@');
+        if (end == NULL) {
+            *err = fs_xasprintf("demo: %s without its closing @", is_dir ? mktemp_tag : port_tag);
             rc = -1;
             break;
         }
-        fs_bytes_add(out, p, (size_t)(at - p));
-        fs_bytes_add(out, dir, strlen(dir));
+        size_t len = (size_t)(end - name);
+        if (is_dir) {
+            const char *dir = temp_dir(&t, name, len, err);
+            if (dir == NULL) {
+                rc = -1;
+                break;
+            }
+            fs_bytes_add(out, dir, strlen(dir));
+        } else {
+            int port = free_port(&ports, name, len, err);
+            if (port < 0) {
+                rc = -1;
+                break;
+            }
+            char num[16];
+            fs_bytes_add(out, num, (size_t)snprintf(num, sizeof num, "%d", port));
+        }
         p = end + 1;
     }
-    fs_bytes_add(out, p, strlen(p));
+    if (rc == 0)
+        fs_bytes_add(out, p, strlen(p));
     for (size_t i = 0; i < t.n; i++)
         free(t.path[i]);
+    for (size_t i = 0; i < ports.n; i++)
+        close(ports.fd[i]);
     return rc;
 }
 

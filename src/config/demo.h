@@ -9,7 +9,8 @@
  * FORKSCOPE to this binary's path; every task has FORKSCOPE_LESSONS, the
  * directory of node's lesson programs (app/spawn.c). `@MKTEMP:NAME@` in a
  * demo's YAML becomes a fresh directory, $TMPDIR/forkscope-demo-NAME-XXXXXX,
- * the same one for every occurrence of NAME.
+ * the same one for every occurrence of NAME; `@PORT:NAME@` a free port on
+ * 127.0.0.1 (bound, read, closed), the same for every occurrence of NAME.
  */
 #ifndef FS_DEMO_H
 #define FS_DEMO_H
