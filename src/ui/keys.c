@@ -405,7 +405,16 @@ act_help(struct ui *ui)
 {
     ui->mode = UI_HELP;
     ui->help_top = 0;
+    ui->help_deps = false;
     ui_dirty(ui);
+}
+
+/* The dependency graph, in the help overlay's place (depgraph.c). */
+static void
+act_deps(struct ui *ui)
+{
+    act_help(ui);
+    ui->help_deps = true;
 }
 
 static void
@@ -465,6 +474,8 @@ static const struct ui_key keys[] = {
      ui_tour_next},
     {'[', false, NULL, NULL, ui_tour_prev},
     {'c', false, "c", "show / hide the demo's caption", ui_caption_toggle},
+    {'w', false, "w", "dependency graph: each task's depends_on and whether each holds",
+     act_deps},
     {'?', false, "?", "this help", act_help},
     {'q', false, "q Ctrl-C", "quit: stop every task (again: kill them)", act_quit},
     {CTRL('c'), false, NULL, NULL, act_quit},

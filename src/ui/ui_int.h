@@ -141,6 +141,7 @@ struct ui {
     char *search;
     int quit_requests;
     int help_top; /* the help overlay's first shown line */
+    bool help_deps; /* the overlay shows the dependency graph, not the keys */
     /* The tour (tour.c): the demo on screen (NULL: the user's own session),
      * its place in the list, its caption's area, and a step to another demo
      * waiting for the tasks of this one to stop. */
@@ -245,6 +246,14 @@ int ui_color_pair(struct ui *ui, int fg, int bg);
 attr_t ui_el(struct ui *ui, enum fs_theme_elem e, int *pair);
 /* The element of a task's state (running, failed...). */
 enum fs_theme_elem ui_state_el(const struct fs_task *t);
+
+/* depgraph.c: a waiting or blocked task's state ("waiting db(ready)",
+ * "blocked: db exited with 1"), false for any other; the dependency graph
+ * overlay (UI_HELP with help_deps). */
+bool ui_deps_describe(struct ui *ui, size_t i, char *buf, size_t len);
+void ui_deps_draw(struct ui *ui);
+/* draw.c: a box in the middle of the screen, its title on the top border. */
+struct fs_rect ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title);
 
 /* keys.c: one entry per key; the help overlay lists the labelled ones. */
 struct ui_key {
