@@ -71,9 +71,24 @@ fs_app_deps_begin_all(struct fs_app *app, size_t first)
     fs_app_deps_check(app);
 }
 
-/* One pass over the waiting tasks; true when one of them changed. */
+/* Why a dependency that does not hold yet never will, in a session with
+ * nothing left running. */
+static char *
+stuck_reason(struct fs_app *app, const struct fs_dep *d)
+{
+    for (size_t i = 0; i < app->ntasks; i++) {
+        const struct fs_task *t = &app->tasks[i]->t;
+        if (fs_deps_names(&t->spec, d->task) && t->st.state == FS_STATE_IDLE)
+            return fs_xasprintf("%s was never started", t->spec.name);
+    }
+    return fs_xstrdup("nothing left running could make it hold");
+}
+
+/* One pass over the waiting tasks: each starts once its conditions hold, and
+ * is blocked once one can no longer hold or, when the session is stuck
+ * (nothing left running), does not hold yet. True when one changed. */
 static bool
-check_once(struct fs_app *app)
+check_once(struct fs_app *app, bool stuck)
 {
     struct fs_deps_set set = session_set(app);
     bool changed = false;
@@ -87,8 +102,8 @@ check_once(struct fs_app *app)
         if (s == FS_DEP_HOLDS) {
             fs_app_act(at, fs_task_start(&at->t, app_task_now(at)));
             changed = true;
-        } else if (s == FS_DEP_NEVER) {
-            block(at, which, why);
+        } else if (s == FS_DEP_NEVER || stuck) {
+            block(at, which, why != NULL ? why : stuck_reason(app, &at->t.spec.deps[which]));
             changed = true;
         }
     }
@@ -108,23 +123,10 @@ fs_app_deps_check(struct fs_app *app)
         if (app->stop_ordered)
             fs_app_deps_stop_next(app);
         else if (!app->quitting)
-            app->deps_again |= check_once(app);
+            app->deps_again |= check_once(app, false);
     } while (app->deps_again);
     app->deps_busy = false;
     fs_app_check_done(app);
-}
-
-/* Why a dependency that does not hold yet never will, in a session with
- * nothing left running. */
-static char *
-stuck_reason(struct fs_app *app, const struct fs_dep *d)
-{
-    for (size_t i = 0; i < app->ntasks; i++) {
-        const struct fs_task *t = &app->tasks[i]->t;
-        if (fs_deps_names(&t->spec, d->task) && t->st.state == FS_STATE_IDLE)
-            return fs_xasprintf("%s was never started", t->spec.name);
-    }
-    return fs_xstrdup("nothing left running could make it hold");
 }
 
 void
@@ -142,18 +144,9 @@ fs_app_deps_stuck(struct fs_app *app)
     }
     if (!waiting)
         return;
-    struct fs_deps_set set = session_set(app);
-    for (size_t i = 0; i < app->ntasks; i++) {
-        struct app_task *at = app->tasks[i];
-        if (at->t.st.state != FS_STATE_WAITING)
-            continue;
-        size_t which;
-        char *why;
-        (void)fs_deps_eval(&set, &at->t, &which, &why);
-        if (why == NULL)
-            why = stuck_reason(app, &at->t.spec.deps[which]);
-        block(at, which, why);
-    }
+    app->deps_busy = true;
+    check_once(app, true);
+    app->deps_busy = false;
 }
 
 /* ---- the stop order ------------------------------------------------------------------------ */

@@ -88,19 +88,9 @@ ui_deps_draw(struct ui *ui)
     for (size_t k = 0; k < nl; k++)
         if ((int)strlen(lines[k]) + 4 > w)
             w = (int)strlen(lines[k]) + 4;
-    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
-    int shown = h - 2 > 1 ? h - 2 : 1;
-    int last = (int)nl - shown;
-    if (ui->help_top > last)
-        ui->help_top = last;
-    if (ui->help_top < 0)
-        ui->help_top = 0;
     char title[80];
-    if (last <= 0)
-        snprintf(title, sizeof title, " dependencies (any key closes) ");
-    else
-        snprintf(title, sizeof title, " dependencies %d-%d of %zu: j/k scroll, q closes ",
-                 ui->help_top + 1, ui->help_top + shown, nl);
+    int h = ui_overlay_scroll(ui, nl, "dependencies", title, sizeof title);
+    int shown = h - 2 > 1 ? h - 2 : 1;
     if (w < (int)strlen(title) + 4)
         w = (int)strlen(title) + 4;
     struct fs_rect r = ui_overlay_box(ui, w, h, title);

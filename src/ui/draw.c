@@ -137,6 +137,24 @@ ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
     return r;
 }
 
+int
+ui_overlay_scroll(struct ui *ui, size_t nl, const char *what, char *title, size_t tlen)
+{
+    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
+    int shown = h - 2 > 1 ? h - 2 : 1;
+    int last = (int)nl - shown;
+    if (ui->help_top > last)
+        ui->help_top = last;
+    if (ui->help_top < 0)
+        ui->help_top = 0;
+    if (last <= 0)
+        snprintf(title, tlen, " %s (any key closes) ", what);
+    else
+        snprintf(title, tlen, " %s %d-%d of %zu: j/k scroll, q closes ", what, ui->help_top + 1,
+                 ui->help_top + shown, nl);
+    return h;
+}
+
 /* One line of the help overlay: a key's label (NULL on a continuation) and a
  * piece of its description. */
 struct help_line {
@@ -199,19 +217,9 @@ draw_help(struct ui *ui)
     int w = 17 + textw + 2 < COLS - 2 ? 17 + textw + 2 : COLS - 2;
     struct help_line lines[160];
     size_t nl = help_lines(keys, what, n, w - 19 > 8 ? w - 19 : 8, lines, 160);
-    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
-    int shown = h - 2 > 1 ? h - 2 : 1;
-    int last = (int)nl - shown;
-    if (ui->help_top > last)
-        ui->help_top = last;
-    if (ui->help_top < 0)
-        ui->help_top = 0;
     char title[80];
-    if (last <= 0)
-        snprintf(title, sizeof title, " keys (any key closes) ");
-    else
-        snprintf(title, sizeof title, " keys %d-%d of %zu: j/k scroll, q closes ", ui->help_top + 1,
-                 ui->help_top + shown, nl);
+    int h = ui_overlay_scroll(ui, nl, "keys", title, sizeof title);
+    int shown = h - 2 > 1 ? h - 2 : 1;
     struct fs_rect r = ui_overlay_box(ui, w, h, title);
     for (int k = 0; k < shown && ui->help_top + k < (int)nl && k < r.h - 2; k++) {
         const struct help_line *l = &lines[ui->help_top + k];
