@@ -8,7 +8,7 @@
 # waiting task by hand.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 28
+plan 32
 
 # session NAME YAML: writes $FS_TMP/NAME.yaml.
 session() { printf '%s\n' "$2" >"$FS_TMP/$1.yaml"; }
@@ -192,5 +192,59 @@ fs_wait 60
 check "by hand: 'start web' starts it now, db still not started" \
     test "$(nevs start web)-$(nevs start db)" = "1-0"
 check "by hand: then the session ends (status 0)" test "$rc" -eq 0
+
+# ---- a dependency that cannot start, one stopped by the user ----------------------------------------
+session nostart 'tasks:
+  db:
+    cmd: [/nonexistent/db]
+  web:
+    shell: echo never
+    depends_on: {db: started}'
+run_fs --headless --json -f "$FS_TMP/nostart.yaml"
+if evs blocked web | grep -q '"dep":"db","condition":"started","reason":"db could not start"' &&
+    [ "$(nevs start web)" -eq 0 ]; then
+    ok "could not start: web is blocked: db could not start"
+else
+    not_ok "could not start: web's blocked event"; show "$FS_TMP/out"
+fi
+session stopped 'tasks:
+  db:
+    shell: echo db; exec sleep 1000
+  web:
+    shell: echo never
+    depends_on: {db: succeeded}'
+fs_bg --headless --json --control -f "$FS_TMP/stopped.yaml"
+if wait_for 30 grep -q '"data":"db"' "$FS_TMP/out"; then
+    ctl "stop db"
+    wait_for 30 grep -q '"ev":"blocked"' "$FS_TMP/out"
+fi
+fs_wait 60
+if evs blocked web | grep -q '"dep":"db","condition":"succeeded","reason":"db was stopped"' &&
+    [ "$(nevs start web)" -eq 0 ]; then
+    ok "stopped: web is blocked: db was stopped"
+else
+    not_ok "stopped: web's blocked event"; show "$FS_TMP/out"
+fi
+
+# ---- process-compose's conditions ------------------------------------------------------------------
+cat >"$FS_TMP/process-compose.yaml" <<'EOF'
+processes:
+  mig:
+    command: echo migrated
+  db:
+    command: echo db
+  web:
+    command: echo web
+    depends_on:
+      mig: {condition: process_completed_successfully}
+      db: {condition: process_healthy}
+EOF
+run_fs --headless --json -f "$FS_TMP/process-compose.yaml"
+check "process-compose: no warning for depends_on" test "$(nevs warning)" -eq 0
+if before exit mig start web && before start db start web && [ "$rc" -eq 0 ]; then
+    ok "process-compose: web starts after mig succeeded and db is healthy (no probe: started)"
+else
+    not_ok "process-compose: web's start (status $rc)"; show "$FS_TMP/out"; show "$FS_TMP/err"
+fi
 
 finish
