@@ -28,6 +28,16 @@ before() {
     [ "$a" -gt 0 ] && [ "$b" -gt 0 ] && [ "$a" -lt "$b" ]
 }
 
+# blocked_ok DESCRIPTION TASK FIELDS: one check that TASK has a blocked event
+# holding the JSON text FIELDS and never started.
+blocked_ok() {
+    if evs blocked "$2" | grep -qF -- "$3" && [ "$(nevs start "$2")" -eq 0 ]; then
+        ok "$1"
+    else
+        not_ok "$1"; show "$FS_TMP/out"
+    fi
+}
+
 # ---- the four conditions -----------------------------------------------------------------
 session order 'tasks:
   db:
@@ -83,16 +93,8 @@ session failed 'tasks:
     depends_on: {web: started}'
 run_fs --headless --json -f "$FS_TMP/failed.yaml"
 check "failed: the session ends (status 1)" test "$rc" -eq 1
-if evs blocked web | grep -q '"dep":"mig","condition":"succeeded","reason":"mig exited with 1"'; then
-    ok "failed: web is blocked, naming mig, the condition and why"
-else
-    not_ok "failed: web's blocked event"; show "$FS_TMP/out"
-fi
-if evs blocked front | grep -q '"dep":"web","condition":"started","reason":"web is blocked"'; then
-    ok "failed: what depends on a blocked task is blocked too"
-else
-    not_ok "failed: front's blocked event"; show "$FS_TMP/out"
-fi
+blocked_ok "failed: web is blocked, naming mig, the condition and why" web '"dep":"mig","condition":"succeeded","reason":"mig exited with 1"'
+blocked_ok "failed: what depends on a blocked task is blocked too" front '"dep":"web","condition":"started","reason":"web is blocked"'
 check "failed: neither web nor front started" test "$(nevs start web)$(nevs start front)" = 00
 run_fs --headless -f "$FS_TMP/failed.yaml"
 check "failed (text): web * blocked: mig (succeeded) can no longer hold: mig exited with 1" \
@@ -176,11 +178,7 @@ session never 'tasks:
     depends_on: {db: started}'
 run_fs --headless --json -f "$FS_TMP/never.yaml"
 check "never: the session ends by itself" test "$rc" -ne 124
-if evs blocked web | grep -q '"reason":"db was never started"'; then
-    ok "never: web is blocked: db was never started"
-else
-    not_ok "never: web's blocked event"; show "$FS_TMP/out"
-fi
+blocked_ok "never: web is blocked: db was never started" web '"reason":"db was never started"'
 
 # ---- starting a waiting task by hand -----------------------------------------------------------------
 fs_bg --headless --json --control -f "$FS_TMP/never.yaml"
@@ -201,12 +199,7 @@ session nostart 'tasks:
     shell: echo never
     depends_on: {db: started}'
 run_fs --headless --json -f "$FS_TMP/nostart.yaml"
-if evs blocked web | grep -q '"dep":"db","condition":"started","reason":"db could not start"' &&
-    [ "$(nevs start web)" -eq 0 ]; then
-    ok "could not start: web is blocked: db could not start"
-else
-    not_ok "could not start: web's blocked event"; show "$FS_TMP/out"
-fi
+blocked_ok "could not start: web is blocked: db could not start" web '"dep":"db","condition":"started","reason":"db could not start"'
 session stopped 'tasks:
   db:
     shell: echo db; exec sleep 1000
@@ -219,12 +212,7 @@ if wait_for 30 grep -q '"data":"db"' "$FS_TMP/out"; then
     wait_for 30 grep -q '"ev":"blocked"' "$FS_TMP/out"
 fi
 fs_wait 60
-if evs blocked web | grep -q '"dep":"db","condition":"succeeded","reason":"db was stopped"' &&
-    [ "$(nevs start web)" -eq 0 ]; then
-    ok "stopped: web is blocked: db was stopped"
-else
-    not_ok "stopped: web's blocked event"; show "$FS_TMP/out"
-fi
+blocked_ok "stopped: web is blocked: db was stopped" web '"dep":"db","condition":"succeeded","reason":"db was stopped"'
 
 # ---- process-compose's conditions ------------------------------------------------------------------
 cat >"$FS_TMP/process-compose.yaml" <<'EOF'
