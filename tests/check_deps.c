@@ -332,6 +332,33 @@ START_TEST(test_eval_missing_task)
 }
 END_TEST
 
+/* The stop order: a task stops once nothing that depends on it is live. */
+START_TEST(test_stop_order)
+{
+    struct fs_task *db = add("db"), *api = add("api"), *web = add("web"), *lone = add("lone");
+    fs_deps_add(&api->spec.deps, &api->spec.ndeps, "db", FS_DEP_READY, 1, 1);
+    fs_deps_add(&web->spec.deps, &web->spec.ndeps, "api", FS_DEP_STARTED, 2, 1);
+    fs_deps_add(&web->spec.deps, &web->spec.ndeps, "db", FS_DEP_STARTED, 3, 1);
+    struct fs_deps_set s = the_set();
+    for (size_t i = 0; i < ntasks; i++)
+        run(&tasks[i], 0);
+    /* web and lone first; api after web; db after both */
+    ck_assert(!fs_deps_dependent_live(&s, web));
+    ck_assert(!fs_deps_dependent_live(&s, lone));
+    ck_assert(fs_deps_dependent_live(&s, api));
+    ck_assert(fs_deps_dependent_live(&s, db));
+    fs_task_stop(web, 1);
+    ck_assert(fs_deps_dependent_live(&s, api)); /* stopping is still live */
+    end(web, 0, SIGTERM, 2);
+    ck_assert(!fs_deps_dependent_live(&s, api));
+    ck_assert(fs_deps_dependent_live(&s, db));
+    fs_task_stop(api, 3);
+    end(api, 0, SIGTERM, 4);
+    ck_assert(!fs_deps_dependent_live(&s, db));
+    reset();
+}
+END_TEST
+
 /* ---- checks on a session's specs ---------------------------------------------------------- */
 
 static struct fs_task_spec specs[MAXT];
@@ -446,6 +473,7 @@ make_suite(void)
     tcase_add_test(tc, test_waiting_not_settled);
     tcase_add_test(tc, test_eval_set_replicas);
     tcase_add_test(tc, test_eval_missing_task);
+    tcase_add_test(tc, test_stop_order);
     suite_add_tcase(s, tc);
     tc = tcase_create("graph");
     tcase_add_test(tc, test_check_good);

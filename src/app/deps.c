@@ -151,28 +151,16 @@ fs_app_deps_stuck(struct fs_app *app)
 
 /* ---- the stop order ------------------------------------------------------------------------ */
 
-/* Whether a task that depends on at still has a process. */
-static bool
-dependent_live(const struct fs_app *app, const struct app_task *at)
-{
-    for (size_t i = 0; i < app->ntasks; i++) {
-        const struct app_task *d = app->tasks[i];
-        if (d != at && (fs_task_is_live(&d->t) || d->proc != NULL) &&
-            fs_deps_on(&d->t, &at->t.spec))
-            return true;
-    }
-    return false;
-}
-
 void
 fs_app_deps_stop_next(struct fs_app *app)
 {
+    struct fs_deps_set set = session_set(app);
     for (size_t i = 0; i < app->ntasks; i++) {
         struct app_task *at = app->tasks[i];
         enum fs_state s = at->t.st.state;
         bool stoppable = s == FS_STATE_STARTING || s == FS_STATE_RUNNING || s == FS_STATE_BACKOFF ||
                          s == FS_STATE_WAITING;
-        if (!stoppable || dependent_live(app, at))
+        if (!stoppable || fs_deps_dependent_live(&set, &at->t))
             continue;
         fs_timer_stop(at->restart_timer);
         fs_app_act(at, fs_task_stop(&at->t, app_task_now(at)));

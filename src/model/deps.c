@@ -232,6 +232,17 @@ fs_deps_on(const struct fs_task *t, const struct fs_task_spec *dep)
     return false;
 }
 
+bool
+fs_deps_dependent_live(const struct fs_deps_set *set, const struct fs_task *t)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const struct fs_task *d = set->task(set->arg, i);
+        if (d != NULL && d != t && fs_task_is_live(d) && fs_deps_on(d, &t->spec))
+            return true;
+    }
+    return false;
+}
+
 /* ---- checking a session's graph -------------------------------------------------------- */
 
 struct walk {

@@ -80,6 +80,10 @@ enum fs_dep_state fs_deps_eval(const struct fs_deps_set *set, const struct fs_ta
 /* Whether `t` depends directly on `dep` (one of t's conditions names it). */
 bool fs_deps_on(const struct fs_task *t, const struct fs_task_spec *dep);
 
+/* The stop order: whether a task of the set that depends on t is still live
+ * (t is stopped only once none is). */
+bool fs_deps_dependent_live(const struct fs_deps_set *set, const struct fs_task *t);
+
 /* Checks the dependencies of n specs: every name is a task of the set, no task
  * depends on itself, and there is no cycle. 0, or -1 with *err set (allocated)
  * to "FILE:LINE:COL: task 'a': ..." naming the cycle as "a -> b -> a". */
