@@ -200,9 +200,8 @@ json_waiting(void *fe, const struct fs_task *t)
 {
     json_t *o = event_new(fe, "waiting", t), *list = json_array();
     for (size_t k = 0; k < t->spec.ndeps; k++)
-        json_array_append_new(list,
-                              json_pack("{s:s,s:s}", "task", t->spec.deps[k].task, "condition",
-                                        fs_dep_cond_name(t->spec.deps[k].cond)));
+        json_array_append_new(list, json_pack("{s:s,s:s}", "task", t->spec.deps[k].task,
+                                              "condition", fs_dep_cond_name(t->spec.deps[k].cond)));
     json_object_set_new(o, "for", list);
     event_emit(fe, o);
 }
