@@ -277,7 +277,7 @@ fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start)
     app->tasks = fs_xreallocarray(app->tasks, app->ntasks + 1, sizeof *app->tasks);
     size_t i = app->ntasks++;
     struct app_task *at = app->tasks[i] = task_new(app, spec);
-    app->stop_ordered = false;
+    app->stop_ordered = app->stop_ordered && app->quitting; /* a quit's goes on */
     if (start)
         fs_app_deps_begin(at);
     return i;

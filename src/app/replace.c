@@ -34,7 +34,7 @@ void
 fs_app_load(struct fs_app *app, const struct fs_session *s)
 {
     size_t first = app->ntasks;
-    app->stop_ordered = false;
+    app->stop_ordered = app->stop_ordered && app->quitting; /* a quit's goes on */
     /* Every task exists before any starts: a pool finds its members. */
     for (size_t i = 0; i < s->ntasks; i++)
         fs_app_add_task(app, &s->tasks[i], false);
