@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "model/deps.h"
 #include "util/xalloc.h"
 
 #include "config_helpers.h"
@@ -125,7 +126,7 @@ START_TEST(unhonoured_keys_warn_once_each)
                           "    colour: red\n"),
                      0);
     ck_assert_uint_eq(S.ntasks, 2);
-    ck_assert_uint_eq(nwarnings(), 8);
+    ck_assert_uint_eq(nwarnings(), 7);
     ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: 'log_location' is not honoured: "
                                     "forkscope keeps the output itself and writes no log file");
     ck_assert_str_eq(S.warnings[1], "t.yaml:2:1: warning: 'is_strict' is not honoured: "
@@ -139,16 +140,54 @@ START_TEST(unhonoured_keys_warn_once_each)
     ck_assert_str_eq(S.warnings[4], "t.yaml:7:46: warning: task 'db': 'exit_on_end' is not "
                                     "honoured: forkscope does not stop the session when a "
                                     "process ends");
-    ck_assert_str_eq(S.warnings[5], "t.yaml:10:5: warning: task 'api': 'depends_on' is not "
-                                    "honoured: forkscope starts the processes together, not in "
-                                    "the order of their dependencies");
-    ck_assert_str_eq(S.warnings[6],
+    ck_assert_str_eq(S.warnings[5],
                      "t.yaml:11:16: warning: task 'api': 'shutdown.command' is not honoured: "
                      "forkscope has no stop command; it stops the process with its signal");
-    ck_assert_str_eq(S.warnings[7],
+    ck_assert_str_eq(S.warnings[6],
                      "t.yaml:12:5: warning: unknown key 'colour' in process 'api' is ignored");
     ck_assert_int_eq(task("db")->restart, FS_RESTART_NO);
     ck_assert_int_eq(task("api")->stop_signal, SIGTERM);
+}
+END_TEST
+
+/* depends_on: process-compose's conditions become forkscope's. */
+START_TEST(depends_on_conditions)
+{
+    ck_assert_int_eq(yaml("processes:\n"
+                          "  db: {command: a}\n"
+                          "  mig: {command: b}\n"
+                          "  log: {command: c}\n"
+                          "  once: {command: d}\n"
+                          "  web:\n"
+                          "    command: e\n"
+                          "    depends_on:\n"
+                          "      db: {condition: process_healthy}\n"
+                          "      mig: {condition: process_completed_successfully}\n"
+                          "      log: {condition: process_started}\n"
+                          "      once: {condition: process_completed}\n"),
+                     0);
+    ck_assert_ptr_null(S.warnings);
+    const struct fs_task_spec *web = task("web");
+    ck_assert_uint_eq(web->ndeps, 4);
+    static const char *const names[] = {"db", "mig", "log", "once"};
+    static const enum fs_dep_cond conds[] = {FS_DEP_READY, FS_DEP_SUCCEEDED, FS_DEP_STARTED,
+                                             FS_DEP_EXITED};
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(web->deps[i].task, names[i]);
+        ck_assert_int_eq(web->deps[i].cond, conds[i]);
+    }
+    ck_assert_int_eq(web->deps[0].line, 9);
+    ck_assert_int_eq(web->deps[0].col, 7);
+    fails_with(yaml("processes:\n  a: {command: x, depends_on: {b: {condition: process_done}}}\n"
+                    "  b: {command: y}\n"),
+               "t.yaml:2:47: task 'a': 'condition' must be process_started, process_healthy, "
+               "process_log_ready, process_completed or process_completed_successfully");
+    fails_with(
+        yaml("processes:\n  a: {command: x, depends_on: {c: {condition: process_started}}}\n"),
+        "t.yaml:2:32: task 'a': depends on 'c', which is not a task");
+    fails_with(yaml("processes:\n  a: {command: x, depends_on: {b: {}}}\n"
+                    "  b: {command: y, depends_on: {a: {}}}\n"),
+               "t.yaml:3:32: task 'b': dependency cycle: a -> b -> a");
 }
 END_TEST
 
@@ -183,6 +222,7 @@ make_suite(void)
     tcase_add_test(tc, availability_and_shutdown);
     tcase_add_test(tc, replicas_are_copies);
     tcase_add_test(tc, unhonoured_keys_warn_once_each);
+    tcase_add_test(tc, depends_on_conditions);
     tcase_add_test(tc, bad_values_are_errors);
     suite_add_tcase(s, tc);
     return s;

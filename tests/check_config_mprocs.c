@@ -135,11 +135,11 @@ END_TEST
 
 START_TEST(forkscope_typos_stay_errors)
 {
-    fails_with(yaml("tasks:\n  a: {shell: x, depends_on: [b]}\n"),
-               "t.yaml:2:17: unknown key 'depends_on' in task 'a' (valid keys: shell, cmd, fork, "
+    fails_with(yaml("tasks:\n  a: {shell: x, deps: [b]}\n"),
+               "t.yaml:2:17: unknown key 'deps' in task 'a' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
                "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs)");
+               "replicas, pool, jobs, depends_on, success_codes)");
     ck_assert_ptr_null(S.warnings);
 }
 END_TEST

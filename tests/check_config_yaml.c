@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "model/deps.h"
 #include "util/xalloc.h"
 
 #include "config_helpers.h"
@@ -603,6 +604,46 @@ START_TEST(yaml_bad)
 }
 END_TEST
 
+/* depends_on: a mapping of conditions or a list of names; success_codes. */
+START_TEST(yaml_depends_on)
+{
+    ck_assert_int_eq(yaml("tasks:\n"
+                          "  db: {shell: a, replicas: 2, success_codes: [0, 3]}\n"
+                          "  mig: {shell: b}\n"
+                          "  web:\n"
+                          "    shell: c\n"
+                          "    depends_on: {db: ready, mig: succeeded}\n"
+                          "  tail: {shell: d, depends_on: [web, db-2]}\n"),
+                     0);
+    const struct fs_task_spec *web = task("web"), *tail = task("tail"), *db2 = task("db-2");
+    ck_assert_uint_eq(web->ndeps, 2);
+    ck_assert_str_eq(web->deps[0].task, "db");
+    ck_assert_int_eq(web->deps[0].cond, FS_DEP_READY);
+    ck_assert_int_eq(web->deps[1].cond, FS_DEP_SUCCEEDED);
+    ck_assert_int_eq(web->deps[1].line, 6);
+    ck_assert_int_eq(web->deps[1].col, 29);
+    ck_assert_uint_eq(tail->ndeps, 2);
+    ck_assert_int_eq(tail->deps[0].cond, FS_DEP_STARTED);
+    ck_assert_str_eq(tail->deps[1].task, "db-2");
+    ck_assert_str_eq(db2->replica_of, "db");
+    ck_assert_uint_eq(db2->nsuccess, 2);
+    ck_assert_int_eq(db2->success_codes[1], 3);
+    ck_assert(fs_deps_success_code(db2, 3) && !fs_deps_success_code(db2, 1));
+    fails_with(yaml("tasks:\n  a: {shell: x}\n  b: {shell: y, depends_on: {a: healthy}}\n"),
+               "t.yaml:3:33: task 'b': a condition in 'depends_on' must be started, ready, "
+               "exited or succeeded");
+    fails_with(yaml("tasks:\n  a: {shell: x}\n  b: {shell: y, depends_on: a}\n"),
+               "t.yaml:3:29: task 'b': 'depends_on' must be a mapping of task names to "
+               "conditions (started, ready, exited, succeeded) or a list of names");
+    fails_with(yaml("tasks:\n  a: {shell: x}\n  b: {shell: y, depends_on: [a, a]}\n"),
+               "t.yaml:3:33: task 'b': 'depends_on' names 'a' twice");
+    fails_with(yaml("tasks:\n  a: {shell: x, success_codes: [0, 256]}\n"),
+               "t.yaml:2:36: task 'a': 'success_codes' must be a whole number from 0 to 255");
+    fails_with(yaml("tasks:\n  a: {shell: x, depends_on: [b]}\n  b: {shell: y, depends_on: [a]}\n"),
+               "t.yaml:3:30: task 'b': dependency cycle: a -> b -> a");
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -624,6 +665,7 @@ make_suite(void)
     tcase_add_test(tc, yaml_mprocs_file);
     tcase_add_test(tc, yaml_design_example_fixture);
     tcase_add_test(tc, yaml_mprocs_fixture);
+    tcase_add_test(tc, yaml_depends_on);
     tcase_add_test(tc, load_missing_file);
     tcase_add_test(tc, load_from_a_file);
     tcase_add_loop_test(tc, yaml_bad, 0, sizeof bad_yaml / sizeof bad_yaml[0]);

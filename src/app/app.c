@@ -55,6 +55,8 @@ fs_app_check_done(struct fs_app *app)
 {
     if (app->shut)
         return;
+    if (app->exit_when_settled && !app->quitting)
+        fs_app_deps_stuck(app);
     if ((app->quitting && none_live(app)) || (app->exit_when_settled && all_settled(app))) {
         app->shut = true;
         for (size_t i = 0; i < app->ntasks; i++)
@@ -137,6 +139,7 @@ fs_app_task_ready(struct app_task *at, const char *how)
     if (at->t.st.ready || at->t.st.state != FS_STATE_RUNNING)
         return;
     at->t.st.ready = true;
+    at->t.st.was_ready = true;
     if (how != NULL && app->ops->task_ready != NULL)
         app->ops->task_ready(app->fe, &at->t, how);
     fs_app_deps_check(app);
@@ -176,7 +179,7 @@ fs_app_act(struct app_task *at, enum fs_task_action a)
         fs_timer_start(at->restart_timer, at->t.st.backoff_delay);
         break;
     }
-    fs_app_check_done(app);
+    fs_app_deps_check(app); /* then fs_app_check_done */
 }
 
 /* A task of the session, with its runtime side. */
@@ -205,6 +208,7 @@ task_free(struct app_task *at)
     fs_bytes_fini(&at->held.data);
     fs_bytes_fini(&at->held.chunks);
     free(at->end_reason);
+    free(at->blocked);
     fs_channel_fini(&at->channel);
     fs_task_fini(&at->t);
     free(at);
@@ -264,11 +268,7 @@ fs_app_set_exit_when_settled(struct fs_app *app, bool on)
 void
 fs_app_start_all(struct fs_app *app)
 {
-    for (size_t i = 0; i < app->ntasks; i++)
-        if (app->tasks[i]->t.spec.autostart)
-            fs_app_act(app->tasks[i],
-                       fs_task_start(&app->tasks[i]->t, app_task_now(app->tasks[i])));
-    fs_app_check_done(app);
+    fs_app_deps_begin_all(app, 0);
 }
 
 size_t
@@ -277,8 +277,9 @@ fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start)
     app->tasks = fs_xreallocarray(app->tasks, app->ntasks + 1, sizeof *app->tasks);
     size_t i = app->ntasks++;
     struct app_task *at = app->tasks[i] = task_new(app, spec);
+    app->stop_ordered = app->stop_ordered && app->quitting; /* a quit's goes on */
     if (start)
-        fs_app_act(at, fs_task_start(&at->t, app_task_now(at)));
+        fs_app_deps_begin(at);
     return i;
 }
 

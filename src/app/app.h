@@ -16,6 +16,7 @@
 
 #include "app/fe.h"
 #include "model/control.h"
+#include "model/deps.h"
 #include "model/session.h"
 #include "sample/sampler.h"
 
@@ -123,6 +124,13 @@ void fs_app_stop_all(struct fs_app *app);
 /* Adds every task of s after the existing ones, then starts those marked
  * autostart; the specs are copied. */
 void fs_app_load(struct fs_app *app, const struct fs_session *s);
+
+/* Whether condition k of task i holds now (model/deps.h); *why (allocated)
+ * when it can no longer hold. */
+enum fs_dep_state fs_app_dep_state(const struct fs_app *app, size_t i, size_t k, char **why);
+/* Why task i is blocked ("db exited with 1") and on which condition (*dep);
+ * NULL when it is not blocked. */
+const char *fs_app_blocked(const struct fs_app *app, size_t i, const struct fs_dep **dep);
 
 /* Pauses (SIGSTOP) or resumes (SIGCONT) a running task's process group.
  * Returns 0, or -1 with *err set. */

@@ -50,6 +50,9 @@ struct app_task {
     bool benched;                /* a member that was stopped or could not start: no more jobs */
     bool retiring;               /* a member with no job left, asked to end */
     struct fs_timer *retire_timer; /* stops a retiring member that does not end */
+    /* Dependencies (deps.c): why it is blocked, and which of its conditions. */
+    char *blocked;
+    size_t blocked_dep;
 };
 
 struct fs_app {
@@ -62,6 +65,9 @@ struct fs_app {
     int quitting; /* 0, 1 after the first quit, 2 after a forced one */
     double send_timeout; /* > 0: sends to a full channel wait (fs_app_set_send_wait) */
     bool shut;
+    /* deps.c: a check is running (deps_again: another was asked meanwhile);
+     * stop_ordered: every task is being stopped, dependents first. */
+    bool deps_busy, deps_again, stop_ordered;
     /* /proc sampling: off while sampler is NULL. */
     struct fs_sampler *sampler;
     struct fs_timer *sample_timer;
@@ -106,6 +112,18 @@ void fs_app_task_ready(struct app_task *at, const char *how);
 /* deps.c: starts the tasks whose dependencies now hold; called whenever a
  * task starts, becomes ready or ends. */
 void fs_app_deps_check(struct fs_app *app);
+/* Starts a task now, or makes it wait when it has dependencies. */
+void fs_app_deps_begin(struct app_task *at);
+/* Begins every task from index first marked autostart, then checks what
+ * waits (and whether the session is done). */
+void fs_app_deps_begin_all(struct fs_app *app, size_t first);
+/* Nothing is left running but tasks still wait: they are blocked, so a
+ * session that ends by itself ends. */
+void fs_app_deps_stuck(struct fs_app *app);
+/* Stops every task, each once no task depending on it has a process left
+ * (stop_next: the next round, after a task ended). */
+void fs_app_deps_stop_all(struct fs_app *app);
+void fs_app_deps_stop_next(struct fs_app *app);
 
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */

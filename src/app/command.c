@@ -68,7 +68,8 @@ start(struct app_task *at, double t, char **err)
 static int
 stop(struct app_task *at, double t, char **err)
 {
-    if (!fs_task_is_live(&at->t) && at->t.st.state != FS_STATE_BACKOFF) {
+    if (!fs_task_is_live(&at->t) && at->t.st.state != FS_STATE_BACKOFF &&
+        at->t.st.state != FS_STATE_WAITING) {
         *err = fs_xasprintf("task '%s' is not running (%s)", at->t.spec.name,
                             fs_state_name(at->t.st.state));
         return -1;

@@ -111,6 +111,13 @@ struct fs_fe_ops {
     /* The run passed its readiness probe (`how` says which, e.g. "log",
      * "tcp"). Not told for a task without one. NULL: not interested. */
     void (*task_ready)(void *fe, const struct fs_task *t, const char *how);
+    /* The task waits for its dependencies (t->spec.deps) instead of starting;
+     * told once when it starts waiting. NULL: not interested. */
+    void (*task_waiting)(void *fe, const struct fs_task *t);
+    /* One of its dependencies can no longer hold: it will not start by itself.
+     * reason says why ("db exited with 1"). NULL: not interested. */
+    void (*task_blocked)(void *fe, const struct fs_task *t, const struct fs_dep *dep,
+                         const char *reason);
     /* node's tracer reported something of task t. NULL: not interested. */
     void (*task_trace)(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev);
 };

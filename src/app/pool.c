@@ -274,6 +274,7 @@ fs_pool_begin(struct app_task *pool)
     }
     fs_app_act(pool, fs_task_spawned(&pool->t, 0, 0, app_task_now(pool)));
     app->ops->task_start(app->fe, &pool->t);
+    fs_app_task_ready(pool, NULL); /* a pool has no probe of its own */
     fill(pool);
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/deps.h"
 #include "model/kind.h"
 #include "model/session.h"
 #include "util/signame.h"
@@ -89,6 +90,9 @@ put_policies(FILE *out, const struct fs_task_spec *t)
     }
     fprintf(out, ", SIGKILL after %gs\n", t->stop_timeout);
     fprintf(out, "    autostart: %s\n", t->autostart ? "yes" : "no");
+    for (size_t k = 0; k < t->ndeps; k++)
+        fprintf(out, "%s %s (%s)%s", k == 0 ? "    depends on:" : ",", t->deps[k].task,
+                fs_dep_cond_name(t->deps[k].cond), k + 1 == t->ndeps ? "\n" : "");
 }
 
 static void

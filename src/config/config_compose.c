@@ -30,8 +30,6 @@ static const struct {
     const char *name;
     const char *why;
 } unhonoured[] = {
-    {"depends_on", "forkscope starts the processes together, not in the order of their "
-                   "dependencies"},
     {"readiness_probe", "forkscope has no readiness checks"},
     {"ready_log_line", "forkscope has no readiness checks"},
     {"liveness_probe", "forkscope has no health checks"},
@@ -48,7 +46,6 @@ static const struct {
     {"disable_ansi_colors", "forkscope shows the output as the process writes it"},
     {"is_strict", "forkscope ignores unknown keys with a warning"},
     {"shell", "forkscope runs each command with /bin/sh -c"},
-    {"ordered_shutdown", "forkscope stops the processes together"},
     {"disable_env_expansion", "forkscope hands the command to /bin/sh, which expands it"},
     {"is_tui_disabled", "forkscope's front end is chosen on its command line"},
     {"exit_on_end", "forkscope does not stop the session when a process ends"},
@@ -244,7 +241,7 @@ const struct key_def fs_yaml_compose_task_keys[] = {
     {"shutdown", MODE_COMPOSE, key_shutdown},
     {"replicas", MODE_COMPOSE, fs_yaml_key_replicas},
     {"description", MODE_COMPOSE, NULL},
-    {"depends_on", MODE_COMPOSE, key_unhonoured},
+    {"depends_on", MODE_COMPOSE, fs_yaml_key_depends_on},
     {"readiness_probe", MODE_COMPOSE, key_unhonoured},
     {"ready_log_line", MODE_COMPOSE, key_unhonoured},
     {"liveness_probe", MODE_COMPOSE, key_unhonoured},
@@ -328,7 +325,7 @@ const struct key_def fs_yaml_compose_top_keys[] = {
     {"log_configuration", MODE_COMPOSE, key_unhonoured},
     {"is_strict", MODE_COMPOSE, key_unhonoured},
     {"vars", MODE_COMPOSE, key_unhonoured},
-    {"ordered_shutdown", MODE_COMPOSE, key_unhonoured},
+    {"ordered_shutdown", MODE_COMPOSE, NULL}, /* forkscope always stops dependents first */
     {"disable_env_expansion", MODE_COMPOSE, key_unhonoured},
     {"is_tui_disabled", MODE_COMPOSE, key_unhonoured},
     {"extends", MODE_COMPOSE, key_unhonoured},

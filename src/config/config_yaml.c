@@ -302,6 +302,10 @@ expand_copies(struct yctx *c, struct tstate *t, unsigned long n, bool pool)
         }
         free(spec->name);
         spec->name = name;
+        if (!pool) {
+            free(spec->replica_of);
+            spec->replica_of = fs_xstrdup(t->name);
+        }
         if (pool) {
             spec->pool_of = fs_xstrdup(t->name);
             spec->pool_size = 0;
@@ -494,11 +498,11 @@ walk_root(struct yctx *c, yaml_node_t *root)
     if (pick_mode(c, root) < 0)
         return -1;
     if (c->mode != MODE_COMPOSE)
-        return walk_keys(c, NULL, root, top_keys, NTOP_KEYS);
+        return walk_keys(c, NULL, root, top_keys, NTOP_KEYS) < 0 ? -1 : fs_yaml_deps_check(c);
     if (walk_keys(c, NULL, root, fs_yaml_compose_top_keys, fs_yaml_ncompose_top_keys) < 0)
         return -1;
     fs_yaml_compose_env_apply(c);
-    return 0;
+    return fs_yaml_deps_check(c);
 }
 
 /* ---- entry point ------------------------------------------------------------------------ */

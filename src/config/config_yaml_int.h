@@ -172,6 +172,18 @@ int fs_yaml_key_env(struct yctx *c, struct tstate *t, const yaml_node_t *key, ya
 int fs_yaml_key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *key,
                          yaml_node_t *val);
 
+/* ---- from config_deps.c ---------------------------------------------------------------- */
+
+/* 'depends_on': forkscope's (NAME: condition, or a list of names) or
+ * process-compose's (NAME: {condition: process_...}). */
+int fs_yaml_key_depends_on(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                           yaml_node_t *val);
+/* 'success_codes': the exit codes that count as success. */
+int fs_yaml_key_success_codes(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                              yaml_node_t *val);
+/* Checks the whole file's dependencies (names, self, cycles); 0 or -1. */
+int fs_yaml_deps_check(struct yctx *c);
+
 /* ---- from config_mprocs.c --------------------------------------------------------------- */
 
 /* mprocs' stop: a signal, hard-kill, {send-keys: [...]} or {cmd: ...}. */

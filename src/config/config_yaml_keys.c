@@ -566,6 +566,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"replicas", MODE_TASKS, fs_yaml_key_replicas},
     {"pool", MODE_TASKS, key_pool},
     {"jobs", MODE_TASKS, key_jobs},
+    {"depends_on", MODE_TASKS, fs_yaml_key_depends_on},
+    {"success_codes", MODE_TASKS, fs_yaml_key_success_codes},
     /* mprocs */
     {"stop", MODE_PROCS, fs_yaml_key_stop},
     {"deps", MODE_PROCS, fs_yaml_key_deps},

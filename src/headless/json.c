@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "headless/headless_int.h"
+#include "model/deps.h"
 #include "sample/sampler.h"
 #include "util/signame.h"
 #include "util/utf8.h"
@@ -191,6 +192,28 @@ json_restart(void *fe, const struct fs_task *t, double delay)
     json_object_set_new(o, "delay", json_real(delay));
     json_object_set_new(o, "attempt", json_integer(t->st.attempt));
     event_emit(hl, o);
+}
+
+/* A task waits for its dependencies: "for" lists its conditions. */
+static void
+json_waiting(void *fe, const struct fs_task *t)
+{
+    json_t *o = event_new(fe, "waiting", t), *list = json_array();
+    for (size_t k = 0; k < t->spec.ndeps; k++)
+        json_array_append_new(list, json_pack("{s:s,s:s}", "task", t->spec.deps[k].task,
+                                              "condition", fs_dep_cond_name(t->spec.deps[k].cond)));
+    json_object_set_new(o, "for", list);
+    event_emit(fe, o);
+}
+
+static void
+json_blocked(void *fe, const struct fs_task *t, const struct fs_dep *dep, const char *reason)
+{
+    json_t *o = event_new(fe, "blocked", t);
+    json_object_set_new(o, "dep", json_string(dep->task));
+    json_object_set_new(o, "condition", json_string(fs_dep_cond_name(dep->cond)));
+    json_object_set_new(o, "reason", json_string(reason));
+    event_emit(fe, o);
 }
 
 static void
@@ -549,6 +572,8 @@ static const struct fs_fe_ops json_ops = {
     .task_eof = hl_eof,
     .task_exit = json_exit,
     .task_restart = json_restart,
+    .task_waiting = json_waiting,
+    .task_blocked = json_blocked,
     .error = json_error,
     .samples = json_samples,
     .task_message = json_message,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "headless/headless_int.h"
+#include "model/deps.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
 
@@ -104,6 +105,27 @@ static void
 text_restart(void *fe, const struct fs_task *t, double delay)
 {
     status_line(fe, t, "restarting in %gs (attempt %u)", delay, t->st.attempt);
+}
+
+static void
+text_waiting(void *fe, const struct fs_task *t)
+{
+    char *list = NULL;
+    for (size_t k = 0; k < t->spec.ndeps; k++) {
+        char *old = list;
+        list = fs_xasprintf("%s%s%s (%s)", old ? old : "", old ? ", " : "", t->spec.deps[k].task,
+                            fs_dep_cond_name(t->spec.deps[k].cond));
+        free(old);
+    }
+    status_line(fe, t, "waiting for %s", list ? list : "nothing");
+    free(list);
+}
+
+static void
+text_blocked(void *fe, const struct fs_task *t, const struct fs_dep *dep, const char *reason)
+{
+    status_line(fe, t, "blocked: %s (%s) can no longer hold: %s", dep->task,
+                fs_dep_cond_name(dep->cond), reason);
 }
 
 static void
@@ -235,6 +257,8 @@ static const struct fs_fe_ops text_ops = {
     .task_eof = hl_eof,
     .task_exit = text_exit,
     .task_restart = text_restart,
+    .task_waiting = text_waiting,
+    .task_blocked = text_blocked,
     .error = text_error,
     .task_message = text_message,
     .task_job = text_job,

@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/deps.h"
 #include "util/xalloc.h"
 
 static const char *const state_names[FS_STATE_COUNT] = {
-    "idle", "starting", "running", "stopping", "exited", "failed", "backoff"};
+    "idle", "starting", "running", "stopping", "exited", "failed", "backoff", "waiting", "blocked"};
 static const char *const restart_names[] = {"no", "on-failure", "always"};
 
 void
@@ -62,6 +63,9 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     free(spec->pool_of);
     fs_probe_free(spec->ready_probe);
     fs_probe_free(spec->alive_probe);
+    fs_deps_free(spec->deps, spec->ndeps);
+    free(spec->success_codes);
+    free(spec->replica_of);
     memset(spec, 0, sizeof *spec);
 }
 
@@ -90,6 +94,13 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->pool_of = dup_or_null(src->pool_of);
     dst->ready_probe = fs_probe_copy(src->ready_probe);
     dst->alive_probe = fs_probe_copy(src->alive_probe);
+    dst->deps = fs_deps_copy(src->deps, src->ndeps);
+    dst->success_codes = NULL;
+    if (src->nsuccess > 0) {
+        dst->success_codes = fs_xcalloc(src->nsuccess, sizeof *dst->success_codes);
+        memcpy(dst->success_codes, src->success_codes, src->nsuccess * sizeof *src->success_codes);
+    }
+    dst->replica_of = dup_or_null(src->replica_of);
 }
 
 /* Appends s to a growing buffer, quoting it for a shell when it needs quotes. */
@@ -201,7 +212,8 @@ fs_task_is_live(const struct fs_task *t)
 bool
 fs_task_is_settled(const struct fs_task *t)
 {
-    return !fs_task_is_live(t) && t->st.state != FS_STATE_BACKOFF && !t->st.restart_pending;
+    return !fs_task_is_live(t) && t->st.state != FS_STATE_BACKOFF &&
+           t->st.state != FS_STATE_WAITING && !t->st.restart_pending;
 }
 
 bool
@@ -239,6 +251,8 @@ fs_task_start(struct fs_task *t, double now)
     case FS_STATE_IDLE:
     case FS_STATE_EXITED:
     case FS_STATE_FAILED:
+    case FS_STATE_WAITING:
+    case FS_STATE_BLOCKED:
         t->st.attempt = 0;
         return begin_run(t, now);
     case FS_STATE_BACKOFF:
@@ -256,6 +270,7 @@ fs_task_spawned(struct fs_task *t, int pid, unsigned streams, double now)
     if (t->st.state != FS_STATE_STARTING)
         return FS_TASK_NOTHING;
     t->st.state = FS_STATE_RUNNING;
+    t->st.has_run = true;
     t->st.pid = pid;
     t->st.started_at = now;
     t->st.open_streams = streams;
@@ -296,6 +311,10 @@ fs_task_stop(struct fs_task *t, double now)
                           : FS_STATE_EXITED;
         t->st.stop_requested = true;
         return FS_TASK_NOTHING;
+    case FS_STATE_WAITING:
+        t->st.state = FS_STATE_IDLE;
+        t->st.stop_requested = true;
+        return FS_TASK_NOTHING;
     default:
         return FS_TASK_NOTHING;
     }
@@ -309,7 +328,8 @@ fs_task_restart(struct fs_task *t, double now)
         t->st.restart_pending = true;
         return a;
     }
-    if (t->st.state != FS_STATE_IDLE && t->st.state != FS_STATE_BACKOFF)
+    if (t->st.state != FS_STATE_IDLE && t->st.state != FS_STATE_BACKOFF &&
+        t->st.state != FS_STATE_WAITING && t->st.state != FS_STATE_BLOCKED)
         t->st.restarts++;
     enum fs_task_action a = fs_task_start(t, now);
     t->st.attempt = 0;
@@ -390,4 +410,21 @@ fs_task_backoff_due(struct fs_task *t, double now)
     enum fs_task_action a = begin_run(t, now);
     t->st.attempt = attempt;
     return a;
+}
+
+void
+fs_task_wait(struct fs_task *t)
+{
+    if (t->st.state != FS_STATE_IDLE && t->st.state != FS_STATE_EXITED &&
+        t->st.state != FS_STATE_FAILED)
+        return;
+    t->st.state = FS_STATE_WAITING;
+    t->st.stop_requested = false;
+}
+
+void
+fs_task_block(struct fs_task *t)
+{
+    if (t->st.state == FS_STATE_WAITING)
+        t->st.state = FS_STATE_BLOCKED;
 }

@@ -13,6 +13,8 @@
 #include "model/kind.h"
 #include "model/probe.h"
 
+struct fs_dep; /* model/deps.h */
+
 enum fs_state {
     FS_STATE_IDLE,     /* never started */
     FS_STATE_STARTING, /* being spawned */
@@ -20,9 +22,11 @@ enum fs_state {
     FS_STATE_STOPPING, /* stop signal sent, waiting for exit and EOF */
     FS_STATE_EXITED,   /* ended with 0, or ended after a stop was asked for */
     FS_STATE_FAILED,   /* could not start, or ended badly on its own */
-    FS_STATE_BACKOFF   /* waiting to be restarted */
+    FS_STATE_BACKOFF,  /* waiting to be restarted */
+    FS_STATE_WAITING,  /* not started: waits for its dependencies (model/deps.h) */
+    FS_STATE_BLOCKED   /* not started: a dependency's condition can no longer hold */
 };
-#define FS_STATE_COUNT 7
+#define FS_STATE_COUNT 9
 
 enum fs_restart { FS_RESTART_NO, FS_RESTART_ON_FAILURE, FS_RESTART_ALWAYS };
 
@@ -61,6 +65,11 @@ struct fs_task_spec {
     double stop_timeout;
     struct fs_probe *ready_probe; /* NULL: ready as soon as it started */
     struct fs_probe *alive_probe; /* NULL: no liveness check */
+    struct fs_dep *deps;          /* depends_on: what it waits for before it starts */
+    size_t ndeps;
+    int *success_codes;           /* exit codes that count as success; NULL: only 0 */
+    size_t nsuccess;
+    char *replica_of;             /* a replica: the name of the task it was copied from */
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
@@ -128,6 +137,8 @@ struct fs_task_status {
     bool restart_pending; /* start again once the current run has finished */
     bool ready;           /* this run passed its readiness probe, or has none and started */
     bool ready_gave_up;   /* its readiness probe stopped trying: this run will not be ready */
+    bool has_run;         /* a run of it has started (spawned), ever */
+    bool was_ready;       /* a run of it has been ready, ever */
     bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
@@ -157,6 +168,12 @@ enum fs_task_action fs_task_exit_status(struct fs_task *t, int code, int sig, do
 void fs_task_usage(struct fs_task *t, const struct fs_usage *use);
 enum fs_task_action fs_task_stream_eof(struct fs_task *t, double now);
 enum fs_task_action fs_task_backoff_due(struct fs_task *t, double now);
+/* A task with dependencies waits for them instead of starting (IDLE, EXITED or
+ * FAILED -> WAITING); once they can no longer hold it is blocked (WAITING ->
+ * BLOCKED). Starting either starts it now; stopping a waiting task leaves it
+ * IDLE with stop_requested set. Neither returns an action. */
+void fs_task_wait(struct fs_task *t);
+void fs_task_block(struct fs_task *t);
 
 /* True while a process of this run may exist (starting, running, stopping). */
 bool fs_task_is_live(const struct fs_task *t);

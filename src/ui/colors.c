@@ -143,6 +143,7 @@ ui_state_el(const struct fs_task *t)
 {
     switch (t->st.state) {
     case FS_STATE_IDLE:
+    case FS_STATE_WAITING:
         return FS_EL_STATE_IDLE;
     case FS_STATE_STARTING:
     case FS_STATE_RUNNING:
@@ -152,6 +153,7 @@ ui_state_el(const struct fs_task *t)
     case FS_STATE_EXITED:
         return FS_EL_STATE_EXITED;
     case FS_STATE_FAILED:
+    case FS_STATE_BLOCKED:
         return FS_EL_STATE_FAILED;
     case FS_STATE_BACKOFF:
         return FS_EL_STATE_BACKOFF;

@@ -76,7 +76,8 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
     /* Title on the top border, state on the right of it. */
     char title[128], state[96];
     snprintf(title, sizeof title, " %s%s ", sel ? "> " : "", t->spec.name);
-    ui_describe_state(t, now, state, sizeof state);
+    if (!ui_deps_describe(ui, i, state, sizeof state))
+        ui_describe_state(t, now, state, sizeof state);
     char right[128];
     snprintf(right, sizeof right, " %s ", state);
     int tw = (int)strlen(title), rw = (int)strlen(right);
@@ -119,8 +120,8 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
  */
 
 /* A box in the middle of the screen with lines of text; returns its rect. */
-static struct fs_rect
-overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
+struct fs_rect
+ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
 {
     int w = want_w < COLS - 2 ? want_w : COLS - 2, h = want_h < LINES - 2 ? want_h : LINES - 2;
     if (w < 4)
@@ -134,6 +135,24 @@ overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
     box_rect(r);
     ui_put_text(r.y, r.x + 2, r.w - 4, title, false);
     return r;
+}
+
+int
+ui_overlay_scroll(struct ui *ui, size_t nl, const char *what, char *title, size_t tlen)
+{
+    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
+    int shown = h - 2 > 1 ? h - 2 : 1;
+    int last = (int)nl - shown;
+    if (ui->help_top > last)
+        ui->help_top = last;
+    if (ui->help_top < 0)
+        ui->help_top = 0;
+    if (last <= 0)
+        snprintf(title, tlen, " %s (any key closes) ", what);
+    else
+        snprintf(title, tlen, " %s %d-%d of %zu: j/k scroll, q closes ", what, ui->help_top + 1,
+                 ui->help_top + shown, nl);
+    return h;
 }
 
 /* One line of the help overlay: a key's label (NULL on a continuation) and a
@@ -198,20 +217,10 @@ draw_help(struct ui *ui)
     int w = 17 + textw + 2 < COLS - 2 ? 17 + textw + 2 : COLS - 2;
     struct help_line lines[160];
     size_t nl = help_lines(keys, what, n, w - 19 > 8 ? w - 19 : 8, lines, 160);
-    int h = (int)nl + 2 < LINES - 2 ? (int)nl + 2 : LINES - 2;
-    int shown = h - 2 > 1 ? h - 2 : 1;
-    int last = (int)nl - shown;
-    if (ui->help_top > last)
-        ui->help_top = last;
-    if (ui->help_top < 0)
-        ui->help_top = 0;
     char title[80];
-    if (last <= 0)
-        snprintf(title, sizeof title, " keys (any key closes) ");
-    else
-        snprintf(title, sizeof title, " keys %d-%d of %zu: j/k scroll, q closes ", ui->help_top + 1,
-                 ui->help_top + shown, nl);
-    struct fs_rect r = overlay_box(ui, w, h, title);
+    int h = ui_overlay_scroll(ui, nl, "keys", title, sizeof title);
+    int shown = h - 2 > 1 ? h - 2 : 1;
+    struct fs_rect r = ui_overlay_box(ui, w, h, title);
     for (int k = 0; k < shown && ui->help_top + k < (int)nl && k < r.h - 2; k++) {
         const struct help_line *l = &lines[ui->help_top + k];
         int y = r.y + 1 + k;
@@ -227,7 +236,7 @@ draw_help(struct ui *ui)
 static void
 draw_signals(struct ui *ui)
 {
-    struct fs_rect r = overlay_box(ui, 24, (int)ui_signal_count + 2, " send signal ");
+    struct fs_rect r = ui_overlay_box(ui, 24, (int)ui_signal_count + 2, " send signal ");
     for (size_t k = 0; k < ui_signal_count && (int)k < r.h - 2; k++) {
         int sig = ui_signal_list[k];
         char line[32];
@@ -256,7 +265,9 @@ ui_draw(struct ui *ui)
     else
         for (size_t k = 0; k < ui->npanes_shown; k++)
             draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], now);
-    if (ui->mode == UI_HELP)
+    if (ui->mode == UI_HELP && ui->help_deps)
+        ui_deps_draw(ui);
+    else if (ui->mode == UI_HELP)
         draw_help(ui);
     else if (ui->mode == UI_SIGNAL)
         draw_signals(ui);

@@ -33,8 +33,11 @@ said(struct ui *ui, enum fs_control_op op, int sig, const struct fs_task *t)
         ui_message(ui, false, "started %s", name);
         break;
     case FS_CONTROL_STOP:
-        ui_message(ui, false, "stopping %s: %s, SIGKILL after %gs", name,
-                   fs_signame(t->spec.stop_signal), t->spec.stop_timeout);
+        if (t->st.state == FS_STATE_IDLE) /* it was waiting for its dependencies */
+            ui_message(ui, false, "%s no longer waits: it will not start by itself", name);
+        else
+            ui_message(ui, false, "stopping %s: %s, SIGKILL after %gs", name,
+                       fs_signame(t->spec.stop_signal), t->spec.stop_timeout);
         break;
     case FS_CONTROL_KILL:
         ui_message(ui, false, "sent SIGKILL to %s's process group", name);
@@ -405,7 +408,16 @@ act_help(struct ui *ui)
 {
     ui->mode = UI_HELP;
     ui->help_top = 0;
+    ui->help_deps = false;
     ui_dirty(ui);
+}
+
+/* The dependency graph, in the help overlay's place (depgraph.c). */
+static void
+act_deps(struct ui *ui)
+{
+    act_help(ui);
+    ui->help_deps = true;
 }
 
 static void
@@ -465,6 +477,7 @@ static const struct ui_key keys[] = {
      ui_tour_next},
     {'[', false, NULL, NULL, ui_tour_prev},
     {'c', false, "c", "show / hide the demo's caption", ui_caption_toggle},
+    {'w', false, "w", "dependency graph: each task's depends_on and whether each holds", act_deps},
     {'?', false, "?", "this help", act_help},
     {'q', false, "q Ctrl-C", "quit: stop every task (again: kill them)", act_quit},
     {CTRL('c'), false, NULL, NULL, act_quit},

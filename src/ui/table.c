@@ -177,7 +177,7 @@ static void
 col_state(struct ui *ui, size_t i, double now, char *buf, size_t len)
 {
     const struct fs_task *t = fs_app_task(ui->app, i);
-    if (!describe_pool(ui, t, buf, len))
+    if (!describe_pool(ui, t, buf, len) && !ui_deps_describe(ui, i, buf, len))
         ui_describe_state(t, now, buf, len);
 }
 

@@ -130,9 +130,9 @@ struct ui {
     double message_until;
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
-    bool traffic_all; /* every task's messages interleaved, not the selected one's */
+    bool traffic_all;     /* every task's messages interleaved, not the selected one's */
     char *traffic_filter; /* `&`: only messages whose task, route or bytes match, or NULL */
-    struct fs_smartcase traffic_sc; /* traffic_filter prepared, while it is set */
+    struct fs_smartcase traffic_sc;   /* traffic_filter prepared, while it is set */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
     int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
@@ -140,7 +140,8 @@ struct ui {
     /* Search in the selected pane (or the message log). */
     char *search;
     int quit_requests;
-    int help_top; /* the help overlay's first shown line */
+    int help_top;   /* the help overlay's first shown line */
+    bool help_deps; /* the overlay shows the dependency graph, not the keys */
     /* The tour (tour.c): the demo on screen (NULL: the user's own session),
      * its place in the list, its caption's area, and a step to another demo
      * waiting for the tasks of this one to stop. */
@@ -245,6 +246,17 @@ int ui_color_pair(struct ui *ui, int fg, int bg);
 attr_t ui_el(struct ui *ui, enum fs_theme_elem e, int *pair);
 /* The element of a task's state (running, failed...). */
 enum fs_theme_elem ui_state_el(const struct fs_task *t);
+
+/* depgraph.c: a waiting or blocked task's state ("waiting db(ready)",
+ * "blocked: db exited with 1"), false for any other; the dependency graph
+ * overlay (UI_HELP with help_deps). */
+bool ui_deps_describe(struct ui *ui, size_t i, char *buf, size_t len);
+void ui_deps_draw(struct ui *ui);
+/* draw.c: a box in the middle of the screen, its title on the top border. */
+struct fs_rect ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title);
+/* A scrolling overlay of nl lines: its height, with help_top kept in range
+ * and its title (" WHAT (any key closes) " or " WHAT 1-20 of 40: ... ") in title. */
+int ui_overlay_scroll(struct ui *ui, size_t nl, const char *what, char *title, size_t tlen);
 
 /* keys.c: one entry per key; the help overlay lists the labelled ones. */
 struct ui_key {
