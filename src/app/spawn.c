@@ -80,11 +80,12 @@ on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
         fs_channel_input(at, data, len);
         return;
     }
-    fs_app_probe_output(at, stream, data, len);
     if (at->t.spec.buffer)
         held_append(at, stream, data, len);
     else
         at->app->ops->task_output(at->app->fe, &at->t, stream, data, len);
+    /* After the front end has it: the line comes before the ready event. */
+    fs_app_probe_output(at, stream, data, len);
 }
 
 static void
