@@ -7,7 +7,7 @@
 # when forkscope is killed; process-compose probes.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 22
+plan 24
 
 F=$FORKSCOPE
 # free_port: a loopback port nobody listens on now (serve picks one, then ends).
@@ -76,6 +76,19 @@ check "shell and cmd: ready after the file was made" \
     after '"task":"shell".*touched' '"ev":"ready","task":"shell"' &&
     after '"task":"cmd".*touched' '"ev":"ready","task":"cmd"'
 check "the session ended by itself, status 0" test "$rc" -eq 0
+
+# ---- forkscope check describes probes; a bad probe is a file error, status 2 ---------------------
+"$F" check "$FS_TMP/ready.yaml" >"$FS_TMP/check.out" 2>&1
+check "check: describes the tcp probe" \
+    grep -qF "ready: tcp 127.0.0.1:$P_TCP, every 0.1s (timeout 1s), until it passes" "$FS_TMP/check.out"
+printf 'tasks:\n  a:\n    shell: sleep 1\n    alive: {http: "https://h/"}\n' >"$FS_TMP/bad.yaml"
+run_fs --headless --json -f "$FS_TMP/bad.yaml"
+if [ "$rc" -eq 2 ] && grep -qF "bad.yaml:4:19: task 'a': 'http' probe: https is not supported" "$FS_TMP/err" &&
+    ! grep -q '"ev":"start"' "$FS_TMP/out"; then
+    ok "a bad probe: FILE:LINE:COL on standard error, status 2, nothing started"
+else
+    not_ok "bad probe: status $rc"; show "$FS_TMP/err"
+fi
 
 # ---- a readiness probe that never passes gives up, told once ------------------------------
 cat >"$FS_TMP/never.yaml" <<EOF
