@@ -256,7 +256,8 @@ check(struct app_probe *p)
         return;
     if (p->at->app->quitting)
         return;
-    if (p->at->t.st.state != FS_STATE_RUNNING) {
+    /* Not while it starts, stops or is paused (SIGSTOP) by hand. */
+    if (p->at->t.st.state != FS_STATE_RUNNING || p->at->t.st.paused) {
         fs_timer_start(p->timer, p->spec->interval);
         return;
     }
