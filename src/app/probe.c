@@ -92,6 +92,11 @@ static void
 failed(struct app_probe *p, const char *why)
 {
     struct app_task *at = p->at;
+    if (at->t.st.state != FS_STATE_RUNNING) {
+        /* The run is being stopped meanwhile: this failure is not the run's. */
+        fs_timer_start(p->timer, p->spec->interval);
+        return;
+    }
     p->failures++;
     bool final = p->spec->retries > 0 && p->failures >= p->spec->retries;
     if (final || p->told == NULL || strcmp(p->told, why) != 0) {
