@@ -7,7 +7,7 @@
 # when forkscope is killed; process-compose probes.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 24
+plan 25
 
 F=$FORKSCOPE
 # free_port: a loopback port nobody listens on now (serve picks one, then ends).
@@ -167,6 +167,25 @@ if wait_for 30 test -s "$FS_TMP/probe-kill.pid"; then
     fi
 else
     not_ok "kill: the probe never ran"
+    kill -9 "$FPID"
+    fs_wait 30
+fi
+
+# ---- ... nor a forkscope that quits (SIGTERM) -------------------------------------------------
+sed "s|probe-kill.pid|probe-quit.pid|" "$FS_TMP/kill.yaml" >"$FS_TMP/quit.yaml"
+fs_bg --headless --json -f "$FS_TMP/quit.yaml"
+if wait_for 30 test -s "$FS_TMP/probe-quit.pid"; then
+    pg=$(cat "$FS_TMP/probe-quit.pid")
+    kill -TERM "$FPID"
+    fs_wait 30
+    if [ "$rc" -ne 124 ] && wait_for 30 group_gone "$pg"; then
+        ok "quit: forkscope ended, and the probe process with it"
+    else
+        not_ok "quit: status $rc, probe group $pg"
+        kill -9 -"$pg" 2>/dev/null
+    fi
+else
+    not_ok "quit: the probe never ran"
     kill -9 "$FPID"
     fs_wait 30
 fi
