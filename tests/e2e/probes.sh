@@ -7,7 +7,7 @@
 # when forkscope is killed; process-compose probes.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 25
+plan 26
 
 F=$FORKSCOPE
 # free_port: a loopback port nobody listens on now (serve picks one, then ends).
@@ -120,6 +120,13 @@ if [ -n "$pg" ] && wait_for 30 group_gone "$pg"; then
     ok "slow: the probe process was killed at its timeout"
 else
     not_ok "slow: probe group '$pg' still alive"
+fi
+
+run_fs --headless -f "$FS_TMP/never.yaml"
+if grep -q "^never \* not ready: readiness probe tcp gave up after 5 failures: 127.0.0.1:$P_DEAD: connection refused" "$FS_TMP/err"; then
+    ok "text mode: the readiness probe's giving up on standard error"
+else
+    not_ok "text mode"; show "$FS_TMP/err"
 fi
 
 # ---- liveness: a server that starts failing is stopped and restarted ---------------------------
