@@ -84,13 +84,13 @@ enum fs_job_event { FS_JOB_START, FS_JOB_DONE, FS_JOB_FAILED };
 
 /* A probe's failure, or its pass after failures (error NULL). */
 struct fs_probe_report {
-    bool alive;         /* a liveness probe; else readiness */
-    const char *kind;   /* "tcp", "http", ... */
-    unsigned failures;  /* in a row */
-    unsigned retries;   /* the probe's retries (0: a readiness probe that keeps trying) */
-    const char *error;  /* what failed ("127.0.0.1:5432: connection refused"), NULL: passed */
-    bool final;         /* failures reached retries: the readiness probe gave up, or the
-                           liveness probe stops the run */
+    bool alive;        /* a liveness probe; else readiness */
+    const char *kind;  /* "tcp", "http", ... */
+    unsigned failures; /* in a row */
+    unsigned retries;  /* the probe's retries (0: a readiness probe that keeps trying) */
+    const char *error; /* what failed ("127.0.0.1:5432: connection refused"), NULL: passed */
+    bool final;        /* failures reached retries: the readiness probe gave up, or the
+                          liveness probe stops the run */
 };
 
 struct fs_fe_ops {

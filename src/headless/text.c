@@ -110,7 +110,8 @@ static void
 text_ready(void *fe, const struct fs_task *t, const char *how)
 {
     struct hl *hl = fe;
-    status_line(hl, t, "ready (%s probe, after %.3fs)", how, fs_app_now(hl->app) - t->st.started_at);
+    status_line(hl, t, "ready (%s probe, after %.3fs)", how,
+                fs_app_now(hl->app) - t->st.started_at);
 }
 
 static void

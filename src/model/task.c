@@ -363,7 +363,6 @@ finish(struct fs_task *t, double now)
     return FS_TASK_FINISHED;
 }
 
-
 enum fs_task_action
 fs_task_exit_status(struct fs_task *t, int code, int sig, double now)
 {
