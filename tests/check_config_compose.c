@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "model/deps.h"
+#include "model/probe.h"
 #include "util/xalloc.h"
 
 #include "config_helpers.h"
@@ -117,7 +118,7 @@ START_TEST(unhonoured_keys_warn_once_each)
                           "processes:\n"
                           "  db:\n"
                           "    command: postgres\n"
-                          "    readiness_probe: {exec: {command: pg_isready}}\n"
+                          "    readiness_probe: {exec: {command: x}, success_threshold: 2}\n"
                           "    availability: {restart: exit_on_failure, exit_on_end: true}\n"
                           "  api:\n"
                           "    command: ./api\n"
@@ -131,8 +132,8 @@ START_TEST(unhonoured_keys_warn_once_each)
                                     "forkscope keeps the output itself and writes no log file");
     ck_assert_str_eq(S.warnings[1], "t.yaml:2:1: warning: 'is_strict' is not honoured: "
                                     "forkscope ignores unknown keys with a warning");
-    ck_assert_str_eq(S.warnings[2], "t.yaml:6:5: warning: task 'db': 'readiness_probe' is not "
-                                    "honoured: forkscope has no readiness checks");
+    ck_assert_str_eq(S.warnings[2], "t.yaml:6:43: warning: task 'db': 'success_threshold' is "
+                                    "not honoured: forkscope counts failures in a row only");
     ck_assert_str_eq(S.warnings[3],
                      "t.yaml:7:20: warning: task 'db': 'restart: exit_on_failure' is not "
                      "honoured: forkscope does not stop the other processes when this one "
@@ -191,6 +192,52 @@ START_TEST(depends_on_conditions)
 }
 END_TEST
 
+START_TEST(probes_map_to_forkscope_probes)
+{
+    ck_assert_int_eq(yaml("processes:\n"
+                          "  db:\n"
+                          "    command: postgres\n"
+                          "    readiness_probe:\n"
+                          "      exec: {command: pg_isready -q}\n"
+                          "      initial_delay_seconds: 2\n"
+                          "      period_seconds: 0.5\n"
+                          "      timeout_seconds: 3\n"
+                          "      failure_threshold: 7\n"
+                          "    liveness_probe:\n"
+                          "      http_get: {host: 127.0.0.1, port: 8080, path: /health}\n"
+                          "  web:\n"
+                          "    command: ./web\n"
+                          "    ready_log_line: \"ready (1.0)\"\n"),
+                     0);
+    ck_assert_ptr_null(S.warnings);
+    const struct fs_probe *r = task("db")->ready_probe, *a = task("db")->alive_probe;
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->kind, FS_PROBE_SHELL);
+    ck_assert_str_eq(r->shell, "pg_isready -q");
+    ck_assert_double_eq(r->initial_delay, 2);
+    ck_assert_double_eq(r->interval, 0.5);
+    ck_assert_double_eq(r->timeout, 3);
+    ck_assert_uint_eq(r->retries, 7);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(a->kind, FS_PROBE_HTTP);
+    ck_assert_str_eq(a->host, "127.0.0.1");
+    ck_assert_int_eq(a->port, 8080);
+    ck_assert_str_eq(a->path, "/health");
+    ck_assert_double_eq(a->interval, 10);
+    ck_assert_uint_eq(a->retries, 3);
+    const struct fs_probe *l = task("web")->ready_probe;
+    ck_assert_int_eq(l->kind, FS_PROBE_LOG);
+    ck_assert_str_eq(l->pattern, "ready \\(1\\.0\\)");
+    ck_assert_uint_eq(l->retries, 0);
+    fails_with(yaml("processes:\n  a: {command: x, readiness_probe: {period_seconds: 1}}\n"),
+               "t.yaml:2:36: task 'a': 'readiness_probe' needs 'exec' or 'http_get'");
+    fails_with(yaml("processes:\n  a:\n    command: x\n    liveness_probe:\n"
+                    "      http_get: {port: 1, scheme: https}\n"),
+               "t.yaml:5:17: task 'a': 'http_get.scheme' https is not supported; forkscope "
+               "probes plain http");
+}
+END_TEST
+
 START_TEST(bad_values_are_errors)
 {
     fails_with(yaml("processes:\n  a: {working_dir: /tmp}\n"),
@@ -223,6 +270,7 @@ make_suite(void)
     tcase_add_test(tc, replicas_are_copies);
     tcase_add_test(tc, unhonoured_keys_warn_once_each);
     tcase_add_test(tc, depends_on_conditions);
+    tcase_add_test(tc, probes_map_to_forkscope_probes);
     tcase_add_test(tc, bad_values_are_errors);
     suite_add_tcase(s, tc);
     return s;

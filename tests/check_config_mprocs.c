@@ -139,7 +139,7 @@ START_TEST(forkscope_typos_stay_errors)
                "t.yaml:2:17: unknown key 'deps' in task 'a' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
                "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs, depends_on, success_codes)");
+               "replicas, pool, jobs, depends_on, success_codes, ready, alive)");
     ck_assert_ptr_null(S.warnings);
 }
 END_TEST

@@ -147,6 +147,34 @@ end_run(int code, int sig, double now)
     return fs_task_exit_status(&t, code, sig, now);
 }
 
+/* A liveness probe's stop: the run is a failure even when it exits 0, so
+ * on-failure restarts it, and without a policy it stays failed. */
+START_TEST(test_unhealthy_run_is_a_failure)
+{
+    setup_policy(FS_RESTART_ON_FAILURE, 0);
+    run(0);
+    ck_assert_int_eq(fs_task_unhealthy(&t, 1), FS_TASK_SEND_STOP);
+    ck_assert_int_eq(t.st.state, FS_STATE_STOPPING);
+    ck_assert(t.st.unhealthy);
+    ck_assert(!t.st.stop_requested);
+    ck_assert_int_eq(fs_task_unhealthy(&t, 1), FS_TASK_NOTHING);
+    ck_assert_int_eq(end_run(0, 0, 2), FS_TASK_SCHEDULE);
+    ck_assert_int_eq(t.st.state, FS_STATE_BACKOFF);
+    ck_assert_int_eq(fs_task_backoff_due(&t, 3), FS_TASK_SPAWN);
+    ck_assert(!t.st.unhealthy); /* a new run */
+    teardown();
+    setup_policy(FS_RESTART_NO, 0);
+    run(0);
+    fs_task_unhealthy(&t, 1);
+    ck_assert_int_eq(end_run(-1, SIGTERM, 2), FS_TASK_FINISHED);
+    ck_assert_int_eq(t.st.state, FS_STATE_FAILED);
+    teardown();
+    setup_policy(FS_RESTART_ALWAYS, 0);
+    ck_assert_int_eq(fs_task_unhealthy(&t, 0), FS_TASK_NOTHING); /* not running */
+    teardown();
+}
+END_TEST
+
 START_TEST(test_on_failure_restarts_only_failures)
 {
     setup_policy(FS_RESTART_ON_FAILURE, 0);
@@ -369,6 +397,7 @@ make_suite(void)
     tcase_add_test(tc, test_spawn_failure_is_failed_without_restart);
     tcase_add_test(tc, test_events_out_of_place_are_ignored);
     tcase_add_test(tc, test_backoff_formula);
+    tcase_add_test(tc, test_unhealthy_run_is_a_failure);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_usage_kept_until_next_run);
     tcase_add_test(tc, test_describe_quotes_words);

@@ -46,7 +46,7 @@ START_TEST(test_module_table)
     ck_assert_ptr_null(fs_worker_module_find("nope"));
     ck_assert_int_eq(fs_worker_load("nope", &entry, NULL, &err), -ENOENT);
     ck_assert_str_eq(err, "unknown worker module 'nope' (built in: primes, sort, spin, sleep, "
-                          "alloc, echo, counter, racer, crash, fail, heartbeat, io)");
+                          "alloc, echo, counter, racer, crash, fail, heartbeat, io, serve)");
     free(err);
     ck_assert_int_eq(fs_worker_load("", &entry, NULL, &err), -EINVAL);
     free(err);
@@ -71,7 +71,7 @@ START_TEST(test_not_a_module)
     fs_worker_entry entry;
     char *err = NULL;
     static const char what[] = "a worker module is a built-in name (primes, sort, spin, sleep, "
-                               "alloc, echo, counter, racer, crash, fail, heartbeat, io) or a shared library built "
+                               "alloc, echo, counter, racer, crash, fail, heartbeat, io, serve) or a shared library built "
                                "against forkscope/worker.h (doc/workers.md)";
     char *want = fs_xasprintf("'x.js' is a Node script, not a worker module: %s; to run a Node "
                               "script, and see its worker_threads as threads, use 'fork: node "

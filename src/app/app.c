@@ -199,6 +199,7 @@ static void
 task_free(struct app_task *at)
 {
     fs_app_worker_end(at);
+    fs_app_probes_free(at);
     if (at->app->sampler != NULL)
         fs_sampler_unwatch(at->app->sampler, at);
     fs_proc_release(at->proc);

@@ -20,6 +20,8 @@
 
 /* A worker task's run inside forkscope (worker.c). */
 struct app_worker;
+/* A readiness or liveness probe of a task (probe.c). */
+struct app_probe;
 
 /* Buffer mode: one stretch of held output from one stream. */
 struct app_held_chunk {
@@ -43,6 +45,8 @@ struct app_task {
     bool stop_overdue;           /* this run's stop grace period is over */
     struct fs_channel channel;   /* kinds with a channel: the one of the current run */
     struct app_worker *worker;   /* in-process kinds: the thread of the current run */
+    bool on_pty;                 /* the current run is on a pty */
+    struct app_probe *probes[2]; /* probe.c: readiness, liveness; NULL until a run needs one */
     /* Pools (pool.c). */
     struct app_pool *pool;       /* a pool task: its jobs and counts */
     long long job;               /* a pool member: the job it holds (from 1), 0 for none */
@@ -124,6 +128,15 @@ void fs_app_deps_stuck(struct fs_app *app);
  * (stop_next: the next round, after a task ended). */
 void fs_app_deps_stop_all(struct fs_app *app);
 void fs_app_deps_stop_next(struct fs_app *app);
+
+/* probe.c: a run began (its probes start after their initial_delay); output
+ * of the run (a log probe reads it); the run ended (every check stops, a
+ * probe process is killed); the task goes. */
+void fs_app_probes_begin(struct app_task *at);
+void fs_app_probe_output(struct app_task *at, enum fs_stream stream, const char *data,
+                         size_t len);
+void fs_app_probes_end(struct app_task *at);
+void fs_app_probes_free(struct app_task *at);
 
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */

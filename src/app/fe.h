@@ -82,6 +82,17 @@ struct fs_trace_ev {
 /* What became of a pool's job. */
 enum fs_job_event { FS_JOB_START, FS_JOB_DONE, FS_JOB_FAILED };
 
+/* A probe's failure, or its pass after failures (error NULL). */
+struct fs_probe_report {
+    bool alive;        /* a liveness probe; else readiness */
+    const char *kind;  /* "tcp", "http", ... */
+    unsigned failures; /* in a row */
+    unsigned retries;  /* the probe's retries (0: a readiness probe that keeps trying) */
+    const char *error; /* what failed ("127.0.0.1:5432: connection refused"), NULL: passed */
+    bool final;        /* failures reached retries: the readiness probe gave up, or the
+                          liveness probe stops the run */
+};
+
 struct fs_fe_ops {
     /* Whether a run about to start gets a pty, and its size. NULL: never. */
     bool (*task_pty)(void *fe, const struct fs_task *t, int *rows, int *cols);
@@ -118,6 +129,9 @@ struct fs_fe_ops {
      * reason says why ("db exited with 1"). NULL: not interested. */
     void (*task_blocked)(void *fe, const struct fs_task *t, const struct fs_dep *dep,
                          const char *reason);
+    /* A probe failed (told when its error changes or it reaches its retries,
+     * not at every check), or passed after failures. NULL: not interested. */
+    void (*task_probe)(void *fe, const struct fs_task *t, const struct fs_probe_report *r);
     /* node's tracer reported something of task t. NULL: not interested. */
     void (*task_trace)(void *fe, const struct fs_task *t, const struct fs_trace_ev *ev);
 };

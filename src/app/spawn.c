@@ -76,12 +76,16 @@ static void
 on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
 {
     struct app_task *at = arg;
-    if (stream == FS_STREAM_CHANNEL)
+    if (stream == FS_STREAM_CHANNEL) {
         fs_channel_input(at, data, len);
-    else if (at->t.spec.buffer)
+        return;
+    }
+    if (at->t.spec.buffer)
         held_append(at, stream, data, len);
     else
         at->app->ops->task_output(at->app->fe, &at->t, stream, data, len);
+    /* After the front end has it: the line comes before the ready event. */
+    fs_app_probe_output(at, stream, data, len);
 }
 
 static void
@@ -240,6 +244,7 @@ started(struct app_task *at, int pid, int tid, unsigned flags)
         fs_sampler_watch(app->sampler, at, pid, tid, flags);
     app->ops->task_start(app->fe, &at->t);
     fs_pool_member_spawned(at);
+    fs_app_probes_begin(at);
     if (at->t.spec.ready_probe == NULL)
         fs_app_task_ready(at, NULL);
 }
@@ -297,6 +302,7 @@ spawn_process(struct app_task *at)
         .channel = kind->has_channel,
     };
     char *err = NULL;
+    at->on_pty = pty;
     int r = fs_proc_spawn(app->rt, &o, &proc_cbs, at, &at->proc, &err);
     fs_strv_free(argv);
     fs_strv_free(env);
@@ -334,6 +340,7 @@ void
 fs_app_end_run(struct app_task *at)
 {
     fs_timer_stop(at->kill_timer);
+    fs_app_probes_end(at);
     fs_app_trace_drain(at->app);
     fs_app_worker_end(at);
     if (at->app->sampler != NULL)

@@ -15,6 +15,7 @@
 
 #include "model/deps.h"
 #include "model/kind.h"
+#include "model/probe.h"
 #include "model/session.h"
 #include "util/signame.h"
 #include "util/xalloc.h"
@@ -69,6 +70,44 @@ put_list(FILE *out, const char *label, char *const *v)
     fputc('\n', out);
 }
 
+/* "ready: tcp 127.0.0.1:5432, every 1s (timeout 1s), gives up after 3 failures". */
+static void
+put_probe(FILE *out, const char *label, const struct fs_probe *p)
+{
+    if (p == NULL)
+        return;
+    fprintf(out, "    %s: %s ", label, fs_probe_kind_name(p->kind));
+    switch (p->kind) {
+    case FS_PROBE_LOG:
+        put_escaped(out, p->pattern);
+        fputc('\n', out);
+        return;
+    case FS_PROBE_TCP:
+        fprintf(out, "%s:%d", p->host != NULL ? p->host : "127.0.0.1", p->port);
+        break;
+    case FS_PROBE_HTTP:
+        put_escaped(out, p->url);
+        break;
+    case FS_PROBE_SHELL:
+        put_escaped(out, p->shell);
+        break;
+    case FS_PROBE_CMD:
+        for (char **a = p->argv; *a != NULL; a++) {
+            put_escaped(out, *a);
+            fputs(a[1] != NULL ? " " : "", out);
+        }
+        break;
+    }
+    fprintf(out, ", every %gs (timeout %gs)", p->interval, p->timeout);
+    if (p->initial_delay > 0)
+        fprintf(out, " from %gs after the start", p->initial_delay);
+    if (p->retries > 0)
+        fprintf(out, ", %s after %u failures in a row\n",
+                strcmp(label, "ready") == 0 ? "gives up" : "stops the run", p->retries);
+    else
+        fprintf(out, ", until it passes\n");
+}
+
 static void
 put_policies(FILE *out, const struct fs_task_spec *t)
 {
@@ -93,6 +132,8 @@ put_policies(FILE *out, const struct fs_task_spec *t)
     for (size_t k = 0; k < t->ndeps; k++)
         fprintf(out, "%s %s (%s)%s", k == 0 ? "    depends on:" : ",", t->deps[k].task,
                 fs_dep_cond_name(t->deps[k].cond), k + 1 == t->ndeps ? "\n" : "");
+    put_probe(out, "ready", t->ready_probe);
+    put_probe(out, "alive", t->alive_probe);
 }
 
 static void

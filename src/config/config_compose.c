@@ -3,7 +3,8 @@
  * top-level and per-process keys and their handlers. A process is a shell task
  * ('command'); 'working_dir', 'environment', 'disabled', 'availability',
  * 'shutdown', 'is_tty' and 'replicas' map to forkscope's cwd, env, autostart,
- * restart and backoff, stop signal and timeout, pty, and replicas. Every key
+ * restart and backoff, stop signal and timeout, pty, and replicas; the probes
+ * (readiness_probe, liveness_probe, ready_log_line) are config_probe.c's. Every key
  * forkscope cannot honour gives one warning naming it (fs_yaml_warn), as does
  * an unknown key (config_yaml.c). Owns the top-level 'environment' list until the walk ends,
  * when fs_yaml_compose_env_apply hands it to every process.
@@ -30,9 +31,6 @@ static const struct {
     const char *name;
     const char *why;
 } unhonoured[] = {
-    {"readiness_probe", "forkscope has no readiness checks"},
-    {"ready_log_line", "forkscope has no readiness checks"},
-    {"liveness_probe", "forkscope has no health checks"},
     {"launch_timeout_seconds", "forkscope has no launch timeout"},
     {"log_location", "forkscope keeps the output itself and writes no log file"},
     {"log_configuration", "forkscope keeps the output itself and writes no log file"},
@@ -242,9 +240,9 @@ const struct key_def fs_yaml_compose_task_keys[] = {
     {"replicas", MODE_COMPOSE, fs_yaml_key_replicas},
     {"description", MODE_COMPOSE, NULL},
     {"depends_on", MODE_COMPOSE, fs_yaml_key_depends_on},
-    {"readiness_probe", MODE_COMPOSE, key_unhonoured},
-    {"ready_log_line", MODE_COMPOSE, key_unhonoured},
-    {"liveness_probe", MODE_COMPOSE, key_unhonoured},
+    {"readiness_probe", MODE_COMPOSE, fs_yaml_compose_probe},
+    {"ready_log_line", MODE_COMPOSE, fs_yaml_compose_ready_log_line},
+    {"liveness_probe", MODE_COMPOSE, fs_yaml_compose_probe},
     {"launch_timeout_seconds", MODE_COMPOSE, key_unhonoured},
     {"log_location", MODE_COMPOSE, key_unhonoured},
     {"log_configuration", MODE_COMPOSE, key_unhonoured},

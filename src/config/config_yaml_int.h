@@ -148,6 +148,9 @@ int fs_yaml_want_bool(struct yctx *c, const struct tstate *t, const char *label,
 int fs_yaml_want_count(struct yctx *c, const struct tstate *t, const char *label,
                        const yaml_node_t *v, unsigned long lo, unsigned long hi,
                        unsigned long *out);
+/* A duration (fs_config_parse_duration); otherwise -1 with an error naming `label`. */
+int fs_yaml_want_duration(struct yctx *c, const struct tstate *t, const char *label,
+                          const yaml_node_t *v, double *out);
 /* A plain decimal number from lo to 1e9; otherwise -1 with an error naming `label`. */
 int fs_yaml_want_number(struct yctx *c, const struct tstate *t, const char *label,
                         const yaml_node_t *v, double lo, double *out);
@@ -197,6 +200,17 @@ int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, ya
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 /* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
 void fs_yaml_autorestart(struct tstate *t, bool on);
+
+/* ---- from config_probe.c ---------------------------------------------------------------- */
+
+/* 'ready' and 'alive': a probe mapping (doc/session-file.md). */
+int fs_yaml_key_ready(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+int fs_yaml_key_alive(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* process-compose's 'readiness_probe', 'liveness_probe' and 'ready_log_line'. */
+int fs_yaml_compose_probe(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                          yaml_node_t *val);
+int fs_yaml_compose_ready_log_line(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                                   yaml_node_t *val);
 
 /* ---- from config_compose.c -------------------------------------------------------------- */
 

@@ -67,9 +67,9 @@ fs_yaml_want_bool(struct yctx *c, const struct tstate *t, const char *label, con
     return 0;
 }
 
-static int
-want_duration(struct yctx *c, const struct tstate *t, const char *label, const yaml_node_t *v,
-              double *out)
+int
+fs_yaml_want_duration(struct yctx *c, const struct tstate *t, const char *label,
+                      const yaml_node_t *v, double *out)
 {
     if (!is_string(v) || fs_config_parse_duration(text(v), out) < 0)
         return fs_yaml_fail(c, t, v, "'%s' must be a duration such as 5, 1.5, 250ms, 2m or 1h",
@@ -389,7 +389,7 @@ backoff_field(struct yctx *c, struct tstate *t, size_t f, const yaml_node_t *val
     int rc;
     switch (backoff_fields[f].type) {
     case BO_DURATION:
-        rc = want_duration(c, t, label, val, (double *)(void *)field);
+        rc = fs_yaml_want_duration(c, t, label, val, (double *)(void *)field);
         break;
     case BO_FACTOR:
         rc = fs_yaml_want_number(c, t, label, val, 1.0, (double *)(void *)field);
@@ -451,7 +451,7 @@ key_stop_signal(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
 static int
 key_stop_timeout(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    return want_duration(c, t, text(key), val, &t->spec->stop_timeout);
+    return fs_yaml_want_duration(c, t, text(key), val, &t->spec->stop_timeout);
 }
 
 /* true/false, or a size that sets the cap and turns buffering on. */
@@ -568,6 +568,8 @@ const struct key_def fs_yaml_task_keys[] = {
     {"jobs", MODE_TASKS, key_jobs},
     {"depends_on", MODE_TASKS, fs_yaml_key_depends_on},
     {"success_codes", MODE_TASKS, fs_yaml_key_success_codes},
+    {"ready", MODE_TASKS, fs_yaml_key_ready},
+    {"alive", MODE_TASKS, fs_yaml_key_alive},
     /* mprocs */
     {"stop", MODE_PROCS, fs_yaml_key_stop},
     {"deps", MODE_PROCS, fs_yaml_key_deps},

@@ -216,6 +216,37 @@ json_blocked(void *fe, const struct fs_task *t, const struct fs_dep *dep, const 
     event_emit(fe, o);
 }
 
+/* A readiness probe passed: which, and how long after the run's start. */
+static void
+json_ready(void *fe, const struct fs_task *t, const char *how)
+{
+    struct hl *hl = fe;
+    json_t *o = event_new(hl, "ready", t);
+    json_object_set_new(o, "probe", json_string(how));
+    json_object_set_new(o, "after", json_seconds(fs_app_now(hl->app) - t->st.started_at));
+    event_emit(hl, o);
+}
+
+/* A probe's failure: probe_failed while it tries again, not_ready when a
+ * readiness probe gave up, unhealthy when a liveness probe stops the run. A
+ * pass after failures is not an event. */
+static void
+json_probe(void *fe, const struct fs_task *t, const struct fs_probe_report *r)
+{
+    struct hl *hl = fe;
+    if (r->error == NULL)
+        return;
+    const char *ev = !r->final ? "probe_failed" : r->alive ? "unhealthy" : "not_ready";
+    json_t *o = event_new(hl, ev, t);
+    if (!r->final)
+        json_object_set_new(o, "for", json_string(r->alive ? "alive" : "ready"));
+    json_object_set_new(o, "probe", json_string(r->kind));
+    json_object_set_new(o, "failures", json_integer(r->failures));
+    bool escaped;
+    json_object_set_new(o, "error", json_bytes(r->error, strlen(r->error), &escaped));
+    event_emit(hl, o);
+}
+
 static void
 json_error(void *fe, const struct fs_task *t, const char *msg)
 {
@@ -578,6 +609,8 @@ static const struct fs_fe_ops json_ops = {
     .samples = json_samples,
     .task_message = json_message,
     .task_job = json_job,
+    .task_ready = json_ready,
+    .task_probe = json_probe,
     .task_trace = json_trace,
 };
 

@@ -129,6 +129,31 @@ text_blocked(void *fe, const struct fs_task *t, const struct fs_dep *dep, const 
 }
 
 static void
+text_ready(void *fe, const struct fs_task *t, const char *how)
+{
+    struct hl *hl = fe;
+    status_line(hl, t, "ready (%s probe, after %.3fs)", how,
+                fs_app_now(hl->app) - t->st.started_at);
+}
+
+static void
+text_probe(void *fe, const struct fs_task *t, const struct fs_probe_report *r)
+{
+    if (r->error == NULL)
+        return;
+    const char *what = r->alive ? "liveness" : "readiness";
+    if (!r->final)
+        status_line(fe, t, "%s probe %s failed (%u in a row): %s", what, r->kind, r->failures,
+                    r->error);
+    else if (r->alive)
+        status_line(fe, t, "unhealthy: %s probe %s failed %u times in a row: %s", what, r->kind,
+                    r->failures, r->error);
+    else
+        status_line(fe, t, "not ready: %s probe %s gave up after %u failures: %s", what, r->kind,
+                    r->failures, r->error);
+}
+
+static void
 text_error(void *fe, const struct fs_task *t, const char *msg)
 {
     struct hl *hl = fe;
@@ -262,6 +287,8 @@ static const struct fs_fe_ops text_ops = {
     .error = text_error,
     .task_message = text_message,
     .task_job = text_job,
+    .task_ready = text_ready,
+    .task_probe = text_probe,
     .task_trace = text_trace,
 };
 

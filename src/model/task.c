@@ -239,6 +239,7 @@ begin_run(struct fs_task *t, double now)
     t->st.paused = false;
     t->st.ready = false;
     t->st.ready_gave_up = false;
+    t->st.unhealthy = false;
     t->st.spawn_error = 0;
     t->st.have_usage = false;
     return FS_TASK_SPAWN;
@@ -336,12 +337,23 @@ fs_task_restart(struct fs_task *t, double now)
     return a;
 }
 
+enum fs_task_action
+fs_task_unhealthy(struct fs_task *t, double now)
+{
+    (void)now;
+    if (t->st.state != FS_STATE_RUNNING)
+        return FS_TASK_NOTHING;
+    t->st.state = FS_STATE_STOPPING;
+    t->st.unhealthy = true;
+    return FS_TASK_SEND_STOP;
+}
+
 /* Both the exit status and every EOF are in: decide what follows. */
 static enum fs_task_action
 finish(struct fs_task *t, double now)
 {
     struct fs_task_status *st = &t->st;
-    bool ok = st->exit_code == 0 && st->term_signal == 0;
+    bool ok = st->exit_code == 0 && st->term_signal == 0 && !st->unhealthy;
     st->ended_at = now;
     st->ready = false;
     if (st->restart_pending) {

@@ -139,6 +139,7 @@ struct fs_task_status {
     bool ready_gave_up;   /* its readiness probe stopped trying: this run will not be ready */
     bool has_run;         /* a run of it has started (spawned), ever */
     bool was_ready;       /* a run of it has been ready, ever */
+    bool unhealthy;       /* its liveness probe failed: stopped, and a failure */
     bool paused;          /* SIGSTOP sent by forkscope, no SIGCONT since */
     double backoff_delay; /* seconds, valid in FS_STATE_BACKOFF */
     int spawn_error;      /* negative errno when it could not be started */
@@ -163,6 +164,9 @@ enum fs_task_action fs_task_spawned(struct fs_task *t, int pid, unsigned streams
 enum fs_task_action fs_task_spawn_failed(struct fs_task *t, int err, double now);
 enum fs_task_action fs_task_stop(struct fs_task *t, double now);
 enum fs_task_action fs_task_restart(struct fs_task *t, double now);
+/* Its liveness probe failed: the run is stopped and counts as a failure, so
+ * the restart policy decides what follows. */
+enum fs_task_action fs_task_unhealthy(struct fs_task *t, double now);
 enum fs_task_action fs_task_exit_status(struct fs_task *t, int code, int sig, double now);
 /* The live run's usage, given with its exit status (before fs_task_exit_status). */
 void fs_task_usage(struct fs_task *t, const struct fs_usage *use);

@@ -99,6 +99,13 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
         ui_put_el(ui, FS_EL_SPARKLINE, true);
         ui_put_text(r.y + r.h - 1, r.x + r.w - 2 - (2 * width + 13), 2 * width + 13, chart, false);
     }
+    const char *probe = ui->tasks[i].probe_err;
+    if (probe[0] != '\0' && fs_pane_scrolled(p) == 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, " %s ", probe);
+        ui_put_el(ui, FS_EL_ERROR, true);
+        ui_put_text(r.y + r.h - 1, r.x + 2, r.w - 4, msg, false);
+    }
     if (fs_pane_scrolled(p) > 0) {
         char pos[96];
         snprintf(pos, sizeof pos, " scrolled %d/%zu (End: follow) ", fs_pane_scrolled(p),

@@ -79,6 +79,15 @@ ui_describe_state(const struct fs_task *t, double now, char *buf, size_t len)
         else
             snprintf(buf, len, "exited %d", st->exit_code);
         return;
+    case FS_STATE_RUNNING:
+        /* With a readiness probe: whether it passed ("ready") or gave up. */
+        snprintf(buf, len, "%s",
+                 st->paused                    ? "paused"
+                 : t->spec.ready_probe == NULL ? "running"
+                 : st->ready                   ? "ready"
+                 : st->ready_gave_up           ? "not ready"
+                                               : "running");
+        return;
     default:
         snprintf(buf, len, "%s", st->paused ? "paused" : fs_state_name(st->state));
     }

@@ -235,6 +235,9 @@ fe_start(void *fe, const struct fs_task *t)
 {
     struct ui *ui = fe;
     ui_sync_tasks(ui);
+    size_t i = task_index(ui, t);
+    if (i < ui->ntasks)
+        ui->tasks[i].probe_err[0] = '\0';
     ui_dirty(ui);
 }
 
@@ -292,6 +295,31 @@ fe_exit(void *fe, const struct fs_task *t, const char *reason)
 static void
 fe_restart(void *fe, const struct fs_task *t, double delay)
 {
+    ui_dirty(fe);
+}
+
+/* A failing probe shows on the pane's bottom border until it passes. */
+static void
+fe_probe(void *fe, const struct fs_task *t, const struct fs_probe_report *r)
+{
+    struct ui *ui = fe;
+    size_t i = task_index(ui, t);
+    if (i >= ui->ntasks)
+        return;
+    char *b = ui->tasks[i].probe_err;
+    if (r->error == NULL)
+        b[0] = '\0';
+    else
+        snprintf(b, sizeof ui->tasks[i].probe_err, "%s%s %s: %s (%u)", r->alive ? "alive" : "ready",
+                 r->final ? "!" : "?", r->kind, r->error, r->failures);
+    ui_dirty(ui);
+}
+
+static void
+fe_ready(void *fe, const struct fs_task *t, const char *how)
+{
+    (void)t;
+    (void)how;
     ui_dirty(fe);
 }
 
@@ -388,6 +416,8 @@ static const struct fs_fe_ops screen_ops = {
     .task_message = fe_message,
     .task_trace = fe_trace,
     .task_job = fe_job,
+    .task_ready = fe_ready,
+    .task_probe = fe_probe,
 };
 
 /* ---- input, resize, quit ----------------------------------------------------------------------

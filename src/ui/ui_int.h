@@ -58,6 +58,9 @@ struct ui_task {
     float rate_hist[UI_RATE_HISTORY];
     size_t nrate;
     bool unfolded; /* its descendants are listed under it (f); folded at first */
+    /* The failing probe, for the pane's bottom border ("ready? tcp ...: connection
+     * refused (4)"); empty when none fails. */
+    char probe_err[112];
 };
 
 /* A row of the task table (tree.c). */

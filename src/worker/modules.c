@@ -36,6 +36,10 @@ const struct fs_worker_module fs_worker_modules[] = {
      fs_mod_heartbeat, false},
     {"io", "N requests answered after M ms each, waited for together on one thread", fs_mod_io,
      false},
+    {"serve",
+     "listen on a loopback port for probes: port=N, http or tcp, delay=MS, fail_after=N, "
+     "ttl=S (runs in a host process)",
+     fs_mod_serve, true},
     {NULL, NULL, NULL, false},
 };
 

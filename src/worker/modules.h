@@ -1,7 +1,7 @@
 /*
  * The worker modules: a const table of the built-in ones (primes, sort, spin,
  * sleep, alloc, echo, counter, racer, crash,
- * fail, heartbeat, io), and the loader that turns a task's
+ * fail, heartbeat, io, serve), and the loader that turns a task's
  * `worker:` value into an entry point, either a built-in name or a plugin
  * (a path with a '/': `./libmine.so` or `./libmine.so:symbol`, loaded with
  * dlopen, ABI checked).
@@ -86,6 +86,7 @@ int fs_mod_crash(struct fs_port *p, const char *args);
 int fs_mod_fail(struct fs_port *p, const char *args);
 int fs_mod_heartbeat(struct fs_port *p, const char *args);
 int fs_mod_io(struct fs_port *p, const char *args);
+int fs_mod_serve(struct fs_port *p, const char *args);
 
 /* Monotonic milliseconds, for the modules that measure time. */
 uint64_t fs_worker_now_ms(void);

@@ -98,17 +98,17 @@ P=$FS_TMP/process-compose.yaml
 run_fs check "$P"
 check "process-compose file: status 1 (warnings)" test "$rc" -eq 1
 W="warning: task 'web': "
-if has "$P: 2 tasks, 4 warnings" && has "  web" && has "    argv: /bin/sh -c 'touch \"$M\"'" &&
+if has "$P: 2 tasks, 3 warnings" && has "  web" && has "    argv: /bin/sh -c 'touch \"$M\"'" &&
     has "    cwd: sub" && has "    env: GREETING=hi" &&
     has "    restart: on-failure, backoff 1s x1 up to 1s, at most 3 restarts in a row" &&
     has "    stop: SIGINT, SIGKILL after 4s" && has "  db" && has "    autostart: no" &&
     has "$P:2:1: warning: 'log_level' is not honoured: forkscope has no log levels" &&
     has "$P:9:47: $W'shutdown.command' is not honoured: forkscope has no stop command; it stops the process with its signal" &&
     has "    depends on: db (ready)" &&
-    has "$P:11:5: $W'readiness_probe' is not honoured: forkscope has no readiness checks" &&
+    has "    ready: shell true, every 10s (timeout 1s), gives up after 3 failures in a row" &&
     has "$P:16:5: warning: unknown key 'colour' in process 'db' is ignored" &&
-    [ "$(grep -c ': warning: ' "$FS_TMP/out")" -eq 4 ]; then
-    ok "process-compose file: its tasks and dependencies, one warning for each key not honoured or unknown"
+    [ "$(grep -c ': warning: ' "$FS_TMP/out")" -eq 3 ]; then
+    ok "process-compose file: its tasks, dependencies and probe, one warning for each key not honoured or unknown"
 else
     not_ok "process-compose file: report"; show "$FS_TMP/out"; show "$FS_TMP/err"
 fi
