@@ -139,7 +139,7 @@ START_TEST(forkscope_typos_stay_errors)
                "t.yaml:2:17: unknown key 'depends_on' in task 'a' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
                "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs)");
+               "replicas, pool, jobs, log, timestamps, env_file)");
     ck_assert_ptr_null(S.warnings);
 }
 END_TEST
@@ -277,16 +277,17 @@ START_TEST(dotenv_forms)
                        "A=again\n"
                        "not a variable\n"
                        "E=\n"
-                       "PORT=1\n";
+                       "PORT=1\n"
+                       "export\tF = spaced  \n";
     char **vars = NULL;
     ck_assert_int_eq(fs_config_parse_dotenv(&S, ".env", text, strlen(text), &vars, &ERR), 0);
     argv_is(vars, "A=again", "B=two words", "C=single $x # kept", "D=line\nnext \"q\"",
-            "E=", "PORT=1", NULL);
+            "E=", "PORT=1", "F=spaced", NULL);
     ck_assert_uint_eq(nwarnings(), 1);
     ck_assert_str_eq(S.warnings[0], ".env:8: warning: not KEY=VALUE; the line is ignored");
     ck_assert_int_eq(fs_config_parse_procfile_env(&S, "Procfile", "web: x\n", 7, 0, vars, &ERR), 0);
     argv_is(task("web")->env_set, "A=again", "B=two words", "C=single $x # kept",
-            "D=line\nnext \"q\"", "E=", "PORT=5000", NULL);
+            "D=line\nnext \"q\"", "E=", "F=spaced", "PORT=5000", NULL);
     fs_strv_free(vars);
     vars = NULL;
     fails_with(fs_config_parse_dotenv(&S, ".env",

@@ -34,6 +34,8 @@ struct yctx {
     char *kinds;        /* the kind keys this file may use, "shell, cmd, fork, worker" */
     bool deps_warned;   /* the one warning about mprocs' 'deps' was given */
     char **compose_env; /* a process-compose file's top-level "NAME=value" list */
+    char *log_dir;      /* forkscope's top-level 'log_dir', joined to the file's directory */
+    char *log_all;      /* process-compose's top-level 'log_location' */
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -57,6 +59,7 @@ struct tstate {
     const yaml_node_t *pool_key; /* pool and jobs come together */
     const yaml_node_t *jobs_key;
     unsigned long replicas;
+    char **file_env; /* "NAME=value" read from its env_file entries, the last one winning */
 };
 
 typedef int (*key_fn)(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
@@ -185,6 +188,29 @@ int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, ya
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 /* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
 void fs_yaml_autorestart(struct tstate *t, bool on);
+
+/* ---- from config_yaml_log.c ------------------------------------------------------------ */
+
+/* env_file: one path or a list, read now into t->file_env. */
+int fs_yaml_key_env_file(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                         yaml_node_t *val);
+/* Gives the task the env_file variables its own env does not set, and frees them. */
+void fs_yaml_env_file_apply(struct tstate *t);
+/* Whether the task sets or unsets the variable NAME (len bytes). */
+bool fs_yaml_task_has_env(const struct fs_task_spec *spec, const char *name, size_t len);
+/* log, timestamps; the top-level log_dir; process-compose's log_location (t
+ * NULL at the top level). */
+int fs_yaml_key_log_file(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                         yaml_node_t *val);
+int fs_yaml_key_timestamps(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                           yaml_node_t *val);
+int fs_yaml_key_log_dir(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                        yaml_node_t *val);
+int fs_yaml_key_log_location(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                             yaml_node_t *val);
+/* After the walk: every task without a log file of its own gets log_dir/NAME.log
+ * (or process-compose's shared top-level file). */
+void fs_yaml_logs_apply(struct yctx *c);
 
 /* ---- from config_compose.c -------------------------------------------------------------- */
 

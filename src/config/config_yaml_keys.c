@@ -566,6 +566,9 @@ const struct key_def fs_yaml_task_keys[] = {
     {"replicas", MODE_TASKS, fs_yaml_key_replicas},
     {"pool", MODE_TASKS, key_pool},
     {"jobs", MODE_TASKS, key_jobs},
+    {"log", MODE_TASKS, fs_yaml_key_log_file},
+    {"timestamps", MODE_TASKS, fs_yaml_key_timestamps},
+    {"env_file", MODE_TASKS, fs_yaml_key_env_file},
     /* mprocs */
     {"stop", MODE_PROCS, fs_yaml_key_stop},
     {"deps", MODE_PROCS, fs_yaml_key_deps},

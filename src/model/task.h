@@ -24,6 +24,10 @@ enum fs_state {
 };
 #define FS_STATE_COUNT 7
 
+/* The defaults of a log file's `max` and `keep`. */
+#define FS_LOG_MAX_DEFAULT ((size_t)10 << 20)
+#define FS_LOG_KEEP_DEFAULT 3u
+
 enum fs_restart { FS_RESTART_NO, FS_RESTART_ON_FAILURE, FS_RESTART_ALWAYS };
 
 /* A task's output streams; the channel is the IPC socket of a fork task. */
@@ -61,6 +65,11 @@ struct fs_task_spec {
     double stop_timeout;
     struct fs_probe *ready_probe; /* NULL: ready as soon as it started */
     struct fs_probe *alive_probe; /* NULL: no liveness check */
+    /* A log file of the output (doc/session-file.md, "Log files"): NULL for none. */
+    char *log_file;
+    size_t log_max;      /* a file is rotated before it would pass this many bytes */
+    unsigned log_keep;   /* rotated files kept: log_file.1 ... log_file.N */
+    bool log_timestamps; /* each line after its time of arrival */
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;
