@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/channel.h"
+#include "model/logfmt.h"
 #include "rt/proc.h"
 #include "util/bytes.h"
 
@@ -50,6 +51,12 @@ struct app_task {
     bool benched;                /* a member that was stopped or could not start: no more jobs */
     bool retiring;               /* a member with no job left, asked to end */
     struct fs_timer *retire_timer; /* stops a retiring member that does not end */
+    /* Its log file (logs.c), NULL when it has none. */
+    struct app_log {
+        int file;            /* the writer's number for it */
+        int err;             /* errno of the file's failure in progress, 0 when none */
+        struct fs_logfmt fmt;
+    } *log;
 };
 
 struct fs_app {
@@ -82,6 +89,12 @@ struct fs_app {
         unsigned tries;
     } trace_notes[64];
     size_t ntrace_notes;
+    /* Log files (logs.c): the writer's files by number, a scratch buffer. */
+    struct fs_logw *logw; /* owned by the runtime; NULL until a task has a log */
+    char **log_paths;
+    size_t nlog_paths;
+    struct fs_bytes log_text;
+    bool log_failed; /* no writer thread could be made; told once */
 };
 
 static inline double
@@ -106,6 +119,14 @@ void fs_app_task_ready(struct app_task *at, const char *how);
 /* deps.c: starts the tasks whose dependencies now hold; called whenever a
  * task starts, becomes ready or ends. */
 void fs_app_deps_check(struct fs_app *app);
+
+/* logs.c: gives a task with a log_file its formatter and file (when every
+ * task of the session exists: the name prefix depends on who shares the
+ * file); writes what it output there; frees its side; frees the app's. */
+void fs_app_log_open(struct app_task *at);
+void fs_app_log_output(struct app_task *at, enum fs_stream stream, const char *data, size_t len);
+void fs_app_log_free(struct app_task *at);
+void fs_app_logs_fini(struct fs_app *app);
 
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */

@@ -55,6 +55,7 @@ struct fs_rt {
 
     struct fs_outq *out;
     struct fs_outq *err;
+    struct fs_logw *logw; /* log files (logw.c), NULL until one is asked for */
     struct fs_watchdog wd;
     struct fs_proc *procs;   /* every process object not yet freed */
     /* Told of every reaped process that is no task's own (fs_rt_on_orphan_reaped). */
@@ -100,5 +101,9 @@ int fs_outq_new(struct fs_rt *rt, int fd, size_t high_water, struct fs_outq **ou
 /* Writes out everything queued, stops the thread and closes the async handle. */
 void fs_outq_close(struct fs_outq *q);
 void fs_outq_free(struct fs_outq *q);
+/* logw.c: writes out everything queued, stops the thread and closes the async
+ * handle; free closes the files. */
+void fs_logw_close(struct fs_logw *w);
+void fs_logw_free(struct fs_logw *w);
 
 #endif
