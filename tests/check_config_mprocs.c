@@ -114,32 +114,28 @@ START_TEST(mprocs_unknown_keys_warn)
                           "  db: {shell: y, dependencies: [z], restart: always}\n"),
                      0);
     ck_assert_uint_eq(S.ntasks, 2);
-    ck_assert_uint_eq(nwarnings(), 8);
+    ck_assert_uint_eq(nwarnings(), 6);
     ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: unknown key 'shell' at the top level "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[3],
-                     "t.yaml:5:1: warning: 'proc_log' is not honoured yet: forkscope writes no "
-                     "log files; the output is in the panes (and on standard output with "
-                     "--headless)");
-    ck_assert_str_eq(S.warnings[4], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
+    ck_assert_str_eq(S.warnings[3], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[5],
-                     "t.yaml:10:5: warning: task 'web': 'log' is not honoured yet: forkscope "
-                     "writes no log files; the output is in the panes (and on standard output "
-                     "with --headless)");
-    ck_assert_str_eq(S.warnings[6], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
+    ck_assert_str_eq(S.warnings[4], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
                                     "'db' is ignored (mprocs ignores it too)");
+    /* proc_log and log are honoured: a proc's own dir wins over the top level's. */
+    ck_assert_str_eq(task("web")->log_file, "l/web.log");
+    ck_assert_str_eq(task("db")->log_file, "logs/db.log");
     ck_assert_int_eq(task("db")->restart, FS_RESTART_NO);
 }
 END_TEST
 
 START_TEST(forkscope_typos_stay_errors)
 {
-    fails_with(yaml("tasks:\n  a: {shell: x, depends_on: [b]}\n"),
-               "t.yaml:2:17: unknown key 'depends_on' in task 'a' (valid keys: shell, cmd, fork, "
-               "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
-               "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs, log, timestamps, env_file)");
+    fails_with(
+        yaml("tasks:\n  a: {shell: x, depends_on: [b]}\n"),
+        "t.yaml:2:17: unknown key 'depends_on' in task 'a' (valid keys: shell, cmd, fork, "
+        "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
+        "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
+        "replicas, pool, jobs, log, timestamps, env_file)");
     ck_assert_ptr_null(S.warnings);
 }
 END_TEST
@@ -266,6 +262,32 @@ START_TEST(procfile_foreman_drops_warn)
 }
 END_TEST
 
+START_TEST(mprocs_log_files)
+{
+    ck_assert_int_eq(yaml_at("dir/mprocs.yaml",
+                             "proc_log: {dir: logs, mode: truncate}\n"
+                             "procs:\n"
+                             "  Rust Server: {shell: a}\n"
+                             "  own: {shell: b, log: {file: \"{name}-{id}.txt\"}}\n"
+                             "  abs: {shell: c, log: {dir: null, file: /tmp/x.log, mode: append}}\n"
+                             "  off: {shell: d, log: false}\n"
+                             "  plain: {shell: e, log: other}\n"),
+                     0);
+    ck_assert_ptr_null(S.warnings);
+    ck_assert_str_eq(task("Rust Server")->log_file, "dir/logs/Rust_Server.log");
+    ck_assert(task("Rust Server")->log_truncate);
+    ck_assert_str_eq(task("own")->log_file, "dir/logs/own-1.txt");
+    ck_assert_str_eq(task("abs")->log_file, "/tmp/x.log");
+    ck_assert(!task("abs")->log_truncate);
+    ck_assert_ptr_null(task("off")->log_file);
+    ck_assert_str_eq(task("plain")->log_file, "dir/other/plain.log");
+    fails_with(yaml("procs:\n  a: {shell: x, log: {mode: sometimes}}\n"),
+               "t.yaml:2:29: 'mode' must be append or truncate");
+    fails_with(yaml("proc_log: [a]\nprocs:\n  a: {shell: x}\n"),
+               "t.yaml:1:11: a log setting must be a boolean, a directory or a mapping");
+}
+END_TEST
+
 START_TEST(dotenv_forms)
 {
     const char *text = "\xef\xbb\xbf# comment\r\n"
@@ -319,6 +341,7 @@ make_suite(void)
     tcase_add_test(tc, procfile_ports);
     tcase_add_test(tc, procfile_foreman_drops_warn);
     tcase_add_test(tc, dotenv_forms);
+    tcase_add_test(tc, mprocs_log_files);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,7 +77,7 @@ file_of(struct fs_app *app, const struct fs_task_spec *spec)
         return -1;
     }
     app->logw = w;
-    int file = fs_logw_add(w, spec->log_file, spec->log_max, spec->log_keep);
+    int file = fs_logw_add(w, spec->log_file, spec->log_max, spec->log_keep, spec->log_truncate);
     app->log_paths = fs_xreallocarray(app->log_paths, app->nlog_paths + 1, sizeof *app->log_paths);
     app->log_paths[app->nlog_paths++] = fs_xstrdup(spec->log_file);
     return file;

@@ -598,6 +598,7 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
     fs_strv_free(c.compose_env);
     free(c.log_dir);
     free(c.log_all);
+    free(c.mlogs);
     if (rc < 0) {
         fs_session_fini(&c.tmp);
         return -1;

@@ -36,6 +36,12 @@ struct yctx {
     char **compose_env; /* a process-compose file's top-level "NAME=value" list */
     char *log_dir;      /* forkscope's top-level 'log_dir', joined to the file's directory */
     char *log_all;      /* process-compose's top-level 'log_location' */
+    yaml_node_t *proc_log; /* mprocs' top-level 'proc_log', read after the walk */
+    struct {
+        size_t task;        /* index in tmp */
+        yaml_node_t *node;  /* its 'log' */
+    } *mlogs;
+    size_t nmlogs;
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -181,13 +187,18 @@ int fs_yaml_key_replicas(struct yctx *c, struct tstate *t, const yaml_node_t *ke
 int fs_yaml_key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* mprocs' deps: accepted with one warning per file; not honoured. */
 int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
-/* mprocs' proc_log and log: accepted with a warning (no log files yet). */
-int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
  * the error set when the wrapper is bad. */
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
 /* mprocs' autorestart: restart after a non-zero exit of a run of at least 1 s. */
 void fs_yaml_autorestart(struct tstate *t, bool on);
+
+/* ---- from config_mprocs_log.c ----------------------------------------------------------- */
+
+/* mprocs' proc_log and log: checked, and kept until the walk is over. */
+int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* After the walk: every proc's log file from its 'log' and the top-level 'proc_log'. */
+void fs_yaml_mprocs_logs_apply(struct yctx *c);
 
 /* ---- from config_yaml_log.c ------------------------------------------------------------ */
 

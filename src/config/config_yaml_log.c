@@ -199,6 +199,10 @@ log_in_dir(const char *dir, const char *name)
 void
 fs_yaml_logs_apply(struct yctx *c)
 {
+    if (c->mode == MODE_PROCS) {
+        fs_yaml_mprocs_logs_apply(c);
+        return;
+    }
     for (size_t i = 0; i < c->tmp.ntasks; i++) {
         struct fs_task_spec *spec = &c->tmp.tasks[i];
         if (spec->log_file != NULL || spec->pool_size > 0)

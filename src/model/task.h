@@ -70,6 +70,7 @@ struct fs_task_spec {
     size_t log_max;      /* a file is rotated before it would pass this many bytes */
     unsigned log_keep;   /* rotated files kept: log_file.1 ... log_file.N */
     bool log_timestamps; /* each line after its time of arrival */
+    bool log_truncate;   /* empty the file when it is first opened (mprocs' mode: truncate) */
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;

@@ -29,6 +29,7 @@ struct logw_file {
     char *path;
     size_t max;
     unsigned keep;
+    bool truncate;                /* thread only: empty the file when it is next opened */
     int fd;                       /* thread only; -1 when closed */
     size_t size;                  /* thread only: bytes in the current file */
     unsigned long long lost;      /* thread only: bytes not written since the failure began */
@@ -78,7 +79,7 @@ write_all(int fd, const char *p, size_t len)
 static int
 open_file(struct logw_file *f)
 {
-    int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+    int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (f->truncate ? O_TRUNC : 0);
     f->fd = open(f->path, flags, 0644);
     if (f->fd < 0 && errno == ENOENT) {
         char *dir = fs_xstrdup(f->path), *slash = strrchr(dir, '/');
@@ -91,6 +92,7 @@ open_file(struct logw_file *f)
     }
     if (f->fd < 0)
         return errno;
+    f->truncate = false;
     struct stat st;
     f->size = fstat(f->fd, &st) == 0 ? (size_t)st.st_size : 0;
     return 0;
@@ -253,12 +255,13 @@ fs_logw_write(struct fs_logw *w, int file, const char *data, size_t len)
 }
 
 int
-fs_logw_add(struct fs_logw *w, const char *path, size_t max, unsigned keep)
+fs_logw_add(struct fs_logw *w, const char *path, size_t max, unsigned keep, bool truncate)
 {
     struct logw_file *f = fs_xcalloc(1, sizeof *f);
     f->path = fs_xstrdup(path);
     f->max = max > 0 ? max : 1;
     f->keep = keep;
+    f->truncate = truncate;
     f->fd = -1;
     pthread_mutex_lock(&w->mu);
     w->files = fs_xreallocarray(w->files, w->nfiles + 1, sizeof *w->files);

@@ -18,6 +18,7 @@
     "rt/ is for app/ alone: the layers below and the front ends never see it (doc/architecture.md)"
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct fs_rt;
@@ -32,9 +33,9 @@ typedef void (*fs_logw_report_cb)(void *arg, int file, int err, unsigned long lo
  * thread could be made (the reason in *err, a UV error). */
 struct fs_logw *fs_logw_get(struct fs_rt *rt, size_t cap, fs_logw_report_cb cb, void *arg,
                             int *err);
-/* Adds a file (nothing is opened yet: the thread opens it at once, and
- * reports a failure); returns its number. max > 0. */
-int fs_logw_add(struct fs_logw *w, const char *path, size_t max, unsigned keep);
+/* Adds a file (nothing is opened yet: the thread opens it at once, emptied
+ * first with `truncate`, and reports a failure); returns its number. max > 0. */
+int fs_logw_add(struct fs_logw *w, const char *path, size_t max, unsigned keep, bool truncate);
 /* Queues text for a file. Never blocks; past the queue's capacity, drops it
  * and counts it. */
 void fs_logw_write(struct fs_logw *w, int file, const char *data, size_t len);
