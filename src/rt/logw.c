@@ -60,21 +60,6 @@ struct fs_logw {
 
 /* ---- the thread ------------------------------------------------------------------------- */
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return errno;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Opens the file for appending; creates its directory (one level) if missing. */
 static int
 open_file(struct logw_file *f)
@@ -149,7 +134,7 @@ write_rec(struct fs_logw *w, struct logw_file *f, const char *data, size_t len, 
     while (e == 0 && len > 0) {
         bool rot;
         size_t n = fs_logfmt_take(f->size, f->max, data, len, &rot);
-        if ((e = write_all(f->fd, data, n)) != 0)
+        if ((e = fs_rt_write_all(f->fd, data, n)) != 0)
             break;
         f->size += n;
         data += n;

@@ -96,6 +96,9 @@ void fs_rt_input_flow(struct fs_rt *rt);
 /* rt.c: remember a group that outlived its leader. */
 void fs_rt_add_lingering(struct fs_rt *rt, int pgid);
 
+/* outq.c: writes everything, blocking (waiting out EAGAIN): 0, or the errno
+ * of the write that failed. For the writer threads. */
+int fs_rt_write_all(int fd, const char *p, size_t len);
 /* outq.c: 0 and *out, or a UV error (nothing is left open then). */
 int fs_outq_new(struct fs_rt *rt, int fd, size_t high_water, struct fs_outq **out);
 /* Writes out everything queued, stops the thread and closes the async handle. */
