@@ -37,6 +37,7 @@ struct logw_file {
     unsigned long long lost_told; /* guarded by mu: lost, when err went back to 0 */
     int told;                     /* loop only: the err last reported */
     unsigned long long dropped;   /* loop only: bytes dropped for want of room, not yet noted */
+    bool mid_line;                /* loop only: what was queued last did not end a line */
 };
 
 struct rec {
@@ -206,12 +207,13 @@ on_wake(uv_async_t *h)
     }
 }
 
-/* Appends one record; false when there is no room. Called with mu held. */
+/* Appends one record; false when there is no room (unless forced). Called
+ * with mu held. */
 static bool
-push(struct fs_logw *w, int file, const char *data, size_t len)
+push(struct fs_logw *w, int file, const char *data, size_t len, bool force)
 {
     struct rec r = {(uint32_t)file, (uint32_t)len};
-    if (w->queue.len + sizeof r + len > w->cap)
+    if (!force && w->queue.len + sizeof r + len > w->cap)
         return false;
     if (w->queue.len == 0)
         pthread_cond_signal(&w->cv);
@@ -220,22 +222,37 @@ push(struct fs_logw *w, int file, const char *data, size_t len)
     return true;
 }
 
+/* The line that says what was dropped, once there is room for it (or at the
+ * end, forced). Called with mu held. */
+static void
+note_dropped(struct fs_logw *w, int file, bool force)
+{
+    struct logw_file *f = w->files[file];
+    char note[160];
+    int n = snprintf(note, sizeof note,
+                     "%s[forkscope: %llu bytes of output are missing here: the log writer fell "
+                     "behind]\n",
+                     f->mid_line ? "\n" : "", f->dropped);
+    if (push(w, file, note, (size_t)n, force)) {
+        f->dropped = 0;
+        f->mid_line = false;
+    }
+}
+
 void
 fs_logw_write(struct fs_logw *w, int file, const char *data, size_t len)
 {
     struct logw_file *f = w->files[file];
     pthread_mutex_lock(&w->mu);
-    if (f->dropped > 0) {
-        char note[160];
-        int n = snprintf(note, sizeof note,
-                         "[forkscope: %llu bytes of output are missing here: the log writer "
-                         "fell behind]\n",
-                         f->dropped);
-        if (push(w, file, note, (size_t)n))
-            f->dropped = 0;
-    }
-    if (f->dropped > 0 || !push(w, file, data, len))
+    /* After a drop, writing resumes once the queue is down to half, so that
+     * the file gets one note per stretch of dropped text, not one per chunk. */
+    bool room = f->dropped == 0 || w->queue.len <= w->cap / 2;
+    if (room && f->dropped > 0)
+        note_dropped(w, file, false);
+    if (!room || f->dropped > 0 || !push(w, file, data, len, false))
         f->dropped += len;
+    else if (len > 0)
+        f->mid_line = data[len - 1] != '\n';
     pthread_mutex_unlock(&w->mu);
 }
 
@@ -295,6 +312,9 @@ fs_logw_close(struct fs_logw *w)
     if (w == NULL || w->closing)
         return;
     pthread_mutex_lock(&w->mu);
+    for (size_t i = 0; i < w->nfiles; i++)
+        if (w->files[i]->dropped > 0)
+            note_dropped(w, (int)i, true);
     w->closing = true;
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);

@@ -8,7 +8,7 @@
 # env file is a file error (status 2) that starts nothing.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 22
+plan 25
 cd "$FS_TMP" || exit 1
 
 # ---- plain text ----------------------------------------------------------------------------
@@ -119,6 +119,41 @@ seq 1 5000 >want5000.txt
 check "SIGTERM: the log holds every line written before" \
     sh -c "cmp -s got5000.txt want5000.txt && grep -qx ready term.log"
 check "the task does not inherit the log file's descriptor" sh -c '! grep -q "term.log" term.log'
+
+# ---- a writer that falls behind -------------------------------------------------------------
+# The log is a fifo nobody reads yet: the writer thread waits in open(2) while
+# the task writes 20 MB, more than the 16 MiB queue. What does not fit is
+# dropped and counted; the reader then gets an unbroken start and one note.
+mkfifo slow.log
+cat >slow.yaml <<'YAML'
+tasks:
+  flood:
+    shell: seq -f '%0999g' 1 20000; touch flooded
+    log: {file: slow.log, max: 1G}
+YAML
+"$FORKSCOPE" --headless -f slow.yaml >/dev/null 2>slow.err &
+FPID=$!
+wait_for 60 test -e flooded
+check "falling behind: the task ends without waiting for the log" test -e flooded
+cat slow.log >slow.txt
+fs_wait 60
+missing=$(sed -n 's/^\[forkscope: \([0-9]*\) bytes of output are missing here: the log writer fell behind\]$/\1/p' slow.txt)
+head -n -1 slow.txt | tr -d '\n' | fold -w 999 >kept.txt
+if [ "$(grep -c 'missing here' slow.txt)" = 1 ] && [ "$(tail -n 1 slow.txt | grep -c 'missing here')" = 1 ]; then
+    ok "falling behind: one note, at the end"
+else
+    not_ok "falling behind: notes"; grep -n 'forkscope' slow.txt | head -5 | sed 's/^/#   /'
+fi
+# Bytes kept (newlines included) plus bytes missing: the 20,000,000 the task wrote.
+kept_bytes=$(head -n -1 slow.txt | wc -c)
+partial=$(head -n -1 slow.txt | tail -n 1 | wc -c)
+[ "$partial" -lt 1000 ] && kept_bytes=$((kept_bytes - 1)) # the newline before the note
+seq -f '%0999g' 1 20000 | head -c "$kept_bytes" | tr -d '\n' | fold -w 999 >want_kept.txt
+if [ -n "$missing" ] && [ "$((kept_bytes + missing))" = 20000000 ] && cmp -s kept.txt want_kept.txt; then
+    ok "falling behind: what was kept is the start, in order; the note counts the rest"
+else
+    not_ok "falling behind: kept $kept_bytes + missing $missing"
+fi
 
 # ---- env_file ------------------------------------------------------------------------------
 printf '# base\nexport A=from-a\nB="from a"\nC=from-a\n' >a.env
