@@ -319,6 +319,7 @@ fs_logw_close(struct fs_logw *w)
     pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
+    on_wake(&w->wake); /* what the last writes changed: a wake-up pending now is dropped */
     uv_close((uv_handle_t *)&w->wake, NULL);
 }
 

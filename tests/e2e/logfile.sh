@@ -8,7 +8,7 @@
 # env file is a file error (status 2) that starts nothing.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 25
+plan 26
 cd "$FS_TMP" || exit 1
 
 # ---- plain text ----------------------------------------------------------------------------
@@ -36,6 +36,9 @@ tasks:
     shell: seq 1 60000
     log: {file: rot/count.log, max: 20k, keep: 3}
 YAML
+run_fs check rot.yaml
+check "forkscope check describes the log file" \
+    grep -qx '    log: rot/count.log (rotated at 20480 bytes, 3 old files kept)' out
 run_fs --headless -f rot.yaml
 check "rotation: status 0" test "$rc" -eq 0
 big=0
