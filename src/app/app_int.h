@@ -122,9 +122,13 @@ void fs_app_deps_check(struct fs_app *app);
 
 /* logs.c: gives a task with a log_file its formatter and file (when every
  * task of the session exists: the name prefix depends on who shares the
- * file); writes what it output there; frees its side; frees the app's. */
+ * file); writes what it output there; ends a run's last line; frees its
+ * side; frees the app's. */
 void fs_app_log_open(struct app_task *at);
 void fs_app_log_output(struct app_task *at, enum fs_stream stream, const char *data, size_t len);
+/* A run ended: a last line without a newline gets one, so the next run's
+ * output starts a line of its own. */
+void fs_app_log_end(struct app_task *at);
 void fs_app_log_free(struct app_task *at);
 void fs_app_logs_fini(struct fs_app *app);
 

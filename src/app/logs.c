@@ -118,6 +118,15 @@ fs_app_log_output(struct app_task *at, enum fs_stream stream, const char *data, 
 }
 
 void
+fs_app_log_end(struct app_task *at)
+{
+    if (at->log != NULL && at->log->fmt.mid_line) {
+        fs_logw_write(at->app->logw, at->log->file, "\n", 1);
+        at->log->fmt.mid_line = false;
+    }
+}
+
+void
 fs_app_log_free(struct app_task *at)
 {
     if (at->log == NULL)

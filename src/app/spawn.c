@@ -346,6 +346,7 @@ fs_app_end_run(struct app_task *at)
     }
     if (at->t.spec.buffer)
         held_flush(at);
+    fs_app_log_end(at);
     if (at->t.st.state != FS_STATE_FAILED || at->t.st.spawn_error == 0)
         at->app->ops->task_exit(at->app->fe, &at->t, at->end_reason);
     if (at->t.spec.pool_of != NULL)

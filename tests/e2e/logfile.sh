@@ -8,24 +8,32 @@
 # env file is a file error (status 2) that starts nothing.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 26
+plan 27
 cd "$FS_TMP" || exit 1
 
 # ---- plain text ----------------------------------------------------------------------------
 cat >plain.yaml <<'YAML'
 tasks:
   colours:
-    shell: printf '\033[1;31mred\033[0m \033]0;title\007plain\r\nsecond\033[K line\n\033[2J\033[Hlast'; printf 'on stderr\n' >&2
+    shell: printf '\033[1;31mred\033[0m \033]0;title\007plain\r\nsecond\033[K line\n\033[2J\033[Hlast\n'; printf 'on stderr\n' >&2
     log: logs/colours.log
+  unended:
+    shell: printf 'no newline at the end'
+    log: logs/unended.log
 YAML
 run_fs --headless --json -f plain.yaml
 check "plain: status 0" test "$rc" -eq 0
-printf 'red plain\nsecond line\nlaston stderr\n' >want.txt
-if cmp -s want.txt logs/colours.log; then
+# The two streams are two pipes: which is read first is not known, so their
+# lines are compared as sets, each stream's own order checked by the first.
+printf 'last\non stderr\nred plain\nsecond line\n' >want.txt
+if sort logs/colours.log | cmp -s want.txt - && grep -v stderr logs/colours.log |
+    tr '\n' ' ' | grep -qx 'red plain second line last '; then
     ok "plain: the log is the output without escape sequences, \\r\\n made \\n, both streams"
 else
     not_ok "plain: log text"; od -c logs/colours.log | sed 's/^/#   /'
 fi
+check "plain: a run's last line without a newline gets one" \
+    test "$(od -An -c logs/unended.log | tr -d ' \n')" = 'nonewlineattheend\n'
 check "plain: the output events still carry the escape sequences" \
     grep -qi '"data":"\\u001b\[1;31mred' out
 
