@@ -335,7 +335,7 @@ START_TEST(failed_parse_leaves_session_unchanged)
                "t.yaml:4:7: unknown key 'bogus' in task 'c' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
                "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs, depends_on, success_codes, ready, alive)");
+               "replicas, pool, jobs, depends_on, success_codes, ready, alive, log, timestamps, env_file)");
     ck_assert_uint_eq(S.ntasks, 2);
     ck_assert_str_eq(S.tasks[0].name, "make");
     ck_assert_str_eq(S.tasks[1].name, "a");

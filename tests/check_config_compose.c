@@ -113,7 +113,7 @@ END_TEST
 
 START_TEST(unhonoured_keys_warn_once_each)
 {
-    ck_assert_int_eq(yaml("log_location: /tmp/pc.log\n"
+    ck_assert_int_eq(yaml("log_level: debug\n"
                           "is_strict: true\n"
                           "processes:\n"
                           "  db:\n"
@@ -128,8 +128,8 @@ START_TEST(unhonoured_keys_warn_once_each)
                      0);
     ck_assert_uint_eq(S.ntasks, 2);
     ck_assert_uint_eq(nwarnings(), 7);
-    ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: 'log_location' is not honoured: "
-                                    "forkscope keeps the output itself and writes no log file");
+    ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: 'log_level' is not honoured: "
+                                    "forkscope has no log levels");
     ck_assert_str_eq(S.warnings[1], "t.yaml:2:1: warning: 'is_strict' is not honoured: "
                                     "forkscope ignores unknown keys with a warning");
     ck_assert_str_eq(S.warnings[2], "t.yaml:6:43: warning: task 'db': 'success_threshold' is "

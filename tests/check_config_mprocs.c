@@ -114,21 +114,16 @@ START_TEST(mprocs_unknown_keys_warn)
                           "  db: {shell: y, dependencies: [z], restart: always}\n"),
                      0);
     ck_assert_uint_eq(S.ntasks, 2);
-    ck_assert_uint_eq(nwarnings(), 8);
+    ck_assert_uint_eq(nwarnings(), 6);
     ck_assert_str_eq(S.warnings[0], "t.yaml:1:1: warning: unknown key 'shell' at the top level "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[3],
-                     "t.yaml:5:1: warning: 'proc_log' is not honoured yet: forkscope writes no "
-                     "log files; the output is in the panes (and on standard output with "
-                     "--headless)");
-    ck_assert_str_eq(S.warnings[4], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
+    ck_assert_str_eq(S.warnings[3], "t.yaml:9:5: warning: unknown key 'depends_on' in proc 'web' "
                                     "is ignored (mprocs ignores it too)");
-    ck_assert_str_eq(S.warnings[5],
-                     "t.yaml:10:5: warning: task 'web': 'log' is not honoured yet: forkscope "
-                     "writes no log files; the output is in the panes (and on standard output "
-                     "with --headless)");
-    ck_assert_str_eq(S.warnings[6], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
+    ck_assert_str_eq(S.warnings[4], "t.yaml:11:18: warning: unknown key 'dependencies' in proc "
                                     "'db' is ignored (mprocs ignores it too)");
+    /* proc_log and log are honoured: a proc's own dir wins over the top level's. */
+    ck_assert_str_eq(task("web")->log_file, "l/web.log");
+    ck_assert_str_eq(task("db")->log_file, "logs/db.log");
     ck_assert_int_eq(task("db")->restart, FS_RESTART_NO);
 }
 END_TEST
@@ -139,7 +134,7 @@ START_TEST(forkscope_typos_stay_errors)
                "t.yaml:2:17: unknown key 'deps' in task 'a' (valid keys: shell, cmd, fork, "
                "worker, args, cwd, env, restart, backoff, stop_signal, stop_timeout, buffer, "
                "buffer_cap, autostart, pty, trace, serialization, max_message, shared, shared_size, "
-               "replicas, pool, jobs, depends_on, success_codes, ready, alive)");
+               "replicas, pool, jobs, depends_on, success_codes, ready, alive, log, timestamps, env_file)");
     ck_assert_ptr_null(S.warnings);
 }
 END_TEST
@@ -266,6 +261,32 @@ START_TEST(procfile_foreman_drops_warn)
 }
 END_TEST
 
+START_TEST(mprocs_log_files)
+{
+    ck_assert_int_eq(yaml_at("dir/mprocs.yaml",
+                             "proc_log: {dir: logs, mode: truncate}\n"
+                             "procs:\n"
+                             "  Rust Server: {shell: a}\n"
+                             "  own: {shell: b, log: {file: \"{name}-{id}.txt\"}}\n"
+                             "  abs: {shell: c, log: {dir: null, file: /tmp/x.log, mode: append}}\n"
+                             "  off: {shell: d, log: false}\n"
+                             "  plain: {shell: e, log: other}\n"),
+                     0);
+    ck_assert_ptr_null(S.warnings);
+    ck_assert_str_eq(task("Rust Server")->log_file, "dir/logs/Rust_Server.log");
+    ck_assert(task("Rust Server")->log_truncate);
+    ck_assert_str_eq(task("own")->log_file, "dir/logs/own-1.txt");
+    ck_assert_str_eq(task("abs")->log_file, "/tmp/x.log");
+    ck_assert(!task("abs")->log_truncate);
+    ck_assert_ptr_null(task("off")->log_file);
+    ck_assert_str_eq(task("plain")->log_file, "dir/other/plain.log");
+    fails_with(yaml("procs:\n  a: {shell: x, log: {mode: sometimes}}\n"),
+               "t.yaml:2:29: 'mode' must be append or truncate");
+    fails_with(yaml("proc_log: [a]\nprocs:\n  a: {shell: x}\n"),
+               "t.yaml:1:11: a log setting must be a boolean, a directory or a mapping");
+}
+END_TEST
+
 START_TEST(dotenv_forms)
 {
     const char *text = "\xef\xbb\xbf# comment\r\n"
@@ -277,16 +298,17 @@ START_TEST(dotenv_forms)
                        "A=again\n"
                        "not a variable\n"
                        "E=\n"
-                       "PORT=1\n";
+                       "PORT=1\n"
+                       "export\tF = spaced  \n";
     char **vars = NULL;
     ck_assert_int_eq(fs_config_parse_dotenv(&S, ".env", text, strlen(text), &vars, &ERR), 0);
     argv_is(vars, "A=again", "B=two words", "C=single $x # kept", "D=line\nnext \"q\"",
-            "E=", "PORT=1", NULL);
+            "E=", "PORT=1", "F=spaced", NULL);
     ck_assert_uint_eq(nwarnings(), 1);
     ck_assert_str_eq(S.warnings[0], ".env:8: warning: not KEY=VALUE; the line is ignored");
     ck_assert_int_eq(fs_config_parse_procfile_env(&S, "Procfile", "web: x\n", 7, 0, vars, &ERR), 0);
     argv_is(task("web")->env_set, "A=again", "B=two words", "C=single $x # kept",
-            "D=line\nnext \"q\"", "E=", "PORT=5000", NULL);
+            "D=line\nnext \"q\"", "E=", "F=spaced", "PORT=5000", NULL);
     fs_strv_free(vars);
     vars = NULL;
     fails_with(fs_config_parse_dotenv(&S, ".env",
@@ -318,6 +340,7 @@ make_suite(void)
     tcase_add_test(tc, procfile_ports);
     tcase_add_test(tc, procfile_foreman_drops_warn);
     tcase_add_test(tc, dotenv_forms);
+    tcase_add_test(tc, mprocs_log_files);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -433,7 +433,7 @@ static const struct {
     {"tasks and procs", "tasks:\n  a: {shell: x}\nprocs:\n  b: {shell: y}\n",
      "t.yaml:3:1: a file has either 'tasks' (forkscope) or 'procs' (mprocs), not both"},
     {"unknown top-level key", "tasks:\n  a: {shell: x}\nfoo: 1\n",
-     "t.yaml:3:1: unknown key 'foo' at the top level (valid keys: tasks, theme)"},
+     "t.yaml:3:1: unknown key 'foo' at the top level (valid keys: tasks, theme, log_dir)"},
     {"duplicate top-level key", "tasks:\n  a: {shell: x}\ntasks:\n  b: {shell: y}\n",
      "t.yaml:3:1: duplicate key 'tasks' (first at line 1)"},
     {"second document", "tasks: {a: {shell: x}}\n---\ntasks: {b: {shell: y}}\n",

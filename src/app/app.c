@@ -211,6 +211,7 @@ task_free(struct app_task *at)
     free(at->end_reason);
     free(at->blocked);
     fs_channel_fini(&at->channel);
+    fs_app_log_free(at);
     fs_task_fini(&at->t);
     free(at);
 }
@@ -229,6 +230,8 @@ fs_app_new(struct fs_rt *rt, const struct fs_session *s, const struct fs_fe_ops 
     for (size_t i = 0; i < s->ntasks; i++) {
         app->tasks[i] = task_new(app, &s->tasks[i]);
     }
+    for (size_t i = 0; i < s->ntasks; i++)
+        fs_app_log_open(app->tasks[i]);
     app->lessons = fs_app_data_find("FORKSCOPE_LESSONS", "lessons");
     return app;
 }
@@ -247,6 +250,7 @@ fs_app_free(struct fs_app *app)
         fs_rt_on_orphan_reaped(app->rt, NULL, NULL);
     fs_sampler_free(app->sampler);
     fs_app_trace_close(app);
+    fs_app_logs_fini(app);
     free(app->lessons);
     free(app);
 }
@@ -279,6 +283,7 @@ fs_app_add_task(struct fs_app *app, const struct fs_task_spec *spec, bool start)
     size_t i = app->ntasks++;
     struct app_task *at = app->tasks[i] = task_new(app, spec);
     app->stop_ordered = app->stop_ordered && app->quitting; /* a quit's goes on */
+    fs_app_log_open(at);
     if (start)
         fs_app_deps_begin(at);
     return i;

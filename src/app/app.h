@@ -200,6 +200,8 @@ const struct fs_pool_counts *fs_app_pool(const struct fs_app *app, const struct 
 
 size_t fs_app_ntasks(const struct fs_app *app);
 const struct fs_task *fs_app_task(const struct fs_app *app, size_t i);
+/* The errno of task i's log file failing now, 0 when it works or there is none. */
+int fs_app_task_log_error(const struct fs_app *app, size_t i);
 /* 0 when every task that ran ended with 0, 1 otherwise. */
 int fs_app_exit_status(const struct fs_app *app);
 double fs_app_now(const struct fs_app *app);

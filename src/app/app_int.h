@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/channel.h"
+#include "model/logfmt.h"
 #include "rt/proc.h"
 #include "util/bytes.h"
 
@@ -57,6 +58,12 @@ struct app_task {
     /* Dependencies (deps.c): why it is blocked, and which of its conditions. */
     char *blocked;
     size_t blocked_dep;
+    /* Its log file (logs.c), NULL when it has none. */
+    struct app_log {
+        int file;            /* the writer's number for it */
+        int err;             /* errno of the file's failure in progress, 0 when none */
+        struct fs_logfmt fmt;
+    } *log;
 };
 
 struct fs_app {
@@ -92,6 +99,12 @@ struct fs_app {
         unsigned tries;
     } trace_notes[64];
     size_t ntrace_notes;
+    /* Log files (logs.c): the writer's files by number, a scratch buffer. */
+    struct fs_logw *logw; /* owned by the runtime; NULL until a task has a log */
+    char **log_paths;
+    size_t nlog_paths;
+    struct fs_bytes log_text;
+    bool log_failed; /* no writer thread could be made; told once */
 };
 
 static inline double
@@ -137,6 +150,18 @@ void fs_app_probe_output(struct app_task *at, enum fs_stream stream, const char 
                          size_t len);
 void fs_app_probes_end(struct app_task *at);
 void fs_app_probes_free(struct app_task *at);
+
+/* logs.c: gives a task with a log_file its formatter and file (when every
+ * task of the session exists: the name prefix depends on who shares the
+ * file); writes what it output there; ends a run's last line; frees its
+ * side; frees the app's. */
+void fs_app_log_open(struct app_task *at);
+void fs_app_log_output(struct app_task *at, enum fs_stream stream, const char *data, size_t len);
+/* A run ended: a last line without a newline gets one, so the next run's
+ * output starts a line of its own. */
+void fs_app_log_end(struct app_task *at);
+void fs_app_log_free(struct app_task *at);
+void fs_app_logs_fini(struct fs_app *app);
 
 /* spawn.c: starts a run (FS_TASK_SPAWN); closes the run that is over and tells
  * the front end. */

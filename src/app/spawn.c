@@ -76,6 +76,8 @@ static void
 on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
 {
     struct app_task *at = arg;
+    if (stream != FS_STREAM_CHANNEL)
+        fs_app_log_output(at, stream, data, len);
     if (stream == FS_STREAM_CHANNEL) {
         fs_channel_input(at, data, len);
         return;
@@ -351,6 +353,7 @@ fs_app_end_run(struct app_task *at)
     }
     if (at->t.spec.buffer)
         held_flush(at);
+    fs_app_log_end(at);
     if (at->t.st.state != FS_STATE_FAILED || at->t.st.spawn_error == 0)
         at->app->ops->task_exit(at->app->fe, &at->t, at->end_reason);
     if (at->t.spec.pool_of != NULL)

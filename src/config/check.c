@@ -1,7 +1,7 @@
 /*
  * `forkscope check FILE...`: each file is read into a session of its own with
  * the readers a run uses, and the session is described: one block a task (its
- * kind, the argv it would run, cwd, environment changes, restart and stop
+ * kind, the argv it would run, cwd, environment changes, log file, restart and stop
  * policies, whether it starts by itself), then the file's warnings. Nothing is
  * started. Owns nothing past the call.
  */
@@ -146,6 +146,10 @@ put_task(FILE *out, const struct fs_task_spec *t)
         fprintf(out, "    cwd: %s\n", t->cwd);
     put_list(out, "env", t->env_set);
     put_list(out, "unset", t->env_unset);
+    if (t->log_file != NULL)
+        fprintf(out, "    log: %s (rotated at %zu bytes, %u old files kept%s%s)\n", t->log_file,
+                t->log_max, t->log_keep, t->log_timestamps ? ", timestamps" : "",
+                t->log_truncate ? ", emptied at start" : "");
     put_policies(out, t);
 }
 

@@ -2,9 +2,11 @@
  * The keys of a process-compose file (`processes:`): the const tables of its
  * top-level and per-process keys and their handlers. A process is a shell task
  * ('command'); 'working_dir', 'environment', 'disabled', 'availability',
- * 'shutdown', 'is_tty' and 'replicas' map to forkscope's cwd, env, autostart,
- * restart and backoff, stop signal and timeout, pty, and replicas; the probes
- * (readiness_probe, liveness_probe, ready_log_line) are config_probe.c's. Every key
+ * 'shutdown', 'is_tty', 'replicas', 'env_file' and 'log_location' map to
+ * forkscope's cwd, env, autostart, restart and backoff, stop signal and
+ * timeout, pty, replicas, env_file and log (config_yaml_log.c); the probes
+ * (readiness_probe, liveness_probe, ready_log_line) are config_probe.c's and
+ * depends_on is config_deps.c's. Every key
  * forkscope cannot honour gives one warning naming it (fs_yaml_warn), as does
  * an unknown key (config_yaml.c). Owns the top-level 'environment' list until the walk ends,
  * when fs_yaml_compose_env_apply hands it to every process.
@@ -32,8 +34,8 @@ static const struct {
     const char *why;
 } unhonoured[] = {
     {"launch_timeout_seconds", "forkscope has no launch timeout"},
-    {"log_location", "forkscope keeps the output itself and writes no log file"},
-    {"log_configuration", "forkscope keeps the output itself and writes no log file"},
+    {"log_configuration", "forkscope rotates a log at 10 MiB keeping 3 old files; forkscope.yaml's "
+                          "'log' sets other limits"},
     {"log_level", "forkscope has no log levels"},
     {"namespace", "forkscope has no namespaces"},
     {"is_daemon", "forkscope follows the process it starts, not a daemon it leaves behind"},
@@ -244,7 +246,8 @@ const struct key_def fs_yaml_compose_task_keys[] = {
     {"ready_log_line", MODE_COMPOSE, fs_yaml_compose_ready_log_line},
     {"liveness_probe", MODE_COMPOSE, fs_yaml_compose_probe},
     {"launch_timeout_seconds", MODE_COMPOSE, key_unhonoured},
-    {"log_location", MODE_COMPOSE, key_unhonoured},
+    {"log_location", MODE_COMPOSE, fs_yaml_key_log_location},
+    {"env_file", MODE_COMPOSE, fs_yaml_key_env_file},
     {"log_configuration", MODE_COMPOSE, key_unhonoured},
     {"namespace", MODE_COMPOSE, key_unhonoured},
     {"is_daemon", MODE_COMPOSE, key_unhonoured},
@@ -291,25 +294,12 @@ top_environment(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_n
     return 0;
 }
 
-/* Whether the task sets or unsets the variable NAME (len bytes). */
-static bool
-task_has_env(const struct fs_task_spec *spec, const char *name, size_t len)
-{
-    for (char **v = spec->env_set; v != NULL && *v != NULL; v++)
-        if (strncmp(*v, name, len + 1) == 0)
-            return true;
-    for (char **v = spec->env_unset; v != NULL && *v != NULL; v++)
-        if (strlen(*v) == len && strncmp(*v, name, len) == 0)
-            return true;
-    return false;
-}
-
 void
 fs_yaml_compose_env_apply(struct yctx *c)
 {
     for (size_t i = 0; i < c->tmp.ntasks; i++)
         for (char **v = c->compose_env; v != NULL && *v != NULL; v++)
-            if (!task_has_env(&c->tmp.tasks[i], *v, (size_t)(strchr(*v, '=') - *v)))
+            if (!fs_yaml_task_has_env(&c->tmp.tasks[i], *v, (size_t)(strchr(*v, '=') - *v)))
                 fs_strv_push(&c->tmp.tasks[i].env_set, *v);
 }
 
@@ -318,7 +308,7 @@ const struct key_def fs_yaml_compose_top_keys[] = {
     {"environment", MODE_COMPOSE, top_environment},
     {"version", MODE_COMPOSE, NULL},
     {"shell", MODE_COMPOSE, key_unhonoured},
-    {"log_location", MODE_COMPOSE, key_unhonoured},
+    {"log_location", MODE_COMPOSE, fs_yaml_key_log_location},
     {"log_level", MODE_COMPOSE, key_unhonoured},
     {"log_configuration", MODE_COMPOSE, key_unhonoured},
     {"is_strict", MODE_COMPOSE, key_unhonoured},

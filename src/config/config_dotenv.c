@@ -1,6 +1,6 @@
 /*
  * .env files, as foreman reads the one beside a Procfile (and dotenv reads
- * them): KEY=VALUE lines, blank lines and # comments skipped, an optional
+ * them): KEY=VALUE lines (blanks around '=' allowed), blank lines and # comments skipped, an optional
  * `export ` before the key, 'single quotes' kept as they are, "double quotes"
  * with \n read as a newline and \X as X, an unquoted value cut at " #" and
  * trimmed. A line of another shape is ignored with a warning. Owns nothing: the
@@ -84,13 +84,14 @@ parse_line(struct fs_session *warn_to, const char *path, int line, const char *t
     if (strncmp(p, "export", 6) == 0 && p[6] != '\0' && strchr(BLANKS, p[6]) != NULL)
         p += 6 + strspn(p + 6, BLANKS);
     size_t klen = strspn(p, KEY_CHARS);
-    if (klen == 0 || p[klen] != '=') {
+    size_t eq = klen + strspn(p + klen, BLANKS); /* KEY = value, as dotenv allows */
+    if (klen == 0 || p[eq] != '=') {
         fs_session_warn(warn_to, fs_xasprintf("%s:%d: warning: not KEY=VALUE; the line is "
                                               "ignored",
                                               path, line));
         return;
     }
-    char *value = value_of(p + klen + 1);
+    char *value = value_of(p + eq + 1);
     set_var(vars, p, klen, value);
     free(value);
 }

@@ -184,17 +184,6 @@ fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_
     return 0;
 }
 
-int
-fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
-{
-    (void)val;
-    fs_yaml_warn(c, t, key,
-                 "'%s' is not honoured yet: forkscope writes no log files; the output is in the "
-                 "panes (and on standard output with --headless)",
-                 text(key));
-    return 0;
-}
-
 /* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the
  * Linux branch. Aliases can make a cycle of selects, hence the depth bound. */
 yaml_node_t *

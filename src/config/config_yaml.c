@@ -131,6 +131,7 @@ static int top_theme(struct yctx *c, struct tstate *t, const yaml_node_t *key, y
 static const struct key_def top_keys[] = {
     {"tasks", MODE_TASKS, fs_yaml_key_tasks},
     {"theme", MODE_TASKS, top_theme},
+    {"log_dir", MODE_TASKS, fs_yaml_key_log_dir},
     {"procs", MODE_PROCS, fs_yaml_key_tasks},
     /* mprocs settings that have no meaning here */
     {"hide_keymap_window", MODE_PROCS, NULL},
@@ -322,6 +323,7 @@ expand_copies(struct yctx *c, struct tstate *t, unsigned long n, bool pool)
 static int
 finish_task(struct yctx *c, struct tstate *t)
 {
+    fs_yaml_env_file_apply(t);
     if (t->kind_key == NULL && c->mode == MODE_COMPOSE)
         return fs_yaml_fail(c, NULL, t->name_node, "process '%s' has no 'command'", t->name);
     if (t->kind_key == NULL)
@@ -411,10 +413,11 @@ walk_task(struct yctx *c, const yaml_node_t *key, yaml_node_t *val)
         return fs_yaml_fail(c, NULL, val, "task '%s' must be a mapping with one of %s", t.name,
                             kinds_list(c));
     bool compose = c->mode == MODE_COMPOSE;
-    if (walk_keys(c, &t, val, compose ? fs_yaml_compose_task_keys : fs_yaml_task_keys,
-                  compose ? fs_yaml_ncompose_task_keys : fs_yaml_ntask_keys) < 0)
-        return -1;
-    return finish_task(c, &t);
+    int rc = walk_keys(c, &t, val, compose ? fs_yaml_compose_task_keys : fs_yaml_task_keys,
+                       compose ? fs_yaml_ncompose_task_keys : fs_yaml_ntask_keys);
+    rc = rc < 0 ? -1 : finish_task(c, &t);
+    fs_strv_free(t.file_env);
+    return rc;
 }
 
 int
@@ -497,11 +500,13 @@ walk_root(struct yctx *c, yaml_node_t *root)
         return fs_yaml_fail(c, NULL, root, "the top level must be a mapping with a 'tasks' key");
     if (pick_mode(c, root) < 0)
         return -1;
-    if (c->mode != MODE_COMPOSE)
-        return walk_keys(c, NULL, root, top_keys, NTOP_KEYS) < 0 ? -1 : fs_yaml_deps_check(c);
-    if (walk_keys(c, NULL, root, fs_yaml_compose_top_keys, fs_yaml_ncompose_top_keys) < 0)
+    bool compose = c->mode == MODE_COMPOSE;
+    if (walk_keys(c, NULL, root, compose ? fs_yaml_compose_top_keys : top_keys,
+                  compose ? fs_yaml_ncompose_top_keys : NTOP_KEYS) < 0)
         return -1;
-    fs_yaml_compose_env_apply(c);
+    if (compose)
+        fs_yaml_compose_env_apply(c);
+    fs_yaml_logs_apply(c);
     return fs_yaml_deps_check(c);
 }
 
@@ -595,6 +600,9 @@ fs_config_parse_yaml(struct fs_session *s, const char *path, const char *buf, si
     free(c.dir);
     free(c.kinds);
     fs_strv_free(c.compose_env);
+    free(c.log_dir);
+    free(c.log_all);
+    free(c.mlogs);
     if (rc < 0) {
         fs_session_fini(&c.tmp);
         return -1;

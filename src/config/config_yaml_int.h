@@ -34,6 +34,14 @@ struct yctx {
     char *kinds;        /* the kind keys this file may use, "shell, cmd, fork, worker" */
     bool deps_warned;   /* the one warning about mprocs' 'deps' was given */
     char **compose_env; /* a process-compose file's top-level "NAME=value" list */
+    char *log_dir;      /* forkscope's top-level 'log_dir', joined to the file's directory */
+    char *log_all;      /* process-compose's top-level 'log_location' */
+    yaml_node_t *proc_log; /* mprocs' top-level 'proc_log', read after the walk */
+    struct {
+        size_t task;        /* index in tmp */
+        yaml_node_t *node;  /* its 'log' */
+    } *mlogs;
+    size_t nmlogs;
 };
 
 /* One key and its value, after merge keys are applied. */
@@ -57,6 +65,7 @@ struct tstate {
     const yaml_node_t *pool_key; /* pool and jobs come together */
     const yaml_node_t *jobs_key;
     unsigned long replicas;
+    char **file_env; /* "NAME=value" read from its env_file entries, the last one winning */
 };
 
 typedef int (*key_fn)(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
@@ -193,8 +202,6 @@ int fs_yaml_deps_check(struct yctx *c);
 int fs_yaml_key_stop(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* mprocs' deps: accepted with one warning per file; not honoured. */
 int fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
-/* mprocs' proc_log and log: accepted with a warning (no log files yet). */
-int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
 /* n, or in an mprocs file the Linux branch of a '$select: os' wrapper; NULL with
  * the error set when the wrapper is bad. */
 yaml_node_t *fs_yaml_resolve(struct yctx *c, const struct tstate *t, yaml_node_t *n);
@@ -211,6 +218,35 @@ int fs_yaml_compose_probe(struct yctx *c, struct tstate *t, const yaml_node_t *k
                           yaml_node_t *val);
 int fs_yaml_compose_ready_log_line(struct yctx *c, struct tstate *t, const yaml_node_t *key,
                                    yaml_node_t *val);
+/* ---- from config_mprocs_log.c ----------------------------------------------------------- */
+
+/* mprocs' proc_log and log: checked, and kept until the walk is over. */
+int fs_yaml_key_log(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val);
+/* After the walk: every proc's log file from its 'log' and the top-level 'proc_log'. */
+void fs_yaml_mprocs_logs_apply(struct yctx *c);
+
+/* ---- from config_yaml_log.c ------------------------------------------------------------ */
+
+/* env_file: one path or a list, read now into t->file_env. */
+int fs_yaml_key_env_file(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                         yaml_node_t *val);
+/* Gives the task the env_file variables its own env does not set, and frees them. */
+void fs_yaml_env_file_apply(struct tstate *t);
+/* Whether the task sets or unsets the variable NAME (len bytes). */
+bool fs_yaml_task_has_env(const struct fs_task_spec *spec, const char *name, size_t len);
+/* log, timestamps; the top-level log_dir; process-compose's log_location (t
+ * NULL at the top level). */
+int fs_yaml_key_log_file(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                         yaml_node_t *val);
+int fs_yaml_key_timestamps(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                           yaml_node_t *val);
+int fs_yaml_key_log_dir(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                        yaml_node_t *val);
+int fs_yaml_key_log_location(struct yctx *c, struct tstate *t, const yaml_node_t *key,
+                             yaml_node_t *val);
+/* After the walk: every task without a log file of its own gets log_dir/NAME.log
+ * (or process-compose's shared top-level file). */
+void fs_yaml_logs_apply(struct yctx *c);
 
 /* ---- from config_compose.c -------------------------------------------------------------- */
 

@@ -570,6 +570,9 @@ const struct key_def fs_yaml_task_keys[] = {
     {"success_codes", MODE_TASKS, fs_yaml_key_success_codes},
     {"ready", MODE_TASKS, fs_yaml_key_ready},
     {"alive", MODE_TASKS, fs_yaml_key_alive},
+    {"log", MODE_TASKS, fs_yaml_key_log_file},
+    {"timestamps", MODE_TASKS, fs_yaml_key_timestamps},
+    {"env_file", MODE_TASKS, fs_yaml_key_env_file},
     /* mprocs */
     {"stop", MODE_PROCS, fs_yaml_key_stop},
     {"deps", MODE_PROCS, fs_yaml_key_deps},

@@ -38,6 +38,8 @@ fs_task_spec_init(struct fs_task_spec *spec, const char *name)
     spec->stop_timeout = 5.0;
     spec->buffer = false;
     spec->buffer_cap = 1024 * 1024;
+    spec->log_max = FS_LOG_MAX_DEFAULT;
+    spec->log_keep = FS_LOG_KEEP_DEFAULT;
     spec->autostart = true;
     spec->pty = true;
     spec->trace = true;
@@ -56,6 +58,7 @@ fs_task_spec_fini(struct fs_task_spec *spec)
     free(spec->shared);
     free(spec->cwd);
     free(spec->stop_keys);
+    free(spec->log_file);
     fs_strv_free(spec->env_set);
     fs_strv_free(spec->env_unset);
     free(spec->file);
@@ -87,6 +90,7 @@ fs_task_spec_copy(struct fs_task_spec *dst, const struct fs_task_spec *src)
     dst->shared = dup_or_null(src->shared);
     dst->cwd = dup_or_null(src->cwd);
     dst->stop_keys = dup_or_null(src->stop_keys);
+    dst->log_file = dup_or_null(src->log_file);
     dst->env_set = fs_strv_dup(src->env_set);
     dst->env_unset = fs_strv_dup(src->env_unset);
     dst->file = dup_or_null(src->file);

@@ -28,6 +28,10 @@ enum fs_state {
 };
 #define FS_STATE_COUNT 9
 
+/* The defaults of a log file's `max` and `keep`. */
+#define FS_LOG_MAX_DEFAULT ((size_t)10 << 20)
+#define FS_LOG_KEEP_DEFAULT 3u
+
 enum fs_restart { FS_RESTART_NO, FS_RESTART_ON_FAILURE, FS_RESTART_ALWAYS };
 
 /* A task's output streams; the channel is the IPC socket of a fork task. */
@@ -70,6 +74,12 @@ struct fs_task_spec {
     int *success_codes;           /* exit codes that count as success; NULL: only 0 */
     size_t nsuccess;
     char *replica_of;             /* a replica: the name of the task it was copied from */
+    /* A log file of the output (doc/session-file.md, "Log files"): NULL for none. */
+    char *log_file;
+    size_t log_max;      /* a file is rotated before it would pass this many bytes */
+    unsigned log_keep;   /* rotated files kept: log_file.1 ... log_file.N */
+    bool log_timestamps; /* each line after its time of arrival */
+    bool log_truncate;   /* empty the file when it is first opened (mprocs' mode: truncate) */
     bool buffer;        /* hold output until exit, like Node's exec() */
     size_t buffer_cap;  /* bytes held at most; past it the task is stopped */
     bool autostart;

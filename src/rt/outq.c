@@ -50,9 +50,8 @@ struct fs_outq {
     bool flush_open;
 };
 
-/* Writes everything: 0, or the errno of the write that failed. */
-static int
-write_all(int fd, const char *p, size_t len)
+int
+fs_rt_write_all(int fd, const char *p, size_t len)
 {
     while (len > 0) {
         ssize_t w = write(fd, p, len);
@@ -91,7 +90,7 @@ writer(void *arg)
         bool broken = q->broken;
         pthread_mutex_unlock(&q->mu);
 
-        int e = broken ? 0 : write_all(q->fd, drain.data, drain.len);
+        int e = broken ? 0 : fs_rt_write_all(q->fd, drain.data, drain.len);
 
         pthread_mutex_lock(&q->mu);
         if (e != 0) {
@@ -221,7 +220,7 @@ fs_outq_write(struct fs_outq *q, const char *data, size_t len)
         return;
     if (!q->started) {
         /* No writer thread could be made, or it is gone: write in place. */
-        int e = q->broken ? 0 : write_all(q->fd, data, len);
+        int e = q->broken ? 0 : fs_rt_write_all(q->fd, data, len);
         if (e != 0) {
             q->broken = true;
             q->error = e;

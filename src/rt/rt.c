@@ -584,6 +584,7 @@ fs_rt_shutdown(struct fs_rt *rt)
     fs_timer_free(rt->stall_timer);
     rt->stall_timer = NULL;
     fs_proc_chan_pace_close(rt);
+    fs_logw_close(rt->logw);
     fs_outq_close(rt->out);
     fs_outq_close(rt->err);
 }
@@ -600,6 +601,7 @@ fs_rt_free(struct fs_rt *rt)
     uv_run(&rt->loop, UV_RUN_DEFAULT);
     fs_rt_kill_lingering(rt);
     int r = uv_loop_close(&rt->loop);
+    fs_logw_free(rt->logw);
     fs_outq_free(rt->out);
     fs_outq_free(rt->err);
     fs_watchdog_stop(&rt->wd);

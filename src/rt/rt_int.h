@@ -55,6 +55,7 @@ struct fs_rt {
 
     struct fs_outq *out;
     struct fs_outq *err;
+    struct fs_logw *logw; /* log files (logw.c), NULL until one is asked for */
     struct fs_watchdog wd;
     struct fs_proc *procs;   /* every process object not yet freed */
     /* Told of every reaped process that is no task's own (fs_rt_on_orphan_reaped). */
@@ -95,10 +96,17 @@ void fs_rt_input_flow(struct fs_rt *rt);
 /* rt.c: remember a group that outlived its leader. */
 void fs_rt_add_lingering(struct fs_rt *rt, int pgid);
 
+/* outq.c: writes everything, blocking (waiting out EAGAIN): 0, or the errno
+ * of the write that failed. For the writer threads. */
+int fs_rt_write_all(int fd, const char *p, size_t len);
 /* outq.c: 0 and *out, or a UV error (nothing is left open then). */
 int fs_outq_new(struct fs_rt *rt, int fd, size_t high_water, struct fs_outq **out);
 /* Writes out everything queued, stops the thread and closes the async handle. */
 void fs_outq_close(struct fs_outq *q);
 void fs_outq_free(struct fs_outq *q);
+/* logw.c: writes out everything queued, stops the thread and closes the async
+ * handle; free closes the files. */
+void fs_logw_close(struct fs_logw *w);
+void fs_logw_free(struct fs_logw *w);
 
 #endif

@@ -75,7 +75,11 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
     box_rect(r);
     /* Title on the top border, state on the right of it. */
     char title[128], state[96];
-    snprintf(title, sizeof title, " %s%s ", sel ? "> " : "", t->spec.name);
+    int log_err = fs_app_task_log_error(ui->app, i);
+    snprintf(title, sizeof title, " %s%s%s%s ", sel ? "> " : "", t->spec.name,
+             log_err != 0 ? " [log: " : "", log_err != 0 ? strerror(log_err) : "");
+    if (log_err != 0)
+        snprintf(title + strlen(title) - 1, sizeof title - strlen(title) + 1, "] ");
     if (!ui_deps_describe(ui, i, state, sizeof state))
         ui_describe_state(t, now, state, sizeof state);
     char right[128];
