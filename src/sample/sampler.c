@@ -354,11 +354,34 @@ apply_stat(struct fs_sampler *s, struct watch *w, const struct fs_pidstat *st, d
     w->s.start = (double)st->starttime / (double)s->clk_tck;
 }
 
+/* What the tree scan just read of a process, when it read it and did not cut
+ * its name: the watch need not read the same stat again. */
+static bool
+stat_from_tree(const struct fs_sampler *s, pid_t pid, struct fs_pidstat *st)
+{
+    const struct fs_tree_proc *p = fs_tree_find(&s->tree, pid);
+    if (p == NULL || !p->fresh || strlen(p->comm) >= sizeof p->comm - 1)
+        return false;
+    memset(st, 0, sizeof *st);
+    memcpy(st->comm, p->comm, sizeof p->comm);
+    st->state = p->state;
+    st->ppid = p->ppid;
+    st->pgrp = p->pgrp;
+    st->utime = p->ticks;
+    st->threads = p->threads;
+    st->starttime = p->starttime;
+    st->vsize = p->vsize;
+    st->rss = p->rss;
+    return true;
+}
+
 static void
-sample_watch(struct fs_sampler *s, struct watch *w, double now)
+sample_watch(struct fs_sampler *s, struct watch *w, double now, bool tree)
 {
     struct fs_pidstat st;
-    int r = fs_pidstat_read(s->rootfd, w->dir, w->dirlen, &st);
+    int r = 0;
+    if (!(tree && w->s.tid == 0 && stat_from_tree(s, w->s.pid, &st)))
+        r = fs_pidstat_read(s->rootfd, w->dir, w->dirlen, &st);
     w->s.err = r;
     w->s.alive = r == 0;
     if (r != 0) {
@@ -414,15 +437,38 @@ sample_descendants(struct fs_sampler *s, double now)
     }
 }
 
+/* Marks what the next tree scan must read again: each tree watch's process,
+ * its descendants, the processes of its list (adopted ones included) and the
+ * members of its group. The others are nobody's, and may be copied. */
+static void
+keep_watched(struct fs_sampler *s)
+{
+    pid_t *groups = fs_xreallocarray(NULL, s->n ? s->n : 1, sizeof *groups);
+    size_t ngroups = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct watch *w = s->watches[i];
+        if (!(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+            continue;
+        fs_tree_keep(&s->tree, w->s.pid, true);
+        for (size_t k = 0; k < w->desc.n; k++)
+            fs_tree_keep(&s->tree, w->desc.v[k].pid, false);
+        groups[ngroups++] = w->s.pid;
+    }
+    fs_tree_keep_groups(&s->tree, groups, ngroups);
+    free(groups);
+}
+
 int
 fs_sampler_sample(struct fs_sampler *s, double now)
 {
     int r = fs_machine_sample(&s->machine, s->rootfd);
     bool tree = tree_wanted(s) && fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck) == 0;
     for (size_t i = 0; i < s->n; i++)
-        sample_watch(s, s->watches[i], now);
-    if (tree)
+        sample_watch(s, s->watches[i], now, tree);
+    if (tree) {
         sample_descendants(s, now);
+        keep_watched(s);
+    }
     return r;
 }
 
