@@ -21,8 +21,8 @@
 struct fs_pane {
     struct fs_term *term;
     bool pty;
-    bool follow;     /* the view shows the screen */
-    uint64_t top;    /* otherwise, the first line shown */
+    bool follow;  /* the view shows the screen */
+    uint64_t top; /* otherwise, the first line shown */
     bool changed;
     bool have_match;
     struct fs_term_match match;
@@ -143,6 +143,7 @@ view_at(struct fs_pane *p, int64_t top)
 {
     int64_t first = (int64_t)fs_term_first_line(p->term);
     int64_t screen = (int64_t)fs_term_screen_line(p->term);
+    p->changed = true;
     if (top < first)
         top = first;
     if (top >= screen) {
@@ -164,6 +165,7 @@ void
 fs_pane_follow(struct fs_pane *p)
 {
     p->follow = true;
+    p->changed = true;
 }
 
 void
@@ -179,6 +181,7 @@ fs_pane_search(struct fs_pane *p, const char *needle, int dir)
 {
     uint64_t line;
     int col;
+    p->changed = true;
     if (p->have_match) {
         line = p->match.line;
         col = p->match.col;
@@ -207,6 +210,7 @@ void
 fs_pane_search_clear(struct fs_pane *p)
 {
     p->have_match = false;
+    p->changed = true;
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -215,11 +219,19 @@ static const struct {
     int curses;
     VTermKey vterm;
 } key_map[] = {
-    {KEY_UP, VTERM_KEY_UP},       {KEY_DOWN, VTERM_KEY_DOWN},   {KEY_LEFT, VTERM_KEY_LEFT},
-    {KEY_RIGHT, VTERM_KEY_RIGHT}, {KEY_HOME, VTERM_KEY_HOME},   {KEY_END, VTERM_KEY_END},
-    {KEY_PPAGE, VTERM_KEY_PAGEUP}, {KEY_NPAGE, VTERM_KEY_PAGEDOWN},
-    {KEY_IC, VTERM_KEY_INS},      {KEY_DC, VTERM_KEY_DEL},      {KEY_BACKSPACE, VTERM_KEY_BACKSPACE},
-    {KEY_ENTER, VTERM_KEY_ENTER}, {KEY_BTAB, VTERM_KEY_TAB},
+    {KEY_UP, VTERM_KEY_UP},
+    {KEY_DOWN, VTERM_KEY_DOWN},
+    {KEY_LEFT, VTERM_KEY_LEFT},
+    {KEY_RIGHT, VTERM_KEY_RIGHT},
+    {KEY_HOME, VTERM_KEY_HOME},
+    {KEY_END, VTERM_KEY_END},
+    {KEY_PPAGE, VTERM_KEY_PAGEUP},
+    {KEY_NPAGE, VTERM_KEY_PAGEDOWN},
+    {KEY_IC, VTERM_KEY_INS},
+    {KEY_DC, VTERM_KEY_DEL},
+    {KEY_BACKSPACE, VTERM_KEY_BACKSPACE},
+    {KEY_ENTER, VTERM_KEY_ENTER},
+    {KEY_BTAB, VTERM_KEY_TAB},
 };
 
 void
@@ -248,7 +260,8 @@ fs_pane_paste(struct fs_pane *p, const char *data, size_t len)
     fs_term_paste(p->term, data, len);
 }
 
-/* ---- drawing ------------------------------------------------------------------------------------ */
+/* ---- drawing ------------------------------------------------------------------------------------
+ */
 
 static int
 cell_color(uint32_t c)

@@ -84,6 +84,18 @@ struct ui_row {
     size_t sub;
 };
 
+/* The most panes shown at once. */
+#define UI_PANES_MAX 64
+
+/* A pane as the last frame drew it (draw.c). */
+struct ui_pane_drawn {
+    bool valid;
+    const struct fs_pane *pane;
+    struct fs_rect rect;
+    char title[128], right[128];
+    int state_el;
+};
+
 struct ui {
     struct fs_app *app;
     struct ui_task *tasks;
@@ -112,9 +124,12 @@ struct ui {
     int el_pair[FS_EL_COUNT];
     /* Geometry of the last frame, for the mouse. */
     int table_y, table_h, table_first;
-    struct fs_rect pane_rect[64];
-    size_t pane_task[64];
+    struct fs_rect pane_rect[UI_PANES_MAX];
+    size_t pane_task[UI_PANES_MAX];
     size_t npanes_shown;
+    /* What the last frame drew, so that the next leaves unchanged panes be (draw.c). */
+    struct ui_pane_drawn pane_drawn[UI_PANES_MAX];
+    char frame_key[96];
     int pane_cursor_y, pane_cursor_x; /* the last drawn pane's cursor (y -1: hidden) */
     int sel_cursor_y, sel_cursor_x;   /* the selected pane's */
     /* Redraws are coalesced into frames. */
@@ -130,9 +145,9 @@ struct ui {
     double message_until;
     /* The traffic view (m): the message log instead of the panes. */
     bool traffic;
-    bool traffic_all; /* every task's messages interleaved, not the selected one's */
+    bool traffic_all;     /* every task's messages interleaved, not the selected one's */
     char *traffic_filter; /* `&`: only messages whose task, route or bytes match, or NULL */
-    struct fs_smartcase traffic_sc; /* traffic_filter prepared, while it is set */
+    struct fs_smartcase traffic_sc;   /* traffic_filter prepared, while it is set */
     unsigned long long traffic_focus; /* the message in focus (its seq), 0: the newest */
     int traffic_detail_top;           /* zoomed: the first line shown of the message */
     struct fs_rect traffic_rect;
