@@ -306,10 +306,54 @@ line_cells(struct fs_pane *p, uint64_t line, int cols)
     return fs_term_line_cells(p->term, line, p->row, cols) == 0 ? p->row : NULL;
 }
 
+/* Draws a line whose cells are all ASCII, the common case, in one call that
+ * copies the cells in (no width or control handling per character); returns
+ * false, having drawn nothing, for a line with any other character. */
+static bool
+draw_ascii_line(struct ui *ui, const struct fs_term_cell *cells, int n, int y, int x,
+                int match_from, int match_to, bool reverse)
+{
+    for (int c = 0; c < n; c++) {
+        uint32_t ch = fs_term_cell_ch(&cells[c]);
+        if (ch >= 0x7f || (ch != 0 && ch < 0x20))
+            return false;
+    }
+    int mpair;
+    attr_t mattr = ui_el(ui, FS_EL_SEARCH_MATCH, &mpair);
+    cchar_t line[FS_TERM_MAX_DIM];
+    uint32_t last_fg = 0, last_bg = 0;
+    int last_pair = ui_color_pair(ui, cell_color(0), cell_color(0));
+    for (int c = 0; c < n; c++) {
+        const struct fs_term_cell *cell = &cells[c];
+        uint32_t ch = fs_term_cell_ch(cell);
+        wchar_t wc[2] = {ch ? (wchar_t)ch : L' ', L'\0'};
+        attr_t a = cell_attrs(fs_term_cell_attrs(cell));
+        if (reverse)
+            a ^= A_REVERSE;
+        if (cell->fg != last_fg || cell->bg != last_bg) {
+            last_fg = cell->fg;
+            last_bg = cell->bg;
+            last_pair = ui_color_pair(ui, cell_color(cell->fg), cell_color(cell->bg));
+        }
+        int pair = last_pair;
+        if (c >= match_from && c < match_to) {
+            a = mattr;
+            pair = mpair;
+        }
+        setcchar(&line[c], wc, a, 0, &pair);
+    }
+    mvadd_wchnstr(y, x, line, n);
+    return true;
+}
+
 static void
 draw_line(struct fs_pane *p, struct ui *ui, const struct fs_term_cell *cells, int cols, int y,
           int x, int w, int match_from, int match_to, bool reverse)
 {
+    int n = cols < w ? cols : w;
+    if (n > 0 && n <= FS_TERM_MAX_DIM &&
+        draw_ascii_line(ui, cells, n, y, x, match_from, match_to, reverse))
+        return;
     int mpair;
     attr_t mattr = ui_el(ui, FS_EL_SEARCH_MATCH, &mpair);
     for (int c = 0; c < cols && c < w; c++) {
