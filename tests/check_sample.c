@@ -366,8 +366,9 @@ START_TEST(tree_reuses_quiet_processes)
     ck_assert_uint_eq(ticks_of(&t, 30), 7);
     ck_assert_uint_eq(ticks_of(&t, 20), 5); /* copied */
     ck_assert(!fs_tree_find(&t, 20)->fresh);
-    ck_assert_uint_eq(ticks_of(&t, 1), 0); /* copied */
-    ck_assert_double_eq(fs_tree_find(&t, 20)->cpu, 0.0);
+    ck_assert_uint_eq(ticks_of(&t, 1), 0);               /* copied */
+    ck_assert(isnan(fs_tree_find(&t, 20)->cpu));         /* not known: not read */
+    ck_assert_double_eq(fs_tree_find(&t, 11)->cpu, 7.0); /* 7 ticks in 1 s */
 
     /* Another process at 20 (a directory of its own): read. */
     char *d20 = fs_xasprintf("%s/20", root), *n20 = fs_xasprintf("%s/20.new", root);
@@ -391,6 +392,9 @@ START_TEST(tree_reuses_quiet_processes)
         ck_assert_int_eq(fs_tree_scan(&t, fd, now, 100), 0);
         ck_assert_int_le(++copied, FS_TREE_FULL_EVERY);
     }
+    /* Its ticks since it was last read span several scans: no CPU% from them. */
+    ck_assert(fs_tree_find(&t, 1)->fresh);
+    ck_assert(isnan(fs_tree_find(&t, 1)->cpu));
     fs_tree_fini(&t);
     close(fd);
     char *rm = fs_xasprintf("rm -rf '%s'", root);

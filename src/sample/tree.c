@@ -126,6 +126,21 @@ list_procs(struct fs_tree *t, int rootfd, bool reuse)
     return 0;
 }
 
+/* A copied process has no CPU% of its own, and one read again after being
+ * copied would have the ticks of several intervals over one: neither is known. */
+static void
+forget_stale_cpu(struct fs_tree *t)
+{
+    struct fs_tree_proc *all = procs(t);
+    for (size_t k = 0; k < t->scans.n; k++) {
+        const struct fs_tree_proc *old = NULL;
+        if (all[k].fresh)
+            old = fs_snapdiff_find_prev(&t->scans, all[k].pid);
+        if (!all[k].fresh || (old != NULL && !old->fresh))
+            all[k].cpu = NAN;
+    }
+}
+
 /* Links every process to its parent's child list, in pid order. */
 static void
 link_children(struct fs_tree *t)
@@ -151,6 +166,7 @@ fs_tree_scan(struct fs_tree *t, int rootfd, double now, long clk_tck)
     if (r != 0)
         return r;
     fs_snapdiff_end(&t->scans, now, clk_tck);
+    forget_stale_cpu(t);
     link_children(t);
     t->scans_done++;
     return 0;

@@ -40,9 +40,10 @@ struct fs_tree_proc {
     uint64_t ticks;     /* utime + stime */
     uint64_t rss;       /* pages */
     int64_t threads;
-    uint64_t ino;     /* of its /proc directory: which process this pid is */
-    uint64_t vsize;   /* bytes */
-    double cpu;       /* % of one core since the previous scan; NAN when new */
+    uint64_t ino;   /* of its /proc directory: which process this pid is */
+    uint64_t vsize; /* bytes */
+    double cpu; /* % of one core since the previous scan; NAN when new, copied or just read after
+                   copies */
     int first_child;  /* index in the scan, -1 for none */
     int next_sibling; /* index in the scan, -1 for none */
     bool fresh;       /* read by this scan, not copied from the one before */
