@@ -50,10 +50,8 @@ struct watch {
     unsigned hhead, hlen;
 };
 
-/* Status files are kept open only under a limit of at least HOLD_MIN_LIMIT
- * descriptors, an eighth of it and at most HOLD_MAX. */
-#define HOLD_MIN_LIMIT 1024
-#define HOLD_MAX 256
+#define HOLD_MIN_LIMIT 1024 /* status files are kept open under at least this limit, */
+#define HOLD_MAX 256        /* an eighth of it and at most this many */
 
 struct fs_sampler {
     int rootfd;
