@@ -16,6 +16,7 @@ N=${1:-1000000}
 ROUNDS=${ROUNDS:-3}
 FORKSCOPE=${FORKSCOPE:-./forkscope}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 CCHILD=${CCHILD:-./bench/ipc-flood-child}
 tmp=$(mktemp -d)
 SOCK="fs-bench-ipc-$$"
@@ -23,9 +24,11 @@ trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f msg/s (%.2fs)", n / s, s }'; }
 wait_file() { for _ in $(seq 2400); do [ -s "$1" ] && return 0; sleep 0.25; done; return 1; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# report NAME FILE: every time in FILE, then the median's rate.
+# report NAME FILE: the median's rate, the seconds' median, min and max, every run.
 report() {
-    printf '%-22s %s  [runs: %s]\n' "$1:" "$(rate "$N" "$(median <"$2")")" "$(tr '\n' ' ' <"$2")"
+    sed -i '/^$/d' "$2"
+    printf '%-22s %s  [seconds: %s; runs: %s]\n' "$1:" "$(rate "$N" "$(median <"$2")")" \
+        "$(stats "$2")" "$(tr '\n' ' ' <"$2")"
 }
 # ratio A B: how many times faster A's median is than B's.
 ratio() { awk -v a="$(median <"$1")" -v b="$(median <"$2")" 'BEGIN { printf "%.2f", b / a }'; }
@@ -33,6 +36,7 @@ command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 0; }
 
 echo "== $N messages Node child -> parent ($ROUNDS rounds)"
 for r in $(seq "$ROUNDS"); do
+    note_load "round $r"
     node "$here/ipc-parent.js" send "$N" "$tmp/t" && cat "$tmp/t" >>"$tmp/c2p-node" && echo >>"$tmp/c2p-node"
     rm -f "$tmp/t"
     "$FORKSCOPE" --headless --json "fork:node $here/ipc-flood.js send $N $tmp/t" >/dev/null
@@ -52,6 +56,7 @@ echo "forkscope / node: headless --json $(ratio "$tmp/c2p-headless" "$tmp/c2p-no
 echo "== $N messages parent -> Node child ($ROUNDS rounds)"
 awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send c {\"i\":%d}\n", i }' >"$tmp/cmds"
 for r in $(seq "$ROUNDS"); do
+    note_load "round $r"
     node "$here/ipc-parent.js" recv "$N" "$tmp/t" && cat "$tmp/t" >>"$tmp/p2c-node" && echo >>"$tmp/p2c-node"
     rm -f "$tmp/t"
     timeout 600 "$FORKSCOPE" --headless --json --control --names c \
@@ -65,7 +70,8 @@ report "forkscope (--control)" "$tmp/p2c-fs"
 echo "forkscope / node: $(ratio "$tmp/p2c-fs" "$tmp/p2c-node")x (target >= 1; forkscope also prints an event per message)"
 
 M=10000000
-echo "== $M small messages from a C child"
+echo "== $M small messages from a C child (one run each)"
+note_load "C child"
 (exec 3>/dev/null; "$CCHILD" "$M" "$tmp/null")
 echo "to /dev/null:          $(rate "$M" "$(cat "$tmp/null")")"
 tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$FORKSCOPE 'fork:$CCHILD $M $tmp/c-screen'"
@@ -75,3 +81,4 @@ pid=$(pgrep -f -- "^$FORKSCOPE 'fork:$CCHILD" | head -1)
 tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
 "$FORKSCOPE" --headless --json "fork:$CCHILD $M $tmp/c-json" >/dev/null
 echo "forkscope headless --json (every message printed): $(rate "$M" "$(cat "$tmp/c-json")")"
+busy_verdict

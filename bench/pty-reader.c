@@ -1,7 +1,8 @@
 /*
  * The floor of the flood benchmark: runs a command on a new pty and reads
  * everything it writes until EOF, doing nothing with it. Prints the bytes read
- * and the seconds taken. Usage: pty-reader 'SHELL COMMAND'
+ * and the seconds taken, then its own CPU seconds (user and system, its
+ * children not included). Usage: pty-reader 'SHELL COMMAND'
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <termios.h>
@@ -57,6 +59,10 @@ main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     waitpid(pid, NULL, 0);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("%llu %.3f\n", total, s);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    printf("%llu %.3f %.3f\n", total, s, cpu);
     return 0;
 }

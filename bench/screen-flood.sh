@@ -1,54 +1,112 @@
 #!/bin/bash
-# Flood benchmark of the screen (issue: the dashboard). 256 MiB of 100-byte
-# lines go through one pty task shown on screen, with forkscope in a detached
-# tmux of 200x50; the same flood goes through a plain tmux pane and through a
-# bare pty reader (bench/pty-reader), all in this one run. Reports MB/s and the
-# ratios. Usage: bench/screen-flood.sh [MiB]   (from the build directory)
+# Flood benchmark of the screen. 256 MiB of 100-byte lines go through one pty
+# task shown on screen, with forkscope in a detached tmux of 200x50; the same
+# flood goes through a bare pty reader (bench/pty-reader) and a plain tmux
+# pane. ROUNDS rounds (default 3), the contenders taking turns in each round,
+# the load printed before each run. Reports, as medians with min and max:
+#  - CPU seconds of the reader itself, of forkscope (without its task), of the
+#    tmux server, and the ratio forkscope / reader (target: at most 1.5);
+#  - MB/s and the ratio forkscope / reader (target: at least 0.8).
+# FORKSCOPE_BEFORE=path adds another forkscope binary (an older build) as a
+# contender; BURN=1 keeps a CPU busy with another process during the runs.
+# Usage: bench/screen-flood.sh [MiB]   (from the build directory)
 set -u
 MIB=${1:-256}
+ROUNDS=${ROUNDS:-3}
 BYTES=$((MIB * 1024 * 1024))
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 FORKSCOPE=${FORKSCOPE:-./forkscope}
+BEFORE=${FORKSCOPE_BEFORE:-}
 READER=${READER:-./bench/pty-reader}
 tmp=$(mktemp -d)
 SOCK="fs-bench-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+burner=
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; [ -n "$burner" ] && kill "$burner" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # The flood: each line is 99 digits and a newline.
 GEN="yes \$(printf %099d 0) | head -c $BYTES"
-# Times the flood inside whatever runs it and writes the seconds to a file.
-timed() { echo "s=\$(date +%s.%N); $GEN; e=\$(date +%s.%N); echo \"\$s \$e\" > $1"; }
+# The task: says it started, lets its host settle, then times the flood
+# inside whatever runs it and writes the seconds to a file.
+timed() { echo "touch $1.go; sleep 0.5; s=\$(date +%s.%N); $GEN; e=\$(date +%s.%N); echo \"\$s \$e\" > $1"; }
 
 mbps() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 elapsed() { awk '{ printf "%.3f", $2 - $1 }' "$1"; }
-wait_file() { for _ in $(seq 1200); do [ -s "$1" ] && return 0; sleep 0.25; done; return 1; }
+wait_file() { for _ in $(seq 2400); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+wait_exists() { for _ in $(seq 600); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1000 }'; }
 
-# 1. The floor: a bare pty reader.
-read -r got secs < <("$READER" "$GEN")
-bare=$(mbps "$secs")
-echo "bare pty reader: $got bytes in ${secs}s = $bare MB/s"
+# on_screen NAME BINARY: one forkscope run; appends seconds, MB/s, CPU s.
+on_screen() {
+    local name=$1 bin=$2 out="$tmp/run-$1"
+    rm -f "$out" "$out.go"
+    printf 'tasks:\n  flood:\n    shell: %s\n' "'$(timed "$out")'" >"$tmp/$name.yaml"
+    tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$bin -f $tmp/$name.yaml"
+    wait_exists "$out.go" || { echo "$name did not start"; return 1; }
+    local pid c0
+    pid=$(pgrep -o -f -- "^$bin -f $tmp/$name.yaml")
+    c0=$(cpu_ms "$pid")
+    wait_file "$out" || { echo "$name run did not finish"; return 1; }
+    local c1 secs
+    c1=$(cpu_ms "$pid")
+    secs=$(elapsed "$out")
+    mbps "$secs" >>"$tmp/$name.mbps"
+    echo >>"$tmp/$name.mbps"
+    sub "$c0" "$c1" >>"$tmp/$name.cpu"
+    echo >>"$tmp/$name.cpu"
+    echo "    $name: ${secs}s = $(mbps "$secs") MB/s, CPU $(sub "$c0" "$c1")s (peak RSS $(awk '/VmHWM/ { print $2 }' /proc/"$pid"/status 2>/dev/null) KiB)"
+    tmux -L "$SOCK" kill-server 2>/dev/null
+    sleep 0.5
+}
 
-# 2. A plain tmux pane of the same size.
-tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$(timed "$tmp/tmux")"
-wait_file "$tmp/tmux" || { echo "tmux run did not finish"; exit 1; }
-tsecs=$(elapsed "$tmp/tmux")
-tm=$(mbps "$tsecs")
-echo "tmux pane:       ${tsecs}s = $tm MB/s"
-tmux -L "$SOCK" kill-server 2>/dev/null
+if [ "${BURN:-0}" = 1 ]; then
+    (while :; do :; done) &
+    burner=$!
+    echo "BURN=1: a shell loop keeps one CPU busy during the runs (pid $burner)"
+fi
+echo "== $MIB MiB of 100-byte lines through one pty, $ROUNDS rounds"
+for r in $(seq "$ROUNDS"); do
+    note_load "round $r"
+    # 1. The floor: a bare pty reader.
+    read -r got secs cpu < <("$READER" "$GEN")
+    echo "$(mbps "$secs")" >>"$tmp/reader.mbps"
+    echo "$cpu" >>"$tmp/reader.cpu"
+    echo "    bare pty reader: $got bytes in ${secs}s = $(mbps "$secs") MB/s, CPU ${cpu}s"
+    # 2. forkscope (and the older build) on screen.
+    on_screen forkscope "$FORKSCOPE" || exit 1
+    [ -n "$BEFORE" ] && { on_screen before "$BEFORE" || exit 1; }
+    # 3. A plain tmux pane of the same size: the server's CPU.
+    rm -f "$tmp/run-tmux" "$tmp/run-tmux.go"
+    tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$(timed "$tmp/run-tmux")"
+    wait_exists "$tmp/run-tmux.go" || { echo "tmux did not start"; exit 1; }
+    spid=$(tmux -L "$SOCK" display -p '#{pid}')
+    c0=$(cpu_ms "$spid")
+    wait_file "$tmp/run-tmux" || { echo "tmux run did not finish"; exit 1; }
+    c1=$(cpu_ms "$spid")
+    tsecs=$(elapsed "$tmp/run-tmux")
+    echo "$(mbps "$tsecs")" >>"$tmp/tmux.mbps"
+    sub "$c0" "$c1" >>"$tmp/tmux.cpu"
+    echo >>"$tmp/tmux.cpu"
+    echo "    tmux pane: ${tsecs}s = $(mbps "$tsecs") MB/s, CPU $(sub "$c0" "$c1")s"
+    tmux -L "$SOCK" kill-server 2>/dev/null
+done
 
-# 3. forkscope on screen in a detached tmux of 200x50, one pty task.
-printf 'tasks:\n  flood:\n    shell: %s\n' "'$(timed "$tmp/fs")'" >"$tmp/flood.yaml"
-tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$FORKSCOPE -f $tmp/flood.yaml"
-wait_file "$tmp/fs" || { echo "forkscope run did not finish"; exit 1; }
-fsecs=$(elapsed "$tmp/fs")
-fs=$(mbps "$fsecs")
-pid=$(pgrep -x forkscope -f -- "$tmp/flood.yaml" 2>/dev/null | head -1)
-[ -n "$pid" ] || pid=$(pgrep -f -- "^$FORKSCOPE -f $tmp/flood.yaml" | head -1)
-rss=$(awk '/VmHWM/ { print $2 }' /proc/"$pid"/status 2>/dev/null)
-echo "forkscope:       ${fsecs}s = $fs MB/s (peak RSS ${rss:-?} KiB)"
-tmux -L "$SOCK" send-keys q
-sleep 1
-
-awk -v f="$fs" -v b="$bare" -v t="$tm" 'BEGIN {
-    printf "ratios: forkscope/bare = %.2f (target >= 0.80), forkscope/tmux = %.2f, tmux/bare = %.2f\n",
-        f / b, f / t, t / b }'
+sed -i '/^$/d' "$tmp"/*.cpu "$tmp"/*.mbps
+echo "CPU seconds (the process itself, not the writer):"
+echo "  bare pty reader: $(stats "$tmp/reader.cpu")"
+echo "  forkscope:       $(stats "$tmp/forkscope.cpu")"
+[ -n "$BEFORE" ] && echo "  $BEFORE: $(stats "$tmp/before.cpu")"
+echo "  tmux server:     $(stats "$tmp/tmux.cpu")"
+echo "MB/s:"
+echo "  bare pty reader: $(stats "$tmp/reader.mbps")"
+echo "  forkscope:       $(stats "$tmp/forkscope.mbps")"
+[ -n "$BEFORE" ] && echo "  $BEFORE: $(stats "$tmp/before.mbps")"
+echo "  tmux pane:       $(stats "$tmp/tmux.mbps")"
+awk -v fc="$(median_of "$tmp/forkscope.cpu")" -v rc="$(median_of "$tmp/reader.cpu")" \
+    -v fm="$(median_of "$tmp/forkscope.mbps")" -v rm="$(median_of "$tmp/reader.mbps")" \
+    -v tm="$(median_of "$tmp/tmux.mbps")" 'BEGIN {
+    printf "ratios of medians: CPU forkscope/reader = %.2f (target <= 1.5: %s); ", fc / rc,
+        fc / rc <= 1.5 ? "met" : "NOT met"
+    printf "MB/s forkscope/reader = %.2f (target >= 0.8: %s), forkscope/tmux = %.2f\n", fm / rm,
+        (fm / rm >= 0.8 ? "met" : "NOT met"), fm / tm }'
+busy_verdict

@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sample/machine.h"
@@ -325,6 +327,105 @@ START_TEST(tree_descendants)
 }
 END_TEST
 
+/* Writes ROOT/DIR/stat: process pid, parent ppid, group pgrp, ticks utime. */
+static void
+put_stat(const char *root, const char *dir, int pid, int ppid, int pgrp, int utime)
+{
+    char *d = fs_xasprintf("%s/%s", root, dir), *f = fs_xasprintf("%s/stat", d);
+    mkdir(d, 0700);
+    FILE *fp = fopen(f, "w");
+    ck_assert_ptr_nonnull(fp);
+    fprintf(fp, "%d (p%d) S %d %d %d 0 -1 0 0 0 0 0 %d 0 0 0 20 0 1 0 77 4096 10 0\n", pid, pid,
+            ppid, pgrp, pgrp, utime);
+    fclose(fp);
+    free(f);
+    free(d);
+}
+
+static uint64_t
+ticks_of(const struct fs_tree *t, pid_t pid)
+{
+    const struct fs_tree_proc *p = fs_tree_find(t, pid);
+    ck_assert_ptr_nonnull(p);
+    return p->ticks;
+}
+
+/* A scan copies the processes nobody keeps while they stay the same (their
+ * directory), and reads them all at every FS_TREE_FULL_EVERY-th scan. */
+START_TEST(tree_reuses_quiet_processes)
+{
+    char root[] = "/tmp/fs-tree-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    put_stat(root, "1", 1, 0, 1, 0);
+    put_stat(root, "10", 10, 1, 10, 0);  /* a task */
+    put_stat(root, "11", 11, 10, 10, 0); /* its child */
+    put_stat(root, "20", 20, 1, 20, 0);  /* nobody's */
+    put_stat(root, "30", 30, 1, 10, 0);  /* in the task's group, not its child */
+    int fd = fs_procfs_open_root(root);
+    ck_assert_int_ge(fd, 0);
+    struct fs_tree t;
+    fs_tree_init(&t);
+    ck_assert_int_eq(fs_tree_scan(&t, fd, 1.0, 100), 0);
+    /* Nothing marked: the next scan reads everything. */
+    put_stat(root, "20", 20, 1, 20, 5);
+    ck_assert_int_eq(fs_tree_scan(&t, fd, 2.0, 100), 0);
+    ck_assert_uint_eq(ticks_of(&t, 20), 5);
+    ck_assert(fs_tree_find(&t, 20)->fresh);
+
+    fs_tree_keep(&t, 10, true);
+    pid_t groups[] = {10};
+    fs_tree_keep_groups(&t, groups, 1);
+    put_stat(root, "1", 1, 0, 1, 7);
+    put_stat(root, "10", 10, 1, 10, 7);
+    put_stat(root, "11", 11, 10, 10, 7);
+    put_stat(root, "20", 20, 1, 20, 7);
+    put_stat(root, "30", 30, 1, 10, 7);
+    ck_assert_int_eq(fs_tree_scan(&t, fd, 3.0, 100), 0);
+    ck_assert_uint_eq(ticks_of(&t, 10), 7);
+    ck_assert_uint_eq(ticks_of(&t, 11), 7);
+    ck_assert_uint_eq(ticks_of(&t, 30), 7);
+    ck_assert_uint_eq(ticks_of(&t, 20), 5); /* copied */
+    ck_assert(!fs_tree_find(&t, 20)->fresh);
+    ck_assert_uint_eq(ticks_of(&t, 1), 0);               /* copied */
+    ck_assert(isnan(fs_tree_find(&t, 20)->cpu));         /* not known: not read */
+    ck_assert_double_eq(fs_tree_find(&t, 11)->cpu, 7.0); /* 7 ticks in 1 s */
+
+    /* Another process at 20 (a directory of its own): read. */
+    char *d20 = fs_xasprintf("%s/20", root), *n20 = fs_xasprintf("%s/20.new", root);
+    put_stat(root, "20.new", 20, 11, 10, 9);
+    char *old = fs_xasprintf("%s/stat", d20);
+    ck_assert_int_eq(unlink(old), 0);
+    ck_assert_int_eq(rmdir(d20), 0);
+    ck_assert_int_eq(rename(n20, d20), 0);
+    fs_tree_keep(&t, 10, true);
+    ck_assert_int_eq(fs_tree_scan(&t, fd, 4.0, 100), 0);
+    ck_assert_uint_eq(ticks_of(&t, 20), 9);
+    struct fs_tree_sum sum;
+    ck_assert_int_eq(fs_tree_sum(&t, 10, &sum), 0);
+    ck_assert_uint_eq(sum.count, 2); /* 11 and its new child 20 */
+
+    /* Every FS_TREE_FULL_EVERY-th scan reads the quiet ones too. */
+    put_stat(root, "1", 1, 0, 1, 3);
+    int copied = 0;
+    for (double now = 5.0; ticks_of(&t, 1) != 3; now += 1.0) {
+        fs_tree_keep(&t, 10, true);
+        ck_assert_int_eq(fs_tree_scan(&t, fd, now, 100), 0);
+        ck_assert_int_le(++copied, FS_TREE_FULL_EVERY);
+    }
+    /* Its ticks since it was last read span several scans: no CPU% from them. */
+    ck_assert(fs_tree_find(&t, 1)->fresh);
+    ck_assert(isnan(fs_tree_find(&t, 1)->cpu));
+    fs_tree_fini(&t);
+    close(fd);
+    char *rm = fs_xasprintf("rm -rf '%s'", root);
+    ck_assert_int_eq(system(rm), 0);
+    free(rm);
+    free(old);
+    free(d20);
+    free(n20);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -340,6 +441,7 @@ make_suite(void)
     tcase_add_test(tc, machine_parsers);
     tcase_add_test(tc, machine_sample_fixtures);
     tcase_add_test(tc, tree_descendants);
+    tcase_add_test(tc, tree_reuses_quiet_processes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -465,6 +465,46 @@ START_TEST(real_proc_descendants)
 }
 END_TEST
 
+/* Context switches read again and again from real /proc (the status file is
+ * kept open and read from its start), and a child's that ends: gone, no figures. */
+START_TEST(real_proc_ctxsw_and_gone)
+{
+    struct fs_sampler *s;
+    ck_assert_int_eq(fs_sampler_new(NULL, &s), 0);
+    int go[2];
+    ck_assert_int_eq(pipe(go), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        char c;
+        _exit(read(go[0], &c, 1) == 1 ? 0 : 1);
+    }
+    close(go[0]);
+    ck_assert_int_eq(fs_sampler_watch(s, &K1, getpid(), 0, FS_SAMPLE_CTXSW), 0);
+    ck_assert_int_eq(fs_sampler_watch(s, &K2, child, 0, FS_SAMPLE_CTXSW), 0);
+    const struct fs_sample *self = fs_sampler_get(s, &K1), *kid = fs_sampler_get(s, &K2);
+    for (int round = 0; round < 3; round++) {
+        fs_sampler_sample(s, 1.0 + round);
+        ck_assert(self->alive);
+        uint64_t before = self->ctx_vol;
+        /* Each sleep is a voluntary switch. */
+        for (int k = 0; k < 5; k++)
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+        fs_sampler_sample(s, 1.5 + round);
+        ck_assert_uint_ge(self->ctx_vol, before + 5);
+        ck_assert(kid->alive);
+    }
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    fs_sampler_sample(s, 10.0);
+    ck_assert(!kid->alive);
+    ck_assert(isnan(kid->ctx_vol_rate));
+    close(go[1]);
+    fs_sampler_free(s);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -484,6 +524,7 @@ make_suite(void)
     tc = tcase_create("real_proc");
     tcase_add_test(tc, real_proc_self_and_worker);
     tcase_add_test(tc, real_proc_descendants);
+    tcase_add_test(tc, real_proc_ctxsw_and_gone);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -88,12 +88,19 @@ fs_proc_signal(struct fs_proc *p, int sig)
 
 /* ---- reading -------------------------------------------------------------------- */
 
+/* A pty's master hands out at most 4095 bytes a read (the line discipline's
+ * buffer), and libuv reads again at once only after a read that filled the
+ * buffer: offered exactly that much, a flood is read in up to 32 reads per
+ * wake-up of the loop rather than one. */
+#define PTY_READ 4095
+
 static void
 on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     struct fs_proc *p = h->data;
     (void)suggested;
-    *buf = uv_buf_init(p->rt->read_buf, sizeof p->rt->read_buf);
+    bool pty = p->pty && (uv_pipe_t *)h == &p->pipes[0];
+    *buf = uv_buf_init(p->rt->read_buf, pty ? PTY_READ : sizeof p->rt->read_buf);
 }
 
 static void

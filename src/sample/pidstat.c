@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sample/procfs.h"
 
@@ -167,6 +168,20 @@ fs_pidstat_read_status(int rootfd, const char *dir, size_t dirlen, struct fs_pid
     ssize_t n = read_file(rootfd, dir, dirlen, "status", buf, sizeof buf);
     if (n < 0)
         return (int)n;
+    return fs_pidstat_parse_status(buf, (size_t)n, out);
+}
+
+int
+fs_pidstat_reread_status(int fd, struct fs_pidstatus *out)
+{
+    char buf[FS_PIDSTAT_STATUS_BUF];
+    ssize_t n;
+    do {
+        n = pread(fd, buf, sizeof buf - 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
     return fs_pidstat_parse_status(buf, (size_t)n, out);
 }
 

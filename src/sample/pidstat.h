@@ -73,6 +73,10 @@ int fs_pidstat_parse_status(const char *text, size_t len, struct fs_pidstatus *o
 int fs_pidstat_read(int rootfd, const char *dir, size_t dirlen, struct fs_pidstat *out);
 int fs_pidstat_read_statm(int rootfd, const char *dir, size_t dirlen, struct fs_pidstatm *out);
 int fs_pidstat_read_status(int rootfd, const char *dir, size_t dirlen, struct fs_pidstatus *out);
+/* Reads a status file kept open (fd) again from its start: 0, -ENODATA when
+ * the fields are missing, or the negative errno of the read (-ESRCH once the
+ * process is gone). */
+int fs_pidstat_reread_status(int fd, struct fs_pidstatus *out);
 
 /* CPU% over an interval, where 100 is one full core:
  *     (ticks - prev_ticks) / (seconds * clk_tck) * 100

@@ -9,9 +9,11 @@
 #include "sample/sampler.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "sample/desc.h"
@@ -42,11 +44,17 @@ struct watch {
     struct fs_desc_list desc;
     /* FS_SAMPLE_THREADS; NULL until the flag is set. */
     struct fs_threads *threads;
+    /* The process's status file, kept open and read again from its start at
+     * each sample (an open and a close less), or -1 (held_status). */
+    int status_fd;
     /* The history ring: `hlen` entries ending just before `hhead`. */
     float hcpu[FS_SAMPLER_HISTORY];
     uint64_t hrss[FS_SAMPLER_HISTORY];
     unsigned hhead, hlen;
 };
+
+#define HOLD_MIN_LIMIT 1024 /* status files are kept open under at least this limit, */
+#define HOLD_MAX 256        /* an eighth of it and at most this many */
 
 struct fs_sampler {
     int rootfd;
@@ -55,6 +63,9 @@ struct fs_sampler {
     struct watch **watches; /* sorted by key */
     size_t n, cap;
     struct fs_machine machine;
+    /* Status files kept open, and how many may be: none under a low limit
+     * of descriptors, where the tasks need every one. */
+    size_t held, held_max;
     struct fs_tree tree;
 };
 
@@ -77,8 +88,22 @@ fs_sampler_new(const struct fs_sampler_config *cfg, struct fs_sampler **out)
         s->page_size = 4096;
     fs_machine_init(&s->machine);
     fs_tree_init(&s->tree);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= HOLD_MIN_LIMIT)
+        s->held_max = rl.rlim_cur / 8 < HOLD_MAX ? (size_t)(rl.rlim_cur / 8) : HOLD_MAX;
     *out = s;
     return 0;
+}
+
+/* Closes the watch's status file if it is kept open. */
+static void
+release_status(struct fs_sampler *s, struct watch *w)
+{
+    if (w->status_fd < 0)
+        return;
+    close(w->status_fd);
+    w->status_fd = -1;
+    s->held--;
 }
 
 static void
@@ -98,8 +123,10 @@ fs_sampler_free(struct fs_sampler *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
+        release_status(s, s->watches[i]);
         watch_free(s->watches[i]);
+    }
     free(s->watches);
     fs_tree_fini(&s->tree);
     close(s->rootfd);
@@ -114,6 +141,8 @@ fs_sampler_set_root(struct fs_sampler *s, const char *path)
         return fd;
     close(s->rootfd);
     s->rootfd = fd;
+    for (size_t i = 0; i < s->n; i++)
+        release_status(s, s->watches[i]);
     return 0;
 }
 
@@ -148,8 +177,9 @@ find_watch(const struct fs_sampler *s, const void *key)
 
 /* Forgets everything learnt about the process at the watch's pid (not the history). */
 static void
-forget_process(struct watch *w)
+forget_process(struct fs_sampler *s, struct watch *w)
 {
+    release_status(s, w);
     w->known = false;
     w->have_ticks = false;
     w->have_ctx = false;
@@ -162,9 +192,9 @@ forget_process(struct watch *w)
 
 /* Starts a watch over on pid/tid: the figures of the old process are dropped. */
 static void
-aim(struct watch *w, pid_t pid, pid_t tid)
+aim(struct fs_sampler *s, struct watch *w, pid_t pid, pid_t tid)
 {
-    forget_process(w);
+    forget_process(s, w);
     fs_desc_clear(&w->desc);
     unsigned generation = w->s.generation;
     memset(&w->s, 0, sizeof w->s);
@@ -216,7 +246,7 @@ fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid, un
     if (lookup(s, key, &at)) {
         w = s->watches[at];
         if (w->retired || w->s.pid != pid || w->s.tid != tid)
-            aim(w, pid, tid);
+            aim(s, w, pid, tid);
         w->retired = false;
     } else {
         if (s->n == s->cap) {
@@ -226,7 +256,8 @@ fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid, un
         memmove(&s->watches[at + 1], &s->watches[at], (s->n - at) * sizeof *s->watches);
         w = fs_xcalloc(1, sizeof *w);
         w->key = key;
-        aim(w, pid, tid);
+        w->status_fd = -1;
+        aim(s, w, pid, tid);
         s->watches[at] = w;
         s->n++;
     }
@@ -240,6 +271,7 @@ fs_sampler_unwatch(struct fs_sampler *s, const void *key)
     size_t at;
     if (!lookup(s, key, &at))
         return -ENOENT;
+    release_status(s, s->watches[at]);
     watch_free(s->watches[at]);
     memmove(&s->watches[at], &s->watches[at + 1], (s->n - at - 1) * sizeof *s->watches);
     s->n--;
@@ -293,12 +325,33 @@ read_cmdline(struct fs_sampler *s, struct watch *w)
     memcpy(w->cmdline_comm, w->s.comm, sizeof w->cmdline_comm);
 }
 
+/* Reads the watch's status file: from the start of the one kept open, when
+ * there is one or room for one (a process that is gone fails that read, as
+ * it would fail an open; the file is then let go), otherwise opened anew. */
+static int
+read_status(struct fs_sampler *s, struct watch *w, struct fs_pidstatus *st)
+{
+    if (w->status_fd < 0 && s->held < s->held_max) {
+        char path[FS_PROCFS_PATH_MAX];
+        if (fs_procfs_join(path, w->dir, w->dirlen, "status") == 0)
+            w->status_fd = openat(s->rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (w->status_fd >= 0)
+            s->held++;
+    }
+    if (w->status_fd < 0)
+        return fs_pidstat_read_status(s->rootfd, w->dir, w->dirlen, st);
+    int r = fs_pidstat_reread_status(w->status_fd, st);
+    if (r != 0 && r != -ENODATA)
+        release_status(s, w);
+    return r;
+}
+
 /* Reads status for the context switches and their rates. */
 static void
 sample_ctxsw(struct fs_sampler *s, struct watch *w, double now)
 {
     struct fs_pidstatus st;
-    if (fs_pidstat_read_status(s->rootfd, w->dir, w->dirlen, &st) != 0) {
+    if (read_status(s, w, &st) != 0) {
         w->have_ctx = false;
         w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
         return;
@@ -356,7 +409,7 @@ apply_stat(struct fs_sampler *s, struct watch *w, const struct fs_pidstat *st, d
 {
     if (!w->known || st->starttime != w->s.starttime) {
         /* A new process at this pid: the first read, or the pid was reused. */
-        forget_process(w);
+        forget_process(s, w);
         w->known = true;
         w->s.generation++;
     }
@@ -380,18 +433,41 @@ apply_stat(struct fs_sampler *s, struct watch *w, const struct fs_pidstat *st, d
     w->s.start = (double)st->starttime / (double)s->clk_tck;
 }
 
+/* What the tree scan just read of a process, when it read it and did not cut
+ * its name: the watch need not read the same stat again. */
+static bool
+stat_from_tree(const struct fs_sampler *s, pid_t pid, struct fs_pidstat *st)
+{
+    const struct fs_tree_proc *p = fs_tree_find(&s->tree, pid);
+    if (p == NULL || !p->fresh || strlen(p->comm) >= sizeof p->comm - 1)
+        return false;
+    memset(st, 0, sizeof *st);
+    memcpy(st->comm, p->comm, sizeof p->comm);
+    st->state = p->state;
+    st->ppid = p->ppid;
+    st->pgrp = p->pgrp;
+    st->utime = p->ticks;
+    st->threads = p->threads;
+    st->starttime = p->starttime;
+    st->vsize = p->vsize;
+    st->rss = p->rss;
+    return true;
+}
+
 static void
-sample_watch(struct fs_sampler *s, struct watch *w, double now)
+sample_watch(struct fs_sampler *s, struct watch *w, double now, bool tree)
 {
     struct fs_pidstat st;
-    int r = fs_pidstat_read(s->rootfd, w->dir, w->dirlen, &st);
+    int r = 0;
+    if (!(tree && w->s.tid == 0 && stat_from_tree(s, w->s.pid, &st)))
+        r = fs_pidstat_read(s->rootfd, w->dir, w->dirlen, &st);
     w->s.err = r;
     w->s.alive = r == 0;
     if (r != 0) {
         /* Gone: the next process seen at this pid is a new one. Another error
          * (EMFILE, say) keeps what is known; the figures of the last read stay. */
         if (r == -ENOENT || r == -ESRCH)
-            forget_process(w);
+            forget_process(s, w);
         w->s.cpu = w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
         return;
     }
@@ -440,6 +516,27 @@ sample_descendants(struct fs_sampler *s, double now)
     }
 }
 
+/* Marks what the next tree scan must read again: each tree watch's process,
+ * its descendants, the processes of its list (adopted ones included) and the
+ * members of its group. The others are nobody's, and may be copied. */
+static void
+keep_watched(struct fs_sampler *s)
+{
+    pid_t *groups = fs_xreallocarray(NULL, s->n ? s->n : 1, sizeof *groups);
+    size_t ngroups = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct watch *w = s->watches[i];
+        if (!(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+            continue;
+        fs_tree_keep(&s->tree, w->s.pid, true);
+        for (size_t k = 0; k < w->desc.n; k++)
+            fs_tree_keep(&s->tree, w->desc.v[k].pid, false);
+        groups[ngroups++] = w->s.pid;
+    }
+    fs_tree_keep_groups(&s->tree, groups, ngroups);
+    free(groups);
+}
+
 int
 fs_sampler_sample(struct fs_sampler *s, double now)
 {
@@ -447,9 +544,11 @@ fs_sampler_sample(struct fs_sampler *s, double now)
     bool tree = tree_wanted(s) && fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck) == 0;
     for (size_t i = 0; i < s->n; i++)
         if (!s->watches[i]->retired)
-            sample_watch(s, s->watches[i], now);
-    if (tree)
+            sample_watch(s, s->watches[i], now, tree);
+    if (tree) {
         sample_descendants(s, now);
+        keep_watched(s);
+    }
     /* A retired watch goes once nothing of it is left to show. */
     for (size_t i = s->n; i-- > 0;)
         if (s->watches[i]->retired && s->watches[i]->desc.n == 0)

@@ -112,6 +112,13 @@ fs_snapdiff_find(const struct fs_snapdiff *d, pid_t id)
     return find_in(d->cur, d->n, d->layout->size, id);
 }
 
+const void *
+fs_snapdiff_find_prev(const struct fs_snapdiff *d, pid_t id)
+{
+    int i = find_in(d->prev, d->prev_n, d->layout->size, id);
+    return i < 0 ? NULL : (const char *)d->prev + (size_t)i * d->layout->size;
+}
+
 /* Whether the snapshot came sorted, as a /proc listing usually does. */
 static bool
 sorted(const struct fs_snapdiff *d)

@@ -65,5 +65,8 @@ void fs_snapdiff_end(struct fs_snapdiff *d, double now, long clk_tck);
 
 /* Returns the index of `id` in the last snapshot (once ended), or -1. */
 int fs_snapdiff_find(const struct fs_snapdiff *d, pid_t id);
+/* Returns the entry of `id` in the previous snapshot, or NULL; while a
+ * snapshot is being taken, that is the last complete one. */
+const void *fs_snapdiff_find_prev(const struct fs_snapdiff *d, pid_t id);
 
 #endif

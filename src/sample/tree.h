@@ -8,12 +8,21 @@
  * the first time has no CPU% yet (it counts from its second scan) but its RSS and
  * threads count at once.
  *
+ * Reading every process's stat at every scan is most of what watching idle
+ * tasks costs, so a scan may reuse what the one before it read: a process that
+ * the owner did not mark as kept (fs_tree_keep: the tasks, their descendants
+ * and group members), still under the same /proc inode (a new process at a
+ * reused pid gets a new one), is copied rather than read again, except at
+ * every FS_TREE_FULL_EVERY-th scan, which reads them all. Nothing of a quiet
+ * process is shown; only a change of parent or group could make it matter.
+ *
  * A struct fs_tree is embedded in its owner (fs_tree_init / fs_tree_fini); it
  * owns its arrays, which are reused from scan to scan.
  */
 #ifndef FS_TREE_H
 #define FS_TREE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,9 +41,14 @@ struct fs_tree_proc {
     uint64_t ticks;     /* utime + stime */
     uint64_t rss;       /* pages */
     int64_t threads;
-    double cpu;       /* % of one core since the previous scan; NAN when new */
+    uint64_t ino;   /* of its /proc directory: which process this pid is */
+    uint64_t vsize; /* bytes */
+    double cpu; /* % of one core since the previous scan; NAN when new, copied or just read after
+                   copies */
     int first_child;  /* index in the scan, -1 for none */
     int next_sibling; /* index in the scan, -1 for none */
+    bool fresh;       /* read by this scan, not copied from the one before */
+    bool kept;        /* marked by fs_tree_keep: the next scan reads it again */
 };
 
 /* Figures summed over the descendants of one process (not the process itself). */
@@ -50,7 +64,12 @@ struct fs_tree {
     struct fs_snapdiff scans; /* of struct fs_tree_proc: the last scan and the one before */
     int *stack;               /* the walk's stack, kept for reuse */
     size_t stack_cap;
+    unsigned scans_done;
+    bool marked; /* fs_tree_keep was called since the last scan */
 };
+
+/* Every this many scans, quiet processes are read again too. */
+#define FS_TREE_FULL_EVERY 8
 
 void fs_tree_init(struct fs_tree *t);
 void fs_tree_fini(struct fs_tree *t);
@@ -71,5 +90,14 @@ const struct fs_tree_proc *fs_tree_procs(const struct fs_tree *t, size_t *n);
 /* Sums the figures of pid's descendants in the last scan into *out. Returns 0, or
  * -ESRCH when pid was not in the scan (out is then zeroed). */
 int fs_tree_sum(struct fs_tree *t, pid_t pid, struct fs_tree_sum *out);
+
+/* Marks pid (and with `subtree`, every descendant of it) in the last scan as
+ * kept: the next scan reads it again. Once anything is marked, the next scan
+ * may copy the processes that were not (see the top of this file). */
+void fs_tree_keep(struct fs_tree *t, pid_t pid, bool subtree);
+
+/* Marks as kept every process of the last scan whose process group is one of
+ * the n pids of `groups` (which it sorts). */
+void fs_tree_keep_groups(struct fs_tree *t, pid_t *groups, size_t n);
 
 #endif

@@ -42,6 +42,7 @@ fs_grid_init(struct fs_grid *g, int rows, int cols)
     g->ring = fs_xcalloc((size_t)rows, sizeof(*g->ring));
     g->dirty = fs_xmalloc((size_t)rows);
     memset(g->dirty, 1, (size_t)rows);
+    g->plain = fs_xcalloc((size_t)rows, sizeof(*g->plain)); /* blank rows */
     for (int i = 0; i < rows; i++)
         g->ring[i] = row_new(g->cap);
 }
@@ -55,6 +56,7 @@ fs_grid_fini(struct fs_grid *g)
     }
     free(g->ring);
     free(g->dirty);
+    free(g->plain);
     memset(g, 0, sizeof(*g));
 }
 
@@ -90,6 +92,7 @@ fs_grid_put_wide(struct fs_grid *g, int r, int c, uint32_t ch, const struct fs_t
     int slot = fs_grid_slot(g, r);
     struct fs_term_cell *row = g->ring[slot];
     g->dirty[slot] = 1;
+    g->plain[slot] = -1;
     row[c] = (struct fs_term_cell){.ca = ch | pen->ca | CA_WIDE, .fg = pen->fg, .bg = pen->bg};
     /* libvterm's screen sets only the character of the right half and keeps
      * its old pen (and DECSCA protection). */
@@ -160,6 +163,7 @@ fs_grid_rotate_up(struct fs_grid *g, int n, const struct fs_term_cell *pen)
         int slot = fs_grid_slot(g, r);
         clear_new_row(g, g->ring[slot], pen);
         g->dirty[slot] = 1;
+        g->plain[slot] = (pen->fg | pen->bg) == 0 ? 0 : -1;
     }
     g->top = (g->top + n) % g->rows;
 }
@@ -177,6 +181,7 @@ fs_grid_rotate_down(struct fs_grid *g, int n)
         int slot = fs_grid_slot(g, r);
         clear_new_row(g, g->ring[slot], &none);
         g->dirty[slot] = 1;
+        g->plain[slot] = -1; /* the caller fills it from the scrollback */
     }
 }
 
@@ -286,9 +291,12 @@ fs_grid_resize(struct fs_grid *g, int rows, int cols)
         ring[r] = row_new(cap);
     free(g->ring);
     free(g->dirty);
+    free(g->plain);
     g->ring = ring;
     g->dirty = fs_xmalloc((size_t)rows);
     memset(g->dirty, 1, (size_t)rows);
+    g->plain = fs_xmalloc((size_t)rows * sizeof(*g->plain));
+    memset(g->plain, 0xff, (size_t)rows * sizeof(*g->plain)); /* -1: not known */
     g->rows = rows;
     g->cols = cols;
     g->cap = cap;
@@ -311,6 +319,6 @@ fs_grid_row_blank(const struct fs_grid *g, int r)
 size_t
 fs_grid_memory(const struct fs_grid *g)
 {
-    return (size_t)g->rows * ((size_t)g->cap * sizeof(struct fs_term_cell) +
-                              sizeof(*g->ring) + 1);
+    return (size_t)g->rows * ((size_t)g->cap * sizeof(struct fs_term_cell) + sizeof(*g->ring) + 1 +
+                              sizeof(*g->plain));
 }

@@ -15,10 +15,15 @@
 
 struct fs_grid {
     int rows, cols;
-    int cap;                      /* cells allocated per row, >= cols */
-    int top;                      /* ring slot of screen row 0 */
-    struct fs_term_cell **ring;   /* rows slots */
-    uint8_t *dirty;               /* per slot: changed since the last clear */
+    int cap;                    /* cells allocated per row, >= cols */
+    int top;                    /* ring slot of screen row 0 */
+    struct fs_term_cell **ring; /* rows slots */
+    uint8_t *dirty;             /* per slot: changed since the last clear */
+    /* Per slot: the row is that many ASCII characters in the default pen and
+     * then blank default cells (0: a blank row), or -1: not known to be. Set
+     * by the fast path (fs_grid_set_plain) and rows that come in blank; any
+     * other change to a row makes it -1. */
+    int16_t *plain;
 };
 
 /* A rectangle of screen cells: rows [r0, r1), columns [c0, c1). */
@@ -45,7 +50,24 @@ fs_grid_row(const struct fs_grid *g, int r)
 static inline void
 fs_grid_touch(struct fs_grid *g, int r)
 {
-    g->dirty[fs_grid_slot(g, r)] = 1;
+    int slot = fs_grid_slot(g, r);
+    g->dirty[slot] = 1;
+    g->plain[slot] = -1;
+}
+
+/* The length of the plain text row r holds, or -1 (see struct fs_grid). */
+static inline int
+fs_grid_plain(const struct fs_grid *g, int r)
+{
+    return g->plain[fs_grid_slot(g, r)];
+}
+
+/* Says that row r now holds len ASCII characters in the default pen and then
+ * blank default cells (the caller wrote them into a blank row). */
+static inline void
+fs_grid_set_plain(struct fs_grid *g, int r, int len)
+{
+    g->plain[fs_grid_slot(g, r)] = (int16_t)len;
 }
 
 static inline bool
@@ -57,14 +79,12 @@ fs_grid_is_dirty(const struct fs_grid *g, int r)
 void fs_grid_clear_dirty(struct fs_grid *g);
 
 /* Writes a two-column glyph: the left cell WIDE, the right one WIDE_CONT. */
-void fs_grid_put_wide(struct fs_grid *g, int r, int c, uint32_t ch,
-                      const struct fs_term_cell *pen);
+void fs_grid_put_wide(struct fs_grid *g, int r, int c, uint32_t ch, const struct fs_term_cell *pen);
 
 /* Writes a glyph with the attributes and colours of pen. Inline: it runs
  * once per character of output. */
 static inline void
-fs_grid_put(struct fs_grid *g, int r, int c, uint32_t ch, int width,
-            const struct fs_term_cell *pen)
+fs_grid_put(struct fs_grid *g, int r, int c, uint32_t ch, int width, const struct fs_term_cell *pen)
 {
     ch &= FS_TERM_CH_MASK;
     if (width > 1) {
@@ -76,6 +96,7 @@ fs_grid_put(struct fs_grid *g, int r, int c, uint32_t ch, int width,
         cell->fg = pen->fg;
         cell->bg = pen->bg;
         g->dirty[slot] = 1;
+        g->plain[slot] = -1;
     }
 }
 

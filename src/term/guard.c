@@ -56,7 +56,7 @@ static void
 charset_reset(struct fs_term *t)
 {
     t->cs_gl = 0;
-    t->cs_ascii = 1;  /* G0; the others count as unknown */
+    t->cs_ascii = 1; /* G0; the others count as unknown */
     /* cs_esc stays: a reset of the state leaves libvterm's parser as it is. */
 }
 
@@ -64,9 +64,9 @@ static void
 charset_final(struct fs_term *t, unsigned char c)
 {
     if (t->cs_ninter == 0) {
-        if (c == 'n' || c == 'o')  /* LS2, LS3 */
+        if (c == 'n' || c == 'o') /* LS2, LS3 */
             t->cs_gl = c == 'n' ? 2 : 3;
-        else if (c == 'c')         /* RIS */
+        else if (c == 'c') /* RIS */
             charset_reset(t);
         return;
     }
@@ -80,7 +80,7 @@ charset_final(struct fs_term *t, unsigned char c)
         unsigned bit = 1u << (i - '(');
         t->cs_ascii = c == 'B' ? t->cs_ascii | bit : t->cs_ascii & ~bit;
     } else if (i >= '-' && i <= '/') {
-        t->cs_ascii &= ~(1u << (i - ','));  /* a 96-character set */
+        t->cs_ascii &= ~(1u << (i - ',')); /* a 96-character set */
     }
 }
 
@@ -91,7 +91,7 @@ charset_scan(struct fs_term *t, const unsigned char *s, size_t n)
         unsigned char c = s[k];
         if (c >= 0x20 && !t->cs_esc)
             continue;
-        if (c == 0x0e || c == 0x0f) {        /* SO, SI */
+        if (c == 0x0e || c == 0x0f) { /* SO, SI */
             t->cs_gl = c == 0x0e;
         } else if (c == 0x1b) {
             t->cs_esc = true;
@@ -101,7 +101,7 @@ charset_scan(struct fs_term *t, const unsigned char *s, size_t n)
             continue;
         } else if (c == 0x18 || c == 0x1a) { /* CAN, SUB */
             t->cs_esc = false;
-        } else if (c < 0x20 || c >= 0x7f) {  /* run or ignored inside ESC */
+        } else if (c < 0x20 || c >= 0x7f) { /* run or ignored inside ESC */
             continue;
         } else if (c < 0x30) {
             if (t->cs_ninter++ == 0)
@@ -220,8 +220,8 @@ fs_term_guard_forget(struct fs_term *t, bool hard)
  * a bare LF when lf_ends. Returns the bytes up to the end of its line feed
  * and sets *text, or 0 when there is no complete plain line at s. */
 static size_t
-plain_line(const struct fs_term *t, const unsigned char *s, const unsigned char *end,
-           bool lf_ends, int *text)
+plain_line(const struct fs_term *t, const unsigned char *s, const unsigned char *end, bool lf_ends,
+           int *text)
 {
     const unsigned char *lim = end - s > t->cols ? s + t->cols : end, *p = s;
     while (p < lim && *p >= 0x20 && *p <= 0x7e)
@@ -241,8 +241,8 @@ fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPo
 {
     int i = t->probe_n++;
     if (i >= t->probe_len || pos.row != t->rows - 1 || pos.col != i || info->width != 1 ||
-        info->chars[0] != t->probe[i] || info->chars[1] != 0 || info->protected_cell ||
-        info->dwl || info->dhl)
+        info->chars[0] != t->probe[i] || info->chars[1] != 0 || info->protected_cell || info->dwl ||
+        info->dhl)
         t->probe_bad = true;
 }
 
@@ -276,8 +276,7 @@ probe(struct fs_term *t, const unsigned char *s, int text, size_t len)
     vterm_state_get_cursorpos(t->state, &pos);
     bool ok = !t->probe_bad && t->probe_n == text && t->probe_scrolls == 1 &&
               pos.row == t->rows - 1 && pos.col == 0 && t->grid == &t->main && t->cols >= 2 &&
-              t->rows >= 2 &&
-              lineinfo_plain(t);
+              t->rows >= 2 && lineinfo_plain(t);
     t->fp_ready = ok;
     t->fp_lnm = ok && len == (size_t)text + 1;
 }
@@ -288,9 +287,12 @@ put_line(struct fs_term *t, int r, const unsigned char *text, int len)
 {
     struct fs_term_cell *row = fs_grid_row(&t->main, r);
     const struct fs_term_cell pen = t->pen;
+    bool plain = fs_grid_plain(&t->main, r) == 0 && (pen.ca | pen.fg | pen.bg) == 0;
     for (int c = 0; c < len; c++)
         row[c] = (struct fs_term_cell){text[c] | pen.ca, pen.fg, pen.bg};
     fs_grid_touch(&t->main, r);
+    if (plain)
+        fs_grid_set_plain(&t->main, r, len);
 }
 
 /*
@@ -309,7 +311,7 @@ apply_lines(struct fs_term *t, const unsigned char *const *ls, const int *lm, in
     put_line(t, rows - 1, ls[0], lm[0]);
     int leave = n < rows ? n : rows;
     for (int r = 0; r < leave; r++)
-        fs_scrollback_push(t->sb, fs_grid_row(g, r), g->cols);
+        fs_term_push_row(t, r);
     /* Line i (i >= 1) is row rows + i - 1 of the whole sequence. */
     int i = 1;
     for (; rows + i - 1 < n; i++)
@@ -465,8 +467,7 @@ feed_decaln(struct fs_term *t, const unsigned char *s, size_t n)
 /* Feeds an escape that is still undecided at the end of a write (ESC, then
  * controls, ignored bytes and ninter intermediates) and remembers it. */
 void
-fs_term_guard_esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter,
-                       bool hash)
+fs_term_guard_esc_open(struct fs_term *t, const unsigned char *s, size_t n, int ninter, bool hash)
 {
     vt_feed(t, s, n);
     t->esc_open = true;
@@ -515,7 +516,7 @@ resume_esc(struct fs_term *t, const unsigned char *s, const unsigned char *end)
             feed_decaln(t, s, 1);
             return s + 1;
         }
-        return s;  /* it ends libvterm's escape in the main scan */
+        return s; /* it ends libvterm's escape in the main scan */
     }
     vt_feed(t, p, (size_t)(s - p));
     return s;
@@ -543,7 +544,7 @@ resume(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 static const unsigned char *
 scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
 {
-    const unsigned char *p = q;  /* bytes from p to q are not fed yet */
+    const unsigned char *p = q; /* bytes from p to q are not fed yet */
     /* The next ESC and C2 at or after q (NULL: none left), found with
      * memchr and kept until q passes them. */
     const unsigned char *esc = q, *c2 = q;

@@ -42,8 +42,7 @@ fs_term_screen_line(const struct fs_term *t)
 }
 
 int
-fs_term_line_cells(const struct fs_term *t, uint64_t line, struct fs_term_cell *cells,
-                   int ncols)
+fs_term_line_cells(const struct fs_term *t, uint64_t line, struct fs_term_cell *cells, int ncols)
 {
     uint64_t first = fs_term_first_line(t), screen = fs_term_screen_line(t);
     if (ncols < 0 || line < first || line >= screen + (uint64_t)t->rows)
@@ -65,6 +64,23 @@ fs_term_row_cells(const struct fs_term *t, int r, struct fs_term_cell *cells, in
     if (r < 0 || r >= t->rows)
         return -ENOENT;
     return fs_term_line_cells(t, fs_term_screen_line(t) + (uint64_t)r, cells, ncols);
+}
+
+void
+fs_term_push_row(struct fs_term *t, int r)
+{
+    struct fs_grid *g = &t->main;
+    const struct fs_term_cell *row = fs_grid_row(g, r);
+    int len = fs_grid_plain(g, r);
+    if (len < 0) {
+        fs_scrollback_push(t->sb, row, g->cols);
+        return;
+    }
+    /* Plain text: the same record as its cells make, without their round trip. */
+    char text[FS_TERM_MAX_DIM];
+    for (int c = 0; c < len; c++)
+        text[c] = (char)row[c].ca;
+    fs_scrollback_push_ascii(t->sb, text, (size_t)len);
 }
 
 size_t

@@ -150,5 +150,8 @@ const char *fs_term_line_ref(const struct fs_term *t, uint64_t line, char *buf, 
 /* Writes the text of a row of normalised cells (fs_grid_normalise) into buf
  * (FS_TERM_ROW_TEXT_MAX bytes); returns its length. */
 size_t fs_term_cells_text(const struct fs_term_cell *cells, int ncols, char *buf);
+/* Pushes row r of the main screen to the scrollback (the fast path's rows
+ * that scroll out; a row of plain text goes as its text, fs_grid_plain). */
+void fs_term_push_row(struct fs_term *t, int r);
 
 #endif

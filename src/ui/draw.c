@@ -65,31 +65,45 @@ box_rect(struct fs_rect r)
 
 /* ---- panes -------------------------------------------------------------------------------- */
 
+/* A pane's labels on its top border: its name (and a failing log file), its
+ * state and the state's look; a failing probe on its bottom border. */
+struct pane_labels {
+    char title[128], right[128], bottom[UI_PROBE_ERR_MAX];
+    enum fs_theme_elem state_el;
+    bool sel;
+};
+
 static void
-draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
+pane_labels(struct ui *ui, size_t i, double now, struct pane_labels *l)
 {
     const struct fs_task *t = fs_app_task(ui->app, i);
-    bool sel = i == ui->sel;
+    char state[96];
+    l->sel = i == ui->sel;
+    int log_err = fs_app_task_log_error(ui->app, i);
+    snprintf(l->title, sizeof l->title, " %s%s%s%s%s ", l->sel ? "> " : "", t->spec.name,
+             log_err != 0 ? " [log: " : "", log_err != 0 ? strerror(log_err) : "",
+             log_err != 0 ? "]" : "");
+    if (!ui_deps_describe(ui, i, state, sizeof state))
+        ui_describe_state(t, now, state, sizeof state);
+    snprintf(l->right, sizeof l->right, " %s ", state);
+    memcpy(l->bottom, ui->tasks[i].probe_err, sizeof l->bottom);
+    l->state_el = ui_state_el(t);
+}
+
+static void
+draw_pane(struct ui *ui, size_t i, struct fs_rect r, const struct pane_labels *l)
+{
+    bool sel = l->sel;
     enum fs_theme_elem border = sel ? FS_EL_PANE_BORDER_SELECTED : FS_EL_PANE_BORDER;
     ui_put_el(ui, border, true);
     box_rect(r);
     /* Title on the top border, state on the right of it. */
-    char title[128], state[96];
-    int log_err = fs_app_task_log_error(ui->app, i);
-    snprintf(title, sizeof title, " %s%s%s%s ", sel ? "> " : "", t->spec.name,
-             log_err != 0 ? " [log: " : "", log_err != 0 ? strerror(log_err) : "");
-    if (log_err != 0)
-        snprintf(title + strlen(title) - 1, sizeof title - strlen(title) + 1, "] ");
-    if (!ui_deps_describe(ui, i, state, sizeof state))
-        ui_describe_state(t, now, state, sizeof state);
-    char right[128];
-    snprintf(right, sizeof right, " %s ", state);
-    int tw = (int)strlen(title), rw = (int)strlen(right);
+    int tw = (int)strlen(l->title), rw = (int)strlen(l->right);
     ui_put_el(ui, FS_EL_PANE_TITLE, true);
-    ui_put_text(r.y, r.x + 2, r.w - 4, title, false);
+    ui_put_text(r.y, r.x + 2, r.w - 4, l->title, false);
     if (tw + rw + 4 <= r.w) {
-        ui_put_el(ui, ui_state_el(t), true);
-        ui_put_text(r.y, r.x + r.w - 2 - rw, rw, right, false);
+        ui_put_el(ui, l->state_el, true);
+        ui_put_text(r.y, r.x + r.w - 2 - rw, rw, l->right, false);
     }
     /* Scroll position or search on the bottom border. */
     struct fs_pane *p = ui->tasks[i].pane;
@@ -103,7 +117,7 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
         ui_put_el(ui, FS_EL_SPARKLINE, true);
         ui_put_text(r.y + r.h - 1, r.x + r.w - 2 - (2 * width + 13), 2 * width + 13, chart, false);
     }
-    const char *probe = ui->tasks[i].probe_err;
+    const char *probe = l->bottom;
     if (probe[0] != '\0' && fs_pane_scrolled(p) == 0) {
         char msg[128];
         snprintf(msg, sizeof msg, " %s ", probe);
@@ -123,6 +137,81 @@ draw_pane(struct ui *ui, size_t i, struct fs_rect r, double now)
         if (sel) {
             ui->sel_cursor_y = ui->pane_cursor_y;
             ui->sel_cursor_x = ui->pane_cursor_x;
+        }
+    }
+}
+
+/* ---- leaving unchanged panes as they are ------------------------------------------------------
+ */
+
+/* Whether pane slot k can stay as the last frame drew it: the same task and
+ * place, the same labels, nothing new in its terminal or its view, and not the
+ * selected pane (its cursor is placed from it). */
+static bool
+pane_unchanged(const struct ui *ui, size_t k, const struct pane_labels *l)
+{
+    const struct ui_pane_drawn *d = &ui->pane_drawn[k];
+    size_t i = ui->pane_task[k];
+    const struct fs_pane *p = ui->tasks[i].pane;
+    return d->valid && d->pane == p && !l->sel && !fs_pane_changed(p) && fs_pane_scrolled(p) == 0 &&
+           memcmp(&d->rect, &ui->pane_rect[k], sizeof d->rect) == 0 &&
+           strcmp(d->title, l->title) == 0 && strcmp(d->right, l->right) == 0 &&
+           strcmp(d->bottom, l->bottom) == 0 && d->state_el == (int)l->state_el;
+}
+
+static void
+pane_drawn(struct ui *ui, size_t k, const struct pane_labels *l)
+{
+    struct ui_pane_drawn *d = &ui->pane_drawn[k];
+    d->valid = true;
+    d->pane = ui->tasks[ui->pane_task[k]].pane;
+    d->rect = ui->pane_rect[k];
+    memcpy(d->title, l->title, sizeof d->title);
+    memcpy(d->right, l->right, sizeof d->right);
+    memcpy(d->bottom, l->bottom, sizeof d->bottom);
+    d->state_el = (int)l->state_el;
+}
+
+/* Whether this frame may keep panes of the last one: nothing that covers or
+ * restyles them (an overlay, the traffic view, zoom, a theme, a new size)
+ * differs, and no overlay is up. */
+static bool
+frame_may_keep(struct ui *ui)
+{
+    char key[sizeof ui->frame_key];
+    snprintf(key, sizeof key, "%d %d %d %d %d %d %d %zu", LINES, COLS, (int)ui->mode, ui->theme_idx,
+             ui->traffic, ui->zoom, ui->color, ui->npanes_shown);
+    bool same = strcmp(key, ui->frame_key) == 0;
+    memcpy(ui->frame_key, key, sizeof key);
+    return same && !ui->traffic && !ui->zoom && ui->mode != UI_HELP && ui->mode != UI_SIGNAL;
+}
+
+/* Blanks the screen as erase() does, but for the rects of the kept panes. */
+static void
+clear_but(const struct ui *ui, const bool *keep, size_t nkeep)
+{
+    if (nkeep == 0) {
+        erase();
+        return;
+    }
+    attr_set(A_NORMAL, 0, NULL);
+    for (int y = 0; y < LINES; y++) {
+        for (int x = 0; x < COLS;) {
+            /* The kept pane on this row that starts or goes on first from x. */
+            int from = COLS, to = COLS;
+            for (size_t k = 0; k < ui->npanes_shown; k++) {
+                struct fs_rect r = ui->pane_rect[k];
+                if (!keep[k] || y < r.y || y >= r.y + r.h || r.x + r.w <= x)
+                    continue;
+                int start = r.x > x ? r.x : x;
+                if (start < from) {
+                    from = start;
+                    to = r.x + r.w;
+                }
+            }
+            if (from > x)
+                mvhline(y, x, ' ', from - x);
+            x = to;
         }
     }
 }
@@ -262,11 +351,41 @@ draw_signals(struct ui *ui)
     ui_put_el(ui, FS_EL_NORMAL, false);
 }
 
+/* Which panes can stay as the last frame drew them (their cells untouched, so
+ * curses does not even compare them), and the screen blanked around them. */
+static void
+keep_panes(struct ui *ui, double now, bool *keep, struct pane_labels *labels)
+{
+    bool may_keep = frame_may_keep(ui);
+    size_t nkeep = 0;
+    for (size_t k = 0; k < ui->npanes_shown; k++) {
+        pane_labels(ui, ui->pane_task[k], now, &labels[k]);
+        keep[k] = may_keep && pane_unchanged(ui, k, &labels[k]);
+        nkeep += keep[k];
+    }
+    for (size_t k = ui->traffic ? 0 : ui->npanes_shown; k < UI_PANES_MAX; k++)
+        ui->pane_drawn[k].valid = false;
+    clear_but(ui, keep, nkeep);
+}
+
+static void
+draw_panes(struct ui *ui, const bool *keep, const struct pane_labels *labels)
+{
+    for (size_t k = 0; k < ui->npanes_shown; k++) {
+        if (keep[k])
+            continue;
+        draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], &labels[k]);
+        pane_drawn(ui, k, &labels[k]);
+    }
+}
+
 void
 ui_draw(struct ui *ui)
 {
     double now = fs_app_now(ui->app);
-    erase();
+    bool keep[UI_PANES_MAX];
+    struct pane_labels labels[UI_PANES_MAX];
+    keep_panes(ui, now, keep, labels);
     ui->sel_cursor_y = -1;
     ui_draw_header(ui);
     ui_draw_table(ui, now);
@@ -274,8 +393,7 @@ ui_draw(struct ui *ui)
     if (ui->traffic)
         ui_traffic_draw(ui, ui->traffic_rect);
     else
-        for (size_t k = 0; k < ui->npanes_shown; k++)
-            draw_pane(ui, ui->pane_task[k], ui->pane_rect[k], now);
+        draw_panes(ui, keep, labels);
     if (ui->mode == UI_HELP && ui->help_deps)
         ui_deps_draw(ui);
     else if (ui->mode == UI_HELP)

@@ -21,8 +21,8 @@
 struct fs_pane {
     struct fs_term *term;
     bool pty;
-    bool follow;     /* the view shows the screen */
-    uint64_t top;    /* otherwise, the first line shown */
+    bool follow;  /* the view shows the screen */
+    uint64_t top; /* otherwise, the first line shown */
     bool changed;
     bool have_match;
     struct fs_term_match match;
@@ -143,6 +143,7 @@ view_at(struct fs_pane *p, int64_t top)
 {
     int64_t first = (int64_t)fs_term_first_line(p->term);
     int64_t screen = (int64_t)fs_term_screen_line(p->term);
+    p->changed = true;
     if (top < first)
         top = first;
     if (top >= screen) {
@@ -164,6 +165,7 @@ void
 fs_pane_follow(struct fs_pane *p)
 {
     p->follow = true;
+    p->changed = true;
 }
 
 void
@@ -179,6 +181,7 @@ fs_pane_search(struct fs_pane *p, const char *needle, int dir)
 {
     uint64_t line;
     int col;
+    p->changed = true;
     if (p->have_match) {
         line = p->match.line;
         col = p->match.col;
@@ -207,6 +210,7 @@ void
 fs_pane_search_clear(struct fs_pane *p)
 {
     p->have_match = false;
+    p->changed = true;
 }
 
 /* ---- keys ------------------------------------------------------------------------------------ */
@@ -215,11 +219,19 @@ static const struct {
     int curses;
     VTermKey vterm;
 } key_map[] = {
-    {KEY_UP, VTERM_KEY_UP},       {KEY_DOWN, VTERM_KEY_DOWN},   {KEY_LEFT, VTERM_KEY_LEFT},
-    {KEY_RIGHT, VTERM_KEY_RIGHT}, {KEY_HOME, VTERM_KEY_HOME},   {KEY_END, VTERM_KEY_END},
-    {KEY_PPAGE, VTERM_KEY_PAGEUP}, {KEY_NPAGE, VTERM_KEY_PAGEDOWN},
-    {KEY_IC, VTERM_KEY_INS},      {KEY_DC, VTERM_KEY_DEL},      {KEY_BACKSPACE, VTERM_KEY_BACKSPACE},
-    {KEY_ENTER, VTERM_KEY_ENTER}, {KEY_BTAB, VTERM_KEY_TAB},
+    {KEY_UP, VTERM_KEY_UP},
+    {KEY_DOWN, VTERM_KEY_DOWN},
+    {KEY_LEFT, VTERM_KEY_LEFT},
+    {KEY_RIGHT, VTERM_KEY_RIGHT},
+    {KEY_HOME, VTERM_KEY_HOME},
+    {KEY_END, VTERM_KEY_END},
+    {KEY_PPAGE, VTERM_KEY_PAGEUP},
+    {KEY_NPAGE, VTERM_KEY_PAGEDOWN},
+    {KEY_IC, VTERM_KEY_INS},
+    {KEY_DC, VTERM_KEY_DEL},
+    {KEY_BACKSPACE, VTERM_KEY_BACKSPACE},
+    {KEY_ENTER, VTERM_KEY_ENTER},
+    {KEY_BTAB, VTERM_KEY_TAB},
 };
 
 void
@@ -248,7 +260,8 @@ fs_pane_paste(struct fs_pane *p, const char *data, size_t len)
     fs_term_paste(p->term, data, len);
 }
 
-/* ---- drawing ------------------------------------------------------------------------------------ */
+/* ---- drawing ------------------------------------------------------------------------------------
+ */
 
 static int
 cell_color(uint32_t c)
@@ -293,10 +306,54 @@ line_cells(struct fs_pane *p, uint64_t line, int cols)
     return fs_term_line_cells(p->term, line, p->row, cols) == 0 ? p->row : NULL;
 }
 
+/* Draws a line whose cells are all ASCII, the common case, in one call that
+ * copies the cells in (no width or control handling per character); returns
+ * false, having drawn nothing, for a line with any other character. */
+static bool
+draw_ascii_line(struct ui *ui, const struct fs_term_cell *cells, int n, int y, int x,
+                int match_from, int match_to, bool reverse)
+{
+    for (int c = 0; c < n; c++) {
+        uint32_t ch = fs_term_cell_ch(&cells[c]);
+        if (ch >= 0x7f || (ch != 0 && ch < 0x20))
+            return false;
+    }
+    int mpair;
+    attr_t mattr = ui_el(ui, FS_EL_SEARCH_MATCH, &mpair);
+    cchar_t line[FS_TERM_MAX_DIM];
+    uint32_t last_fg = 0, last_bg = 0;
+    int last_pair = ui_color_pair(ui, cell_color(0), cell_color(0));
+    for (int c = 0; c < n; c++) {
+        const struct fs_term_cell *cell = &cells[c];
+        uint32_t ch = fs_term_cell_ch(cell);
+        wchar_t wc[2] = {ch ? (wchar_t)ch : L' ', L'\0'};
+        attr_t a = cell_attrs(fs_term_cell_attrs(cell));
+        if (reverse)
+            a ^= A_REVERSE;
+        if (cell->fg != last_fg || cell->bg != last_bg) {
+            last_fg = cell->fg;
+            last_bg = cell->bg;
+            last_pair = ui_color_pair(ui, cell_color(cell->fg), cell_color(cell->bg));
+        }
+        int pair = last_pair;
+        if (c >= match_from && c < match_to) {
+            a = mattr;
+            pair = mpair;
+        }
+        setcchar(&line[c], wc, a, 0, &pair);
+    }
+    mvadd_wchnstr(y, x, line, n);
+    return true;
+}
+
 static void
 draw_line(struct fs_pane *p, struct ui *ui, const struct fs_term_cell *cells, int cols, int y,
           int x, int w, int match_from, int match_to, bool reverse)
 {
+    int n = cols < w ? cols : w;
+    if (n > 0 && n <= FS_TERM_MAX_DIM &&
+        draw_ascii_line(ui, cells, n, y, x, match_from, match_to, reverse))
+        return;
     int mpair;
     attr_t mattr = ui_el(ui, FS_EL_SEARCH_MATCH, &mpair);
     for (int c = 0; c < cols && c < w; c++) {

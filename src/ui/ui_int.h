@@ -48,6 +48,9 @@ struct ui_prompt {
 /* Per task: its pane. Kept in step with the app's task list. */
 #define UI_RATE_HISTORY 60
 
+/* A failing probe's message on a pane's bottom border, at most. */
+#define UI_PROBE_ERR_MAX 112
+
 struct ui_task {
     struct ui *ui;
     struct fs_pane *pane;
@@ -60,7 +63,7 @@ struct ui_task {
     bool unfolded; /* its descendants are listed under it (f); folded at first */
     /* The failing probe, for the pane's bottom border ("ready? tcp ...: connection
      * refused (4)"); empty when none fails. */
-    char probe_err[112];
+    char probe_err[UI_PROBE_ERR_MAX];
 };
 
 /* A row of the task table (tree.c). */
@@ -85,6 +88,18 @@ struct ui_row {
     enum ui_row_kind kind;
     size_t task;
     size_t sub;
+};
+
+/* The most panes shown at once. */
+#define UI_PANES_MAX 64
+
+/* A pane as the last frame drew it (draw.c). */
+struct ui_pane_drawn {
+    bool valid;
+    const struct fs_pane *pane;
+    struct fs_rect rect;
+    char title[128], right[128], bottom[UI_PROBE_ERR_MAX];
+    int state_el;
 };
 
 struct ui {
@@ -115,9 +130,12 @@ struct ui {
     int el_pair[FS_EL_COUNT];
     /* Geometry of the last frame, for the mouse. */
     int table_y, table_h, table_first;
-    struct fs_rect pane_rect[64];
-    size_t pane_task[64];
+    struct fs_rect pane_rect[UI_PANES_MAX];
+    size_t pane_task[UI_PANES_MAX];
     size_t npanes_shown;
+    /* What the last frame drew, so that the next leaves unchanged panes be (draw.c). */
+    struct ui_pane_drawn pane_drawn[UI_PANES_MAX];
+    char frame_key[96];
     int pane_cursor_y, pane_cursor_x; /* the last drawn pane's cursor (y -1: hidden) */
     int sel_cursor_y, sel_cursor_x;   /* the selected pane's */
     /* Redraws are coalesced into frames. */

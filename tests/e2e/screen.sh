@@ -3,9 +3,9 @@
 # fixed size; keys go in with send-keys and the screen is read back with
 # capture-pane.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 22
+plan 23
 
-screen_begin 22 e2e
+screen_begin 23 e2e
 screen() { T capture-pane -p -t fs; }
 
 cat >"$FS_TMP/s.yaml" <<'YAML'
@@ -58,11 +58,24 @@ T send-keys -t fs z
 check "zoom back: the table returns" shown "NAME"
 
 # Help overlay lists the keys.
+# The panes, from the first border to above the status line (the table's
+# figures change by themselves; the panes' text does not).
+panes() { screen | sed -n '/┌/,$p' | sed '$d'; }
+panes >"$FS_TMP/panes-before"
 T send-keys -t fs '?'
 check "help overlay: lists zoom" shown "zoom the selected pane"
 check "help overlay: lists the signal list key" shown "send a signal"
 T send-keys -t fs Escape
 check "help overlay closes" gone "this help"
+# A frame leaves the panes that did not change as they are: not those that
+# the overlay covered.
+same_panes() { panes | cmp -s - "$FS_TMP/panes-before"; }
+if wait_for 30 same_panes; then
+    ok "help overlay closed: the panes under it are drawn again"
+else
+    not_ok "help overlay closed: the panes differ from before it opened"
+    diff "$FS_TMP/panes-before" <(panes) | sed 's/^/# /' | head -20
+fi
 
 # Theme switch.
 T send-keys -t fs t
