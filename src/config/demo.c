@@ -37,6 +37,7 @@ static const struct fs_demo *const tour[] = {
     &fs_demo_crash_isolation,
     &fs_demo_ipc,
     &fs_demo_node,
+    &fs_demo_stacks,
 };
 
 #define NDEMOS (sizeof tour / sizeof tour[0])

@@ -31,6 +31,7 @@ extern const struct fs_demo fs_demo_basics, fs_demo_spawn_exec, fs_demo_injectio
     fs_demo_crash_isolation, fs_demo_ipc, fs_demo_node;
 extern const struct fs_demo fs_demo_threads_vs_processes, fs_demo_shared_memory, fs_demo_pools,
     fs_demo_blocking, fs_demo_io_bound;
+extern const struct fs_demo fs_demo_stacks;
 
 /* The demo run when forkscope is started without arguments (the tour's first). */
 const struct fs_demo *fs_demo_default(void);

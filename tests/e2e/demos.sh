@@ -5,7 +5,7 @@
 # and the sanitizer build, not the demo. Also `forkscope child`, which runs a
 # built-in worker module as a process: the demos' programs.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 55
+plan 61
 
 # demo NAME: runs it headless with JSON events; one that has not ended after
 # 300 s is taken for hung (status 124).
@@ -21,10 +21,10 @@ spread() { evs output "$1" | jfield t | awk 'NR == 1 { a = $1 } { b = $1 } END {
 run_fs demo
 n=0
 for d in basics spawn-exec injection fork-ipc threads-vs-processes shared-memory pools \
-    blocking io-bound crash-isolation ipc node; do
+    blocking io-bound crash-isolation ipc node stacks; do
     grep -q "^  $d " "$FS_TMP/out" && n=$((n + 1))
 done
-if [ "$rc" = 0 ] && [ "$n" = 12 ]; then ok "demo: lists all 12 demos"; else not_ok "demo: $n of 12 listed, status $rc"; show "$FS_TMP/out"; fi
+if [ "$rc" = 0 ] && [ "$n" = 13 ]; then ok "demo: lists all 13 demos"; else not_ok "demo: $n of 13 listed, status $rc"; show "$FS_TMP/out"; fi
 run_fs child
 check "child without a module: status 2 and a usage line" \
     sh -c "[ $rc = 2 ] && grep -q 'usage: forkscope child MODULE' '$FS_TMP/err'"
@@ -162,6 +162,50 @@ check "crash-isolation: the crashing worker takes its host down (SIGSEGV)" \
     sh -c "grep '\"ev\":\"exit\",\"task\":\"crashing-worker\"' '$FS_TMP/out' | grep -q '\"signal\":\"SIGSEGV\"'"
 check "crash-isolation: the survivors live on to their end" \
     sh -c "grep -q '\"task\":\"survivor\".*still alive (10)' '$FS_TMP/out' && grep '\"ev\":\"exit\",\"task\":\"survivor-thread\"' '$FS_TMP/out' | grep -q '\"code\":0'"
+# ---- stacks: dependencies and readiness probes on loopback ports ----
+# at EV TASK [MATCH]: the line of TASK's first EV event (with MATCH) in the
+# output; events are printed in the order they happened. 0 when there is none.
+at() {
+    local n
+    n=$(grep -n "\"ev\":\"$1\",\"task\":\"$2\"" "$FS_TMP/out" | grep -F -- "${3:-}" | head -1 | cut -d: -f1)
+    echo "${n:-0}"
+}
+# after A B: event line A comes after event line B (B 0: A exists).
+after() { [ "$1" -gt "$2" ]; }
+demo stacks
+stacks_ended() {
+    [ "$rc" = 0 ] || return 1
+    for t in db cache migrate api queue web; do
+        evs exit "$t" | tail -1 | grep -q '"code":0,' || return 1
+    done
+}
+stacks_waiting() {
+    [ "$(nevs waiting)" = 4 ] && after "$(at waiting web '{"task":"migrate","condition":"succeeded"}')" 0 &&
+        after "$(at ready db)" "$(at start db)" && after "$(at ready cache)" "$(at start cache)" &&
+        [ "$(at waiting db)" = 0 ] && [ "$(at waiting cache)" = 0 ]
+}
+stacks_probes() {
+    after "$(at ready db '"probe":"log"')" 0 && after "$(at ready cache '"probe":"tcp"')" 0 &&
+        after "$(at ready api '"probe":"http"')" 0
+}
+stacks_order() {
+    after "$(at start migrate)" "$(at ready db)" && after "$(at start queue)" "$(at ready cache)" &&
+        after "$(at start api)" "$(at ready db)" && after "$(at start api)" "$(at ready cache)"
+}
+stacks_web() {
+    after "$(at start web)" "$(at ready api)" && after "$(at start web)" "$(at exit migrate '"code":0,')" &&
+        after "$(at start web)" "$(at start queue)"
+}
+stacks_queue() {
+    [ "$(nevs start queue)" = 2 ] && [ "$(evs exit queue | jfield code | tr '\n' ' ')" = "1 0 " ]
+}
+check "stacks: ends by itself, status 0, its 6 tasks' last exits all 0 (status $rc)" stacks_ended
+check "stacks: migrate, api, queue and web wait (a waiting event); db and cache start at once" stacks_waiting
+check "stacks: ready by each probe: db by its log line, cache by tcp, api by http" stacks_probes
+check "stacks: migrate starts after db is ready, queue after cache is, api after both" stacks_order
+check "stacks: web starts after api is ready, migrate exited 0 and queue started" stacks_web
+check "stacks: the queue crashed once (exit 1), and its restart ran to exit 0" stacks_queue
+
 # ---- node: the lessons of node/lessons, plain node tasks, traced ----
 # Every task is told where the lessons are.
 run_fs --headless --json 'ls "$FORKSCOPE_LESSONS"'
