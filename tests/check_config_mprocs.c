@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "model/deps.h"
 #include "util/xalloc.h"
 
 #include "config_helpers.h"
@@ -139,7 +140,7 @@ START_TEST(forkscope_typos_stay_errors)
 }
 END_TEST
 
-START_TEST(mprocs_deps_warn_once)
+START_TEST(mprocs_deps_are_started_conditions)
 {
     ck_assert_int_eq(yaml("procs:\n"
                           "  db: x\n"
@@ -147,10 +148,17 @@ START_TEST(mprocs_deps_warn_once)
                           "  web: {shell: z, deps: [api, db]}\n"),
                      0);
     ck_assert_uint_eq(S.ntasks, 3);
-    ck_assert_uint_eq(nwarnings(), 1);
-    ck_assert_str_eq(S.warnings[0],
-                     "t.yaml:3:19: warning: task 'api': 'deps' is not honoured yet: forkscope "
-                     "starts the procs together, not in the order of their dependencies");
+    ck_assert_ptr_null(S.warnings);
+    const struct fs_task_spec *web = task("web");
+    ck_assert_uint_eq(web->ndeps, 2);
+    ck_assert_str_eq(web->deps[0].task, "api");
+    ck_assert_int_eq(web->deps[0].cond, FS_DEP_STARTED);
+    ck_assert_str_eq(web->deps[1].task, "db");
+    ck_assert_int_eq(task("api")->deps[0].cond, FS_DEP_STARTED);
+    fails_with(yaml("procs:\n  a: {shell: x, deps: b}\n  b: y\n"),
+               "t.yaml:2:23: task 'a': 'deps' must be a list of proc names");
+    fails_with(yaml("procs:\n  a: {shell: x, deps: [c]}\n"),
+               "t.yaml:2:24: task 'a': depends on 'c', which is not a task");
 }
 END_TEST
 
@@ -332,7 +340,7 @@ make_suite(void)
     tcase_add_test(tc, a_lone_nul_is_not_utf16);
     tcase_add_test(tc, mprocs_unknown_keys_warn);
     tcase_add_test(tc, forkscope_typos_stay_errors);
-    tcase_add_test(tc, mprocs_deps_warn_once);
+    tcase_add_test(tc, mprocs_deps_are_started_conditions);
     tcase_add_test(tc, mprocs_stop_forms);
     tcase_add_test(tc, mprocs_null_and_argv_shorthand);
     tcase_add_test(tc, mprocs_names_with_blanks);

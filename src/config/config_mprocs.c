@@ -2,8 +2,8 @@
  * The keys of an mprocs proc that mean more than a value to copy: `stop` (a
  * signal, hard-kill, {send-keys: [...]} turned into the bytes the keys type, or
  * {cmd: ...}, which forkscope cannot run), `autorestart` (mprocs' rule: after a
- * non-zero exit of a run that lasted 1 s), `deps`, which forkscope does not
- * honour yet, and the '$select: os' wrapper of any value. Warnings go to the session being read
+ * non-zero exit of a run that lasted 1 s), `deps` (each must have started:
+ * depends_on's list form), and the '$select: os' wrapper of any value. Warnings go to the session being read
  * (config_yaml.c's fs_yaml_warn). Owns nothing: the keys' bytes are handed to the task spec.
  */
 #include <config.h>
@@ -174,14 +174,11 @@ fs_yaml_autorestart(struct tstate *t, bool on)
 int
 fs_yaml_key_deps(struct yctx *c, struct tstate *t, const yaml_node_t *key, yaml_node_t *val)
 {
-    (void)val;
-    if (c->deps_warned)
-        return 0;
-    c->deps_warned = true;
-    fs_yaml_warn(c, t, key,
-                 "'deps' is not honoured yet: forkscope starts the procs together, not in the "
-                 "order of their dependencies");
-    return 0;
+    /* mprocs starts a proc once each of its deps has started: depends_on's
+     * list form, whose condition is `started`. */
+    if (val->type != YAML_SEQUENCE_NODE)
+        return fs_yaml_fail(c, t, val, "'deps' must be a list of proc names");
+    return fs_yaml_key_depends_on(c, t, key, val);
 }
 
 /* mprocs wraps any value in {$select: os, linux: ..., $else: ...}; this picks the

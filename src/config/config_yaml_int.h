@@ -32,7 +32,6 @@ struct yctx {
     void **scratch; /* flattened mappings, freed when the parse ends */
     size_t nscratch;
     char *kinds;        /* the kind keys this file may use, "shell, cmd, fork, worker" */
-    bool deps_warned;   /* the one warning about mprocs' 'deps' was given */
     char **compose_env; /* a process-compose file's top-level "NAME=value" list */
     char *log_dir;      /* forkscope's top-level 'log_dir', joined to the file's directory */
     char *log_all;      /* process-compose's top-level 'log_location' */
