@@ -7,7 +7,7 @@
 # when forkscope is killed; process-compose probes.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
-plan 26
+plan 27
 
 F=$FORKSCOPE
 # free_port: a loopback port nobody listens on now (serve picks one, then ends).
@@ -209,6 +209,10 @@ processes:
   web:
     command: "echo 'server (v1) started'; sleep 1"
     ready_log_line: "(v1) started"
+  api:
+    command: "echo api up"
+    depends_on:
+      db: {condition: process_healthy}
 EOF
 run_fs --headless --json -f "$FS_TMP/process-compose.yaml"
 if evs ready db | grep -q '"probe":"shell"' && after '"task":"db".*"up' '"ev":"ready","task":"db"'; then
@@ -217,5 +221,8 @@ else
     not_ok "compose: db"; show "$FS_TMP/out"; show "$FS_TMP/err"
 fi
 check "compose: ready_log_line matched as text" test "$(nevs ready web)" = 1
+check "compose: api (process_healthy on db) waits, and starts after db's exec probe passed" \
+    eval 'after "\"ev\":\"waiting\",\"task\":\"api\"" "\"ev\":\"ready\",\"task\":\"db\"" &&
+          after "\"ev\":\"ready\",\"task\":\"db\"" "\"ev\":\"start\",\"task\":\"api\"" && [ "$rc" = 0 ]'
 
 finish
