@@ -101,11 +101,10 @@ on_frame(void *arg)
     }
 }
 
-/* Schedules the next frame `delay` seconds from now, unless one is due sooner. */
+/* Schedules the next frame `delay` seconds after `now`, unless one is due sooner. */
 static void
-frame_in(struct ui *ui, double delay)
+frame_in(struct ui *ui, double now, double delay)
 {
-    double now = fs_app_now(ui->app);
     if (ui->frame_pending && ui->frame_due <= now + delay)
         return;
     ui->frame_pending = true;
@@ -120,8 +119,8 @@ dirty_after(struct ui *ui, double gap)
     ui->dirty = true;
     if (ui->frame == NULL)
         return;
-    double since = fs_app_now(ui->app) - ui->last_frame;
-    frame_in(ui, since >= gap ? 0 : gap - since);
+    double now = fs_app_now(ui->app), since = now - ui->last_frame;
+    frame_in(ui, now, since >= gap ? 0 : gap - since);
 }
 
 void
@@ -136,7 +135,7 @@ ui_dirty_later(struct ui *ui, double seconds)
     if (ui->frame_pending || ui->frame == NULL)
         return;
     ui->dirty = true;
-    frame_in(ui, seconds);
+    frame_in(ui, fs_app_now(ui->app), seconds);
 }
 
 void
