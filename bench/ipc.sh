@@ -1,7 +1,8 @@
 #!/bin/bash
 # IPC throughput (issue: IPC channels), side by side in one run:
 #  1. N {"i":k} messages from a Node child: forkscope headless, forkscope on
-#     screen (detached tmux), and Node's own child_process.fork() parent.
+#     screen (detached tmux) with the panes and with the traffic view open, and
+#     Node's own child_process.fork() parent.
 #  2. N messages forkscope -> Node child (`send` lines on --control, headless
 #     --json) against Node's parent sending them with child.send().
 #  3. A C child writing 10,000,000 small messages as fast as it can: forkscope
@@ -27,11 +28,21 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # report NAME FILE: the median's rate, the seconds' median, min and max, every run.
 report() {
     sed -i '/^$/d' "$2"
-    printf '%-22s %s  [seconds: %s; runs: %s]\n' "$1:" "$(rate "$N" "$(median <"$2")")" \
+    printf '%-25s %s  [seconds: %s; runs: %s]\n' "$1:" "$(rate "$N" "$(median <"$2")")" \
         "$(stats "$2")" "$(tr '\n' ' ' <"$2")"
 }
 # ratio A B: how many times faster A's median is than B's.
 ratio() { awk -v a="$(median <"$1")" -v b="$(median <"$2")" 'BEGIN { printf "%.2f", b / a }'; }
+# on_screen FILE KEYS: part 1 on screen in a detached tmux (KEYS sent first: m
+# opens the traffic view); the child's seconds go to FILE.
+on_screen() {
+    tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
+        "$FORKSCOPE 'fork:node $here/ipc-flood.js send $N $tmp/t'"
+    [ -n "$2" ] && tmux -L "$SOCK" send-keys "$2"
+    wait_file "$tmp/t" && cat "$tmp/t" >>"$1" && echo >>"$1"
+    rm -f "$tmp/t"
+    tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
+}
 command -v node >/dev/null || { echo "SKIP: node is not installed"; exit 0; }
 
 echo "== $N messages Node child -> parent ($ROUNDS rounds)"
@@ -42,16 +53,14 @@ for r in $(seq "$ROUNDS"); do
     "$FORKSCOPE" --headless --json "fork:node $here/ipc-flood.js send $N $tmp/t" >/dev/null
     cat "$tmp/t" >>"$tmp/c2p-headless" && echo >>"$tmp/c2p-headless"
     rm -f "$tmp/t"
-    tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
-        "$FORKSCOPE 'fork:node $here/ipc-flood.js send $N $tmp/t'"
-    wait_file "$tmp/t" && cat "$tmp/t" >>"$tmp/c2p-screen" && echo >>"$tmp/c2p-screen"
-    rm -f "$tmp/t"
-    tmux -L "$SOCK" send-keys q; sleep 1; tmux -L "$SOCK" kill-server 2>/dev/null
+    on_screen "$tmp/c2p-screen" ""
+    on_screen "$tmp/c2p-traffic" m
 done
 report "node's fork() parent" "$tmp/c2p-node"
 report "forkscope headless" "$tmp/c2p-headless"
 report "forkscope on screen" "$tmp/c2p-screen"
-echo "forkscope / node: headless --json $(ratio "$tmp/c2p-headless" "$tmp/c2p-node")x, on screen $(ratio "$tmp/c2p-screen" "$tmp/c2p-node")x (target >= 1)"
+report "on screen, traffic view" "$tmp/c2p-traffic"
+echo "forkscope / node: headless --json $(ratio "$tmp/c2p-headless" "$tmp/c2p-node")x, on screen $(ratio "$tmp/c2p-screen" "$tmp/c2p-node")x, with the traffic view open $(ratio "$tmp/c2p-traffic" "$tmp/c2p-node")x (target >= 1)"
 
 echo "== $N messages parent -> Node child ($ROUNDS rounds)"
 awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "send c {\"i\":%d}\n", i }' >"$tmp/cmds"

@@ -314,7 +314,7 @@ static const struct fs_msglog_entry *
 focus_entry(struct ui *ui)
 {
     size_t total;
-    return shown_entry(ui, focus_back(ui, &total));
+    return shown_entry(ui, ui->traffic_focus != 0 ? focus_back(ui, &total) : 0);
 }
 
 void
@@ -329,8 +329,9 @@ ui_traffic_draw(struct ui *ui, struct fs_rect area)
     int rows = area.h - used - 1 - detail_h;
     /* The rows end with the message in focus, or start at the oldest entry
      * when there are not enough older ones to fill them; when scrolled, the
-     * focus row is marked. */
-    size_t total, fback = focus_back(ui, &total);
+     * focus row is marked. Following the newest, the focus is 0 back and
+     * nothing is skipped: the log (10,000 entries) is not counted each frame. */
+    size_t total = 0, fback = ui->traffic_focus != 0 ? focus_back(ui, &total) : 0;
     size_t room = rows > 0 ? (size_t)rows : 0;
     size_t skip = total > room && fback > total - room ? total - room : fback;
     size_t idx[512];
@@ -432,9 +433,10 @@ ui_traffic_search(struct ui *ui, const char *needle, int dir)
             continue;
         char *text = message_text(e, false);
         const char *name = entry_name(ui, e);
-        bool hit = fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
-                   (e->route != NULL && fs_smartcase_find(&sc, e->route, strlen(e->route)) != NULL) ||
-                   fs_smartcase_find(&sc, text, strlen(text)) != NULL;
+        bool hit =
+            fs_smartcase_find(&sc, name, strlen(name)) != NULL ||
+            (e->route != NULL && fs_smartcase_find(&sc, e->route, strlen(e->route)) != NULL) ||
+            fs_smartcase_find(&sc, text, strlen(text)) != NULL;
         free(text);
         if (hit) {
             best = e;

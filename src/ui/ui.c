@@ -28,6 +28,8 @@
 #include "util/xalloc.h"
 
 #define FRAME_SECONDS (1.0 / 60.0)
+/* Frames that only messages asked for: at most 20 a second. */
+#define MSG_FRAME_SECONDS (1.0 / 20.0)
 
 /* ---- restoring the terminal whatever happens ---------------------------------------- */
 
@@ -99,15 +101,32 @@ on_frame(void *arg)
     }
 }
 
+/* Schedules the next frame `delay` seconds after `now`, unless one is due sooner. */
+static void
+frame_in(struct ui *ui, double now, double delay)
+{
+    if (ui->frame_pending && ui->frame_due <= now + delay)
+        return;
+    ui->frame_pending = true;
+    ui->frame_due = now + delay;
+    fs_app_timer_start(ui->frame, delay);
+}
+
+/* The screen changed: the next frame at least `gap` seconds after the last. */
+static void
+dirty_after(struct ui *ui, double gap)
+{
+    ui->dirty = true;
+    if (ui->frame == NULL)
+        return;
+    double now = fs_app_now(ui->app), since = now - ui->last_frame;
+    frame_in(ui, now, since >= gap ? 0 : gap - since);
+}
+
 void
 ui_dirty(struct ui *ui)
 {
-    ui->dirty = true;
-    if (ui->frame_pending || ui->frame == NULL)
-        return;
-    double since = fs_app_now(ui->app) - ui->last_frame;
-    ui->frame_pending = true;
-    fs_app_timer_start(ui->frame, since >= FRAME_SECONDS ? 0 : FRAME_SECONDS - since);
+    dirty_after(ui, FRAME_SECONDS);
 }
 
 void
@@ -116,8 +135,7 @@ ui_dirty_later(struct ui *ui, double seconds)
     if (ui->frame_pending || ui->frame == NULL)
         return;
     ui->dirty = true;
-    ui->frame_pending = true;
-    fs_app_timer_start(ui->frame, seconds);
+    frame_in(ui, fs_app_now(ui->app), seconds);
 }
 
 void
@@ -275,9 +293,9 @@ pool_summary(struct ui *ui, const struct fs_task *t)
         ui_human_bytes(pc->peak_rss, rss, sizeof rss);
         snprintf(peak, sizeof peak, "%speak memory %s", up[0] ? "; " : "", rss);
     }
-    char *line = fs_xasprintf("\033[1m%zu/%zu jobs done in %.3fs\r\n%s%s%s\033[22m", pc->done,
-                              pc->jobs, pc->ended - pc->started, up, peak,
-                              up[0] || peak[0] ? "\r\n" : "");
+    char *line =
+        fs_xasprintf("\033[1m%zu/%zu jobs done in %.3fs\r\n%s%s%s\033[22m", pc->done, pc->jobs,
+                     pc->ended - pc->started, up, peak, up[0] || peak[0] ? "\r\n" : "");
     fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, line, strlen(line));
     free(line);
 }
@@ -379,7 +397,9 @@ fe_message(void *fe, const struct fs_task *t, const struct fs_msg *m)
                       m->len < FS_MSGLOG_KEEP ? m->len : FS_MSGLOG_KEEP);
         fs_pane_write(ui->tasks[i].pane, FS_STREAM_STDOUT, "\r\n", 2);
     }
-    ui_dirty(ui);
+    /* Drawn at once after a quiet spell; in a flood the counters and the
+     * traffic view move 20 times a second, not 60 (doc/benchmarks.md). */
+    dirty_after(ui, MSG_FRAME_SECONDS);
 }
 
 /* A pool's pane is its job log: one line per job that starts or ends. */

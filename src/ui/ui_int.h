@@ -144,6 +144,7 @@ struct ui {
     struct fs_app_timer *frame;
     bool show_threads; /* the selected task's threads are listed under it */
     double last_frame;
+    double frame_due; /* when the pending frame is drawn (session clock) */
     /* A message in the status line (an error, a confirmation) until a time. */
     char message[256];
     char *const *warnings; /* the session files' (borrowed), shown once the screen is up */
