@@ -76,12 +76,11 @@ static void
 on_output(void *arg, enum fs_stream stream, const char *data, size_t len)
 {
     struct app_task *at = arg;
-    if (stream != FS_STREAM_CHANNEL)
-        fs_app_log_output(at, stream, data, len);
     if (stream == FS_STREAM_CHANNEL) {
         fs_channel_input(at, data, len);
         return;
     }
+    fs_app_log_output(at, stream, data, len);
     if (at->t.spec.buffer)
         held_append(at, stream, data, len);
     else
