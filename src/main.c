@@ -43,9 +43,11 @@ static const char usage_text[] =
     "  worker:MODULE   a thread inside forkscope\n"
     "\n"
     "Options:\n"
-    "  -f, --file FILE      read tasks from a session file (forkscope.yaml or\n"
-    "                       mprocs.yaml format); ./forkscope.yaml or ./mprocs.yaml\n"
-    "                       is read when no task is given; may be repeated\n"
+    "  -f, --file FILE      read tasks from a session file (forkscope.yaml,\n"
+    "                       mprocs.yaml or process-compose.yaml format); the first\n"
+    "                       of ./forkscope.yaml, ./mprocs.yaml,\n"
+    "                       ./process-compose.yml and ./process-compose.yaml is\n"
+    "                       read when no task is given; may be repeated\n"
     "      --procfile FILE  read tasks from a Procfile; may be repeated\n"
     "      --port-base N    PORT of a Procfile's first entry, +100 for each next\n"
     "                       one (default 5000)\n"
@@ -398,10 +400,14 @@ build_session(struct fs_session *s, struct cli *cli, int nargs, char **args)
         return EXIT_USAGE;
     if (s->ntasks > 0 || cli->nfiles > 0)
         return 0;
-    if (access("forkscope.yaml", F_OK) == 0)
-        return load_file(s, "forkscope.yaml", false, cli) == 0 ? 0 : EXIT_USAGE;
-    if (access("mprocs.yaml", F_OK) == 0)
-        return load_file(s, "mprocs.yaml", false, cli) == 0 ? 0 : EXIT_USAGE;
+    /* The first of these in the current directory, as each tool finds its
+     * own; process-compose's compose.y(a)ml is left out: most such files
+     * are Docker Compose's (doc/session-file.md). */
+    static const char *const found[] = {"forkscope.yaml", "mprocs.yaml", "process-compose.yml",
+                                        "process-compose.yaml"};
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+        if (access(found[i], F_OK) == 0)
+            return load_file(s, found[i], false, cli) == 0 ? 0 : EXIT_USAGE;
     return load_demo(s, NULL, cli) == 0 ? 0 : EXIT_USAGE;
 }
 

@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
 FIX=$FS_SRCDIR/tests/fixtures/e2e
-plan 56
+plan 59
 
 # has_ev EV TASK PATTERN: an EV event of TASK whose line contains PATTERN.
 has_ev() { evs "$1" "$2" | grep -qF -- "$3"; }
@@ -263,6 +263,31 @@ fi
 # -f reads an mprocs file too.
 FS_E2E_GONE=present run_fs --headless --json -f "$FIX/discover-mprocs/mprocs.yaml"
 check "-f mprocs.yaml reads procs:" has_ev output envy '"data":"SET=yes GONE=unset"'
+
+# ./process-compose.yml, then ./process-compose.yaml; an mprocs.yaml beside
+# them comes first.
+mkdir -p "$FS_TMP/pc" "$FS_TMP/pc2"
+printf 'processes:\n  pc:\n    command: "echo from process-compose.yml"\n' >"$FS_TMP/pc/process-compose.yml"
+printf 'processes:\n  pc:\n    command: "echo from the .yaml"\n' >"$FS_TMP/pc/process-compose.yaml"
+(cd "$FS_TMP/pc" && run_fs --headless --json && echo "$rc" >"$FS_TMP/rc")
+if [ "$(cat "$FS_TMP/rc")" -eq 0 ] && has_ev output pc '"data":"from process-compose.yml"' &&
+    ! has_ev output pc '"data":"from the .yaml"'; then
+    ok "./process-compose.yml is found when no task is given, before .yaml; status 0"
+else
+    not_ok "./process-compose.yml: status $(cat "$FS_TMP/rc")"; show "$FS_TMP/out"
+fi
+printf 'processes:\n  pc:\n    command: "echo from the .yaml"\n' >"$FS_TMP/pc2/process-compose.yaml"
+printf 'procs:\n  mp:\n    shell: "echo from mprocs"\n' >"$FS_TMP/pc2/mprocs.yaml"
+(cd "$FS_TMP/pc2" && run_fs --headless --json && echo "$rc" >"$FS_TMP/rc")
+if [ "$(cat "$FS_TMP/rc")" -eq 0 ] && has_ev output mp '"data":"from mprocs"' &&
+    [ "$(nevs start pc)" -eq 0 ]; then
+    ok "./mprocs.yaml comes before ./process-compose.yaml"
+else
+    not_ok "mprocs.yaml beside process-compose.yaml: status $(cat "$FS_TMP/rc")"; show "$FS_TMP/out"
+fi
+rm -f "$FS_TMP/pc2/mprocs.yaml"
+(cd "$FS_TMP/pc2" && run_fs --headless --json && echo "$rc" >"$FS_TMP/rc")
+check "./process-compose.yaml is found alone" has_ev output pc '"data":"from the .yaml"'
 
 FS_E2E_GREETING=hello run_fs --headless --json --procfile "$FIX/Procfile"
 check "Procfile: each line is a task named by it" has_ev output web '"data":"web says hello"'
