@@ -665,7 +665,7 @@
                 try {
                     const name = names.get(this);
                     if (name !== undefined) {
-                        const to = name === null ? ep(pid, 0) : toPort(name);
+                        const to = toPort(name === null ? 'w' + self + ':up' : name);
                         sending(this, sendLink(this), m, list, name === null);
                         message(channel(from, to), m);
                         shared(m, to, 'postMessage');

@@ -58,6 +58,9 @@ START_TEST(test_end_moved_on)
     const char *up[] = {"1.1.2"}, *over[] = {"0.2.2"}, *on[] = {"0.a1"};
     fs_porttab_worker(t, PID, 1, 0);
     fs_porttab_worker(t, PID, 2, 0);
+    fs_porttab_worker(t, PID, 7, 2); /* worker 2 started worker 7 */
+    ck_assert_int_eq(fs_porttab_peer(t, PID, "w7:up"), 2);
+    ck_assert_int_eq(fs_porttab_peer(t, PID, "w8:up"), -1);
     fs_porttab_move(t, PID, "w1:up", "d", 0, up, 1);
     fs_porttab_arrive(t, PID, "w1:up", "d", 0, 0, "0.a1");
     ck_assert_int_eq(fs_porttab_peer(t, PID, "1.1.1"), 0);

@@ -214,6 +214,8 @@ long long
 fs_porttab_peer(struct fs_porttab *t, long long pid, const char *end)
 {
     char c[KEY_MAX];
+    if (end != NULL && end[0] == 'w' && strlen(end) < KEY_MAX && strstr(end, ":up") != NULL)
+        return receiver(t, pid, end); /* a worker's parentPort */
     if (end == NULL || !canon(t, pid, end, c, 0))
         return -1;
     c[strlen(c) - 1] ^= '1' ^ '2';

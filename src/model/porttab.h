@@ -33,7 +33,8 @@ void fs_porttab_move(struct fs_porttab *t, long long pid, const char *via, const
 void fs_porttab_arrive(struct fs_porttab *t, long long pid, const char *via, const char *k,
                        long long n, long long i, const char *as);
 /* The thread holding the twin of the end named `end`: where a message posted
- * on it goes. -1 when not known. */
+ * on it goes; for "wN:up" (worker N's parentPort), the thread that started
+ * worker N. -1 when not known. */
 long long fs_porttab_peer(struct fs_porttab *t, long long pid, const char *end);
 
 #endif

@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 51
+plan 52
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 49 node "the tracer is a node module"
+    skip_missing 50 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -153,8 +153,10 @@ check "C, worker 5 without the tracer: main reports what arrives from it ($(hval
 check "C: and what it sends it ($(hvals 0 5)), and says once that worker 5 is not traced" \
     test "$(hvals 0 5)" = '{"c":0} {"c":1} ' -a \
     "$(evs trace-note ho | grep -cF '"what":"worker 5 runs without the tracer')" = 1
-check "handover.js: no other message ($(nevs message ho) = 25), none to an unknown port" \
-    test "$(nevs message ho)" = 25 -a "$(evs message ho | grep -c '"port":true')" = 0
+check "E: worker 7, started by worker 6, posts on its parentPort: worker 7 → worker 6" \
+    test "$(hvals 7 6)" = '{"nest":1} '
+check "handover.js: no other message ($(nevs message ho) = 26), none to an unknown port" \
+    test "$(nevs message ho)" = 26 -a "$(evs message ho | grep -c '"port":true')" = 0
 
 # ---- process.exit() right after a send, on both sides ----
 run_fs --headless --json --names se "node $FIX/sendexit.js"
