@@ -421,12 +421,13 @@
         w.postMessage = function (m, list) {
             message(route, m);
             shared(m, to, 'postMessage');
+            let u = null;
             try {
-                sending(w, down, m, list, false);
+                u = sending(w, down, m, list, false);
             } catch (e) { /* never in the program's way */ }
             inner = true;
             try {
-                return post.apply(this, arguments);
+                return posting(post, this, arguments, u);
             } finally {
                 inner = false;
             }
@@ -530,17 +531,41 @@
 
     // A sender's message on link `via` (owner: the object counting it) with
     // transfer list `list`: the ends it moves, said before it leaves. A
-    // receiver that is a Worker object sees the data only (dataOnly).
+    // receiver that is a Worker object sees the data only (dataOnly). Returns
+    // what to undo should the post throw (a value that cannot be cloned), or
+    // null.
     function sending(owner, via, m, list, dataOnly) {
         if (list && !Array.isArray(list)) list = list.transfer;
-        if (!Array.isArray(list) || via === null) return;
+        if (!Array.isArray(list) || via === null) return null;
         const moved = list.filter((p) => p instanceof MPort);
-        if (moved.length === 0) return;
+        if (moved.length === 0) return null;
         const d = walk(m).filter((p) => moved.includes(p));
-        const t = moved.filter((p) => !d.includes(p));
+        const t = dataOnly ? [] : moved.filter((p) => !d.includes(p));
         const c = counter(owner);
         if (d.length > 0) moveReport(via, 'd', c.d++, d);
-        if (t.length > 0 && !dataOnly) moveReport(via, 't', c.t++, t);
+        if (t.length > 0) moveReport(via, 't', c.t++, t);
+        return { c, d, t };
+    }
+
+    // A post that threw moved nothing: the counts go back, the ends stay here.
+    function unsend(u) {
+        if (u === null) return;
+        if (u.d.length > 0) u.c.d--;
+        if (u.t.length > 0) u.c.t--;
+        report('port-stay', ',"ends":' + json(u.d.concat(u.t).slice(0, 64).map((p) => names.get(p) || null)));
+    }
+
+    // The real post, undone in the table when it throws.
+    function posting(post, port, args, u) {
+        if (u === null) return post.apply(port, args);
+        try {
+            return post.apply(port, args);
+        } catch (e) {
+            try {
+                unsend(u);
+            } catch (e2) { /* never in the program's way */ }
+            throw e;
+        }
     }
 
     function arrive(via, k, n, list) {
@@ -661,18 +686,19 @@
         const post = MP.postMessage;
         const from = ep(pid, self);
         MP.postMessage = function (m, list) {
+            let u = null;
             if (!inner) {
                 try {
                     const name = names.get(this);
                     if (name !== undefined) {
                         const to = toPort(name === null ? 'w' + self + ':up' : name);
-                        sending(this, sendLink(this), m, list, name === null);
+                        u = sending(this, sendLink(this), m, list, name === null);
                         message(channel(from, to), m);
                         shared(m, to, 'postMessage');
                     }
                 } catch (e) { /* never in the program's way */ }
             }
-            return post.apply(this, arguments);
+            return posting(post, this, arguments, u);
         };
     } else {
         note('MessagePort.postMessage cannot be hooked in node ' + process.version);

@@ -76,6 +76,23 @@ START_TEST(test_end_moved_on)
 }
 END_TEST
 
+/* A post that threw: the end stays with its sender, and the next move of
+ * that number is the one that counts. */
+START_TEST(test_stay)
+{
+    struct fs_porttab *t = fs_porttab_new(64);
+    const char *bad[] = {"0.1.2"}, *good[] = {"0.2.2"};
+    fs_porttab_move(t, PID, "w1:down", "d", 0, bad, 1);
+    fs_porttab_stay(t, PID, 0, bad, 1);
+    ck_assert_int_eq(fs_porttab_peer(t, PID, "0.1.1"), 0);
+    fs_porttab_move(t, PID, "w1:down", "d", 0, good, 1);
+    fs_porttab_arrive(t, PID, "w1:down", "d", 0, 0, "1.a1");
+    ck_assert_int_eq(fs_porttab_peer(t, PID, "1.a1"), 0);
+    ck_assert_int_eq(fs_porttab_peer(t, PID, "0.2.1"), 1);
+    fs_porttab_free(t);
+}
+END_TEST
+
 /* A worker's parent not known: an end sent up has no known holder. */
 START_TEST(test_unknown)
 {
@@ -116,6 +133,7 @@ make_suite(void)
     tcase_add_test(tc, test_one_end_to_a_worker);
     tcase_add_test(tc, test_two_workers_connected);
     tcase_add_test(tc, test_end_moved_on);
+    tcase_add_test(tc, test_stay);
     tcase_add_test(tc, test_unknown);
     tcase_add_test(tc, test_bound);
     suite_add_tcase(s, tc);

@@ -266,13 +266,17 @@ port_report(struct fs_app *app, const json_t *o)
     if (strcmp(ev, "port-in") == 0) {
         fs_porttab_arrive(app->trace_ports, pid, str(o, "via"), str(o, "k"), num(o, "n"),
                           num(o, "i"), str(o, "as"));
-    } else if (strcmp(ev, "port-move") == 0) {
+    } else {
         const json_t *ends = json_object_get(o, "ends");
         const char *names[64];
         size_t n = 0;
         for (; n < json_array_size(ends) && n < sizeof names / sizeof names[0]; n++)
             names[n] = json_string_value(json_array_get(ends, n));
-        fs_porttab_move(app->trace_ports, pid, str(o, "via"), str(o, "k"), num(o, "n"), names, n);
+        if (strcmp(ev, "port-move") == 0)
+            fs_porttab_move(app->trace_ports, pid, str(o, "via"), str(o, "k"), num(o, "n"), names,
+                            n);
+        else if (strcmp(ev, "port-stay") == 0)
+            fs_porttab_stay(app->trace_ports, pid, num(o, "thread_id"), names, n);
     }
     return true;
 }

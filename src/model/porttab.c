@@ -199,6 +199,16 @@ fs_porttab_move(struct fs_porttab *t, long long pid, const char *via, const char
 }
 
 void
+fs_porttab_stay(struct fs_porttab *t, long long pid, long long thread, const char *const *ends,
+                size_t nends)
+{
+    char c[KEY_MAX];
+    for (size_t i = 0; i < nends; i++)
+        if (ends[i] != NULL && canon(t, pid, ends[i], c, 0))
+            put(t, pid, HOLDER, c)->thread = thread;
+}
+
+void
 fs_porttab_arrive(struct fs_porttab *t, long long pid, const char *via, const char *k, long long n,
                   long long i, const char *as)
 {

@@ -29,6 +29,9 @@ void fs_porttab_worker(struct fs_porttab *t, long long pid, long long worker, lo
  * one the sender had no name for. */
 void fs_porttab_move(struct fs_porttab *t, long long pid, const char *via, const char *k,
                      long long n, const char *const *ends, size_t nends);
+/* A move that did not happen (the post threw): thread holds the ends again. */
+void fs_porttab_stay(struct fs_porttab *t, long long pid, long long thread, const char *const *ends,
+                     size_t nends);
 /* A receiver names `as` the i-th end of the n-th message of kind k on via. */
 void fs_porttab_arrive(struct fs_porttab *t, long long pid, const char *via, const char *k,
                        long long n, long long i, const char *as);
