@@ -484,34 +484,47 @@
 
     // The ports in a value, in the order of a walk that a structured clone
     // keeps (so that sender and receiver find the same): depth 8, 256 objects.
-    function walk(v) {
-        const out = [];
-        const seen = new Set();
-        let budget = 256;
-        const go = (x, depth) => {
-            if (x === null || typeof x !== 'object' || budget <= 0 || seen.has(x)) return;
-            budget--;
-            seen.add(x);
-            if (x instanceof MPort) {
-                out.push(x);
-            } else if (depth < 8 && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer)) {
-                if (x instanceof Map) {
-                    for (const [k, y] of x) {
-                        go(k, depth + 1);
-                        go(y, depth + 1);
-                    }
-                } else if (x instanceof Set) {
-                    for (const y of x) go(y, depth + 1);
-                } else if (Array.isArray(x)) {
-                    for (let i = 0; i < x.length && budget > 0; i++) go(x[i], depth + 1);
-                } else {
-                    for (const k of Object.keys(x)) go(x[k], depth + 1);
+    const none = [];
+    let walkOut = none;
+    let walkSeen = null;
+    let walkBudget = 0;
+    function walkIn(x, depth) {
+        if (x === null || typeof x !== 'object' || walkBudget <= 0) return;
+        if (walkSeen === null) walkSeen = new Set();
+        else if (walkSeen.has(x)) return;
+        walkBudget--;
+        walkSeen.add(x);
+        if (x instanceof MPort) {
+            if (walkOut === none) walkOut = [];
+            walkOut.push(x);
+        } else if (depth < 8 && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer)) {
+            if (x instanceof Map) {
+                for (const [k, y] of x) {
+                    walkIn(k, depth + 1);
+                    walkIn(y, depth + 1);
                 }
+            } else if (x instanceof Set) {
+                for (const y of x) walkIn(y, depth + 1);
+            } else if (Array.isArray(x)) {
+                for (let i = 0; i < x.length && walkBudget > 0; i++) walkIn(x[i], depth + 1);
+            } else {
+                for (const k in x)
+                    if (Object.prototype.hasOwnProperty.call(x, k)) walkIn(x[k], depth + 1);
             }
-        };
+        }
+    }
+    function walk(v) {
+        if (v === null || typeof v !== 'object') return none;
+        // A getter in the value may post (and walk) in turn.
+        const outer = [walkOut, walkSeen, walkBudget];
+        walkOut = none;
+        walkSeen = null;
+        walkBudget = 256;
         try {
-            go(v, 0);
+            walkIn(v, 0);
         } catch (e) { /* a getter that throws: the clone throws too */ }
+        const out = walkOut;
+        [walkOut, walkSeen, walkBudget] = outer;
         return out;
     }
 
@@ -586,13 +599,17 @@
     const evSeen = new WeakSet();
     function arrived(owner, via, data, ev) {
         if (via === null) return;
-        let d = [];
+        // Only a message with ports is remembered (another listener walks
+        // one without again, finding none).
+        let d = none;
         if (data !== null && typeof data === 'object') {
             d = walked.get(data);
             if (d === undefined) {
                 d = walk(data);
-                walked.set(data, d);
-                if (d.length > 0) arrive(via, 'd', counter(owner).rd++, d);
+                if (d.length > 0) {
+                    walked.set(data, d);
+                    arrive(via, 'd', counter(owner).rd++, d);
+                }
             }
         }
         if (ev !== undefined && !evSeen.has(ev) && Array.isArray(ev.ports) && ev.ports.length > d.length) {
