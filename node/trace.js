@@ -4,7 +4,9 @@
 // worker thread. It reports, one JSON line each, the children a process starts
 // (child_process), their ends and errors, its worker threads, the messages its
 // processes and threads send on a fork channel or a port, and the
-// SharedArrayBuffers it hands to workers. It changes nothing the program sees:
+// SharedArrayBuffers it hands to workers; and which port ends its messages
+// move, so that forkscope can tell where a port handed over leads (doc/tracing.md,
+// "Ports handed over"). It changes nothing the program sees:
 // it prints nothing, adds no listener, keeps no handle referenced, and writes
 // whole lines (<= PIPE_BUF) synchronously so process.exit() loses none.
 'use strict';
