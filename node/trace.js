@@ -4,7 +4,9 @@
 // worker thread. It reports, one JSON line each, the children a process starts
 // (child_process), their ends and errors, its worker threads, the messages its
 // processes and threads send on a fork channel or a port, and the
-// SharedArrayBuffers it hands to workers. It changes nothing the program sees:
+// SharedArrayBuffers it hands to workers; and which port ends its messages
+// move, so that forkscope can tell where a port handed over leads (doc/tracing.md,
+// "Ports handed over"). It changes nothing the program sees:
 // it prints nothing, adds no listener, keeps no handle referenced, and writes
 // whole lines (<= PIPE_BUF) synchronously so process.exit() loses none.
 'use strict';
@@ -388,27 +390,52 @@
         return f.slice(f.lastIndexOf('/') + 1).slice(0, 64);
     }
 
+    // Whether a worker runs this module too: an env of its own (not
+    // SHARE_ENV) without the variables that load it leaves it untraced.
+    function tracedWorker(options) {
+        const env = options && options.env;
+        if (env === null || typeof env !== 'object') return true;
+        return env.FORKSCOPE_TRACE === fifo && String(env.NODE_OPTIONS || '').includes(__filename);
+    }
+    let untracedSaid = false;
+
     function watchWorker(w, filename, options) {
         const id = w.threadId;
         report('thread', ',"of":' + id + ',"state":"start","script":' +
             JSON.stringify(scriptName(filename, options)));
         const to = ep(pid, id);
-        if (options && options.workerData !== undefined) shared(options.workerData, to, 'workerData');
-        if (options) peers(options.transferList, id);
+        const down = 'w' + id + ':down';
+        if (options && options.workerData !== undefined) {
+            shared(options.workerData, to, 'workerData');
+            const list = Array.isArray(options.transferList) ? options.transferList : [];
+            const d = walk(options.workerData).filter((p) => list.includes(p));
+            if (d.length > 0) moveReport(down, 'w', 0, d);
+        }
+        // A worker without the tracer: what arrives from it is told here.
+        const from = tracedWorker(options) ? null : channel(to, ep(pid, self));
+        if (from !== null && !untracedSaid) {
+            untracedSaid = true;
+            note('worker ' + id + ' runs without the tracer (an env of its own): what it sends is ' +
+                'reported where it arrives, the rest of it is not seen');
+        }
         const post = w.postMessage;
         const route = channel(ep(pid, self), to);
-        w.postMessage = function (m) {
+        w.postMessage = function (m, list) {
             message(route, m);
             shared(m, to, 'postMessage');
-            peers(arguments[1], id);
+            let u = null;
+            try {
+                u = sending(w, down, m, list, false);
+            } catch (e) { /* never in the program's way */ }
             inner = true;
             try {
-                return post.apply(this, arguments);
+                return posting(post, this, arguments, u);
             } finally {
                 inner = false;
             }
         };
         const emit = w.emit;
+        const up = 'w' + id + ':up';
         w.emit = function (name, a) {
             if (name === 'exit')
                 report('thread', ',"of":' + id + ',"state":"exit","code":' +
@@ -416,6 +443,12 @@
             else if (name === 'error')
                 report('thread', ',"of":' + id + ',"state":"error","error":{"name":' +
                     json(a && a.name) + ',"msg":' + json(String(a && a.message)) + '}');
+            else if (name === 'message') {
+                try {
+                    if (from !== null) message(from, a);
+                    arrived(w, up, a, undefined);
+                } catch (e) { /* never in the program's way */ }
+            }
             return emit.apply(this, arguments);
         };
     }
@@ -433,57 +466,258 @@
         wt.Worker = Worker;
     });
 
-    // The ports of the program's own (Node's workers have internal ones): a
-    // worker's parentPort, the ports of a MessageChannel and those a worker got
-    // in its workerData. A port whose twin went to worker N posts to N; the
-    // other end of any other port is not known ("port":true).
-    const ports = new WeakMap();
-    const toPort = '{"pid":' + pid + ',"thread_id":null,"port":true}';
-    const twins = new WeakMap();
-    if (wt.parentPort) ports.set(wt.parentPort, ep(pid, 0));
-    function peers(list, id) {
-        if (list && !Array.isArray(list)) list = list.transfer;
-        if (!Array.isArray(list)) return;
-        for (const p of list) {
-            const twin = twins.get(p);
-            if (twin !== undefined) ports.set(twin, ep(pid, id));
+    // ---- ports (doc/tracing.md, "Ports handed over"). Every port end this
+    // module knows has a name local to its thread: "T.C.1" and "T.C.2" for the
+    // ends of the C-th MessageChannel made in thread T, "T.aC" for one that
+    // arrived in a message. A sender says which ends a message moves and on
+    // which link ("wN:down" to worker N, "wN:up" from it, "p:NAME" over a
+    // port) as the n-th port-carrying message of that link and kind ("d":
+    // ports in the data, in the order of a walk of it, "t": those only in the
+    // transfer list, "w": a worker's workerData); the receiver names an arrived
+    // end after the same (link, kind, n, index). forkscope keeps the table
+    // and tells who holds the far end of a port a message is posted on.
+    const MPort = wt.MessagePort;
+    const names = new WeakMap();
+    const counts = new WeakMap(); // a port, Worker or parentPort -> its counters
+    let seq = 0;
+    const toPort = (name) => '{"pid":' + pid + ',"thread_id":null,"port":true' +
+        (name === undefined ? '' : ',"end":' + JSON.stringify(name)) + '}';
+    if (wt.parentPort) names.set(wt.parentPort, null);
+
+    // The ports in a value, in the order of a walk that a structured clone
+    // keeps (so that sender and receiver find the same): depth 8, 256 objects.
+    const none = [];
+    let walkOut = none;
+    let walkSeen = null;
+    let walkBudget = 0;
+    function walkIn(x, depth) {
+        if (x === null || typeof x !== 'object' || walkBudget <= 0) return;
+        if (walkSeen === null) walkSeen = new Set();
+        else if (walkSeen.has(x)) return;
+        walkBudget--;
+        walkSeen.add(x);
+        if (x instanceof MPort) {
+            if (walkOut === none) walkOut = [];
+            walkOut.push(x);
+        } else if (depth < 8 && !ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer)) {
+            if (x instanceof Map) {
+                for (const [k, y] of x) {
+                    walkIn(k, depth + 1);
+                    walkIn(y, depth + 1);
+                }
+            } else if (x instanceof Set) {
+                for (const y of x) walkIn(y, depth + 1);
+            } else if (Array.isArray(x)) {
+                for (let i = 0; i < x.length && walkBudget > 0; i++) walkIn(x[i], depth + 1);
+            } else {
+                for (const k in x)
+                    if (Object.prototype.hasOwnProperty.call(x, k)) walkIn(x[k], depth + 1);
+            }
         }
     }
-    if (!wt.isMainThread && wt.workerData && typeof wt.workerData === 'object') {
+    function walk(v) {
+        if (v === null || typeof v !== 'object') return none;
+        // A getter in the value may post (and walk) in turn.
+        const outer = [walkOut, walkSeen, walkBudget];
+        walkOut = none;
+        walkSeen = null;
+        walkBudget = 256;
         try {
-            for (const k of Object.keys(wt.workerData).slice(0, 64))
-                if (wt.workerData[k] instanceof wt.MessagePort) ports.set(wt.workerData[k], toPort);
-        } catch (e) { /* a getter that throws: not looked at */ }
+            walkIn(v, 0);
+        } catch (e) { /* a getter that throws: the clone throws too */ }
+        const out = walkOut;
+        [walkOut, walkSeen, walkBudget] = outer;
+        return out;
     }
+
+    function counter(o) {
+        let c = counts.get(o);
+        if (c === undefined) {
+            c = { d: 0, t: 0, rd: 0, rt: 0 };
+            counts.set(o, c);
+        }
+        return c;
+    }
+
+    function moveReport(via, k, n, list) {
+        report('port-move', ',"via":' + JSON.stringify(via) + ',"k":"' + k + '","n":' + n +
+            ',"ends":' + json(list.slice(0, 64).map((p) => names.get(p) || null)));
+    }
+
+    // A sender's message on link `via` (owner: the object counting it) with
+    // transfer list `list`: the ends it moves, said before it leaves. A
+    // receiver that is a Worker object sees the data only (dataOnly). Returns
+    // what to undo should the post throw (a value that cannot be cloned), or
+    // null.
+    function sending(owner, via, m, list, dataOnly) {
+        if (list && !Array.isArray(list)) list = list.transfer;
+        if (!Array.isArray(list) || via === null) return null;
+        const moved = list.filter((p) => p instanceof MPort);
+        if (moved.length === 0) return null;
+        const d = walk(m).filter((p) => moved.includes(p));
+        const t = dataOnly ? [] : moved.filter((p) => !d.includes(p));
+        const c = counter(owner);
+        if (d.length > 0) moveReport(via, 'd', c.d++, d);
+        if (t.length > 0) moveReport(via, 't', c.t++, t);
+        return { c, d, t };
+    }
+
+    // A post that threw moved nothing: the counts go back, the ends stay here.
+    function unsend(u) {
+        if (u === null) return;
+        if (u.d.length > 0) u.c.d--;
+        if (u.t.length > 0) u.c.t--;
+        report('port-stay', ',"ends":' + json(u.d.concat(u.t).slice(0, 64).map((p) => names.get(p) || null)));
+    }
+
+    // The real post, undone in the table when it throws.
+    function posting(post, port, args, u) {
+        if (u === null) return post.apply(port, args);
+        try {
+            return post.apply(port, args);
+        } catch (e) {
+            try {
+                unsend(u);
+            } catch (e2) { /* never in the program's way */ }
+            throw e;
+        }
+    }
+
+    function arrive(via, k, n, list) {
+        list.slice(0, 64).forEach((p, i) => {
+            if (names.has(p)) return;
+            const as = self + '.a' + ++seq;
+            names.set(p, as);
+            report('port-in', ',"via":' + JSON.stringify(via) + ',"k":"' + k + '","n":' + n +
+                ',"i":' + i + ',"as":"' + as + '"');
+        });
+    }
+
+    // A message that arrived on link `via` (owner counts it): its data as the
+    // program gets it and, for an event listener, its event (whose ports
+    // hold those of the transfer list too). One message seen by several
+    // listeners counts once.
+    const walked = new WeakMap(); // data -> its ports
+    const evSeen = new WeakSet();
+    function arrived(owner, via, data, ev) {
+        if (via === null) return;
+        // Only a message with ports is remembered (another listener walks
+        // one without again, finding none).
+        let d = none;
+        if (data !== null && typeof data === 'object') {
+            d = walked.get(data);
+            if (d === undefined) {
+                d = walk(data);
+                if (d.length > 0) {
+                    walked.set(data, d);
+                    arrive(via, 'd', counter(owner).rd++, d);
+                }
+            }
+        }
+        if (ev !== undefined && !evSeen.has(ev) && Array.isArray(ev.ports) && ev.ports.length > d.length) {
+            evSeen.add(ev);
+            const t = ev.ports.filter((p) => !d.includes(p));
+            if (t.length > 0) arrive(via, 't', counter(owner).rt++, t);
+        }
+    }
+
+    // Where a port's messages go, as its sender names the link, and where
+    // they come from, as its receiver does.
+    function sendLink(port) {
+        if (port === wt.parentPort) return 'w' + self + ':up';
+        const n = names.get(port);
+        return typeof n === 'string' ? 'p:' + n : null;
+    }
+    function recvLink(port) {
+        if (port === wt.parentPort) return 'w' + self + ':down';
+        const n = names.get(port);
+        return typeof n === 'string' ? 'p:' + n : null;
+    }
+
+    // The program's message listeners on ports (on, once, onmessage and
+    // addEventListener all come here in node 18 to 22), each wrapped once so
+    // that removing it still works.
+    const wrappers = new WeakMap();
+    function wrapperOf(l) {
+        let w = wrappers.get(l);
+        if (w === undefined) {
+            w = function (x) {
+                try {
+                    if (x instanceof Event && x.type === 'message') arrived(this, recvLink(this), x.data, x);
+                    else arrived(this, recvLink(this), x, undefined);
+                } catch (e) { /* never in the program's way */ }
+                return typeof l === 'function' ? l.apply(this, arguments) : l.handleEvent(x);
+            };
+            wrappers.set(l, w);
+        }
+        return w;
+    }
+    if (!wt.isMainThread && wt.workerData !== null && typeof wt.workerData === 'object')
+        arrive('w' + self + ':down', 'w', 0, walk(wt.workerData));
+
+    hook('MessagePort listeners', () => {
+        const MP = MPort.prototype;
+        const add = MP.addEventListener;
+        const remove = MP.removeEventListener;
+        if (typeof add !== 'function' || typeof remove !== 'function' || typeof Event !== 'function')
+            throw new Error('no addEventListener');
+        const ok = (type, l) => type === 'message' && l !== null &&
+            (typeof l === 'function' || (typeof l === 'object' && typeof l.handleEvent === 'function'));
+        MP.addEventListener = function (type, l) {
+            if (!ok(type, l)) return add.apply(this, arguments);
+            const args = Array.prototype.slice.call(arguments);
+            args[1] = wrapperOf(l);
+            return add.apply(this, args);
+        };
+        MP.removeEventListener = function (type, l) {
+            if (!ok(type, l) || !wrappers.has(l)) return remove.apply(this, arguments);
+            const args = Array.prototype.slice.call(arguments);
+            args[1] = wrappers.get(l);
+            return remove.apply(this, args);
+        };
+        const receive = wt.receiveMessageOnPort;
+        if (typeof receive === 'function') {
+            wt.receiveMessageOnPort = function (port) {
+                const r = receive.apply(this, arguments);
+                try {
+                    if (r !== undefined) arrived(port, recvLink(port), r.message, undefined);
+                } catch (e) { /* never in the program's way */ }
+                return r;
+            };
+        }
+    });
+
     hook('worker_threads.MessageChannel', () => {
         const BaseMC = wt.MessageChannel;
         class MessageChannel extends BaseMC {
             constructor() {
                 super();
-                ports.set(this.port1, toPort);
-                ports.set(this.port2, toPort);
-                twins.set(this.port1, this.port2);
-                twins.set(this.port2, this.port1);
+                const base = self + '.' + ++seq;
+                names.set(this.port1, base + '.1');
+                names.set(this.port2, base + '.2');
             }
         }
         wt.MessageChannel = MessageChannel;
         if (globalThis.MessageChannel === BaseMC) globalThis.MessageChannel = MessageChannel;
     });
-    const MP = wt.MessagePort && wt.MessagePort.prototype;
+    const MP = MPort && MPort.prototype;
     if (MP && typeof MP.postMessage === 'function') {
         const post = MP.postMessage;
         const from = ep(pid, self);
-        MP.postMessage = function (m) {
+        MP.postMessage = function (m, list) {
+            let u = null;
             if (!inner) {
                 try {
-                    const to = ports.get(this);
-                    if (to !== undefined) {
+                    const name = names.get(this);
+                    if (name !== undefined) {
+                        const to = toPort(name === null ? 'w' + self + ':up' : name);
+                        u = sending(this, sendLink(this), m, list, name === null);
                         message(channel(from, to), m);
                         shared(m, to, 'postMessage');
                     }
                 } catch (e) { /* never in the program's way */ }
             }
-            return post.apply(this, arguments);
+            return posting(post, this, arguments, u);
         };
     } else {
         note('MessagePort.postMessage cannot be hooked in node ' + process.version);

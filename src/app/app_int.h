@@ -88,6 +88,7 @@ struct fs_app {
     /* node's tracer (trace.c): the session's report channel, NULL when off. */
     struct fs_trace_fifo *trace;
     char *trace_js;               /* the module's path */
+    struct fs_porttab *trace_ports; /* who holds node's port ends (model/porttab.h) */
     char *lessons;                /* node/lessons, for $FORKSCOPE_LESSONS; NULL if not found */
     unsigned long long trace_bad; /* report lines not understood */
     /* The API that started a traced child, kept until the child is among its

@@ -17,6 +17,7 @@
 
 #include "app/app_int.h"
 #include "model/kind.h"
+#include "model/porttab.h"
 #include "rt/trace.h"
 #include "sample/sampler.h"
 #include "util/exedir.h"
@@ -249,6 +250,52 @@ child_ended(struct fs_app *app, const struct app_task *at, const struct fs_trace
         fs_sampler_ended(app->sampler, at, (pid_t)ev->pid, status, fs_app_now(app));
 }
 
+/* ---- ports handed over in messages (model/porttab.h) ---------------------------------- */
+
+#define PORTS_MAX 2048 /* entries of the session's port table */
+
+/* A report of the ports a message moves or brought: kept in the table, not
+ * told. */
+static bool
+port_report(struct fs_app *app, const json_t *o)
+{
+    const char *ev = str(o, "ev");
+    long long pid = num(o, "pid");
+    if (ev == NULL || strncmp(ev, "port-", 5) != 0)
+        return false;
+    if (strcmp(ev, "port-in") == 0) {
+        fs_porttab_arrive(app->trace_ports, pid, str(o, "via"), str(o, "k"), num(o, "n"),
+                          num(o, "i"), str(o, "as"));
+    } else {
+        const json_t *ends = json_object_get(o, "ends");
+        const char *names[64];
+        size_t n = 0;
+        for (; n < json_array_size(ends) && n < sizeof names / sizeof names[0]; n++)
+            names[n] = json_string_value(json_array_get(ends, n));
+        if (strcmp(ev, "port-move") == 0)
+            fs_porttab_move(app->trace_ports, pid, str(o, "via"), str(o, "k"), num(o, "n"), names,
+                            n);
+        else if (strcmp(ev, "port-stay") == 0)
+            fs_porttab_stay(app->trace_ports, pid, num(o, "thread_id"), names, n);
+    }
+    return true;
+}
+
+/* A message posted on a port whose far end the table knows: to that thread. */
+static void
+port_peer(struct fs_app *app, const json_t *o, struct fs_trace_ev *ev)
+{
+    if (ev->kind == FS_TRACE_THREAD && ev->state != NULL && strcmp(ev->state, "start") == 0)
+        fs_porttab_worker(app->trace_ports, ev->pid, ev->thread_id, num(o, "thread_id"));
+    if ((ev->kind != FS_TRACE_MESSAGE && ev->kind != FS_TRACE_MESSAGES) || !ev->to.port)
+        return;
+    long long t = fs_porttab_peer(app->trace_ports, ev->pid, str(json_object_get(o, "to"), "end"));
+    if (t >= 0) {
+        ev->to.thread_id = t;
+        ev->to.port = false;
+    }
+}
+
 static void
 on_line(void *arg, const char *line, size_t len)
 {
@@ -256,6 +303,10 @@ on_line(void *arg, const char *line, size_t len)
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
     struct fs_trace_ev ev = {0};
     struct app_task *at = task_named(app, str(o, "task"));
+    if (o != NULL && at != NULL && port_report(app, o)) {
+        json_decref(o);
+        return;
+    }
     if (o == NULL || at == NULL || kind_of(str(o, "ev"), &ev.kind) != 0 ||
         app->ops->task_trace == NULL) {
         app->trace_bad += o == NULL || at == NULL;
@@ -263,6 +314,7 @@ on_line(void *arg, const char *line, size_t len)
         return;
     }
     fill(&ev, o);
+    port_peer(app, o, &ev);
     char *argv = NULL, *msg = NULL;
     if (ev.kind == FS_TRACE_CHILD)
         ev.argv = argv = json_dumps(json_object_get(o, "argv"), JSON_COMPACT | JSON_ENCODE_ANY);
@@ -318,6 +370,8 @@ fs_app_trace_open(struct fs_app *app)
         return;
     char *err = NULL;
     app->trace = fs_trace_fifo_new(app->rt, on_line, app, &err);
+    if (app->trace != NULL)
+        app->trace_ports = fs_porttab_new(PORTS_MAX);
     if (app->trace == NULL) {
         char *msg = fs_xasprintf("node programs are not traced: %s", err);
         app->ops->error(app->fe, NULL, msg);
@@ -352,6 +406,8 @@ fs_app_trace_close(struct fs_app *app)
     }
     fs_trace_fifo_free(app->trace);
     app->trace = NULL;
+    fs_porttab_free(app->trace_ports);
+    app->trace_ports = NULL;
     free(app->trace_js);
     app->trace_js = NULL;
 }

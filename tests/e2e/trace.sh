@@ -7,10 +7,10 @@
 # program that is byte for byte the same traced or not, a child that exits on
 # its own, --no-trace, and the report FIFO's directory removed at the end.
 . "$FS_SRCDIR/tests/lib.sh"
-plan 40
+plan 52
 FIX=$(cd "$FS_SRCDIR/tests/fixtures/trace" && pwd -P)
 if ! command -v node >/dev/null; then
-    skip_missing 38 node "the tracer is a node module"
+    skip_missing 50 node "the tracer is a node module"
     finish
 fi
 export TMPDIR="$FS_TMP/tmp"
@@ -116,11 +116,49 @@ run_fs --headless --json --names pt "node $FIX/ports.js"
 pt_pid=$(evs thread pt | head -1 | jfield pid)
 check "main posts on the twin of the port worker 1 got: main → worker 1" \
     test -n "$(evs message pt | grep -F "\"from\":{\"pid\":$pt_pid,\"thread_id\":0},\"to\":{\"pid\":$pt_pid,\"thread_id\":1},\"bytes\":14,\"msg\":{\"via\":\"port\"}")"
-check "worker 1 answers on that port (its far end not known: port true)" \
-    test -n "$(evs message pt | grep -F '"from":{"pid":'"$pt_pid"',"thread_id":1},"to":{"pid":'"$pt_pid"',"thread_id":null,"port":true},"bytes":10,"msg":{"pong":1}')"
+check "worker 1 answers on that port: worker 1 → main" \
+    test -n "$(evs message pt | grep -F '"from":{"pid":'"$pt_pid"',"thread_id":1},"to":{"pid":'"$pt_pid"',"thread_id":0},"bytes":10,"msg":{"pong":1}')"
 check "the worker's uncaught error, then its exit with 1" \
     test -n "$(evs thread pt | grep -F '"state":"error","error":{"name":"Error","msg":"boom"}')" \
     -a -n "$(evs thread pt | grep -F '"state":"exit","code":1')"
+
+# ---- ports handed over inside messages; a worker without the tracer ----
+run_fs --headless --json --names ho "node $FIX/handover.js >$FS_TMP/ho.out 2>&1; echo \$? >$FS_TMP/ho.rc"
+node "$FIX/handover.js" >"$FS_TMP/ho-plain.out" 2>&1
+echo $? >"$FS_TMP/ho-plain.rc"
+same_run() { cmp -s "$FS_TMP/ho-plain.out" "$FS_TMP/ho.out" && cmp -s "$FS_TMP/ho-plain.rc" "$FS_TMP/ho.rc"; }
+check "handover.js: output and status byte for byte those of an untraced run" same_run
+ho=$(evs thread ho | head -1 | jfield pid)
+# hvals FROM TO: the values of the messages from thread FROM to thread TO of
+# handover.js, in order, on one line.
+hvals() {
+    evs message ho | grep -F "\"from\":{\"pid\":$ho,\"thread_id\":$1},\"to\":{\"pid\":$ho,\"thread_id\":$2}," |
+        sed 's/.*"msg":\(.*\)}$/\1/' | tr '\n' ' '
+}
+# (A post that throws, here for a function in its value, is reported all the
+# same: its sender tells it first.)
+check "A, port2 in a message's data: main → worker 1: a post that threw, the message, then 2 on port1 ($(hvals 0 1))" \
+    test "$(hvals 0 1)" = '{"port":{}} {"tag":"A","port":{}} {"main":0} {"main":1} '
+check "A: worker 1 → main on the port it got: 3 ($(hvals 1 0))" \
+    test "$(hvals 1 0)" = '{"w1":0} {"w1":1} {"w1":2} '
+check "B, two workers connected: main → worker 2 (port1 in the transfer list only), main → worker 3 (port2 in the data)" \
+    test "$(hvals 0 2)" = '"connect" ' -a "$(hvals 0 3)" = '{"peer":{}} '
+check "B: worker 2 → worker 3: 4 pings ($(hvals 2 3))" \
+    test "$(hvals 2 3)" = '{"ping":0} {"ping":1} {"ping":2} {"ping":3} '
+check "B: worker 3 → worker 2: 4 pongs ($(hvals 3 2))" \
+    test "$(hvals 3 2)" = '{"pong":0} {"pong":1} {"pong":2} {"pong":3} '
+check "D, port2 sent up by worker 4: worker 4 → main: the message, then 2 on port1 ($(hvals 4 0))" \
+    test "$(hvals 4 0)" = '{"back":{}} {"d":0} {"d":1} '
+check "D: main → worker 4 on the port it got: 1 ($(hvals 0 4))" test "$(hvals 0 4)" = '{"ack":1} '
+check "C, worker 5 without the tracer: main reports what arrives from it ($(hvals 5 0))" \
+    test "$(hvals 5 0)" = '{"u":0} {"u":1} {"u":2} '
+check "C: and what it sends it ($(hvals 0 5)), and says once that worker 5 is not traced" \
+    test "$(hvals 0 5)" = '{"c":0} {"c":1} ' -a \
+    "$(evs trace-note ho | grep -cF '"what":"worker 5 runs without the tracer')" = 1
+check "E: worker 7, started by worker 6, posts on its parentPort: worker 7 → worker 6" \
+    test "$(hvals 7 6)" = '{"nest":1} '
+check "handover.js: no other message ($(nevs message ho) = 27), none to an unknown port" \
+    test "$(nevs message ho)" = 27 -a "$(evs message ho | grep -c '"port":true')" = 0
 
 # ---- process.exit() right after a send, on both sides ----
 run_fs --headless --json --names se "node $FIX/sendexit.js"
