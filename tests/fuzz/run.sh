@@ -6,20 +6,27 @@
 #      an input that ever crashed a target must not crash it again;
 #   2. fuzzes for --time seconds (one process) on a temporary copy of the seeds,
 #      so that nothing is written into the source tree.
+# Targets run --jobs at a time (default: the number of CPUs), each in one
+# process, so each still gets about a CPU for its --time; their lines are
+# printed in the order the targets were named.
 # Prints one line per target, `PASS: fuzz NAME ...` or `FAIL: fuzz NAME ...`;
 # on a failure, the input (as hex) and the sanitizer's report with its stack,
 # and the input is kept in ./fuzz-found/ of the build tree. Exits 1 when a
 # target failed.
 #
-# Usage: run.sh [--time SECONDS] [NAME...]       (run from the build tree)
+# Usage: run.sh [--time SECONDS] [--jobs N] [NAME...]   (run from the build tree)
 set -u
 srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 time=20
-if [ "${1:-}" = "--time" ]; then
-    time=$2
-    shift 2
-fi
-names=${*:-"config_yaml mprocs procfile theme control json_framer adv_framer v8 jsoncheck term"}
+jobs=$(nproc 2>/dev/null || echo 1)
+while [ $# -gt 0 ]; do
+    case $1 in
+    --time) time=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    *) break ;;
+    esac
+done
+names=${*:-"config_yaml mprocs procfile theme control json_framer adv_framer v8 jsoncheck term ansistrip"}
 # A single input slower than this is a hang; generous, as the machine may be busy.
 per_input=25
 failed=0
@@ -102,18 +109,41 @@ fuzz() {
     return 1
 }
 
-for name in $names; do
+# One target, both steps; its lines go to standard output; fails when it did.
+target() {
+    name=$1
     bin=tests/fuzz/fuzz_$name
     if [ ! -x "$bin" ]; then
         fail "$name" "$bin is not built (make fuzz-programs, in a tree configured with" \
             "--enable-fuzzing)"
-        continue
+        return 1
     fi
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/forkscope-fuzz.XXXXXX")
     replayed=0
+    st=1
     if replay "$name" "$bin" "$tmp/replay.log"; then
-        fuzz "$name" "$bin" "$tmp/fuzz.log" "$tmp"
+        fuzz "$name" "$bin" "$tmp/fuzz.log" "$tmp" && st=0
     fi
     rm -rf "$tmp"
+    return $st
+}
+
+outs=$(mktemp -d "${TMPDIR:-/tmp}/forkscope-fuzz-out.XXXXXX")
+trap 'rm -rf "$outs"' EXIT
+set -- $names
+while [ $# -gt 0 ]; do
+    batch=
+    i=0
+    while [ $# -gt 0 ] && [ "$i" -lt "$jobs" ]; do
+        (target "$1" >"$outs/$1.out" 2>&1 || touch "$outs/$1.failed") &
+        batch="$batch $1"
+        i=$((i + 1))
+        shift
+    done
+    wait
+    for name in $batch; do
+        cat "$outs/$name.out"
+        [ -e "$outs/$name.failed" ] && failed=$((failed + 1))
+    done
 done
 [ "$failed" -eq 0 ]
