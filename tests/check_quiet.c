@@ -93,67 +93,84 @@ remove_root(char *root)
     free(root);
 }
 
-static struct fs_sampler *
-sampler_on(const char *root)
-{
-    struct fs_sampler_config cfg = {root, 100, PAGE};
-    struct fs_sampler *s = NULL;
-    ck_assert_int_eq(fs_sampler_new(&cfg, &s), 0);
-    return s;
-}
+/* A sampler on a root of make_root() watching the task (10) under K1, the
+ * samples it took and the time of the next. */
+struct fix {
+    char *root;
+    struct fs_sampler *s;
+    const struct fs_sample *x;
+    unsigned taken;
+    double now;
+};
 
-/* Samples at now; a tree without the machine's files says -ENOENT. */
+/* Samples at f->now and moves it on a second; a tree without the machine's
+ * files says -ENOENT. */
 static void
-step(struct fs_sampler *s, double now)
+step(struct fix *f)
 {
-    int r = fs_sampler_sample(s, now);
+    int r = fs_sampler_sample(f->s, f->now++);
     ck_assert(r == 0 || r == -ENOENT);
+    f->taken++;
 }
 
-/* Samples at now, now + 1, ... until the task has been read and its
- * schedstat noted: the third sample is the first that may skip it. */
-static double
-settle(struct fs_sampler *s, double now)
+/* Samples until the task has been read and its schedstat noted: the next
+ * sample is the first that may skip it. */
+static void
+settle(struct fix *f)
 {
-    for (int i = 0; i < 2; i++)
-        step(s, now + i);
-    return now + 2;
+    step(f);
+    step(f);
+}
+
+/* A sampler on a new root watching the task with `flags`, settled. */
+static struct fix
+begin(unsigned flags)
+{
+    struct fix f = {make_root(), NULL, NULL, 0, 1.0};
+    struct fs_sampler_config cfg = {f.root, 100, PAGE};
+    ck_assert_int_eq(fs_sampler_new(&cfg, &f.s), 0);
+    ck_assert_int_eq(fs_sampler_watch(f.s, &K1, 10, 0, flags), 0);
+    f.x = fs_sampler_get(f.s, &K1);
+    settle(&f);
+    return f;
+}
+
+static void
+finish(struct fix *f)
+{
+    fs_sampler_free(f->s);
+    remove_root(f->root);
 }
 
 START_TEST(sleeping_is_not_read_running_is)
 {
-    char *root = make_root();
-    struct fs_sampler *s = sampler_on(root);
-    fs_sampler_watch(s, &K1, 10, 0, FS_SAMPLE_CTXSW | FS_SAMPLE_TREE);
-    const struct fs_sample *x = fs_sampler_get(s, &K1);
-    double now = settle(s, 1.0);
+    struct fix f = begin(FS_SAMPLE_CTXSW | FS_SAMPLE_TREE);
+    const struct fs_sample *x = f.x;
 
     /* stat and status change, schedstat does not: neither is read. */
-    put_stat(root, 10, 1, 40, 1, 30);
-    put_status(root, 10, 9);
-    step(s, now);
+    put_stat(f.root, 10, 1, 40, 1, 30);
+    put_status(f.root, 10, 9);
+    step(&f);
     ck_assert(x->alive);
     ck_assert_double_eq(x->cpu, 0);
     ck_assert_uint_eq(x->cpu_ticks, 0);
     ck_assert_uint_eq(x->rss, 10 * PAGE);
     ck_assert_uint_eq(x->ctx_vol, 5);
     ck_assert_double_eq(x->ctx_vol_rate, 0);
-    ck_assert_double_eq(x->at, now);
+    ck_assert_double_eq(x->at, f.now - 1);
     float cpu[FS_SAMPLER_HISTORY];
-    size_t n = fs_sampler_history(s, &K1, cpu, NULL);
-    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(fs_sampler_history(f.s, &K1, cpu, NULL), 3);
     ck_assert_float_eq(cpu[2], 0);
 
     /* It ran: read, its rates over the last second alone. */
-    put_sched(root, 10, 900, 4);
-    step(s, now + 1);
+    put_sched(f.root, 10, 900, 4);
+    step(&f);
     ck_assert_uint_eq(x->cpu_ticks, 40);
     ck_assert_double_eq_tol(x->cpu, 40.0, 1e-9);
     ck_assert_uint_eq(x->rss, 30 * PAGE);
     ck_assert_uint_eq(x->ctx_vol, 9);
     ck_assert_double_eq_tol(x->ctx_vol_rate, 4.0, 1e-9);
-    fs_sampler_free(s);
-    remove_root(root);
+    finish(&f);
 }
 END_TEST
 
@@ -162,44 +179,39 @@ END_TEST
  * adoption from outside looks the same) is seen at the next full scan. */
 START_TEST(fork_is_seen_at_the_next_sample)
 {
-    char *root = make_root();
-    struct fs_sampler *s = sampler_on(root);
-    fs_sampler_watch(s, &K1, 10, 0, FS_SAMPLE_TREE);
-    const struct fs_sample *x = fs_sampler_get(s, &K1);
-    double now = settle(s, 1.0);
+    struct fix f = begin(FS_SAMPLE_TREE);
+    const struct fs_sample *x = f.x;
 
-    put_stat(root, 11, 10, 0, 1, 7);
-    put_sched(root, 10, 600, 4);
-    step(s, now++);
+    put_stat(f.root, 11, 10, 0, 1, 7);
+    put_sched(f.root, 10, 600, 4);
+    step(&f);
     ck_assert_uint_eq(x->descendants, 1);
     ck_assert_uint_eq(x->tree_rss, 7 * PAGE);
-    ck_assert_uint_eq(fs_sampler_descendants(s, &K1)->n, 1);
+    ck_assert_uint_eq(fs_sampler_descendants(f.s, &K1)->n, 1);
 
     /* A task with a descendant has the tree scanned though it sleeps. */
-    put_stat(root, 12, 11, 0, 1, 3);
-    step(s, now++);
+    put_stat(f.root, 12, 11, 0, 1, 3);
+    step(&f);
     ck_assert_uint_eq(x->descendants, 2);
 
-    /* Without descendants again, and quiet: no scan, until a full one. */
-    char *rm = fs_xasprintf("rm -rf '%s/11' '%s/12'", root, root);
+    /* Without descendants again, and quiet: no scan until a full one. */
+    char *rm = fs_xasprintf("rm -rf '%s/11' '%s/12'", f.root, f.root);
     ck_assert_int_eq(system(rm), 0);
     free(rm);
-    for (int i = 0; i < 8 && fs_sampler_descendants(s, &K1)->n > 0; i++)
-        step(s, now++); /* the ended ones linger */
-    ck_assert_uint_eq(fs_sampler_descendants(s, &K1)->n, 0);
+    for (int i = 0; i < 8 && fs_sampler_descendants(f.s, &K1)->n > 0; i++)
+        step(&f); /* the ended ones linger */
+    ck_assert_uint_eq(fs_sampler_descendants(f.s, &K1)->n, 0);
     ck_assert_uint_eq(x->descendants, 0);
-    put_stat(root, 13, 10, 0, 1, 5);
-    /* Samples taken so far: the settling two, the two above, the loop's. */
-    unsigned taken = 4 + (unsigned)(now - 5.0);
-    for (; x->descendants == 0; taken++) {
-        step(s, now++);
-        ck_assert_int_le(taken, 4 + 8 + FS_TREE_FULL_EVERY);
+    put_stat(f.root, 13, 10, 0, 1, 5);
+    unsigned before = f.taken;
+    while (x->descendants == 0) {
+        step(&f);
+        ck_assert_uint_le(f.taken - before, FS_TREE_FULL_EVERY);
     }
-    /* Not before the full scan: seen at the sample numbered a multiple. */
-    ck_assert_uint_eq((taken - 1) % FS_TREE_FULL_EVERY, 0);
+    /* Not before the full scan: the sample numbered a multiple (from 0). */
+    ck_assert_uint_eq((f.taken - 1) % FS_TREE_FULL_EVERY, 0);
     ck_assert_uint_eq(x->descendants, 1);
-    fs_sampler_free(s);
-    remove_root(root);
+    finish(&f);
 }
 END_TEST
 
@@ -208,71 +220,64 @@ END_TEST
  * every FS_TREE_FULL_EVERY-th sample a quiet one too (its RSS may shrink). */
 START_TEST(when_it_reads_anyway)
 {
-    char *root = make_root();
-    struct fs_sampler *s = sampler_on(root);
-    fs_sampler_watch(s, &K1, 10, 0, FS_SAMPLE_CTXSW);
-    const struct fs_sample *x = fs_sampler_get(s, &K1);
-    double now = settle(s, 1.0);
+    struct fix f = begin(FS_SAMPLE_CTXSW);
+    const struct fs_sample *x = f.x;
 
-    put_stat(root, 10, 1, 10, 2, 10);
-    put_sched(root, 10, 550, 4);
-    step(s, now++);
+    put_stat(f.root, 10, 1, 10, 2, 10);
+    put_sched(f.root, 10, 550, 4);
+    step(&f);
     ck_assert_uint_eq(x->cpu_ticks, 10);
-    put_stat(root, 10, 1, 20, 2, 10);
-    step(s, now++);
+    put_stat(f.root, 10, 1, 20, 2, 10);
+    step(&f);
     ck_assert_uint_eq(x->cpu_ticks, 20);
 
-    put_stat(root, 10, 1, 30, 1, 10);
-    put_sched(root, 10, 0, 0);
-    step(s, now++);
-    step(s, now++);
-    put_stat(root, 10, 1, 35, 1, 10);
-    step(s, now++);
+    put_stat(f.root, 10, 1, 30, 1, 10);
+    put_sched(f.root, 10, 0, 0);
+    step(&f);
+    step(&f);
+    put_stat(f.root, 10, 1, 35, 1, 10);
+    step(&f);
     ck_assert_uint_eq(x->cpu_ticks, 35);
 
-    char *f = fs_xasprintf("%s/10/schedstat", root);
-    ck_assert_int_eq(unlink(f), 0);
-    free(f);
-    put_stat(root, 10, 1, 36, 1, 10);
-    step(s, now++);
+    char *gone = fs_xasprintf("%s/10/schedstat", f.root);
+    ck_assert_int_eq(unlink(gone), 0);
+    free(gone);
+    put_stat(f.root, 10, 1, 36, 1, 10);
+    step(&f);
     ck_assert_uint_eq(x->cpu_ticks, 36);
 
-    /* Quiet from here: its RSS changes without a run, and is seen within
-     * FS_TREE_FULL_EVERY samples. */
-    put_sched(root, 10, 700, 9);
-    now = settle(s, now);
-    put_stat(root, 10, 1, 36, 1, 99);
-    unsigned taken = (unsigned)(now - 1.0); /* one a second from 1.0 */
-    for (; x->rss != 99 * PAGE; taken++) {
-        step(s, now++);
+    /* Quiet from here: its RSS changes without a run, and is seen at the
+     * next full sample, not before. */
+    put_sched(f.root, 10, 700, 9);
+    settle(&f);
+    put_stat(f.root, 10, 1, 36, 1, 99);
+    unsigned before = f.taken;
+    while (x->rss != 99 * PAGE) {
+        step(&f);
         ck_assert_double_eq(x->cpu, 0);
-        ck_assert_uint_le(taken, 1 + 8 + FS_TREE_FULL_EVERY);
+        ck_assert_uint_le(f.taken - before, FS_TREE_FULL_EVERY);
     }
-    ck_assert_uint_eq((taken - 1) % FS_TREE_FULL_EVERY, 0);
-    fs_sampler_free(s);
-    remove_root(root);
+    ck_assert_uint_eq((f.taken - 1) % FS_TREE_FULL_EVERY, 0);
+    finish(&f);
 }
 END_TEST
 
 /* A thread watch is always read: the figures it shows are its process's. */
 START_TEST(thread_watch_is_read)
 {
-    char *root = make_root();
-    put_stat(root, 10, 1, 0, 2, 10);
-    char *sub = fs_xasprintf("%s/10/task", root);
+    struct fix f = begin(0);
+    char *sub = fs_xasprintf("%s/10/task", f.root);
     ck_assert_int_eq(mkdir(sub, 0700), 0);
     put_stat(sub, 11, 10, 0, 2, 10);
     put_sched(sub, 11, 500, 3);
-    struct fs_sampler *s = sampler_on(root);
-    fs_sampler_watch(s, &K2, 10, 11, 0);
-    const struct fs_sample *x = fs_sampler_get(s, &K2);
-    double now = settle(s, 1.0);
+    ck_assert_int_eq(fs_sampler_watch(f.s, &K2, 10, 11, 0), 0);
+    const struct fs_sample *x = fs_sampler_get(f.s, &K2);
+    settle(&f);
     put_stat(sub, 11, 10, 0, 2, 20);
-    step(s, now);
+    step(&f);
     ck_assert_uint_eq(x->rss, 20 * PAGE);
-    fs_sampler_free(s);
     free(sub);
-    remove_root(root);
+    finish(&f);
 }
 END_TEST
 
@@ -305,13 +310,13 @@ START_TEST(real_proc_fork_after_quiet)
     fs_sampler_watch(s, &K1, child, 0, FS_SAMPLE_TREE | FS_SAMPLE_CTXSW);
     const struct fs_sample *x = fs_sampler_get(s, &K1);
     for (double now = 1.0; now < 4.5; now += 1.0) {
-        step(s, now);
+        ck_assert_int_eq(fs_sampler_sample(s, now), 0);
         ck_assert_uint_eq(x->descendants, 0);
     }
     char c = 'x';
     ck_assert_int_eq(write(go[1], &c, 1), 1);
     ck_assert_int_eq(read(done[0], &c, 1), 1);
-    step(s, 5.0);
+    ck_assert_int_eq(fs_sampler_sample(s, 5.0), 0);
     ck_assert(x->alive);
     ck_assert_uint_eq(x->descendants, 1);
     kill(child, SIGKILL);

@@ -22,7 +22,7 @@
 #include "util/xalloc.h"
 
 #define HOLD_MIN_LIMIT 1024 /* files are kept open under at least this limit, */
-#define HOLD_MAX 256        /* an eighth of it and at most this many */
+#define HOLD_MAX 512        /* an eighth of it and at most this many (two a watch) */
 
 struct fs_sampler {
     struct fs_watch_env e;
