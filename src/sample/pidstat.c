@@ -1,6 +1,6 @@
 /*
  * Parsers and readers for the files of one process or thread directory: stat,
- * statm and status. Each reader reads one file into a stack buffer
+ * statm, status and schedstat. Each reader reads one file into a stack buffer
  * (fs_procfs_read) and parses it by hand. Also the CPU% and rate arithmetic.
  * Owns nothing.
  */
@@ -171,18 +171,51 @@ fs_pidstat_read_status(int rootfd, const char *dir, size_t dirlen, struct fs_pid
     return fs_pidstat_parse_status(buf, (size_t)n, out);
 }
 
-int
-fs_pidstat_reread_status(int fd, struct fs_pidstatus *out)
+/* Reads a file kept open (fd) again from its start into buf, NUL-terminated;
+ * returns its length or a negative errno. */
+static ssize_t
+reread(int fd, char *buf, size_t size)
 {
-    char buf[FS_PIDSTAT_STATUS_BUF];
     ssize_t n;
     do {
-        n = pread(fd, buf, sizeof buf - 1, 0);
+        n = pread(fd, buf, size - 1, 0);
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
     buf[n] = '\0';
+    return n;
+}
+
+int
+fs_pidstat_reread_status(int fd, struct fs_pidstatus *out)
+{
+    char buf[FS_PIDSTAT_STATUS_BUF];
+    ssize_t n = reread(fd, buf, sizeof buf);
+    if (n < 0)
+        return (int)n;
     return fs_pidstat_parse_status(buf, (size_t)n, out);
+}
+
+int
+fs_pidstat_parse_schedstat(const char *text, size_t len, struct fs_pidsched *out)
+{
+    const char *p = text, *end = text + len;
+    if (!fs_procfs_parse_u64(&p, end, &out->run_ns) ||
+        !fs_procfs_parse_u64(&p, end, &out->wait_ns) || !fs_procfs_parse_u64(&p, end, &out->slices))
+        return -EINVAL;
+    return 0;
+}
+
+int
+fs_pidstat_read_schedstat(int rootfd, int fd, const char *dir, size_t dirlen,
+                          struct fs_pidsched *out)
+{
+    char buf[FS_PIDSTAT_SCHED_BUF];
+    ssize_t n = fd >= 0 ? reread(fd, buf, sizeof buf)
+                        : read_file(rootfd, dir, dirlen, "schedstat", buf, sizeof buf);
+    if (n < 0)
+        return (int)n;
+    return fs_pidstat_parse_schedstat(buf, (size_t)n, out);
 }
 
 double

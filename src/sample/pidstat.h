@@ -1,6 +1,6 @@
 /*
  * The files of one process or thread directory (/proc/PID or /proc/PID/task/TID):
- * parsers for stat, statm and status that fill plain structs, readers that fetch
+ * parsers for stat, statm, status and schedstat that fill plain structs, readers that fetch
  * a file into a stack buffer and parse it, and the CPU% arithmetic shared by
  * every figure that is a rate of jiffies.
  *
@@ -49,11 +49,21 @@ struct fs_pidstatus {
     uint64_t ctx_invol; /* nonvoluntary_ctxt_switches */
 };
 
+/* The three numbers of schedstat (Linux's CONFIG_SCHED_INFO): all three
+ * change whenever the process or thread ran, and only then (the wait grows
+ * while it is runnable). Kernels without sched_info show "0 0 0". */
+struct fs_pidsched {
+    uint64_t run_ns;  /* time spent on a CPU */
+    uint64_t wait_ns; /* time spent runnable, waiting for a CPU */
+    uint64_t slices;  /* times it was given a CPU */
+};
+
 /* Buffer sizes of the readers (on the stack). A stat line is under 400 bytes; a
  * status file is about 1.5 KiB and grows with the CPU count (Cpus_allowed). */
 #define FS_PIDSTAT_STAT_BUF 1024
 #define FS_PIDSTAT_STATM_BUF 256
 #define FS_PIDSTAT_STATUS_BUF 4096
+#define FS_PIDSTAT_SCHED_BUF 128
 
 /* Parses the text of a stat file. The comm is found between the first '(' and
  * the LAST ')', since it may itself hold spaces and parentheses. Returns 0 or
@@ -77,6 +87,14 @@ int fs_pidstat_read_status(int rootfd, const char *dir, size_t dirlen, struct fs
  * the fields are missing, or the negative errno of the read (-ESRCH once the
  * process is gone). */
 int fs_pidstat_reread_status(int fd, struct fs_pidstatus *out);
+
+/* Parses the text of a schedstat file. Returns 0 or -EINVAL. */
+int fs_pidstat_parse_schedstat(const char *text, size_t len, struct fs_pidsched *out);
+/* Reads schedstat: from the start of the file kept open at fd, or, when fd is
+ * negative, "DIR/schedstat" relative to rootfd. Returns 0 or a negative errno
+ * (-ESRCH once the process of a file kept open is gone). */
+int fs_pidstat_read_schedstat(int rootfd, int fd, const char *dir, size_t dirlen,
+                              struct fs_pidsched *out);
 
 /* CPU% over an interval, where 100 is one full core:
  *     (ticks - prev_ticks) / (seconds * clk_tck) * 100

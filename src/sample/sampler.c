@@ -1,16 +1,15 @@
 /*
- * The sampler: the watches (sorted by key), the /proc root fd, the machine
- * figures, the shared tree scan, and for each watch its previous counters, its
- * history ring and optionally its thread list and cmdline. It owns all of them;
- * callers get const views (see sampler.h for how long they stay valid).
+ * The sampler: the watches (sorted by key; each one's reading is in watch.c),
+ * the /proc root fd, the machine figures and the shared tree scan, and what a
+ * sample reads: only the watches that ran since the last one, and the tree only
+ * when one of them could have gained a descendant. It owns all of them; callers
+ * get const views (see sampler.h for how long they stay valid).
  */
 #include <config.h>
 
 #include "sample/sampler.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,54 +18,18 @@
 #include "sample/desc.h"
 #include "sample/procfs.h"
 #include "sample/tree.h"
+#include "sample/watch.h"
 #include "util/xalloc.h"
 
-#define CMDLINE_BUF 4096
-
-struct watch {
-    const void *key;
-    unsigned flags;
-    /* Its run ended (fs_sampler_retire): kept, unread, while its descendant
-     * list still has rows (ended ones lingering, adopted orphans). */
-    bool retired;
-    char dir[FS_PROCFS_PATH_MAX]; /* "PID" or "PID/task/TID" */
-    size_t dirlen;
-    struct fs_sample s;
-    /* Counters of the previous read of the same process. */
-    bool have_ticks, have_ctx;
-    uint64_t prev_ticks, prev_vol, prev_invol;
-    double prev_at, prev_ctx_at;
-    bool known; /* s.starttime identifies the process at the pid */
-    /* cmdline (FS_SAMPLE_CMDLINE) and the comm it was read under. */
-    char *cmdline;
-    char cmdline_comm[FS_PIDSTAT_COMM_MAX];
-    /* FS_SAMPLE_TREE: the descendants one by one. */
-    struct fs_desc_list desc;
-    /* FS_SAMPLE_THREADS; NULL until the flag is set. */
-    struct fs_threads *threads;
-    /* The process's status file, kept open and read again from its start at
-     * each sample (an open and a close less), or -1 (held_status). */
-    int status_fd;
-    /* The history ring: `hlen` entries ending just before `hhead`. */
-    float hcpu[FS_SAMPLER_HISTORY];
-    uint64_t hrss[FS_SAMPLER_HISTORY];
-    unsigned hhead, hlen;
-};
-
-#define HOLD_MIN_LIMIT 1024 /* status files are kept open under at least this limit, */
-#define HOLD_MAX 256        /* an eighth of it and at most this many */
+#define HOLD_MIN_LIMIT 1024 /* files are kept open under at least this limit, */
+#define HOLD_MAX 512        /* an eighth of it and at most this many (two a watch) */
 
 struct fs_sampler {
-    int rootfd;
-    long clk_tck;
-    long page_size;
-    struct watch **watches; /* sorted by key */
+    struct fs_watch_env e;
+    struct fs_watch **watches; /* sorted by key */
     size_t n, cap;
     struct fs_machine machine;
-    /* Status files kept open, and how many may be: none under a low limit
-     * of descriptors, where the tasks need every one. */
-    size_t held, held_max;
-    struct fs_tree tree;
+    unsigned samples; /* taken so far: every FS_TREE_FULL_EVERY-th reads every watch */
 };
 
 int
@@ -79,43 +42,20 @@ fs_sampler_new(const struct fs_sampler_config *cfg, struct fs_sampler **out)
     if (fd < 0)
         return fd;
     struct fs_sampler *s = fs_xcalloc(1, sizeof *s);
-    s->rootfd = fd;
-    s->clk_tck = cfg->clk_tck > 0 ? cfg->clk_tck : sysconf(_SC_CLK_TCK);
-    s->page_size = cfg->page_size > 0 ? cfg->page_size : sysconf(_SC_PAGESIZE);
-    if (s->clk_tck <= 0)
-        s->clk_tck = 100;
-    if (s->page_size <= 0)
-        s->page_size = 4096;
+    s->e.rootfd = fd;
+    s->e.clk_tck = cfg->clk_tck > 0 ? cfg->clk_tck : sysconf(_SC_CLK_TCK);
+    s->e.page_size = cfg->page_size > 0 ? cfg->page_size : sysconf(_SC_PAGESIZE);
+    if (s->e.clk_tck <= 0)
+        s->e.clk_tck = 100;
+    if (s->e.page_size <= 0)
+        s->e.page_size = 4096;
     fs_machine_init(&s->machine);
-    fs_tree_init(&s->tree);
+    fs_tree_init(&s->e.tree);
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= HOLD_MIN_LIMIT)
-        s->held_max = rl.rlim_cur / 8 < HOLD_MAX ? (size_t)(rl.rlim_cur / 8) : HOLD_MAX;
+        s->e.held_max = rl.rlim_cur / 8 < HOLD_MAX ? (size_t)(rl.rlim_cur / 8) : HOLD_MAX;
     *out = s;
     return 0;
-}
-
-/* Closes the watch's status file if it is kept open. */
-static void
-release_status(struct fs_sampler *s, struct watch *w)
-{
-    if (w->status_fd < 0)
-        return;
-    close(w->status_fd);
-    w->status_fd = -1;
-    s->held--;
-}
-
-static void
-watch_free(struct watch *w)
-{
-    if (w->threads != NULL) {
-        fs_threads_fini(w->threads);
-        free(w->threads);
-    }
-    fs_desc_fini(&w->desc);
-    free(w->cmdline);
-    free(w);
 }
 
 void
@@ -123,13 +63,11 @@ fs_sampler_free(struct fs_sampler *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->n; i++) {
-        release_status(s, s->watches[i]);
-        watch_free(s->watches[i]);
-    }
+    for (size_t i = 0; i < s->n; i++)
+        fs_watch_free(&s->e, s->watches[i]);
     free(s->watches);
-    fs_tree_fini(&s->tree);
-    close(s->rootfd);
+    fs_tree_fini(&s->e.tree);
+    close(s->e.rootfd);
     free(s);
 }
 
@@ -139,10 +77,10 @@ fs_sampler_set_root(struct fs_sampler *s, const char *path)
     int fd = fs_procfs_open_root(path);
     if (fd < 0)
         return fd;
-    close(s->rootfd);
-    s->rootfd = fd;
+    close(s->e.rootfd);
+    s->e.rootfd = fd;
     for (size_t i = 0; i < s->n; i++)
-        release_status(s, s->watches[i]);
+        fs_watch_release(&s->e, s->watches[i]);
     return 0;
 }
 
@@ -168,72 +106,11 @@ lookup(const struct fs_sampler *s, const void *key, size_t *at)
     return false;
 }
 
-static struct watch *
+static struct fs_watch *
 find_watch(const struct fs_sampler *s, const void *key)
 {
     size_t at;
     return lookup(s, key, &at) ? s->watches[at] : NULL;
-}
-
-/* Forgets everything learnt about the process at the watch's pid (not the history). */
-static void
-forget_process(struct fs_sampler *s, struct watch *w)
-{
-    release_status(s, w);
-    w->known = false;
-    w->have_ticks = false;
-    w->have_ctx = false;
-    free(w->cmdline);
-    w->cmdline = NULL;
-    w->s.cmdline = NULL;
-    if (w->threads != NULL)
-        fs_threads_reset(w->threads);
-}
-
-/* Starts a watch over on pid/tid: the figures of the old process are dropped. */
-static void
-aim(struct fs_sampler *s, struct watch *w, pid_t pid, pid_t tid)
-{
-    forget_process(s, w);
-    fs_desc_clear(&w->desc);
-    unsigned generation = w->s.generation;
-    memset(&w->s, 0, sizeof w->s);
-    w->s.pid = pid;
-    w->s.tid = tid;
-    w->s.state = '?';
-    w->s.generation = generation;
-    w->s.cpu = w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
-    w->dirlen = fs_procfs_pid_path(w->dir, pid, tid);
-}
-
-/* Applies new flags: creates or drops the thread list, forgets rates not read. */
-static void
-apply_flags(struct watch *w, unsigned flags)
-{
-    /* Figures no longer read are cleared rather than left to go stale. */
-    if (!(flags & FS_SAMPLE_CTXSW)) {
-        w->have_ctx = false;
-        w->s.ctx_vol = w->s.ctx_invol = 0;
-        w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
-    }
-    if (!(flags & FS_SAMPLE_STATM))
-        w->s.shared = w->s.text = w->s.data = 0;
-    if (!(flags & FS_SAMPLE_TREE)) {
-        w->s.descendants = w->s.tree_cpu_unknown = 0;
-        w->s.tree_cpu = 0;
-        w->s.tree_rss = 0;
-        w->s.tree_threads = 0;
-        fs_desc_clear(&w->desc);
-    }
-    if ((flags & FS_SAMPLE_THREADS) && w->threads == NULL) {
-        w->threads = fs_xmalloc(sizeof *w->threads);
-        fs_threads_init(w->threads);
-    } else if (!(flags & FS_SAMPLE_THREADS) && w->threads != NULL) {
-        fs_threads_fini(w->threads);
-        free(w->threads);
-        w->threads = NULL;
-    }
-    w->flags = flags;
 }
 
 int
@@ -242,11 +119,11 @@ fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid, un
     if (pid <= 0 || tid < 0)
         return -EINVAL;
     size_t at;
-    struct watch *w;
+    struct fs_watch *w;
     if (lookup(s, key, &at)) {
         w = s->watches[at];
         if (w->retired || w->s.pid != pid || w->s.tid != tid)
-            aim(s, w, pid, tid);
+            fs_watch_aim(&s->e, w, pid, tid);
         w->retired = false;
     } else {
         if (s->n == s->cap) {
@@ -254,14 +131,12 @@ fs_sampler_watch(struct fs_sampler *s, const void *key, pid_t pid, pid_t tid, un
             s->watches = fs_xreallocarray(s->watches, s->cap, sizeof *s->watches);
         }
         memmove(&s->watches[at + 1], &s->watches[at], (s->n - at) * sizeof *s->watches);
-        w = fs_xcalloc(1, sizeof *w);
-        w->key = key;
-        w->status_fd = -1;
-        aim(s, w, pid, tid);
+        w = fs_watch_new(key);
+        fs_watch_aim(&s->e, w, pid, tid);
         s->watches[at] = w;
         s->n++;
     }
-    apply_flags(w, flags);
+    fs_watch_set_flags(w, flags);
     return 0;
 }
 
@@ -271,8 +146,7 @@ fs_sampler_unwatch(struct fs_sampler *s, const void *key)
     size_t at;
     if (!lookup(s, key, &at))
         return -ENOENT;
-    release_status(s, s->watches[at]);
-    watch_free(s->watches[at]);
+    fs_watch_free(&s->e, s->watches[at]);
     memmove(&s->watches[at], &s->watches[at + 1], (s->n - at - 1) * sizeof *s->watches);
     s->n--;
     return 0;
@@ -284,7 +158,7 @@ fs_sampler_retire(struct fs_sampler *s, const void *key)
     size_t at;
     if (!lookup(s, key, &at))
         return -ENOENT;
-    struct watch *w = s->watches[at];
+    struct fs_watch *w = s->watches[at];
     if (w->desc.n == 0 || !(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
         return fs_sampler_unwatch(s, key);
     w->retired = true;
@@ -293,198 +167,28 @@ fs_sampler_retire(struct fs_sampler *s, const void *key)
 }
 
 /* The watch of key while its run is on (not retired), or NULL. */
-static const struct watch *
+static const struct fs_watch *
 find_live(const struct fs_sampler *s, const void *key)
 {
-    const struct watch *w = find_watch(s, key);
+    const struct fs_watch *w = find_watch(s, key);
     return w != NULL && !w->retired ? w : NULL;
 }
 
 int
 fs_sampler_set_flags(struct fs_sampler *s, const void *key, unsigned flags)
 {
-    struct watch *w = find_watch(s, key);
+    struct fs_watch *w = find_watch(s, key);
     if (w == NULL)
         return -ENOENT;
-    apply_flags(w, flags);
+    fs_watch_set_flags(w, flags);
     return 0;
 }
 
-/* Reads the process's cmdline (a thread has its process's) into the watch,
- * arguments joined by spaces. */
-static void
-read_cmdline(struct fs_sampler *s, struct watch *w)
-{
-    char buf[CMDLINE_BUF];
-    ssize_t n = fs_procfs_cmdline(s->rootfd, w->s.pid, buf, sizeof buf);
-    if (n < 0)
-        return;
-    free(w->cmdline);
-    w->cmdline = fs_xstrndup(buf, (size_t)n);
-    w->s.cmdline = w->cmdline;
-    memcpy(w->cmdline_comm, w->s.comm, sizeof w->cmdline_comm);
-}
-
-/* Reads the watch's status file: from the start of the one kept open, when
- * there is one or room for one (a process that is gone fails that read, as
- * it would fail an open; the file is then let go), otherwise opened anew. */
-static int
-read_status(struct fs_sampler *s, struct watch *w, struct fs_pidstatus *st)
-{
-    if (w->status_fd < 0 && s->held < s->held_max) {
-        char path[FS_PROCFS_PATH_MAX];
-        if (fs_procfs_join(path, w->dir, w->dirlen, "status") == 0)
-            w->status_fd = openat(s->rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (w->status_fd >= 0)
-            s->held++;
-    }
-    if (w->status_fd < 0)
-        return fs_pidstat_read_status(s->rootfd, w->dir, w->dirlen, st);
-    int r = fs_pidstat_reread_status(w->status_fd, st);
-    if (r != 0 && r != -ENODATA)
-        release_status(s, w);
-    return r;
-}
-
-/* Reads status for the context switches and their rates. */
-static void
-sample_ctxsw(struct fs_sampler *s, struct watch *w, double now)
-{
-    struct fs_pidstatus st;
-    if (read_status(s, w, &st) != 0) {
-        w->have_ctx = false;
-        w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
-        return;
-    }
-    if (w->have_ctx) {
-        double dt = now - w->prev_ctx_at;
-        w->s.ctx_vol_rate = fs_pidstat_rate(w->prev_vol, st.ctx_vol, dt);
-        w->s.ctx_invol_rate = fs_pidstat_rate(w->prev_invol, st.ctx_invol, dt);
-    } else {
-        w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
-    }
-    w->s.ctx_vol = w->prev_vol = st.ctx_vol;
-    w->s.ctx_invol = w->prev_invol = st.ctx_invol;
-    w->prev_ctx_at = now;
-    w->have_ctx = true;
-}
-
-static void
-sample_statm(struct fs_sampler *s, struct watch *w)
-{
-    struct fs_pidstatm m;
-    if (fs_pidstat_read_statm(s->rootfd, w->dir, w->dirlen, &m) != 0)
-        return;
-    uint64_t page = (uint64_t)s->page_size;
-    w->s.shared = m.shared * page;
-    w->s.text = m.text * page;
-    w->s.data = m.data * page;
-}
-
-static void
-sample_tree(struct fs_sampler *s, struct watch *w)
-{
-    struct fs_tree_sum sum;
-    fs_tree_sum(&s->tree, w->s.pid, &sum); /* zeroes sum when the pid was not seen */
-    w->s.descendants = sum.count;
-    w->s.tree_cpu_unknown = sum.cpu_unknown;
-    w->s.tree_cpu = sum.cpu;
-    w->s.tree_rss = sum.rss * (uint64_t)s->page_size;
-    w->s.tree_threads = sum.threads;
-}
-
-static void
-history_push(struct watch *w, double cpu, uint64_t rss)
-{
-    w->hcpu[w->hhead] = (float)cpu;
-    w->hrss[w->hhead] = rss;
-    w->hhead = (w->hhead + 1) % FS_SAMPLER_HISTORY;
-    if (w->hlen < FS_SAMPLER_HISTORY)
-        w->hlen++;
-}
-
-/* Copies what stat says into the sample, with the CPU% against the previous read. */
-static void
-apply_stat(struct fs_sampler *s, struct watch *w, const struct fs_pidstat *st, double now)
-{
-    if (!w->known || st->starttime != w->s.starttime) {
-        /* A new process at this pid: the first read, or the pid was reused. */
-        forget_process(s, w);
-        w->known = true;
-        w->s.generation++;
-    }
-    uint64_t ticks = st->utime + st->stime;
-    /* A counter that went backwards gives NAN: counted as a first sample. */
-    w->s.cpu = w->have_ticks
-                   ? fs_pidstat_cpu_pct(w->prev_ticks, ticks, now - w->prev_at, s->clk_tck)
-                   : NAN;
-    w->prev_ticks = ticks;
-    w->prev_at = now;
-    w->have_ticks = true;
-
-    memcpy(w->s.comm, st->comm, sizeof w->s.comm);
-    w->s.state = st->state;
-    w->s.ppid = st->ppid;
-    w->s.cpu_ticks = ticks;
-    w->s.rss = st->rss * (uint64_t)s->page_size;
-    w->s.vsize = st->vsize;
-    w->s.threads = st->threads;
-    w->s.starttime = st->starttime;
-    w->s.start = (double)st->starttime / (double)s->clk_tck;
-}
-
-/* What the tree scan just read of a process, when it read it and did not cut
- * its name: the watch need not read the same stat again. */
+/* Whether the watch is of a process and wants the tree. */
 static bool
-stat_from_tree(const struct fs_sampler *s, pid_t pid, struct fs_pidstat *st)
+is_tree_watch(const struct fs_watch *w)
 {
-    const struct fs_tree_proc *p = fs_tree_find(&s->tree, pid);
-    if (p == NULL || !p->fresh || strlen(p->comm) >= sizeof p->comm - 1)
-        return false;
-    memset(st, 0, sizeof *st);
-    memcpy(st->comm, p->comm, sizeof p->comm);
-    st->state = p->state;
-    st->ppid = p->ppid;
-    st->pgrp = p->pgrp;
-    st->utime = p->ticks;
-    st->threads = p->threads;
-    st->starttime = p->starttime;
-    st->vsize = p->vsize;
-    st->rss = p->rss;
-    return true;
-}
-
-static void
-sample_watch(struct fs_sampler *s, struct watch *w, double now, bool tree)
-{
-    struct fs_pidstat st;
-    int r = 0;
-    if (!(tree && w->s.tid == 0 && stat_from_tree(s, w->s.pid, &st)))
-        r = fs_pidstat_read(s->rootfd, w->dir, w->dirlen, &st);
-    w->s.err = r;
-    w->s.alive = r == 0;
-    if (r != 0) {
-        /* Gone: the next process seen at this pid is a new one. Another error
-         * (EMFILE, say) keeps what is known; the figures of the last read stay. */
-        if (r == -ENOENT || r == -ESRCH)
-            forget_process(s, w);
-        w->s.cpu = w->s.ctx_vol_rate = w->s.ctx_invol_rate = NAN;
-        return;
-    }
-    apply_stat(s, w, &st, now);
-    w->s.at = now;
-    if (w->flags & FS_SAMPLE_CTXSW)
-        sample_ctxsw(s, w, now);
-    if (w->flags & FS_SAMPLE_STATM)
-        sample_statm(s, w);
-    if ((w->flags & FS_SAMPLE_TREE) && w->s.tid == 0)
-        sample_tree(s, w);
-    if ((w->flags & FS_SAMPLE_CMDLINE) &&
-        (w->cmdline == NULL || strcmp(w->cmdline_comm, w->s.comm) != 0))
-        read_cmdline(s, w);
-    if (w->threads != NULL)
-        fs_threads_sample(w->threads, s->rootfd, w->s.pid, w->s.tid, now, s->clk_tck);
-    history_push(w, w->s.cpu, w->s.rss);
+    return (w->flags & FS_SAMPLE_TREE) && w->s.tid == 0;
 }
 
 /* Returns whether any process watch wants the tree. */
@@ -492,9 +196,34 @@ static bool
 tree_wanted(const struct fs_sampler *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        if ((s->watches[i]->flags & FS_SAMPLE_TREE) && s->watches[i]->s.tid == 0)
+        if (is_tree_watch(s->watches[i]))
             return true;
     return false;
+}
+
+/* Asks each watch whether it ran since the last sample (fs_watch_quiet), but
+ * has every one read at every FS_TREE_FULL_EVERY-th sample, so that what can
+ * change without a process running (its RSS, as pages are reclaimed) is not
+ * stale for long. A process must run to fork, so the tree needs a scan only
+ * when a tree watch ran or has descendants (or a retired one's rows), or when
+ * the tree's full scan is due; a quiet process may be copied by the scan.
+ * Returns whether to scan. */
+static bool
+check_watches(struct fs_sampler *s)
+{
+    bool full = s->samples++ % FS_TREE_FULL_EVERY == 0;
+    bool scan = fs_tree_full_due(&s->e.tree);
+    for (size_t i = 0; i < s->n; i++) {
+        struct fs_watch *w = s->watches[i];
+        w->quiet = !w->retired && fs_watch_quiet(&s->e, w) && !full;
+        if (!is_tree_watch(w))
+            continue;
+        if (w->quiet)
+            fs_tree_quiet(&s->e.tree, w->s.pid);
+        if (!w->quiet || w->s.descendants != 0 || w->desc.n != 0)
+            scan = true;
+    }
+    return scan;
 }
 
 /* Rebuilds each tree watch's descendant list from the scan just taken, within
@@ -505,12 +234,12 @@ sample_descendants(struct fs_sampler *s, double now)
 {
     size_t budget = FS_DESC_TOTAL;
     for (size_t i = 0; i < s->n; i++) {
-        struct watch *w = s->watches[i];
-        if (!(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+        struct fs_watch *w = s->watches[i];
+        if (!is_tree_watch(w))
             continue;
-        struct fs_desc_ctx c = {s->rootfd, s->page_size, now, FS_DESC_LINGER,
+        struct fs_desc_ctx c = {s->e.rootfd, s->e.page_size, now, FS_DESC_LINGER,
                                 budget < FS_DESC_MAX ? budget : FS_DESC_MAX};
-        fs_desc_update(&w->desc, &s->tree, w->s.alive ? w->s.pid : 0, w->s.pid, &c);
+        fs_desc_update(&w->desc, &s->e.tree, w->s.alive ? w->s.pid : 0, w->s.pid, &c);
         /* Ended ones included; an update keeps no more than c.max. */
         budget -= w->desc.n < budget ? w->desc.n : budget;
     }
@@ -525,26 +254,34 @@ keep_watched(struct fs_sampler *s)
     pid_t *groups = fs_xreallocarray(NULL, s->n ? s->n : 1, sizeof *groups);
     size_t ngroups = 0;
     for (size_t i = 0; i < s->n; i++) {
-        const struct watch *w = s->watches[i];
-        if (!(w->flags & FS_SAMPLE_TREE) || w->s.tid != 0)
+        const struct fs_watch *w = s->watches[i];
+        if (!is_tree_watch(w))
             continue;
-        fs_tree_keep(&s->tree, w->s.pid, true);
+        fs_tree_keep(&s->e.tree, w->s.pid, true);
         for (size_t k = 0; k < w->desc.n; k++)
-            fs_tree_keep(&s->tree, w->desc.v[k].pid, false);
+            fs_tree_keep(&s->e.tree, w->desc.v[k].pid, false);
         groups[ngroups++] = w->s.pid;
     }
-    fs_tree_keep_groups(&s->tree, groups, ngroups);
+    fs_tree_keep_groups(&s->e.tree, groups, ngroups);
     free(groups);
 }
 
 int
 fs_sampler_sample(struct fs_sampler *s, double now)
 {
-    int r = fs_machine_sample(&s->machine, s->rootfd);
-    bool tree = tree_wanted(s) && fs_tree_scan(&s->tree, s->rootfd, now, s->clk_tck) == 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (!s->watches[i]->retired)
-            sample_watch(s, s->watches[i], now, tree);
+    int r = fs_machine_sample(&s->machine, s->e.rootfd);
+    bool scan = check_watches(s), tree = false;
+    if (tree_wanted(s) && scan)
+        tree = fs_tree_scan(&s->e.tree, s->e.rootfd, now, s->e.clk_tck) == 0;
+    else if (tree_wanted(s))
+        fs_tree_skip(&s->e.tree);
+    for (size_t i = 0; i < s->n; i++) {
+        struct fs_watch *w = s->watches[i];
+        if (w->quiet)
+            fs_watch_rest(&s->e, w, now, tree);
+        else if (!w->retired)
+            fs_watch_read(&s->e, w, now, tree);
+    }
     if (tree) {
         sample_descendants(s, now);
         keep_watched(s);
@@ -559,7 +296,7 @@ fs_sampler_sample(struct fs_sampler *s, double now)
 const struct fs_desc_list *
 fs_sampler_descendants(const struct fs_sampler *s, const void *key)
 {
-    const struct watch *w = find_watch(s, key);
+    const struct fs_watch *w = find_watch(s, key);
     return w != NULL && (w->flags & FS_SAMPLE_TREE) && w->s.tid == 0 ? &w->desc : NULL;
 }
 
@@ -575,28 +312,28 @@ fs_sampler_reaped(struct fs_sampler *s, pid_t pid, int status, double now)
 bool
 fs_sampler_ended(struct fs_sampler *s, const void *key, pid_t pid, int status, double now)
 {
-    struct watch *w = find_watch(s, key);
+    struct fs_watch *w = find_watch(s, key);
     return w != NULL && fs_desc_reaped(&w->desc, pid, status, now);
 }
 
 int
 fs_sampler_set_note(struct fs_sampler *s, const void *key, pid_t pid, const char *note)
 {
-    struct watch *w = find_watch(s, key);
+    struct fs_watch *w = find_watch(s, key);
     return w != NULL ? fs_desc_set_note(&w->desc, pid, note) : -ENOENT;
 }
 
 const struct fs_sample *
 fs_sampler_get(const struct fs_sampler *s, const void *key)
 {
-    const struct watch *w = find_live(s, key);
+    const struct fs_watch *w = find_live(s, key);
     return w ? &w->s : NULL;
 }
 
 size_t
 fs_sampler_history(const struct fs_sampler *s, const void *key, float *cpu, uint64_t *rss)
 {
-    const struct watch *w = find_live(s, key);
+    const struct fs_watch *w = find_live(s, key);
     if (w == NULL)
         return 0;
     unsigned first = (w->hhead + FS_SAMPLER_HISTORY - w->hlen) % FS_SAMPLER_HISTORY;
@@ -613,7 +350,7 @@ fs_sampler_history(const struct fs_sampler *s, const void *key, float *cpu, uint
 const struct fs_thread_sample *
 fs_sampler_threads(const struct fs_sampler *s, const void *key, size_t *n, size_t *omitted)
 {
-    const struct watch *w = find_live(s, key);
+    const struct fs_watch *w = find_live(s, key);
     *n = 0;
     if (omitted)
         *omitted = 0;

@@ -160,7 +160,7 @@ link_children(struct fs_tree *t)
 int
 fs_tree_scan(struct fs_tree *t, int rootfd, double now, long clk_tck)
 {
-    bool reuse = t->marked && t->scans_done % FS_TREE_FULL_EVERY != 0;
+    bool reuse = t->marked && !fs_tree_full_due(t);
     t->marked = false;
     fs_snapdiff_begin(&t->scans);
     int r = list_procs(t, rootfd, reuse);
@@ -263,4 +263,24 @@ fs_tree_keep_groups(struct fs_tree *t, pid_t *groups, size_t n)
     for (size_t i = 0; n > 0 && i < t->scans.n; i++)
         if (bsearch(&all[i].pgrp, groups, n, sizeof *groups, cmp_pid) != NULL)
             all[i].kept = true;
+}
+
+void
+fs_tree_quiet(struct fs_tree *t, pid_t pid)
+{
+    int i = fs_snapdiff_find(&t->scans, pid);
+    if (i >= 0)
+        procs(t)[i].kept = false;
+}
+
+bool
+fs_tree_full_due(const struct fs_tree *t)
+{
+    return t->scans_done % FS_TREE_FULL_EVERY == 0;
+}
+
+void
+fs_tree_skip(struct fs_tree *t)
+{
+    t->scans_done++;
 }

@@ -15,6 +15,8 @@
  * reused pid gets a new one), is copied rather than read again, except at
  * every FS_TREE_FULL_EVERY-th scan, which reads them all. Nothing of a quiet
  * process is shown; only a change of parent or group could make it matter.
+ * The owner may also unmark a kept process it knows did not run (fs_tree_quiet)
+ * and skip a scan altogether when nothing it watches ran (fs_tree_skip).
  *
  * A struct fs_tree is embedded in its owner (fs_tree_init / fs_tree_fini); it
  * owns its arrays, which are reused from scan to scan.
@@ -99,5 +101,17 @@ void fs_tree_keep(struct fs_tree *t, pid_t pid, bool subtree);
 /* Marks as kept every process of the last scan whose process group is one of
  * the n pids of `groups` (which it sorts). */
 void fs_tree_keep_groups(struct fs_tree *t, pid_t *groups, size_t n);
+
+/* Unmarks pid, kept by the calls above: the owner knows it has not run since
+ * the last scan (its schedstat), so the next scan may copy it. */
+void fs_tree_quiet(struct fs_tree *t, pid_t pid);
+
+/* Whether the next scan is one of the FS_TREE_FULL_EVERY-th, reading all. */
+bool fs_tree_full_due(const struct fs_tree *t);
+
+/* A sample without a scan (the owner knows nothing it watches can have
+ * changed): counts as a scan towards FS_TREE_FULL_EVERY, so that a process
+ * joining a watched group from outside is still seen within that many. */
+void fs_tree_skip(struct fs_tree *t);
 
 #endif
