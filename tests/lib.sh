@@ -114,6 +114,15 @@ jfield() {
     sed -n "s/.*\"$1\":\(\"\([^\"\\\\]\|\\\\.\)*\"\|[^,}]*\).*/\1/p"
 }
 
+# demo NAME: runs a built-in demo headless with JSON events; one that has not
+# ended after 300 s is taken for hung (status 124).
+demo() { FS_TIMEOUT=300 run_fs --headless --json demo "$1"; }
+
+# msgs TASK KEY: the JSON value of KEY in TASK's messages, one a line; outs
+# TASK: TASK's output lines, their JSON quoting undone.
+msgs() { evs message "$1" | jfield "$2"; }
+outs() { evs output "$1" | jfield data | sed 's/^"//; s/"$//; s/\\"/"/g'; }
+
 # fcmp A OP B: compares two decimal numbers, e.g. `fcmp "$d" '>=' 0.3`.
 fcmp() { awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"; }
 
