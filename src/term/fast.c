@@ -8,7 +8,7 @@
  * byte.
  *
  * A run that reaches the end of a write is held back, not ended: its lines
- * (at most FP_BATCH, copied into fp_buf) and the start of the next line that
+ * (at most a batch, copied into fp_buf) and the start of the next line that
  * the write cut (the tail) wait for the next write, which goes on with the
  * same run. So the line split by a read and the run's last line do not go
  * through libvterm at every read, and lines that scroll out within a few
@@ -29,6 +29,15 @@
 
 /* Bytes of one plain line, its line end included. */
 #define LINE_MAX_BYTES(cols) ((size_t)(cols) + 2)
+
+/* Lines in a full batch: as many as fit in FP_HOLD_BYTES with a tail (260
+ * on a screen of 1,000 columns, FP_BATCH up to 254 columns). */
+static int
+batch_max(const struct fs_term *t)
+{
+    size_t n = FP_HOLD_BYTES / LINE_MAX_BYTES(t->cols) - 1;
+    return n < 64 ? 64 : n > FP_BATCH ? FP_BATCH : (int)n;
+}
 
 /* How many of the bytes at s[0..n) are printable ASCII (0x20..0x7e). Eight
  * at a time: a byte below 0x20 or from 0x7f up sets the top bit of one of
@@ -195,6 +204,10 @@ fs_term_fast_flush(struct fs_term *t)
     /* The tail is fed whole; what follows it goes on from there. */
     if (len > tail)
         fs_term_guard_vt_feed(t, t->fp_buf + tail, len - tail);
+    /* A pane that is read while nothing floods it holds no buffer. */
+    free(t->fp_buf);
+    t->fp_buf = NULL;
+    t->fp_cap = 0;
 }
 
 /* Makes room in fp_buf for a full batch and a tail at the screen's width
@@ -202,7 +215,7 @@ fs_term_fast_flush(struct fs_term *t)
 static void
 hold_room(struct fs_term *t)
 {
-    size_t need = (FP_BATCH + 1) * LINE_MAX_BYTES(t->cols);
+    size_t need = (size_t)(batch_max(t) + 1) * LINE_MAX_BYTES(t->cols);
     if (t->fp_cap < need) {
         free(t->fp_buf);
         t->fp_buf = fs_xmalloc(need);
@@ -282,14 +295,14 @@ resume_tail(struct fs_term *t, const unsigned char *s, const unsigned char *end)
 static const unsigned char *
 fast_run(struct fs_term *t, const unsigned char *p, const unsigned char *end)
 {
+    int max = batch_max(t);
     for (;;) {
         size_t len;
-        while (t->fp_n < FP_BATCH &&
-               (len = plain_line(t, p, end, t->fp_lnm, &t->fp_lm[t->fp_n])) > 0) {
+        while (t->fp_n < max && (len = plain_line(t, p, end, t->fp_lnm, &t->fp_lm[t->fp_n])) > 0) {
             t->fp_ls[t->fp_n++] = p;
             p += len;
         }
-        if (t->fp_n < FP_BATCH)
+        if (t->fp_n < max)
             break;
         apply_lines(t, t->fp_n);
         t->fp_n = t->fp_nheld = 0;

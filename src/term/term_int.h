@@ -21,8 +21,11 @@
 #define FS_TERM_GUARD_ARGS 32
 #define FS_TERM_GUARD_BYTES 15
 #define FS_TERM_GUARD_STR 512
-/* Plain lines the fast path takes at once, and holds back at most. */
-#define FP_BATCH 256
+/* Plain lines the fast path takes at once, and holds back at most: FP_BATCH,
+ * or fewer on a wide screen, so that what it holds stays within
+ * FP_HOLD_BYTES (fast.c). */
+#define FP_BATCH 1024
+#define FP_HOLD_BYTES (256 * 1024)
 
 struct fs_term {
     VTerm *vt;
