@@ -1,6 +1,7 @@
 /*
  * The inside of struct fs_term, shared by the files of src/term/ (term.c: the
  * libvterm callbacks and the public API; guard.c: what libvterm is fed;
+ * fast.c: the fast path for plain lines and what it holds back;
  * lines.c: line numbers and text; search.c). Nothing outside src/term/
  * includes this.
  */
@@ -67,7 +68,7 @@ struct fs_term {
         char buf[FS_TERM_GUARD_STR];
     } str;
 
-    /* The fast path for plain lines (guard.c, doc/terminal.md). */
+    /* The fast path for plain lines (fast.c, doc/terminal.md). */
     bool fp_enabled;
     bool fp_ready;                  /* libvterm's last input was a verified plain line */
     bool esc_tail;                  /* the last byte fed to libvterm was ESC */
