@@ -12,9 +12,11 @@
  * the write cut (the tail) wait for the next write, which goes on with the
  * same run. So the line split by a read and the run's last line do not go
  * through libvterm at every read, and lines that scroll out within a few
- * reads never become cells. What is held is completed (fs_term_fast_flush)
- * before anything else reaches libvterm (vt_feed), before a resize, a reset
- * or a reader (fs_term_settle): no reader ever sees the difference.
+ * reads never become cells. A line cut at the bottom left while no run is on
+ * is held the same way, to be probed whole. What is held is completed
+ * (fs_term_fast_flush) before anything else reaches libvterm (vt_feed),
+ * before the guard decides on a REP, before a resize, a reset or a reader
+ * (fs_term_settle): no reader ever sees the difference.
  *
  * Owns the batch and the held bytes (struct fs_term's fp_* fields).
  */
@@ -254,8 +256,8 @@ fast_ok(const struct fs_term *t)
  * Goes on with a tail held from the last write: s[0..end) may end its line.
  * Returns the first byte not taken: past the line's end when it is a plain
  * line (now in the batch, or probed when no run goes on), end when it is
- * still only the start of one (all
- * held), or s when it cannot be one (then all that was held was flushed).
+ * still only the start of one (all held), or s when it cannot be one (then
+ * all that was held was flushed).
  */
 static const unsigned char *
 resume_tail(struct fs_term *t, const unsigned char *s, const unsigned char *end)
