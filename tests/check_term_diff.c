@@ -464,6 +464,10 @@ run_differential(unsigned first, unsigned count, int tokens,
             vterm_input_write(r.vt, stream + off, n);
             fs_term_write(t, stream + off, n);
             off += n;
+            /* Lines streams are read after some writes only, so that what
+             * the fast path holds back often spans several of them. */
+            if (gen == gen_line_token && off < len && rnd(3) != 0)
+                continue;
             if (differs(&r, t, why, sizeof(why))) {
                 dump_screens(&r, t);
                 fail_stream(seed, r.rows, r.cols, stream, off, why);
@@ -622,7 +626,8 @@ fast_term(int rows, int cols, bool fast, unsigned sb_lines)
     return t;
 }
 
-/* Random writes: both terminals are compared after every one. */
+/* Random writes: both terminals are compared after about half of them (what
+ * the fast path holds back spans the others) and at the end. */
 START_TEST(test_fast_path_same)
 {
     static char stream[DIFF_TOKENS * 4 * 64];
@@ -642,6 +647,8 @@ START_TEST(test_fast_path_same)
             feed_ops(a, stream + off, n);
             feed_ops(b, stream + off, n);
             off += n;
+            if (off < len && rnd(2) == 0)
+                continue;
             if (terms_differ(a, b, why, sizeof(why)))
                 fail_stream(seed, rows, cols, stream, off, why);
             if (rnd(3) == 0) {
@@ -704,6 +711,65 @@ START_TEST(test_fast_path_splits)
 }
 END_TEST
 
+/*
+ * A flood read as a pty gives it: nlines numbered lines of width text bytes
+ * and a prompt with no newline, on rows x cols, in writes of chunk bytes that
+ * cut lines (and CR LF) anywhere, read after every gap-th write only. What the
+ * fast path holds back between writes is never seen: the terminal without
+ * the fast path reads the same whenever either is read, the prompt shows at
+ * once, and the fast path took almost every line.
+ */
+static void
+flood_holds(int rows, int cols, int width, int nlines, size_t chunk, size_t gap)
+{
+    static char stream[2000000];
+    char why[256], last[FS_TERM_MAX_DIM + 1];
+    size_t len = 0;
+    for (int i = 0; i < nlines; i++)
+        len += (size_t)sprintf(stream + len, "%0*d\r\n", width, i * 7919);
+    snprintf(last, sizeof last, "%0*d", width, (nlines - 1) * 7919);
+    len += (size_t)sprintf(stream + len, "ready> ");
+    ck_assert_uint_lt(len, sizeof stream);
+    struct fs_term *a = fast_term(rows, cols, true, 100000);
+    struct fs_term *b = fast_term(rows, cols, false, 100000);
+    size_t reads = 0;
+    for (size_t off = 0, k = 0; off < len; off += chunk, k++) {
+        size_t n = off + chunk > len ? len - off : chunk;
+        fs_term_write(a, stream + off, n);
+        fs_term_write(b, stream + off, n);
+        if (k % gap != gap / 2)
+            continue;
+        reads++;
+        if (terms_differ(a, b, why, sizeof(why)))
+            fail_stream((unsigned)chunk, rows, cols, stream, off + n, why);
+    }
+    ck_assert_str_eq(row_text(a, rows - 1), "ready>");
+    assert_cursor(a, rows - 1, 7);
+    ck_assert_str_eq(row_text(a, rows - 2), last);
+    if (terms_differ(a, b, why, sizeof(why)))
+        fail_stream((unsigned)chunk, rows, cols, stream, len, why);
+    /* Only around a read do lines go through libvterm: the one that a write
+     * cut there, the next one (probed) and the run's last; and the first
+     * rows, which do not start at the bottom. */
+    uint64_t slow = (uint64_t)nlines - fs_term_fast_lines(a);
+    ck_assert_uint_le(slow, 3 * reads + (uint64_t)rows + 2);
+    fs_term_free(a);
+    fs_term_free(b);
+}
+
+START_TEST(test_fast_path_holds)
+{
+    /* Reads often: a few lines between two of them. */
+    for (size_t chunk = 1; chunk <= 97; chunk += 12)
+        flood_holds(10, 40, 20, 3000, chunk, 7);
+    /* Reads seldom: full batches (1,024 lines) go by while held. */
+    flood_holds(10, 40, 20, 3000, 4095, 9);
+    flood_holds(10, 40, 20, 3000, 97, 2000);
+    /* A screen so wide that a batch is only 260 lines. */
+    flood_holds(6, 1000, 990, 1500, 4095, 100);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -714,6 +780,7 @@ make_suite(void)
     tcase_add_test(tc, test_differential_lines);
     tcase_add_test(tc, test_fast_path_same);
     tcase_add_test(tc, test_fast_path_splits);
+    tcase_add_test(tc, test_fast_path_holds);
     suite_add_tcase(s, tc);
     return s;
 }

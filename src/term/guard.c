@@ -28,12 +28,8 @@
  * string, CAN ends libvterm's escape first. Whether the last character had a
  * width is tracked from putglyph (rep_hazard).
  *
- * It also owns the fast path for plain lines (doc/terminal.md): once a plain
- * line at the bottom of the screen has been seen through libvterm to behave
- * exactly as expected (probe), the plain lines that follow it skip libvterm and
- * go straight into the grid or, when they scroll out within the same write,
- * the scrollback. The last line of each run goes through libvterm again, so
- * its state ends exactly as if it had seen every byte.
+ * Every byte that reaches libvterm goes through vt_feed, which first
+ * completes what the fast path for plain lines (fast.c) holds back.
  */
 #include <config.h>
 
@@ -176,6 +172,7 @@ vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
 {
     if (n == 0)
         return;
+    fs_term_settle(t); /* what the fast path holds comes first */
     t->fp_ready = false;
     charset_scan(t, s, n);
     while (n > 0) {
@@ -202,10 +199,7 @@ fs_term_guard_vt_feed(struct fs_term *t, const unsigned char *s, size_t n)
     vt_feed(t, s, n);
 }
 
-/* ---- The fast path for plain lines (doc/terminal.md) ---- */
-
-/* Lines handled per batch of a fast run (a bound on the stack it uses). */
-#define FP_BATCH 256
+/* ---- The fast path (fast.c) ---- */
 
 void
 fs_term_guard_forget(struct fs_term *t, bool hard)
@@ -214,178 +208,6 @@ fs_term_guard_forget(struct fs_term *t, bool hard)
     t->probe = NULL;
     if (hard)
         charset_reset(t);
-}
-
-/* Measures the plain line at s: 1..cols bytes of 0x20..0x7e, then CR LF, or
- * a bare LF when lf_ends. Returns the bytes up to the end of its line feed
- * and sets *text, or 0 when there is no complete plain line at s. */
-static size_t
-plain_line(const struct fs_term *t, const unsigned char *s, const unsigned char *end, bool lf_ends,
-           int *text)
-{
-    const unsigned char *lim = end - s > t->cols ? s + t->cols : end, *p = s;
-    while (p < lim && *p >= 0x20 && *p <= 0x7e)
-        p++;
-    if (p == s || p == end)
-        return 0;
-    *text = (int)(p - s);
-    if (*p == '\r' && p + 1 < end && p[1] == '\n')
-        return (size_t)(p - s) + 2;
-    if (*p == '\n' && lf_ends)
-        return (size_t)(p - s) + 1;
-    return 0;
-}
-
-void
-fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos)
-{
-    int i = t->probe_n++;
-    if (i >= t->probe_len || pos.row != t->rows - 1 || pos.col != i || info->width != 1 ||
-        info->chars[0] != t->probe[i] || info->chars[1] != 0 || info->protected_cell || info->dwl ||
-        info->dhl)
-        t->probe_bad = true;
-}
-
-static bool
-lineinfo_plain(const struct fs_term *t)
-{
-    for (int r = 0; r < t->rows; r++) {
-        const VTermLineInfo *li = vterm_state_get_lineinfo(t->state, r);
-        if (li->doublewidth || li->doubleheight)
-            return false;
-    }
-    return true;
-}
-
-/*
- * Feeds one plain line (text bytes of its len) through libvterm and checks,
- * from the callbacks it causes and the state after it, that libvterm took it
- * as the fast path would: fp_ready says so.
- */
-static void
-probe(struct fs_term *t, const unsigned char *s, int text, size_t len)
-{
-    t->probe = s;
-    t->probe_len = text;
-    t->probe_n = 0;
-    t->probe_scrolls = 0;
-    t->probe_bad = false;
-    vt_feed(t, s, len);
-    t->probe = NULL;
-    VTermPos pos;
-    vterm_state_get_cursorpos(t->state, &pos);
-    bool ok = !t->probe_bad && t->probe_n == text && t->probe_scrolls == 1 &&
-              pos.row == t->rows - 1 && pos.col == 0 && t->grid == &t->main && t->cols >= 2 &&
-              t->rows >= 2 && lineinfo_plain(t);
-    t->fp_ready = ok;
-    t->fp_lnm = ok && len == (size_t)text + 1;
-}
-
-/* Writes a plain line into screen row r of the main screen. */
-static void
-put_line(struct fs_term *t, int r, const unsigned char *text, int len)
-{
-    struct fs_term_cell *row = fs_grid_row(&t->main, r);
-    const struct fs_term_cell pen = t->pen;
-    bool plain = fs_grid_plain(&t->main, r) == 0 && (pen.ca | pen.fg | pen.bg) == 0;
-    for (int c = 0; c < len; c++)
-        row[c] = (struct fs_term_cell){text[c] | pen.ca, pen.fg, pen.bg};
-    fs_grid_touch(&t->main, r);
-    if (plain)
-        fs_grid_set_plain(&t->main, r, len);
-}
-
-/*
- * Applies n plain lines as libvterm would: each is written into the bottom
- * row, where the cursor is, and its line feed scrolls the screen up by one.
- * So the rows that leave are the screen's rows, the first of them holding
- * line 0 at the bottom, then lines 1..n-1 on fresh rows, then a blank row;
- * of those only the last rows stay. Lines that leave as soon as they came go
- * straight into the scrollback.
- */
-static void
-apply_lines(struct fs_term *t, const unsigned char *const *ls, const int *lm, int n)
-{
-    struct fs_grid *g = &t->main;
-    int rows = g->rows;
-    put_line(t, rows - 1, ls[0], lm[0]);
-    int leave = n < rows ? n : rows;
-    for (int r = 0; r < leave; r++)
-        fs_term_push_row(t, r);
-    /* Line i (i >= 1) is row rows + i - 1 of the whole sequence. */
-    int i = 1;
-    for (; rows + i - 1 < n; i++)
-        fs_scrollback_push_text(t->sb, (const char *)ls[i], lm[i], g->cols, &t->pen);
-    fs_grid_rotate_up(g, leave, &t->pen);
-    for (; i < n; i++)
-        put_line(t, rows + i - 1 - n, ls[i], lm[i]);
-    t->scrolled = t->scrolled + n < rows ? t->scrolled + n : rows;
-    t->fp_lines += (uint64_t)n;
-}
-
-/* Takes the plain lines at p past libvterm, all but the last of the run,
- * which is left for probe(). Returns where the run's last line starts. */
-static const unsigned char *
-fast_run(struct fs_term *t, const unsigned char *p, const unsigned char *end)
-{
-    const unsigned char *ls[FP_BATCH];
-    int lm[FP_BATCH];
-    for (;;) {
-        int n = 0;
-        const unsigned char *q = p;
-        size_t len;
-        while (n < FP_BATCH && (len = plain_line(t, q, end, t->fp_lnm, &lm[n])) > 0) {
-            ls[n++] = q;
-            q += len;
-        }
-        if (n < FP_BATCH) {
-            /* The run ends: its last line goes through libvterm. */
-            if (n > 1)
-                apply_lines(t, ls, lm, n - 1);
-            return n > 0 ? ls[n - 1] : p;
-        }
-        apply_lines(t, ls, lm, n);
-        p = q;
-    }
-}
-
-static bool
-at_bottom_left(const struct fs_term *t)
-{
-    VTermPos pos;
-    vterm_state_get_cursorpos(t->state, &pos);
-    return pos.row == t->rows - 1 && pos.col == 0;
-}
-
-/*
- * Feeds a stretch of output that the guard passes on unchanged. Plain lines
- * that start at the bottom left of the main screen are verified through
- * libvterm one at a time (probe); once one is, those that follow it skip
- * libvterm (fast_run), as long as its charset is surely ASCII.
- */
-static void
-feed_text(struct fs_term *t, const unsigned char *s, size_t n)
-{
-    if (!t->fp_enabled || n == 0) {
-        vt_feed(t, s, n);
-        return;
-    }
-    const unsigned char *p = s, *end = s + n;
-    while (p < end) {
-        if (t->fp_ready && (t->cs_ascii >> t->cs_gl & 1u))
-            p = fast_run(t, p, end);
-        int text;
-        size_t len = plain_line(t, p, end, true, &text);
-        if (len > 0 && t->grid == &t->main && at_bottom_left(t)) {
-            probe(t, p, text, len);
-            p += len;
-            continue;
-        }
-        const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
-        const unsigned char *q = nl != NULL ? nl + 1 : end;
-        vt_feed(t, p, (size_t)(q - p));
-        p = q;
-    }
 }
 
 /* ---- Escape sequences ---- */
@@ -459,6 +281,7 @@ match_seq(const unsigned char *s, size_t n, size_t *len, int *kind)
 static void
 feed_decaln(struct fs_term *t, const unsigned char *s, size_t n)
 {
+    fs_term_settle(t);
     bool hazard = t->rep_hazard;
     vt_feed(t, s, n);
     t->rep_hazard = hazard;
@@ -562,13 +385,13 @@ scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
             break;
         if (*q == 0xc2) {
             if (q + 1 == end) {
-                feed_text(t, p, (size_t)(q - p));
+                fs_term_fast_feed(t, p, (size_t)(q - p));
                 t->held[0] = 0xc2;
                 t->nheld = 1;
                 return end;
             }
             if (q[1] >= 0x80 && q[1] <= 0x9f) {
-                feed_text(t, p, (size_t)(q - p));
+                fs_term_fast_feed(t, p, (size_t)(q - p));
                 p = q = q + 2;
             } else {
                 q++;
@@ -589,7 +412,7 @@ scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
                 continue;
             }
         }
-        feed_text(t, p, (size_t)(q - p));
+        fs_term_fast_feed(t, p, (size_t)(q - p));
         if (m == MATCH_MORE) {
             fs_term_guard_esc_open(t, q, (size_t)(end - q), (int)n, kind != 0);
             return end;
@@ -603,7 +426,7 @@ scan(struct fs_term *t, const unsigned char *q, const unsigned char *end)
         fs_term_seq_begin(t, kind);
         return q + n;
     }
-    feed_text(t, p, (size_t)(end - p));
+    fs_term_fast_feed(t, p, (size_t)(end - p));
     return end;
 }
 

@@ -13,37 +13,43 @@
 size_t
 fs_term_scrollback_lines(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return fs_scrollback_lines(t->sb);
 }
 
 uint64_t
 fs_term_scrollback_evicted(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return fs_scrollback_evicted(t->sb);
 }
 
 size_t
 fs_term_memory(const struct fs_term *t)
 {
-    return sizeof(*t) + fs_grid_memory(&t->main) + fs_grid_memory(&t->alt) +
+    fs_term_settle(t);
+    return sizeof(*t) + t->fp_cap + fs_grid_memory(&t->main) + fs_grid_memory(&t->alt) +
            fs_scrollback_memory(t->sb);
 }
 
 uint64_t
 fs_term_first_line(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return fs_scrollback_evicted(t->sb);
 }
 
 uint64_t
 fs_term_screen_line(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return fs_scrollback_evicted(t->sb) + fs_scrollback_lines(t->sb);
 }
 
 int
 fs_term_line_cells(const struct fs_term *t, uint64_t line, struct fs_term_cell *cells, int ncols)
 {
+    fs_term_settle(t);
     uint64_t first = fs_term_first_line(t), screen = fs_term_screen_line(t);
     if (ncols < 0 || line < first || line >= screen + (uint64_t)t->rows)
         return -ENOENT;
@@ -61,6 +67,7 @@ fs_term_line_cells(const struct fs_term *t, uint64_t line, struct fs_term_cell *
 int
 fs_term_row_cells(const struct fs_term *t, int r, struct fs_term_cell *cells, int ncols)
 {
+    fs_term_settle(t);
     if (r < 0 || r >= t->rows)
         return -ENOENT;
     return fs_term_line_cells(t, fs_term_screen_line(t) + (uint64_t)r, cells, ncols);
@@ -105,6 +112,7 @@ fs_term_cells_text(const struct fs_term_cell *cells, int ncols, char *buf)
 const char *
 fs_term_line_ref(const struct fs_term *t, uint64_t line, char *buf, size_t *len)
 {
+    fs_term_settle(t);
     uint64_t first = fs_term_first_line(t), screen = fs_term_screen_line(t);
     if (line < first || line >= screen + (uint64_t)t->rows)
         return NULL;
@@ -124,6 +132,7 @@ fs_term_line_ref(const struct fs_term *t, uint64_t line, char *buf, size_t *len)
 int
 fs_term_line_text(const struct fs_term *t, uint64_t line, char *buf, size_t size)
 {
+    fs_term_settle(t);
     char tmp[FS_TERM_ROW_TEXT_MAX];
     size_t len;
     const char *text = fs_term_line_ref(t, line, tmp, &len);

@@ -88,6 +88,7 @@ int
 fs_term_search(const struct fs_term *t, const char *needle, uint64_t line, int col, int dir,
                struct fs_term_match *m)
 {
+    fs_term_settle(t);
     size_t nlen = strlen(needle);
     /* No line's text is longer than a screen row's can be. */
     if (nlen == 0 || nlen >= FS_TERM_ROW_TEXT_MAX || dir == 0)

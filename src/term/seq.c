@@ -176,6 +176,7 @@ csi_final(struct fs_term *t, unsigned char fin)
     int nargs = c->nargs + 1;
     bool plain = c->nlead == 0 && c->ninter == 0;
     t->g_mode = FS_TERM_SEQ_NONE;
+    fs_term_settle(t); /* held plain text may be the glyph REP repeats */
     if (fin == 'b' && plain && t->rep_hazard)
         return;  /* REP with nothing to repeat would hang */
     if (nargs <= VT_ARGS) {

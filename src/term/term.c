@@ -25,7 +25,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
     /* A glyph without width leaves REP unsafe (guard.c). */
     t->rep_hazard = info->width < 1;
     if (t->probe != NULL)
-        fs_term_guard_probe_glyph(t, info, pos);
+        fs_term_fast_probe_glyph(t, info, pos);
     if (info->protected_cell) {
         struct fs_term_cell pen = t->pen;
         pen.ca |= FS_TERM_CA(FS_TERM_ATTR_PROTECTED);
@@ -378,6 +378,7 @@ fs_term_free(struct fs_term *t)
     if (t == NULL)
         return;
     vterm_free(t->vt);
+    free(t->fp_buf);
     fs_grid_fini(&t->main);
     fs_grid_fini(&t->alt);
     fs_scrollback_free(t->sb);
@@ -393,6 +394,7 @@ fs_term_write(struct fs_term *t, const char *data, size_t len)
 void
 fs_term_set_fast_path(struct fs_term *t, bool on)
 {
+    fs_term_settle(t);
     t->fp_enabled = on;
     t->fp_ready = false;
 }
@@ -400,12 +402,14 @@ fs_term_set_fast_path(struct fs_term *t, bool on)
 uint64_t
 fs_term_fast_lines(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return t->fp_lines;
 }
 
 void
 fs_term_resize(struct fs_term *t, int rows, int cols)
 {
+    fs_term_settle(t);
     rows = clamp_dim(rows);
     cols = clamp_dim(cols);
     int old_rows = t->rows;
@@ -426,6 +430,7 @@ fs_term_size(const struct fs_term *t, int *rows, int *cols)
 void
 fs_term_reset(struct fs_term *t)
 {
+    fs_term_settle(t);
     /* Back to the main screen first, so that the reset clears it. */
     set_altscreen(t, false);
     vterm_state_reset(t->state, 1);
@@ -472,6 +477,7 @@ fs_term_paste(struct fs_term *t, const char *data, size_t len)
 void
 fs_term_cursor(const struct fs_term *t, int *row, int *col, bool *visible)
 {
+    fs_term_settle(t);
     VTermPos pos;
     vterm_state_get_cursorpos(t->state, &pos);
     *row = pos.row;
@@ -513,18 +519,21 @@ fs_term_mouse_mode(const struct fs_term *t)
 bool
 fs_term_damage_full(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return t->full_damage;
 }
 
 int
 fs_term_scrolled(const struct fs_term *t)
 {
+    fs_term_settle(t);
     return t->scrolled;
 }
 
 bool
 fs_term_row_damaged(const struct fs_term *t, int r)
 {
+    fs_term_settle(t);
     if (r < 0 || r >= t->rows)
         return false;
     return t->full_damage || fs_grid_is_dirty(t->grid, r);
@@ -533,6 +542,7 @@ fs_term_row_damaged(const struct fs_term *t, int r)
 void
 fs_term_damage_clear(struct fs_term *t)
 {
+    fs_term_settle(t);
     fs_grid_clear_dirty(&t->main);
     fs_grid_clear_dirty(&t->alt);
     t->scrolled = 0;

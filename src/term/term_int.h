@@ -1,6 +1,7 @@
 /*
  * The inside of struct fs_term, shared by the files of src/term/ (term.c: the
  * libvterm callbacks and the public API; guard.c: what libvterm is fed;
+ * fast.c: the fast path for plain lines and what it holds back;
  * lines.c: line numbers and text; search.c). Nothing outside src/term/
  * includes this.
  */
@@ -21,6 +22,11 @@
 #define FS_TERM_GUARD_ARGS 32
 #define FS_TERM_GUARD_BYTES 15
 #define FS_TERM_GUARD_STR 512
+/* Plain lines the fast path takes at once, and holds back at most: FP_BATCH,
+ * or fewer on a wide screen, so that what it holds stays within
+ * FP_HOLD_BYTES (fast.c). */
+#define FP_BATCH 1024
+#define FP_HOLD_BYTES (256 * 1024)
 
 struct fs_term {
     VTerm *vt;
@@ -62,7 +68,7 @@ struct fs_term {
         char buf[FS_TERM_GUARD_STR];
     } str;
 
-    /* The fast path for plain lines (guard.c, doc/terminal.md). */
+    /* The fast path for plain lines (fast.c, doc/terminal.md). */
     bool fp_enabled;
     bool fp_ready;                  /* libvterm's last input was a verified plain line */
     bool esc_tail;                  /* the last byte fed to libvterm was ESC */
@@ -72,6 +78,13 @@ struct fs_term {
     int probe_scrolls;
     bool probe_bad;                 /* a callback the line should not cause */
     uint64_t fp_lines;              /* lines that went past libvterm */
+    /* The run's batch of lines (fast.c): fp_n of them, the first fp_nheld
+     * held back in fp_buf; then the held tail, fp_buf[fp_tail..fp_len). */
+    const unsigned char *fp_ls[FP_BATCH];
+    int fp_lm[FP_BATCH];            /* their text bytes */
+    int fp_n, fp_nheld;
+    unsigned char *fp_buf;
+    size_t fp_cap, fp_len, fp_tail;
     /* The character sets as far as the bytes fed to libvterm tell: GL is
      * G(cs_gl); bit i of cs_ascii says Gi is surely US-ASCII. */
     int cs_gl;
@@ -137,8 +150,26 @@ const unsigned char *fs_term_seq_csi(struct fs_term *t, const unsigned char *s,
                                      const unsigned char *end);
 const unsigned char *fs_term_seq_str(struct fs_term *t, const unsigned char *s,
                                      const unsigned char *end);
+/* fast.c: feeds a stretch of output that the guard passes on unchanged. */
+void fs_term_fast_feed(struct fs_term *t, const unsigned char *s, size_t n);
 /* Called from putglyph while a line is being verified. */
-void fs_term_guard_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos);
+void fs_term_fast_probe_glyph(struct fs_term *t, const VTermGlyphInfo *info, VTermPos pos);
+/* Completes what the fast path holds back: applies the run's lines, the last
+ * through libvterm, and feeds the tail. */
+void fs_term_fast_flush(struct fs_term *t);
+
+/*
+ * Makes t what it would be had every byte written been fed: what the fast
+ * path holds back between writes is completed. Every reader calls it first
+ * (readers take a const terminal: holding back is not visible to them, and
+ * t is never a const object), as do resize, reset and vt_feed.
+ */
+static inline void
+fs_term_settle(const struct fs_term *t)
+{
+    if (t->fp_n > 0 || t->fp_len > t->fp_tail)
+        fs_term_fast_flush((struct fs_term *)t);
+}
 
 /*
  * The UTF-8 text of a line, as fs_term_line_text describes it, without a

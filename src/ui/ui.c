@@ -28,8 +28,11 @@
 #include "util/xalloc.h"
 
 #define FRAME_SECONDS (1.0 / 60.0)
-/* Frames that only messages asked for: at most 20 a second. */
+/* Frames that only messages asked for, and frames while panes flood: at most
+ * 20 a second. */
 #define MSG_FRAME_SECONDS (1.0 / 20.0)
+/* Pane output of this much between two frames is a flood. */
+#define FLOOD_BYTES (64 * 1024)
 
 /* ---- restoring the terminal whatever happens ---------------------------------------- */
 
@@ -91,6 +94,8 @@ on_frame(void *arg)
     struct ui *ui = arg;
     ui->frame_pending = false;
     ui->last_frame = fs_app_now(ui->app);
+    ui->flooding = ui->out_bytes >= FLOOD_BYTES;
+    ui->out_bytes = 0;
     /* A terminal that hung up takes no more frames: forkscope is quitting
      * (fs_app_terminal_gone saw to that), and every write would fail. */
     if (fs_app_terminal_gone(ui->app))
@@ -266,7 +271,10 @@ fe_output(void *fe, const struct fs_task *t, enum fs_stream stream, const char *
     size_t i = task_index(ui, t);
     if (i < ui->ntasks) {
         fs_pane_write(ui->tasks[i].pane, stream, data, len);
-        ui_dirty(ui);
+        /* Output after a quiet spell is drawn at once; a flood is drawn 20
+         * times a second, not 60 (doc/benchmarks.md). */
+        ui->out_bytes += len;
+        dirty_after(ui, ui->flooding ? MSG_FRAME_SECONDS : FRAME_SECONDS);
     }
 }
 

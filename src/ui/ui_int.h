@@ -145,6 +145,8 @@ struct ui {
     bool show_threads; /* the selected task's threads are listed under it */
     double last_frame;
     double frame_due; /* when the pending frame is drawn (session clock) */
+    size_t out_bytes; /* pane output since the last frame */
+    bool flooding;    /* ... was a flood before it: frames come slower */
     /* A message in the status line (an error, a confirmation) until a time. */
     char message[256];
     char *const *warnings; /* the session files' (borrowed), shown once the screen is up */
