@@ -251,18 +251,19 @@ tasks:
   flaky:
     shell: exit 1
     restart: on-failure
-    backoff: {base: 0.5, max: 5}
+    backoff: {base: 4, max: 5}
   later:
     shell: exit 1
     restart: on-failure
-    backoff: {base: 0.5, max: 1}
+    backoff: {base: 4, max: 1}
     autostart: false
 YAML
 fs_bg --headless --json --control -f "$FS_TMP/backoff.yaml"
 wait_evs 30 1 restart flaky
 ctl 'stop flaky'
-# The witness: later, started after the stop, waits out the same backoff (0.5 s)
-# from a later moment; when its restart has run, flaky's restart, had it not been
+# The stop must come within flaky's backoff (4 s: on a loaded machine a
+# control line has taken more than 0.5 s). The witness: later, started after
+# the stop, waits out the same backoff from a later moment; when its restart has run, flaky's restart, had it not been
 # cancelled, would have run before it (timers fire in the order of their due time).
 ctl 'start later'
 check "stop during backoff: the witness task restarted after its backoff" wait_evs 30 2 start later

@@ -21,6 +21,10 @@ members_ge() { [ "$(group_members "$1" | wc -l)" -ge "$2" ]; }
 # limits are generous: they only matter when something is wrong, and a loaded
 # machine with a sanitizer build can take seconds to start a shell.
 start_stubborn() {
+    # A new file each time: a forkscope of the run before that still had the
+    # old one open would write into a truncated file past its end (a hole of
+    # NULs, which makes grep call the file binary).
+    rm -f "$FS_TMP/out" "$FS_TMP/err"
     "$FORKSCOPE" --headless --json "$@" >"$FS_TMP/out" 2>"$FS_TMP/err" &
     FPID=$!
     TGROUP=""
@@ -30,7 +34,7 @@ start_stubborn() {
         kill -9 "$FPID" 2>/dev/null
         return 1
     fi
-    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
+    TGROUP=$(grep -aE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
     # The shell and its sleeping grandchild are both there.
     if ! wait_for 30 members_ge "$TGROUP" 2; then
@@ -113,7 +117,7 @@ mkfifo "$FS_TMP/ctl"
 FPID=$!
 exec 7>"$FS_TMP/ctl"
 if wait_for 30 grep -qE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out" &&
-    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2) &&
+    TGROUP=$(grep -aE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2) &&
     _fs_groups="$_fs_groups $TGROUP" && wait_for 30 members_ge "$TGROUP" 2; then
     echo quit >&7
     if wait_for 30 sh -c "! kill -0 $FPID 2>/dev/null"; then
@@ -142,7 +146,7 @@ wait "$FPID" 2>/dev/null
 FPID=$!
 exec 7>"$FS_TMP/ctl"
 if wait_for 30 grep -q '"ev":"exit"' "$FS_TMP/out"; then
-    TGROUP=$(grep '"ev":"start"' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
+    TGROUP=$(grep -aE '"ev":"start".*"pid":[0-9]+[,}]' "$FS_TMP/out" | head -1 | grep -o '"pid":[0-9]*' | cut -d: -f2)
     _fs_groups="$_fs_groups $TGROUP"
     # The check below means something only when the grandchild is there: the
     # task's shell has exited (its exit event came), so a member of its group
