@@ -271,10 +271,12 @@ fs_sampler_sample(struct fs_sampler *s, double now)
 {
     int r = fs_machine_sample(&s->machine, s->e.rootfd);
     bool scan = check_watches(s), tree = false;
-    if (tree_wanted(s) && scan)
-        tree = fs_tree_scan(&s->e.tree, s->e.rootfd, now, s->e.clk_tck) == 0;
-    else if (tree_wanted(s))
-        fs_tree_skip(&s->e.tree);
+    if (tree_wanted(s)) {
+        if (scan)
+            tree = fs_tree_scan(&s->e.tree, s->e.rootfd, now, s->e.clk_tck) == 0;
+        else
+            fs_tree_skip(&s->e.tree);
+    }
     for (size_t i = 0; i < s->n; i++) {
         struct fs_watch *w = s->watches[i];
         if (w->quiet)

@@ -124,6 +124,11 @@ dirty_after(struct ui *ui, double gap)
     ui->dirty = true;
     if (ui->frame == NULL)
         return;
+    /* A frame is already due by the soonest this one could come (never before
+     * last_frame + gap): nothing to move, and no clock to read for every
+     * chunk of a flood. */
+    if (ui->frame_pending && ui->frame_due <= ui->last_frame + gap)
+        return;
     double now = fs_app_now(ui->app), since = now - ui->last_frame;
     frame_in(ui, now, since >= gap ? 0 : gap - since);
 }
