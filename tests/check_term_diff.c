@@ -665,6 +665,48 @@ START_TEST(test_fast_path_same)
 }
 END_TEST
 
+/* The scan that tells plain text from anything else, at every column of a
+ * line of 70 (past the 16- and 8-byte steps it takes and their tails): one
+ * byte just outside printable ASCII, or a UTF-8 character, in a run of plain
+ * lines gives the same terminal with the fast path and without it, in the
+ * same writes: whole, and cut just after the odd byte's first byte. */
+START_TEST(test_fast_path_odd_byte)
+{
+    static const char *const odd[] = {"\x1f", "\x7f", "\x80", "\xc3\xa9", "\t", "\x1b[m", "\x01"};
+    char stream[4096], why[256];
+    for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+        for (int at = 0; at < 70; at++) {
+            size_t len = 0;
+            for (int l = 0; l < 12; l++) {
+                for (int c = 0; c < 70; c++) {
+                    if (l == 7 && c == at) {
+                        len += (size_t)sprintf(stream + len, "%s", odd[k]);
+                        continue;
+                    }
+                    stream[len++] = (char)(0x20 + (l * 7 + c) % 95);
+                }
+                stream[len++] = '\r';
+                stream[len++] = '\n';
+            }
+            for (size_t cut = 0; cut <= 1; cut++) {
+                struct fs_term *t = fast_term(6, 80, true, 1000);
+                struct fs_term *ref = fast_term(6, 80, false, 1000);
+                size_t where = cut ? 7 * 72 + (size_t)at + 1 : len;
+                feed_ops(t, stream, where);
+                feed_ops(t, stream + where, len - where);
+                feed_ops(ref, stream, where);
+                feed_ops(ref, stream + where, len - where);
+                if (terms_differ(t, ref, why, sizeof(why)))
+                    ck_abort_msg("byte %zu at column %d, cut %zu: %s", k, at, cut, why);
+                ck_assert_uint_gt(fs_term_fast_lines(t), 0);
+                fs_term_free(t);
+                fs_term_free(ref);
+            }
+        }
+    }
+}
+END_TEST
+
 /* Every place a stream can be cut in two, and byte by byte: with the fast
  * path and without it, the same writes give the same terminal. (The same
  * stream written whole may differ: libvterm 0.1.4 itself is not quite
@@ -780,6 +822,7 @@ make_suite(void)
     tcase_add_test(tc, test_differential_lines);
     tcase_add_test(tc, test_fast_path_same);
     tcase_add_test(tc, test_fast_path_splits);
+    tcase_add_test(tc, test_fast_path_odd_byte);
     tcase_add_test(tc, test_fast_path_holds);
     suite_add_tcase(s, tc);
     return s;

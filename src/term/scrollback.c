@@ -372,16 +372,25 @@ decode_line(const unsigned char *rec, size_t len, struct fs_term_cell *cells, in
 
 /* ---- The store ---- */
 
+/* Slot head + i of a ring of cap slots, for i < cap: a compare instead of a
+ * division, as this runs for every line of a flood (doc/benchmarks.md). */
+static inline size_t
+ring_slot(size_t head, size_t i, size_t cap)
+{
+    size_t k = head + i;
+    return k >= cap ? k - cap : k;
+}
+
 static inline struct sb_entry *
 entry_at(const struct fs_scrollback *sb, size_t i)
 {
-    return &sb->lines[(sb->lhead + i) % sb->lcap];
+    return &sb->lines[ring_slot(sb->lhead, i, sb->lcap)];
 }
 
 static inline struct sb_chunk *
 chunk_of(const struct fs_scrollback *sb, uint32_t id)
 {
-    return &sb->chunks[(sb->chead + (uint32_t)(id - sb->first_chunk)) % sb->ccap];
+    return &sb->chunks[ring_slot(sb->chead, (uint32_t)(id - sb->first_chunk), sb->ccap)];
 }
 
 static void
@@ -389,7 +398,7 @@ evict_oldest(struct fs_scrollback *sb)
 {
     struct sb_entry *e = entry_at(sb, 0);
     chunk_of(sb, e->chunk)->live--;
-    sb->lhead = (sb->lhead + 1) % sb->lcap;
+    sb->lhead = ring_slot(sb->lhead, 1, sb->lcap);
     sb->lcount--;
     sb->evicted++;
     /* Lines leave in order, so chunks empty in order too. */
@@ -398,7 +407,7 @@ evict_oldest(struct fs_scrollback *sb)
         sb->data_bytes -= c->cap;
         free(c->data);
         c->data = NULL;
-        sb->chead = (sb->chead + 1) % sb->ccap;
+        sb->chead = ring_slot(sb->chead, 1, sb->ccap);
         sb->ccount--;
         sb->first_chunk++;
     }
@@ -425,7 +434,7 @@ chunk_add(struct fs_scrollback *sb, size_t size)
         sb->ccap = cap;
         sb->chead = 0;
     }
-    struct sb_chunk *c = &sb->chunks[(sb->chead + sb->ccount) % sb->ccap];
+    struct sb_chunk *c = &sb->chunks[ring_slot(sb->chead, sb->ccount, sb->ccap)];
     c->data = fs_xmalloc(size);
     c->cap = (uint32_t)size;
     c->used = c->live = 0;
@@ -463,7 +472,7 @@ reserve(struct fs_scrollback *sb, size_t n)
             evict_oldest(sb);
         c = chunk_add(sb, size);
     }
-    struct sb_entry *e = &sb->lines[(sb->lhead + sb->lcount) % sb->lcap];
+    struct sb_entry *e = entry_at(sb, sb->lcount);
     e->chunk = sb->first_chunk + (uint32_t)sb->ccount - 1;
     e->off = c->used;
     e->len = (uint32_t)n;
