@@ -87,7 +87,12 @@ resume_paced(struct fs_rt *rt)
     }
 }
 
-/* The pace timer fired. */
+static void resume_read(struct fs_proc *p);
+
+/* The pace timer fired: each channel that rested is read at once rather than
+ * polled again first, so a flood that goes on rests again without a trip
+ * through epoll_ctl (doc/benchmarks.md). Reading may end or free any process,
+ * so the list is scanned afresh after each. */
 static void
 on_pace(uv_poll_t *h, int status, int events)
 {
@@ -99,7 +104,19 @@ on_pace(uv_poll_t *h, int status, int events)
         ;
     rt->pace_armed = false;
     uv_unref((uv_handle_t *)&rt->pace_poll);
-    resume_paced(rt);
+    for (struct fs_proc *p = rt->procs; p != NULL; p = p->next) {
+        p->chan_rested = p->chan_paced;
+        p->chan_paced = false;
+    }
+    for (;;) {
+        struct fs_proc *p = rt->procs;
+        while (p != NULL && !p->chan_rested)
+            p = p->next;
+        if (p == NULL)
+            break;
+        p->chan_rested = false;
+        resume_read(p);
+    }
 }
 
 void
@@ -137,7 +154,10 @@ pace(struct fs_proc *p)
         uv_ref((uv_handle_t *)&rt->pace_poll);
     }
     p->chan_paced = true;
-    uv_poll_stop(&p->chan_poll);
+    /* A channel rested again straight from on_pace is not being polled:
+     * stopping it again would cost an epoll_ctl all the same. */
+    if (uv_is_active((uv_handle_t *)&p->chan_poll))
+        uv_poll_stop(&p->chan_poll);
 }
 
 void
@@ -236,21 +256,18 @@ take_one(struct fs_proc *p)
     return n;
 }
 
-static void
-on_channel(uv_poll_t *h, int status, int events)
+/* Reads p's channel: up to CHANNEL_READS reads, until one finds it drained;
+ * a flooding channel is rested (pace). Returns true at its end or on an
+ * error. */
+static bool
+read_burst(struct fs_proc *p)
 {
-    struct fs_proc *p = h->data;
-    (void)events;
-    p->busy++;
-    bool over = status < 0;
-    for (int r = 0; !over && r < CHANNEL_READS; r++) {
+    for (int r = 0; r < CHANNEL_READS; r++) {
         ssize_t n = take_one(p);
         if (n == 0)
             break;
-        if (n < 0) {
-            over = true;
-            break;
-        }
+        if (n < 0)
+            return true;
         /* The owner may have closed the channel or released the process, or
          * standard output may be over its mark; a short read drained it. */
         if (p->released || p->chan_fd < 0 || p->rt->output_paused)
@@ -265,11 +282,39 @@ on_channel(uv_poll_t *h, int status, int events)
             break;
         }
     }
+    return false;
+}
+
+/* After read_burst: the channel over is closed, and p freed when done. */
+static void
+burst_done(struct fs_proc *p, bool over)
+{
     p->busy--;
     if (over && p->chan_fd >= 0)
         fs_proc_slot_over(p, 2);
     else
         fs_proc_maybe_free(p);
+}
+
+static void
+on_channel(uv_poll_t *h, int status, int events)
+{
+    struct fs_proc *p = h->data;
+    (void)events;
+    p->busy++;
+    burst_done(p, status < 0 || read_burst(p));
+}
+
+/* A channel that rested: read now, and polled again unless it rests again,
+ * is over, or standard output holds reading back. */
+static void
+resume_read(struct fs_proc *p)
+{
+    p->busy++;
+    bool over = !p->rt->output_paused && p->chan_fd >= 0 && read_burst(p);
+    if (!over && p->chan_fd >= 0 && !p->chan_paced)
+        fs_proc_chan_flow(p);
+    burst_done(p, over);
 }
 
 void

@@ -36,6 +36,7 @@ struct fs_proc {
     uint64_t chan_last_read;
     bool chan_sent;
     bool chan_paced;
+    bool chan_rested; /* on_pace's mark: rested until this timer */
     unsigned nstreams;
     bool pty;
     bool pipe_open[3]; /* initialised and not yet closed */
