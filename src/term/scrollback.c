@@ -372,8 +372,9 @@ decode_line(const unsigned char *rec, size_t len, struct fs_term_cell *cells, in
 
 /* ---- The store ---- */
 
-/* Slot head + i of a ring of cap slots, for i < cap: a compare instead of a
- * division, as this runs for every line of a flood (doc/benchmarks.md). */
+/* Slot head + i of a ring of cap slots, for head < cap and i <= cap: a
+ * compare instead of a division, as this runs for every line of a flood
+ * (doc/benchmarks.md). */
 static inline size_t
 ring_slot(size_t head, size_t i, size_t cap)
 {
