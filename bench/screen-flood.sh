@@ -53,13 +53,11 @@ on_screen() {
     local c1 secs
     c1=$(cpu_ms "$pid")
     secs=$(elapsed "$out")
-    mbps "$secs" >>"$tmp/$name.mbps"
-    echo >>"$tmp/$name.mbps"
-    sub "$c0" "$c1" >>"$tmp/$name.cpu"
-    echo >>"$tmp/$name.cpu"
     LAST_CPU=$(sub "$c0" "$c1")
     LAST_MBPS=$(mbps "$secs")
-    echo "    $name: ${secs}s = $(mbps "$secs") MB/s, CPU $(sub "$c0" "$c1")s (peak RSS $(awk '/VmHWM/ { print $2 }' /proc/"$pid"/status 2>/dev/null) KiB)"
+    echo "$LAST_MBPS" >>"$tmp/$name.mbps"
+    echo "$LAST_CPU" >>"$tmp/$name.cpu"
+    echo "    $name: ${secs}s = $LAST_MBPS MB/s, CPU ${LAST_CPU}s (peak RSS $(awk '/VmHWM/ { print $2 }' /proc/"$pid"/status 2>/dev/null) KiB)"
     tmux -L "$SOCK" kill-server 2>/dev/null
     sleep 0.5
 }
@@ -74,13 +72,14 @@ for r in $(seq "$ROUNDS"); do
     note_load "round $r"
     # 1. The floor: a bare pty reader.
     read -r got secs cpu < <("$READER" "$GEN")
-    echo "$(mbps "$secs")" >>"$tmp/reader.mbps"
+    rmbps=$(mbps "$secs")
+    echo "$rmbps" >>"$tmp/reader.mbps"
     echo "$cpu" >>"$tmp/reader.cpu"
-    echo "    bare pty reader: $got bytes in ${secs}s = $(mbps "$secs") MB/s, CPU ${cpu}s"
+    echo "    bare pty reader: $got bytes in ${secs}s = $rmbps MB/s, CPU ${cpu}s"
     # 2. forkscope (and the older build) on screen.
     on_screen forkscope "$FORKSCOPE" || exit 1
     awk -v f="$LAST_CPU" -v r="$cpu" 'BEGIN { printf "%.3f\n", f / r }' >>"$tmp/pair.cpu"
-    awk -v f="$LAST_MBPS" -v r="$(mbps "$secs")" 'BEGIN { printf "%.3f\n", f / r }' >>"$tmp/pair.mbps"
+    awk -v f="$LAST_MBPS" -v r="$rmbps" 'BEGIN { printf "%.3f\n", f / r }' >>"$tmp/pair.mbps"
     echo "    this round: CPU forkscope/reader $(tail -1 "$tmp/pair.cpu"), MB/s $(tail -1 "$tmp/pair.mbps")"
     [ -n "$BEFORE" ] && { on_screen before "$BEFORE" || exit 1; }
     # 3. A plain tmux pane of the same size: the server's CPU.
