@@ -62,16 +62,23 @@ on_screen() {
     sleep 0.5
 }
 
+# The busy machine's other process runs in a session of its own, like a
+# program started from another terminal. With the kernel's autogroups (on in
+# Debian) a process started from this script would share the reader's
+# scheduling group and not forkscope's, which runs in tmux's session: the two
+# contenders would face the load differently (doc/benchmarks.md).
 if [ "${BURN:-0}" = 1 ]; then
-    (while :; do :; done) &
-    burner=$!
-    echo "BURN=1: a shell loop keeps one CPU busy during the runs (pid $burner)"
+    setsid sh -c 'echo $$ >"$1"; while :; do :; done' sh "$tmp/burner.pid" &
+    wait_file "$tmp/burner.pid"
+    burner=$(cat "$tmp/burner.pid")
+    echo "BURN=1: a shell loop in its own session keeps one CPU busy during the runs (pid $burner)"
 fi
 echo "== $MIB MiB of 100-byte lines through one pty, $ROUNDS rounds"
 for r in $(seq "$ROUNDS"); do
     note_load "round $r"
     # 1. The floor: a bare pty reader.
-    read -r got secs cpu < <("$READER" "$GEN")
+    # In a session of its own, as forkscope is in tmux's.
+    read -r got secs cpu < <(setsid -w "$READER" "$GEN")
     rmbps=$(mbps "$secs")
     echo "$rmbps" >>"$tmp/reader.mbps"
     echo "$cpu" >>"$tmp/reader.cpu"
