@@ -2,8 +2,9 @@
 # Flood benchmark of the screen. 256 MiB of 100-byte lines go through one pty
 # task shown on screen, with forkscope in a detached tmux of 200x50; the same
 # flood goes through a bare pty reader (bench/pty-reader) and a plain tmux
-# pane. ROUNDS rounds (default 7), the contenders taking turns in each round,
-# the load printed before each run. Reports, as medians with min and max:
+# pane. ROUNDS rounds (default 11: single rounds spread by a third here, see
+# doc/benchmarks.md), the contenders taking turns in each round, the load
+# printed before each run; TMUX_PANE=0 leaves the plain tmux pane out. Reports, as medians with min and max:
 #  - CPU seconds of the reader itself, of forkscope (without its task), of the
 #    tmux server, and the ratio forkscope / reader (target: at most 1.5);
 #  - MB/s and the ratio forkscope / reader (target: at least 0.8).
@@ -15,7 +16,8 @@
 # Usage: bench/screen-flood.sh [MiB]   (from the build directory)
 set -u
 MIB=${1:-256}
-ROUNDS=${ROUNDS:-7}
+ROUNDS=${ROUNDS:-11}
+TMUX_PANE=${TMUX_PANE:-1}
 BYTES=$((MIB * 1024 * 1024))
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -90,6 +92,7 @@ for r in $(seq "$ROUNDS"); do
     echo "    this round: CPU forkscope/reader $(tail -1 "$tmp/pair.cpu"), MB/s $(tail -1 "$tmp/pair.mbps")"
     [ -n "$BEFORE" ] && { on_screen before "$BEFORE" || exit 1; }
     # 3. A plain tmux pane of the same size: the server's CPU.
+    [ "$TMUX_PANE" = 1 ] || continue
     rm -f "$tmp/run-tmux" "$tmp/run-tmux.go"
     tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 "$(timed "$tmp/run-tmux")"
     wait_exists "$tmp/run-tmux.go" || { echo "tmux did not start"; exit 1; }
@@ -110,18 +113,18 @@ echo "CPU seconds (the process itself, not the writer):"
 echo "  bare pty reader: $(stats "$tmp/reader.cpu")"
 echo "  forkscope:       $(stats "$tmp/forkscope.cpu")"
 [ -n "$BEFORE" ] && echo "  $BEFORE: $(stats "$tmp/before.cpu")"
-echo "  tmux server:     $(stats "$tmp/tmux.cpu")"
+[ "$TMUX_PANE" = 1 ] && echo "  tmux server:     $(stats "$tmp/tmux.cpu")"
 echo "MB/s:"
 echo "  bare pty reader: $(stats "$tmp/reader.mbps")"
 echo "  forkscope:       $(stats "$tmp/forkscope.mbps")"
 [ -n "$BEFORE" ] && echo "  $BEFORE: $(stats "$tmp/before.mbps")"
-echo "  tmux pane:       $(stats "$tmp/tmux.mbps")"
+[ "$TMUX_PANE" = 1 ] && echo "  tmux pane:       $(stats "$tmp/tmux.mbps")"
 echo "Paired ratios, forkscope / reader in the same round:"
 echo "  CPU:  $(stats "$tmp/pair.cpu")"
 echo "  MB/s: $(stats "$tmp/pair.mbps")"
 awk -v fc="$(median_of "$tmp/forkscope.cpu")" -v rc="$(median_of "$tmp/reader.cpu")" \
     -v fm="$(median_of "$tmp/forkscope.mbps")" -v rm="$(median_of "$tmp/reader.mbps")" \
-    -v tm="$(median_of "$tmp/tmux.mbps")" -v pc="$(median_of "$tmp/pair.cpu")" \
+    -v tm="$([ "$TMUX_PANE" = 1 ] && median_of "$tmp/tmux.mbps")" -v pc="$(median_of "$tmp/pair.cpu")" \
     -v pm="$(median_of "$tmp/pair.mbps")" -v burn="${BURN:-0}" 'BEGIN {
     printf "CPU forkscope/reader: %.2f the median of the rounds, %.2f the ratio of the medians", pc, fc / rc
     printf " (target <= 1.5 by both: %s)\n", (pc <= 1.5 && fc / rc <= 1.5 ? "met" : "NOT met")
@@ -130,5 +133,6 @@ awk -v fc="$(median_of "$tmp/forkscope.cpu")" -v rc="$(median_of "$tmp/reader.cp
         printf " (target >= 0.8 by both on a busy machine: %s)\n", (pm >= 0.8 && fm / rm >= 0.8 ? "met" : "NOT met")
     else
         printf " (the 0.8 target is for a busy machine: BURN=1)\n"
-    printf "MB/s forkscope/tmux: %.2f\n", fm / tm }'
+    if (tm > 0)
+        printf "MB/s forkscope/tmux: %.2f\n", fm / tm }'
 busy_verdict
