@@ -4,7 +4,8 @@
 # flood goes through a bare pty reader (bench/pty-reader) and a plain tmux
 # pane. ROUNDS rounds (default 11: single rounds spread by a third here, see
 # doc/benchmarks.md), the contenders taking turns in each round, the load
-# printed before each run; TMUX_PANE=0 leaves the plain tmux pane out. Reports, as medians with min and max:
+# printed before each run; TMUX_PANE=0 leaves the plain tmux pane out.
+# Reports, as medians with min and max:
 #  - CPU seconds of the reader itself, of forkscope (without its task), of the
 #    tmux server, and the ratio forkscope / reader (target: at most 1.5);
 #  - MB/s and the ratio forkscope / reader (target: at least 0.8).
@@ -26,8 +27,9 @@ BEFORE=${FORKSCOPE_BEFORE:-}
 READER=${READER:-./bench/pty-reader}
 tmp=$(mktemp -d)
 SOCK="fs-bench-$$"
-burner=
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; [ -n "$burner" ] && kill "$burner" 2>/dev/null; rm -rf "$tmp"' EXIT
+# The busy loop is found by its pid file, which it writes first thing: an
+# interrupt right after it starts must not leave it running.
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; [ -s "$tmp/burner.pid" ] && kill "$(cat "$tmp/burner.pid")" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # The flood: each line is 99 digits and a newline.
 GEN="yes \$(printf %099d 0) | head -c $BYTES"
@@ -72,8 +74,7 @@ on_screen() {
 if [ "${BURN:-0}" = 1 ]; then
     setsid sh -c 'echo $$ >"$1"; while :; do :; done' sh "$tmp/burner.pid" &
     wait_file "$tmp/burner.pid"
-    burner=$(cat "$tmp/burner.pid")
-    echo "BURN=1: a shell loop in its own session keeps one CPU busy during the runs (pid $burner)"
+    echo "BURN=1: a shell loop in its own session keeps one CPU busy during the runs (pid $(cat "$tmp/burner.pid"))"
 fi
 echo "== $MIB MiB of 100-byte lines through one pty, $ROUNDS rounds"
 for r in $(seq "$ROUNDS"); do
