@@ -102,14 +102,14 @@ for r in $(seq "$ROUNDS"); do
     wait_file "$tmp/run-tmux" || { echo "tmux run did not finish"; exit 1; }
     c1=$(cpu_ms "$spid")
     tsecs=$(elapsed "$tmp/run-tmux")
-    echo "$(mbps "$tsecs")" >>"$tmp/tmux.mbps"
-    sub "$c0" "$c1" >>"$tmp/tmux.cpu"
-    echo >>"$tmp/tmux.cpu"
-    echo "    tmux pane: ${tsecs}s = $(mbps "$tsecs") MB/s, CPU $(sub "$c0" "$c1")s"
+    tmbps=$(mbps "$tsecs")
+    tcpu=$(sub "$c0" "$c1")
+    echo "$tmbps" >>"$tmp/tmux.mbps"
+    echo "$tcpu" >>"$tmp/tmux.cpu"
+    echo "    tmux pane: ${tsecs}s = $tmbps MB/s, CPU ${tcpu}s"
     tmux -L "$SOCK" kill-server 2>/dev/null
 done
 
-sed -i '/^$/d' "$tmp"/*.cpu "$tmp"/*.mbps
 echo "CPU seconds (the process itself, not the writer):"
 echo "  bare pty reader: $(stats "$tmp/reader.cpu")"
 echo "  forkscope:       $(stats "$tmp/forkscope.cpu")"
