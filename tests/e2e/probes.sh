@@ -2,8 +2,8 @@
 # Readiness and liveness probes, headless with real processes on loopback
 # ports (`forkscope child serve`): a ready event for each kind (log, tcp,
 # http, shell, cmd) after what makes it true; a readiness probe that gives up
-# without flooding; a liveness probe that stops a failing server, which its
-# restart policy starts again; probe processes killed at their timeout and
+# without flooding; a liveness probe whose server starts failing stops its
+# task, which the restart policy starts again; probe processes killed at their timeout and
 # when forkscope is killed; process-compose probes.
 . "$FS_SRCDIR/tests/lib.sh"
 export FS_TMP
@@ -24,8 +24,7 @@ free_port() {
 P_TCP=$(free_port)
 P_HTTP=$(free_port)
 P_DEAD=$(free_port)
-P_LIVE=$(free_port)
-diag "ports: tcp $P_TCP, http $P_HTTP, none $P_DEAD, live $P_LIVE"
+diag "ports: tcp $P_TCP, http $P_HTTP, none $P_DEAD"
 
 # line_of PATTERN: the line number of the first line of $FS_TMP/out matching it.
 line_of() { grep -n -m1 -e "$1" "$FS_TMP/out" | cut -d: -f1; }
@@ -129,15 +128,22 @@ else
     not_ok "text mode"; show "$FS_TMP/err"
 fi
 
-# ---- liveness: a server that starts failing is stopped and restarted ---------------------------
+# ---- liveness: a task whose server starts failing is stopped and restarted --------------------
+# The server listens before forkscope starts, beside it: however long a loaded
+# machine takes to start a process, the first checks find it answering, and
+# every failure is its HTTP 500.
+"$F" child serve port=0 http fail_after=2 ttl=120 >"$FS_TMP/live-server" 2>&1 &
+live_pid=$!
+wait_for 30 grep -q listening "$FS_TMP/live-server"
+P_LIVE=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$FS_TMP/live-server")
 cat >"$FS_TMP/live.yaml" <<EOF
 tasks:
   api:
-    cmd: [$F, child, serve, port=$P_LIVE, http, fail_after=2, ttl=60]
+    cmd: [sleep, "60"]
     restart: on-failure
     backoff: {base: 0.1, max: 1}
     stop_timeout: 10
-    alive: {http: "http://127.0.0.1:$P_LIVE/", initial_delay: 1s, interval: 100ms, retries: 2}
+    alive: {http: "http://127.0.0.1:$P_LIVE/", initial_delay: 1s, interval: 100ms, timeout: 10s, retries: 2}
 EOF
 run_fs --headless --json -f "$FS_TMP/live.yaml"
 if [ "$(nevs unhealthy api)" = 2 ] && evs unhealthy api | grep -q '"error":"http://127.0.0.1:[0-9]*/: HTTP 500"'; then
@@ -153,6 +159,8 @@ fi
 check "live: restarted once by its policy (2 starts, 1 restart)" \
     test "$(nevs start api)-$(nevs restart api)" = 2-1
 check "live: the session ended with status 1 (a failure)" test "$rc" -eq 1
+kill "$live_pid" 2>/dev/null
+wait "$live_pid" 2>/dev/null
 
 # ---- a probe process does not outlive a killed forkscope ---------------------------------------
 cat >"$FS_TMP/kill.yaml" <<EOF
